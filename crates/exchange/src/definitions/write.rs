@@ -1,0 +1,137 @@
+//! Writing definitions back as files laid out for people: one file per document and round.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use uppfolj_model::{AnswerScale, CommentRule, Definitions, Document, Organisation, Round, ScaleKind, Section};
+
+/// Renders a configuration as definition files: `scales.toml`, `organisations.toml`,
+/// `documents/<key>.toml`, `rounds/<key>.toml`. Retired sections and questions are left out.
+/// The output depends only on the definitions, so exporting twice gives identical files.
+pub fn export(definitions: &Definitions) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    if !definitions.scales.is_empty() {
+        files.push(("scales.toml".into(), join(definitions.scales.iter().map(scale))));
+    }
+    if !definitions.organisations.is_empty() {
+        files.push(("organisations.toml".into(), join(definitions.organisations.iter().map(organisation))));
+    }
+    for d in &definitions.documents {
+        files.push((PathBuf::from("documents").join(format!("{}.toml", d.key)), document(&d.current())));
+    }
+    for r in &definitions.rounds {
+        files.push((PathBuf::from("rounds").join(format!("{}.toml", r.key)), round(r)));
+    }
+    files
+}
+
+fn join(parts: impl Iterator<Item = String>) -> String {
+    parts.collect::<Vec<_>>().join("\n")
+}
+
+/// A TOML string literal, escaped as TOML requires.
+fn s(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+fn list<T: AsRef<str>>(items: &[T]) -> String {
+    let items: Vec<String> = items.iter().map(|i| s(i.as_ref())).collect();
+    format!("[{}]", items.join(", "))
+}
+
+fn scale(scale: &AnswerScale) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "[[scale]]\nkey = {}\nname = {}", s(scale.key.as_str()), s(&scale.name));
+    match &scale.kind {
+        ScaleKind::Choice { options } => {
+            let _ = writeln!(out, "kind = \"choice\"\noptions = [");
+            for option in options {
+                let _ = writeln!(out, "  {{ key = {}, label = {} }},", s(option.key.as_str()), s(&option.label));
+            }
+            out.push_str("]\n");
+        }
+        ScaleKind::Text => out.push_str("kind = \"text\"\n"),
+        ScaleKind::Number { unit } => {
+            let _ = writeln!(out, "kind = \"number\"\nunit = {}", s(unit));
+        }
+    }
+    out
+}
+
+fn organisation(organisation: &Organisation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "[[organisation]]\nkey = {}\nname = {}", s(organisation.key.as_str()), s(&organisation.name));
+    if let Some(short) = &organisation.short_name {
+        let _ = writeln!(out, "short_name = {}", s(short));
+    }
+    let _ = writeln!(out, "kind = {}", s(organisation.kind.as_str()));
+    if !organisation.active {
+        out.push_str("active = false\n");
+    }
+    out
+}
+
+fn document(document: &Document) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "[document]\nkey = {}\ntitle = {}", s(document.key.as_str()), s(&document.title));
+    if let Some(heading) = &document.report_heading {
+        let _ = writeln!(out, "report_heading = {}", s(heading));
+    }
+    let _ = writeln!(out, "kind = {}", s(document.kind.as_str()));
+    let _ = writeln!(out, "period = {{ from = {}, to = {} }}", document.period.from, document.period.to);
+    sections(&mut out, &document.sections, "document.section");
+    out
+}
+
+fn sections(out: &mut String, sections_: &[Section], table: &str) {
+    for section in sections_ {
+        let _ = writeln!(out, "\n[[{table}]]\nkey = {}", s(section.key.as_str()));
+        if let Some(label) = &section.label {
+            let _ = writeln!(out, "label = {}", s(label));
+        }
+        let _ = writeln!(out, "title = {}", s(&section.title));
+        for question in &section.questions {
+            let _ = writeln!(out, "\n[[{table}.question]]\nkey = {}\ntext = {}", s(question.key.as_str()), s(&question.text));
+            if !question.guidance.is_empty() {
+                let _ = writeln!(out, "guidance = {}", list(&question.guidance));
+            }
+            if let Some(audience) = &question.audience {
+                let _ = writeln!(out, "audience = {}", s(audience));
+            }
+            let _ = writeln!(out, "scale = {}", s(question.scale.as_str()));
+            match &question.comment {
+                CommentRule::Optional => {}
+                CommentRule::Required => out.push_str("comment = \"required\"\n"),
+                CommentRule::RequiredFor(options) => {
+                    let _ = writeln!(out, "comment = {{ required_for = {} }}", list(options));
+                }
+            }
+        }
+        self::sections(out, &section.sections, &format!("{table}.section"));
+    }
+}
+
+fn round(round: &Round) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "[round]\nkey = {}\nname = {}\nyear = {}\nopens = {}\ncloses = {}\ndocuments = {}",
+        s(round.key.as_str()),
+        s(&round.name),
+        round.year,
+        round.opens,
+        round.closes,
+        list(&round.documents),
+    );
+    for target in &round.targets {
+        let _ = writeln!(out, "\n[[round.target]]\nquestion = {}", s(&target.question.to_string()));
+        if !target.organisations.is_empty() {
+            let _ = writeln!(out, "organisations = {}", list(&target.organisations));
+        }
+        if !target.kinds.is_empty() {
+            let kinds: Vec<&str> = target.kinds.iter().map(|k| k.as_str()).collect();
+            let _ = writeln!(out, "kinds = {}", list(&kinds));
+        }
+    }
+    out
+}

@@ -1,0 +1,9 @@
+//! Moving configuration and answers in and out of Uppfölj as files people can read and edit.
+//!
+//! Nothing here touches the database: readers turn files into model values (or precise,
+//! located complaints), writers turn model values into files.
+
+pub mod definitions;
+mod diagnostic;
+
+pub use diagnostic::Diagnostic;

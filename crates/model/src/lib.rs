@@ -1,0 +1,29 @@
+//! The follow-up domain as plain data and pure functions.
+//!
+//! Everything a rule depends on lives here so that it can be tested without a database, a web
+//! server or a file system: what a valid steering document looks like, which organisation gets
+//! which question, how report headings are numbered, when a response may be submitted.
+
+pub mod definitions;
+pub mod document;
+pub mod key;
+pub mod numbering;
+pub mod organisation;
+pub mod problem;
+pub mod response;
+pub mod round;
+pub mod scale;
+pub mod text;
+
+pub use definitions::{Definitions, ObjectRef};
+pub use document::{CommentRule, Document, DocumentKind, Period, Question, QuestionRef, Section};
+pub use key::{Key, KeyError};
+pub use numbering::{Entry, Heading, number_round};
+pub use organisation::{Organisation, OrganisationKind};
+pub use problem::{Path, Problem, Step};
+pub use response::{
+    Answer, AnswerChange, AnswerInput, MAX_COMMENT_CHARS, ResponseState, SubmitProblem,
+    TransitionError, check_submission,
+};
+pub use round::{Round, RoundState, Target};
+pub use scale::{AnswerOption, AnswerScale, AnswerValue, ScaleKind, ValueError};

@@ -1,0 +1,137 @@
+//! Report numbering: headings are numbered by their position in a round (1, 1.1, 1.1.1, 2.3 …).
+//!
+//! The steering document's own labels (*Målområde 1*, *insats 3:2*) are part of the heading text or
+//! the question's guidance; the numbers here are the report's own, so they change when a round
+//! follows up other documents or a document gains a section.
+
+use crate::{Document, Question, QuestionRef, Section};
+
+/// A numbered heading: a document (level 1) or a section (level 2 and deeper).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// `1`, `1.2`, `1.2.3` …
+    pub number: String,
+    /// 1 for a document, 2 for its top sections, and so on.
+    pub level: usize,
+    pub text: String,
+}
+
+impl Heading {
+    /// The heading as printed: `1.1.1 Målområde 1: Öka kunskapen`.
+    pub fn numbered(&self) -> String {
+        format!("{} {}", self.number, self.text)
+    }
+}
+
+/// One line of a round's outline, in report order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Entry<'a> {
+    Heading(Heading),
+    Question { reference: QuestionRef, question: &'a Question },
+}
+
+/// Numbers the documents of a round in order and lists every heading, with the questions for
+/// which `include` holds under their section. Every heading is listed even when none of its
+/// questions is included: a report shows the whole structure, also where an organisation had no
+/// questions.
+pub fn number_round<'a>(documents: &[&'a Document], include: impl Fn(&QuestionRef) -> bool) -> Vec<Entry<'a>> {
+    let mut entries = Vec::new();
+    for (i, document) in documents.iter().enumerate() {
+        let number = (i + 1).to_string();
+        entries.push(Entry::Heading(Heading { number: number.clone(), level: 1, text: document.heading().to_owned() }));
+        number_sections(document, &document.sections, &number, 2, &include, &mut entries);
+    }
+    entries
+}
+
+fn number_sections<'a>(
+    document: &'a Document,
+    sections: &'a [Section],
+    parent: &str,
+    level: usize,
+    include: &impl Fn(&QuestionRef) -> bool,
+    entries: &mut Vec<Entry<'a>>,
+) {
+    for (i, section) in sections.iter().enumerate() {
+        let number = format!("{parent}.{}", i + 1);
+        entries.push(Entry::Heading(Heading { number: number.clone(), level, text: section_heading(section) }));
+        for question in &section.questions {
+            let reference = QuestionRef { document: document.key.clone(), question: question.key.clone() };
+            if include(&reference) {
+                entries.push(Entry::Question { reference, question });
+            }
+        }
+        number_sections(document, &section.sections, &number, level + 1, include, entries);
+    }
+}
+
+/// A section's heading text: its label and title, `Målområde 1: Öka kunskapen`, or the title alone.
+pub fn section_heading(section: &Section) -> String {
+    match &section.label {
+        Some(label) => format!("{label}: {}", section.title),
+        None => section.title.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::tests::{document, question, section};
+
+    fn outline(entries: &[Entry]) -> Vec<String> {
+        entries
+            .iter()
+            .map(|e| match e {
+                Entry::Heading(h) => h.numbered(),
+                Entry::Question { reference, .. } => format!("  {reference}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headings_are_numbered_by_position_at_every_depth() {
+        let first = document(
+            "a",
+            vec![
+                section("p1", None, vec![], vec![section("m1", Some("Målområde 1"), vec![question("q1")], vec![]), section("m2", Some("Målområde 2"), vec![], vec![])]),
+                section("p2", None, vec![question("q2")], vec![section("m3", None, vec![], vec![section("deep", None, vec![question("q3")], vec![])])]),
+            ],
+        );
+        let second = document("b", vec![section("f1", Some("Fokusområde 1"), vec![], vec![])]);
+        let third = document("c", vec![]);
+        let entries = number_round(&[&first, &second, &third], |_| true);
+        assert_eq!(
+            outline(&entries),
+            [
+                "1 Dokument a",
+                "1.1 Avsnitt p1",
+                "1.1.1 Målområde 1: Avsnitt m1",
+                "  a/q1",
+                "1.1.2 Målområde 2: Avsnitt m2",
+                "1.2 Avsnitt p2",
+                "  a/q2",
+                "1.2.1 Avsnitt m3",
+                "1.2.1.1 Avsnitt deep",
+                "  a/q3",
+                "2 Dokument b",
+                "2.1 Fokusområde 1: Avsnitt f1",
+                "3 Dokument c",
+            ]
+        );
+    }
+
+    #[test]
+    fn excluded_questions_leave_their_headings_in_place() {
+        let doc = document("a", vec![section("s1", None, vec![question("q1")], vec![]), section("s2", None, vec![question("q2")], vec![])]);
+        let entries = number_round(&[&doc], |r| r.question.as_str() == "q2");
+        assert_eq!(outline(&entries), ["1 Dokument a", "1.1 Avsnitt s1", "1.2 Avsnitt s2", "  a/q2"]);
+    }
+
+    #[test]
+    fn a_report_heading_replaces_the_title() {
+        let mut doc = document("a", vec![]);
+        doc.report_heading = Some("Uppföljning Dokument a".into());
+        let entries = number_round(&[&doc], |_| true);
+        assert_eq!(outline(&entries), ["1 Uppföljning Dokument a"]);
+    }
+}

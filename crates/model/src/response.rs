@@ -1,0 +1,307 @@
+//! Responses (*svar*): one organisation's answers in one round, and the rules for submitting them.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::{AnswerScale, AnswerValue, Key, Question, QuestionRef};
+
+/// The longest comment accepted. Long enough for a real account, short enough to be read.
+pub const MAX_COMMENT_CHARS: usize = 10_000;
+
+/// How far an organisation has come with its response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseState {
+    NotStarted,
+    Draft,
+    Submitted,
+    Returned,
+    Accepted,
+}
+
+/// Why a response cannot move to the state asked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("svaret har status {} och kan inte {}", .from.label(), .action)]
+pub struct TransitionError {
+    pub from: ResponseState,
+    pub action: &'static str,
+}
+
+impl ResponseState {
+    pub const ALL: [ResponseState; 5] = [
+        ResponseState::NotStarted,
+        ResponseState::Draft,
+        ResponseState::Submitted,
+        ResponseState::Returned,
+        ResponseState::Accepted,
+    ];
+
+    /// The word stored in the database and used by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseState::NotStarted => "not_started",
+            ResponseState::Draft => "draft",
+            ResponseState::Submitted => "submitted",
+            ResponseState::Returned => "returned",
+            ResponseState::Accepted => "accepted",
+        }
+    }
+
+    /// Reads the stored word back.
+    pub fn parse(text: &str) -> Option<ResponseState> {
+        ResponseState::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The Swedish word shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResponseState::NotStarted => "Ej påbörjad",
+            ResponseState::Draft => "Utkast",
+            ResponseState::Submitted => "Inskickad",
+            ResponseState::Returned => "Återskickad",
+            ResponseState::Accepted => "Godkänd",
+        }
+    }
+
+    /// Whether the respondent may still change answers.
+    pub fn is_editable(self) -> bool {
+        matches!(self, ResponseState::NotStarted | ResponseState::Draft | ResponseState::Returned)
+    }
+
+    /// The state after an answer is saved: a first save starts the draft, a returned response stays returned.
+    pub fn after_save(self) -> Result<ResponseState, TransitionError> {
+        match self {
+            ResponseState::NotStarted => Ok(ResponseState::Draft),
+            ResponseState::Draft | ResponseState::Returned => Ok(self),
+            from => Err(TransitionError { from, action: "ändras" }),
+        }
+    }
+
+    /// Submitting locks the response for the respondent.
+    pub fn submit(self) -> Result<ResponseState, TransitionError> {
+        match self {
+            ResponseState::NotStarted | ResponseState::Draft | ResponseState::Returned => Ok(ResponseState::Submitted),
+            from => Err(TransitionError { from, action: "skickas in" }),
+        }
+    }
+
+    /// The coordinator returns a submitted response for completion.
+    pub fn send_back(self) -> Result<ResponseState, TransitionError> {
+        match self {
+            ResponseState::Submitted | ResponseState::Accepted => Ok(ResponseState::Returned),
+            from => Err(TransitionError { from, action: "återskickas" }),
+        }
+    }
+
+    /// The coordinator accepts a submitted response.
+    pub fn accept(self) -> Result<ResponseState, TransitionError> {
+        match self {
+            ResponseState::Submitted => Ok(ResponseState::Accepted),
+            from => Err(TransitionError { from, action: "godkännas" }),
+        }
+    }
+}
+
+impl fmt::Display for ResponseState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One question's answer as it stands, with the version that guards concurrent edits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    pub question: QuestionRef,
+    pub value: Option<AnswerValue>,
+    pub comment: String,
+    /// Starts at 1 with the first save and grows by one with every save; a save must name the
+    /// version it was made from, so a save made from stale data is a conflict, not an overwrite.
+    pub version: i64,
+    pub changed_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub changed_at: OffsetDateTime,
+}
+
+/// One entry of an answer's history: the value before and after a save.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerChange {
+    pub question: QuestionRef,
+    pub version: i64,
+    pub old_value: Option<String>,
+    pub old_comment: String,
+    pub new_value: Option<String>,
+    pub new_comment: String,
+    pub changed_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub changed_at: OffsetDateTime,
+}
+
+/// What a respondent sends to save one answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnswerInput {
+    pub value: Option<AnswerValue>,
+    pub comment: String,
+    /// The version the respondent saw; 0 when the question had no answer yet.
+    pub version: i64,
+}
+
+impl AnswerInput {
+    /// Checks an input against its question's scale before anything is stored.
+    pub fn check(&self, scale: &AnswerScale) -> Result<(), String> {
+        if let Some(value) = &self.value {
+            if !scale.accepts(value) {
+                return Err(format!("svaret «{value}» passar inte svarsskalan «{}»", scale.name));
+            }
+        }
+        if self.comment.chars().count() > MAX_COMMENT_CHARS {
+            return Err(format!("kommentaren får vara högst {MAX_COMMENT_CHARS} tecken"));
+        }
+        if self.version < 0 {
+            return Err("versionen kan inte vara negativ".into());
+        }
+        Ok(())
+    }
+}
+
+/// Something that stops a response from being submitted, tied to its question.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitProblem {
+    pub question: QuestionRef,
+    pub message: String,
+}
+
+/// Checks a whole response before submission: every assigned question answered, every comment
+/// rule met. Lists every problem, in the order of `assigned` (the report's order).
+pub fn check_submission(
+    assigned: &[(QuestionRef, &Question, &AnswerScale)],
+    answers: &HashMap<QuestionRef, Answer>,
+) -> Vec<SubmitProblem> {
+    let mut problems = Vec::new();
+    for (reference, question, scale) in assigned {
+        let answer = answers.get(reference);
+        let value = answer.and_then(|a| a.value.as_ref());
+        let comment_given = answer.is_some_and(|a| !a.comment.trim().is_empty());
+        let problem = |message: String| SubmitProblem { question: reference.clone(), message };
+        match value {
+            None => problems.push(problem(format!("«{}» är inte besvarad", question.text))),
+            Some(value) if !scale.accepts(value) => problems.push(problem(format!(
+                "svaret på «{}» passar inte längre svarsskalan; välj ett nytt svar",
+                question.text
+            ))),
+            Some(value) => {
+                let option: Option<&Key> = match value {
+                    AnswerValue::Choice(key) => Some(key),
+                    _ => None,
+                };
+                if question.comment.requires_comment(option) && !comment_given {
+                    let message = match option {
+                        Some(_) => format!(
+                            "«{}» behöver en kommentar när svaret är {}",
+                            question.text,
+                            scale.display(value)
+                        ),
+                        None => format!("«{}» behöver en kommentar", question.text),
+                    };
+                    problems.push(problem(message));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CommentRule;
+    use crate::document::tests::{key, question};
+    use crate::scale::tests::ja_nej_ej;
+
+    fn answer(q: &QuestionRef, value: Option<&str>, comment: &str) -> Answer {
+        Answer {
+            question: q.clone(),
+            value: value.map(|v| AnswerValue::Choice(key(v))),
+            comment: comment.into(),
+            version: 1,
+            changed_by: "anna@example.se".into(),
+            changed_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn submission_lists_every_missing_answer_and_missing_comment_in_order() {
+        let scale = ja_nej_ej();
+        let mut q1 = question("q1");
+        q1.comment = CommentRule::RequiredFor(vec![key("nej"), key("ej-aktuellt")]);
+        let mut q2 = question("q2");
+        q2.comment = CommentRule::Required;
+        let q3 = question("q3");
+        let q4 = q1.clone();
+        let refs: Vec<QuestionRef> =
+            ["q1", "q2", "q3", "q4"].iter().map(|k| QuestionRef { document: key("d"), question: key(k) }).collect();
+        let assigned = vec![
+            (refs[0].clone(), &q1, &scale),
+            (refs[1].clone(), &q2, &scale),
+            (refs[2].clone(), &q3, &scale),
+            (refs[3].clone(), &q4, &scale),
+        ];
+        let answers: HashMap<_, _> = [
+            (refs[0].clone(), answer(&refs[0], Some("nej"), "  ")),
+            (refs[1].clone(), answer(&refs[1], Some("ja"), "")),
+            (refs[2].clone(), answer(&refs[2], None, "en kommentar utan svar")),
+            (refs[3].clone(), answer(&refs[3], Some("ja"), "")),
+        ]
+        .into();
+        let messages: Vec<String> = check_submission(&assigned, &answers).into_iter().map(|p| p.message).collect();
+        assert_eq!(
+            messages,
+            [
+                "«Fråga q1?» behöver en kommentar när svaret är Nej",
+                "«Fråga q2?» behöver en kommentar när svaret är Ja",
+                "«Fråga q3?» är inte besvarad",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_complete_response_has_no_problems() {
+        let scale = ja_nej_ej();
+        let q = question("q1");
+        let r = QuestionRef { document: key("d"), question: key("q1") };
+        let answers = [(r.clone(), answer(&r, Some("ja"), ""))].into();
+        assert!(check_submission(&[(r, &q, &scale)], &answers).is_empty());
+    }
+
+    #[test]
+    fn response_states_follow_the_workflow() {
+        use ResponseState::*;
+        assert_eq!(NotStarted.after_save(), Ok(Draft));
+        assert_eq!(Returned.after_save(), Ok(Returned));
+        assert!(Submitted.after_save().is_err());
+        assert_eq!(Draft.submit(), Ok(Submitted));
+        assert_eq!(Returned.submit(), Ok(Submitted));
+        assert!(Accepted.submit().is_err());
+        assert_eq!(Submitted.accept(), Ok(Accepted));
+        assert!(Draft.accept().is_err());
+        assert_eq!(Submitted.send_back(), Ok(Returned));
+        assert_eq!(Accepted.send_back(), Ok(Returned));
+        assert!(Draft.send_back().is_err());
+        assert_eq!(Submitted.after_save().unwrap_err().to_string(), "svaret har status Inskickad och kan inte ändras");
+    }
+
+    #[test]
+    fn input_checks_scale_comment_length_and_version() {
+        let scale = ja_nej_ej();
+        let ok = AnswerInput { value: Some(AnswerValue::Choice(key("ja"))), comment: "å".repeat(MAX_COMMENT_CHARS), version: 0 };
+        assert_eq!(ok.check(&scale), Ok(()));
+        let long = AnswerInput { comment: "å".repeat(MAX_COMMENT_CHARS + 1), ..ok.clone() };
+        assert!(long.check(&scale).unwrap_err().contains("10000"));
+        let foreign = AnswerInput { value: Some(AnswerValue::Choice(key("delvis"))), ..ok.clone() };
+        assert!(foreign.check(&scale).is_err());
+        let negative = AnswerInput { version: -1, ..ok };
+        assert!(negative.check(&scale).is_err());
+    }
+}

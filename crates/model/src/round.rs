@@ -1,0 +1,229 @@
+//! Rounds (*uppföljningsomgångar*): one year's follow-up of some documents by the organisations.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::{Key, Organisation, OrganisationKind, Path, Problem, QuestionRef};
+
+/// One follow-up: which documents, who answers what, and when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Round {
+    pub key: Key,
+    pub name: String,
+    /// The year followed up (answers about 2025 are given in 2026).
+    pub year: i32,
+    pub opens: Date,
+    pub closes: Date,
+    /// The documents followed up, in report order.
+    pub documents: Vec<Key>,
+    /// Questions limited to some organisations; every other question goes to every active one.
+    pub targets: Vec<Target>,
+    pub state: RoundState,
+}
+
+/// Limits one question to listed organisations and/or organisation kinds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub question: QuestionRef,
+    pub organisations: Vec<Key>,
+    pub kinds: Vec<OrganisationKind>,
+}
+
+/// Where a round is in its year: prepared, answered, closed for answers, published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoundState {
+    Draft,
+    Open,
+    Closed,
+    Published,
+}
+
+impl RoundState {
+    pub const ALL: [RoundState; 4] = [RoundState::Draft, RoundState::Open, RoundState::Closed, RoundState::Published];
+
+    /// The word stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundState::Draft => "draft",
+            RoundState::Open => "open",
+            RoundState::Closed => "closed",
+            RoundState::Published => "published",
+        }
+    }
+
+    /// Reads the stored word back.
+    pub fn parse(text: &str) -> Option<RoundState> {
+        RoundState::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The Swedish word shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            RoundState::Draft => "Utkast",
+            RoundState::Open => "Öppen",
+            RoundState::Closed => "Stängd",
+            RoundState::Published => "Publicerad",
+        }
+    }
+
+    /// The states a round may move to next. Reopening a closed round is allowed (late answers);
+    /// a published round is final.
+    pub fn may_become(self, next: RoundState) -> bool {
+        use RoundState::*;
+        matches!((self, next), (Draft, Open) | (Open, Closed) | (Closed, Open) | (Closed, Published))
+    }
+}
+
+impl fmt::Display for RoundState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl Round {
+    /// Whether `organisation` is to answer `question` in this round.
+    pub fn is_assigned(&self, question: &QuestionRef, organisation: &Organisation) -> bool {
+        if !organisation.active {
+            return false;
+        }
+        match self.targets.iter().find(|t| &t.question == question) {
+            None => true,
+            Some(target) => target.organisations.contains(&organisation.key) || target.kinds.contains(&organisation.kind),
+        }
+    }
+
+    /// Checks the round's own fields and that its targets are not contradictory; references to
+    /// documents, questions and organisations are checked by [`crate::Definitions::validate`].
+    pub fn validate(&self, at: &Path) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if self.name.trim().is_empty() {
+            problems.push(Problem::new(at.field("name"), "omgången saknar namn"));
+        }
+        if !(1900..=2200).contains(&self.year) {
+            problems.push(Problem::new(at.field("year"), format!("året {} är inte rimligt", self.year)));
+        }
+        if self.closes < self.opens {
+            problems.push(Problem::new(
+                at.field("closes"),
+                format!("omgången stänger ({}) innan den öppnar ({})", self.closes, self.opens),
+            ));
+        }
+        let mut documents = HashSet::new();
+        for (i, document) in self.documents.iter().enumerate() {
+            if !documents.insert(document) {
+                problems.push(Problem::new(
+                    at.item("documents", i),
+                    format!("dokumentet «{document}» står redan med i omgången"),
+                ));
+            }
+        }
+        if self.documents.is_empty() {
+            problems.push(Problem::new(at.field("documents"), "omgången följer inte upp något dokument"));
+        }
+        let mut targeted = HashSet::new();
+        for (i, target) in self.targets.iter().enumerate() {
+            let here = at.item("target", i);
+            if !targeted.insert(&target.question) {
+                problems.push(Problem::new(
+                    here.field("question"),
+                    format!("frågan «{}» har redan en målgrupp i omgången", target.question),
+                ));
+            }
+            if target.organisations.is_empty() && target.kinds.is_empty() {
+                problems.push(Problem::new(
+                    here.clone(),
+                    "målgruppen är tom; ange organisations eller kinds (eller ta bort den så får alla frågan)",
+                ));
+            }
+            if !documents.contains(&target.question.document) {
+                problems.push(Problem::new(
+                    here.field("question"),
+                    format!("dokumentet «{}» följs inte upp i omgången", target.question.document),
+                ));
+            }
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::document::tests::key;
+
+    pub fn org(k: &str, kind: OrganisationKind) -> Organisation {
+        Organisation { key: key(k), name: k.to_uppercase(), short_name: None, kind, active: true }
+    }
+
+    pub fn round(targets: Vec<Target>) -> Round {
+        Round {
+            key: key("2025"),
+            name: "Uppföljning 2025".into(),
+            year: 2025,
+            opens: time::macros::date!(2026 - 01 - 12),
+            closes: time::macros::date!(2026 - 02 - 27),
+            documents: vec![key("d")],
+            targets,
+            state: RoundState::Draft,
+        }
+    }
+
+    fn q(k: &str) -> QuestionRef {
+        QuestionRef { document: key("d"), question: key(k) }
+    }
+
+    #[test]
+    fn assignment_defaults_to_every_active_organisation() {
+        let round = round(vec![
+            Target { question: q("to-one"), organisations: vec![key("sn")], kinds: vec![] },
+            Target { question: q("to-companies"), organisations: vec![key("ks")], kinds: vec![OrganisationKind::Bolag] },
+        ]);
+        let sn = org("sn", OrganisationKind::Namnd);
+        let ks = org("ks", OrganisationKind::Styrelse);
+        let bolag = org("hamn", OrganisationKind::Bolag);
+        let mut retired = org("gone", OrganisationKind::Namnd);
+        retired.active = false;
+
+        let table = [
+            ("all", &sn, true),
+            ("all", &bolag, true),
+            ("all", &retired, false),
+            ("to-one", &sn, true),
+            ("to-one", &ks, false),
+            ("to-companies", &bolag, true),
+            ("to-companies", &ks, true),
+            ("to-companies", &sn, false),
+        ];
+        for (question, organisation, expected) in table {
+            assert_eq!(round.is_assigned(&q(question), organisation), expected, "{question} → {}", organisation.key);
+        }
+    }
+
+    #[test]
+    fn validation_finds_dates_duplicates_and_empty_targets() {
+        let mut r = round(vec![
+            Target { question: q("a"), organisations: vec![key("x")], kinds: vec![] },
+            Target { question: q("a"), organisations: vec![], kinds: vec![] },
+            Target { question: QuestionRef { document: key("other"), question: key("b") }, organisations: vec![key("x")], kinds: vec![] },
+        ]);
+        r.closes = time::macros::date!(2026 - 01 - 01);
+        r.documents.push(key("d"));
+        let paths: Vec<String> = r.validate(&Path::root()).iter().map(|p| p.path.to_string()).collect();
+        assert_eq!(paths, ["closes", "documents[1]", "target[1].question", "target[1]", "target[2].question"]);
+    }
+
+    #[test]
+    fn round_states_move_forward_and_closed_may_reopen() {
+        use RoundState::*;
+        assert!(Draft.may_become(Open));
+        assert!(Closed.may_become(Open));
+        assert!(Closed.may_become(Published));
+        assert!(!Draft.may_become(Published));
+        assert!(!Published.may_become(Open));
+        assert!(!Open.may_become(Draft));
+    }
+}
