@@ -1,1 +1,184 @@
-pub fn x(){}
+//! Persistence for Uppfölj over SQLite (embedded, the default) and PostgreSQL (shared by several
+//! app instances). All SQL lives in this crate; callers see typed functions over model values.
+//!
+//! Both backends run the same statements through sqlx's `Any` driver: the SQL is written in the
+//! common subset (`$1` parameters, `ON CONFLICT`, `RETURNING`), integers are 64-bit, booleans are
+//! stored as 0/1 and times as RFC 3339 text, so one code path serves both. Each backend has its own
+//! migration tree, because their DDL differs.
+
+mod definitions;
+mod error;
+mod responses;
+mod rounds;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+pub use definitions::ApplySummary;
+pub use error::{SaveError, StoreError};
+pub use responses::ResponseSummary;
+
+/// Which database a store talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A handle on the database; cheap to clone and share between requests.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Store {
+    /// Connects to `sqlite://FILE` or `postgres://…`. A SQLite file and its folder are created
+    /// when missing; SQLite runs in WAL mode with `synchronous=FULL`, so that a save is on disk
+    /// before it is acknowledged.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if url.starts_with("sqlite:") {
+            (Backend::Sqlite, sqlite_url(url)?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_owned())
+        } else {
+            return Err(StoreError::UnsupportedUrl(mask(url)));
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|source| StoreError::Connect { url: mask(&url), source })?
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Connect { url: mask(&url), source })?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Connects and brings the schema up to date: what `uppfolj init` and every start do.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies the migrations this binary knows and the database has not seen.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.map_err(StoreError::Migrate)
+    }
+
+    /// Which database this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one failing
+    /// when it upgrades from reading to writing.
+    async fn write_transaction(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Closes every connection, waiting for work under way.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Adds `mode=rwc` so that a missing SQLite file is created, and creates its folder.
+fn sqlite_url(url: &str) -> Result<String, StoreError> {
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" {
+        return Err(StoreError::UnsupportedUrl(
+            "sqlite-databasen måste vara en fil (sqlite://sökväg/till/uppfolj.db)".into(),
+        ));
+    }
+    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StoreError::UnsupportedUrl(format!("kan inte skapa mappen {}: {e}", parent.display())))?;
+    }
+    Ok(match query {
+        "" => format!("sqlite://{path}?mode=rwc"),
+        q if q.contains("mode=") => format!("sqlite://{path}?{q}"),
+        q => format!("sqlite://{path}?{q}&mode=rwc"),
+    })
+}
+
+/// The URL with any password replaced, fit for logs and error messages.
+pub fn mask(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The current time as stored.
+fn now() -> String {
+    OffsetDateTime::now_utc().format(&Rfc3339).expect("the current time formats as RFC 3339")
+}
+
+fn parse_time(text: &str) -> Result<OffsetDateTime, StoreError> {
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| StoreError::Corrupt(format!("tidpunkten «{text}»: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_masked_in_urls() {
+        assert_eq!(mask("postgres://app:hemligt@db:5432/uppfolj"), "postgres://app:***@db:5432/uppfolj");
+        assert_eq!(mask("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(mask("sqlite://data/uppfolj.db"), "sqlite://data/uppfolj.db");
+    }
+
+    #[test]
+    fn sqlite_urls_create_the_file_when_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sub/u.db");
+        let url = sqlite_url(&format!("sqlite://{}", file.display())).unwrap();
+        assert_eq!(url, format!("sqlite://{}?mode=rwc", file.display()));
+        assert!(file.parent().unwrap().is_dir());
+        assert!(sqlite_url("sqlite::memory:").is_err());
+        assert!(sqlite_url("sqlite://x.db?mode=ro").unwrap().ends_with("?mode=ro"));
+    }
+}

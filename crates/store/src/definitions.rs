@@ -1,0 +1,396 @@
+//! Storing and loading the whole configuration: scales, organisations, documents, rounds.
+
+use std::collections::HashMap;
+
+use sqlx::{Any, Transaction};
+use time::Date;
+use uppfolj_model::{
+    AnswerScale, CommentRule, Definitions, Document, DocumentKind, Key, Organisation, OrganisationKind, Period,
+    Question, QuestionRef, Round, RoundState, ScaleKind, Section, Target,
+};
+
+use crate::{Store, StoreError};
+
+/// What an import changed, for the person who ran it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApplySummary {
+    pub scales: usize,
+    pub organisations: usize,
+    pub documents: usize,
+    pub questions: usize,
+    pub rounds: usize,
+}
+
+impl Store {
+    /// Stores checked definitions in one transaction: objects are matched by key, so importing
+    /// the same files twice changes nothing. Sections and questions a document no longer lists are
+    /// retired, not deleted, since answers may refer to them.
+    pub async fn apply_definitions(&self, definitions: &Definitions) -> Result<ApplySummary, StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let mut summary = ApplySummary::default();
+        for scale in &definitions.scales {
+            let stored = serde_json::to_string(&scale.kind).expect("scale kinds serialise");
+            sqlx::query(
+                "INSERT INTO scales (key, name, definition, position) \
+                 VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM scales)) \
+                 ON CONFLICT (key) DO UPDATE SET name = excluded.name, definition = excluded.definition",
+            )
+            .bind(scale.key.as_str())
+            .bind(&scale.name)
+            .bind(stored)
+            .execute(&mut *tx)
+            .await?;
+            summary.scales += 1;
+        }
+        for organisation in &definitions.organisations {
+            sqlx::query(
+                "INSERT INTO organisations (key, name, short_name, kind, active, position) \
+                 VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(position), 0) + 1 FROM organisations)) \
+                 ON CONFLICT (key) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, \
+                 kind = excluded.kind, active = excluded.active",
+            )
+            .bind(organisation.key.as_str())
+            .bind(&organisation.name)
+            .bind(organisation.short_name.as_deref())
+            .bind(organisation.kind.as_str())
+            .bind(i64::from(organisation.active))
+            .execute(&mut *tx)
+            .await?;
+            summary.organisations += 1;
+        }
+        let scale_ids = ids(&mut tx, "SELECT key, id FROM scales").await?;
+        for document in &definitions.documents {
+            summary.questions += store_document(&mut tx, document, &scale_ids).await?;
+            summary.documents += 1;
+        }
+        for round in &definitions.rounds {
+            store_round(&mut tx, round).await?;
+            summary.rounds += 1;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Loads every definition, retired sections and questions included.
+    pub async fn definitions(&self) -> Result<Definitions, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let scales = sqlx::query_as::<_, (String, String, String)>("SELECT key, name, definition FROM scales ORDER BY position")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|(key, name, definition)| {
+                let kind: ScaleKind = serde_json::from_str(&definition)
+                    .map_err(|e| StoreError::Corrupt(format!("svarsskalan {key}: {e}")))?;
+                Ok(AnswerScale { key: stored_key(&key)?, name, kind })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let organisations = self.organisations().await?;
+
+        let documents = sqlx::query_as::<_, (i64, String, String, Option<String>, String, i64, i64)>(
+            "SELECT id, key, title, report_heading, kind, period_from, period_to FROM documents ORDER BY key",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let sections = sqlx::query_as::<_, (i64, i64, Option<i64>, String, Option<String>, String, i64)>(
+            "SELECT id, document_id, parent_id, key, label, title, retired FROM sections ORDER BY position",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let questions = sqlx::query_as::<_, (i64, String, String, String, Option<String>, String, String, i64)>(
+            "SELECT q.section_id, q.key, q.text, q.guidance, q.audience, s.key, q.comment_rule, q.retired \
+             FROM questions q JOIN scales s ON s.id = q.scale_id ORDER BY q.position",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut questions_by_section: HashMap<i64, Vec<Question>> = HashMap::new();
+        for (section_id, key, text, guidance, audience, scale, comment, retired) in questions {
+            let question = Question {
+                key: stored_key(&key)?,
+                text,
+                guidance: serde_json::from_str(&guidance).map_err(|e| StoreError::Corrupt(format!("vägledning {key}: {e}")))?,
+                audience,
+                scale: stored_key(&scale)?,
+                comment: serde_json::from_str::<CommentRule>(&comment)
+                    .map_err(|e| StoreError::Corrupt(format!("kommentarsregel {key}: {e}")))?,
+                retired: retired != 0,
+            };
+            questions_by_section.entry(section_id).or_default().push(question);
+        }
+        let mut children: HashMap<(i64, Option<i64>), Vec<&(i64, i64, Option<i64>, String, Option<String>, String, i64)>> =
+            HashMap::new();
+        for row in &sections {
+            children.entry((row.1, row.2)).or_default().push(row);
+        }
+        fn build(
+            document: i64,
+            parent: Option<i64>,
+            children: &HashMap<(i64, Option<i64>), Vec<&(i64, i64, Option<i64>, String, Option<String>, String, i64)>>,
+            questions: &mut HashMap<i64, Vec<Question>>,
+        ) -> Result<Vec<Section>, StoreError> {
+            let mut out = Vec::new();
+            for (id, _, _, key, label, title, retired) in children.get(&(document, parent)).into_iter().flatten() {
+                out.push(Section {
+                    key: stored_key(key)?,
+                    label: label.clone(),
+                    title: title.clone(),
+                    questions: questions.remove(id).unwrap_or_default(),
+                    sections: build(document, Some(*id), children, questions)?,
+                    retired: *retired != 0,
+                });
+            }
+            Ok(out)
+        }
+        let mut loaded = Vec::new();
+        for (id, key, title, report_heading, kind, from, to) in documents {
+            loaded.push(Document {
+                sections: build(id, None, &children, &mut questions_by_section)?,
+                key: stored_key(&key)?,
+                title,
+                report_heading,
+                kind: DocumentKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("dokumenttypen {kind}")))?,
+                period: Period { from: from as i32, to: to as i32 },
+            });
+        }
+        drop(conn);
+
+        let mut rounds = Vec::new();
+        for key in self.round_keys().await? {
+            rounds.push(self.round(&key).await?);
+        }
+        Ok(Definitions { scales, organisations, documents: loaded, rounds })
+    }
+
+    /// Every organisation, in the order they were defined.
+    pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        sqlx::query_as::<_, (String, String, Option<String>, String, i64)>(
+            "SELECT key, name, short_name, kind, active FROM organisations ORDER BY position",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|(key, name, short_name, kind, active)| {
+            Ok(Organisation {
+                key: stored_key(&key)?,
+                name,
+                short_name,
+                kind: OrganisationKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("organisationstypen {kind}")))?,
+                active: active != 0,
+            })
+        })
+        .collect()
+    }
+
+    /// Keys of every round, newest year first.
+    pub async fn round_keys(&self) -> Result<Vec<Key>, StoreError> {
+        sqlx::query_scalar::<_, String>("SELECT key FROM rounds ORDER BY year DESC, key")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|k| stored_key(k))
+            .collect()
+    }
+
+    /// One round with its documents and targets.
+    pub async fn round(&self, key: &Key) -> Result<Round, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let (id, name, year, opens, closes, state) = sqlx::query_as::<_, (i64, String, i64, String, String, String)>(
+            "SELECT id, name, year, opens_on, closes_on, state FROM rounds WHERE key = $1",
+        )
+        .bind(key.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("omgången «{key}»")))?;
+        let documents = sqlx::query_scalar::<_, String>(
+            "SELECT d.key FROM round_documents rd JOIN documents d ON d.id = rd.document_id \
+             WHERE rd.round_id = $1 ORDER BY rd.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let targets = sqlx::query_as::<_, (i64, String, String, String)>(
+            "SELECT t.question_id, d.key, q.key, t.kinds FROM round_targets t \
+             JOIN questions q ON q.id = t.question_id JOIN documents d ON d.id = q.document_id \
+             WHERE t.round_id = $1 ORDER BY t.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let members = sqlx::query_as::<_, (i64, String)>(
+            "SELECT m.question_id, o.key FROM round_target_organisations m \
+             JOIN organisations o ON o.id = m.organisation_id WHERE m.round_id = $1 ORDER BY m.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut by_question: HashMap<i64, Vec<Key>> = HashMap::new();
+        for (question, organisation) in members {
+            by_question.entry(question).or_default().push(stored_key(&organisation)?);
+        }
+        let targets = targets
+            .into_iter()
+            .map(|(question_id, document, question, kinds)| {
+                Ok(Target {
+                    question: QuestionRef { document: stored_key(&document)?, question: stored_key(&question)? },
+                    organisations: by_question.remove(&question_id).unwrap_or_default(),
+                    kinds: serde_json::from_str(&kinds).map_err(|e| StoreError::Corrupt(format!("målgrupp: {e}")))?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Round {
+            key: key.clone(),
+            name,
+            year: year as i32,
+            opens: stored_date(&opens)?,
+            closes: stored_date(&closes)?,
+            documents: documents.iter().map(|d| stored_key(d)).collect::<Result<_, _>>()?,
+            targets,
+            state: RoundState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("omgångens status {state}")))?,
+        })
+    }
+}
+
+async fn ids(tx: &mut Transaction<'static, Any>, sql: &str) -> Result<HashMap<String, i64>, StoreError> {
+    Ok(sqlx::query_as::<_, (String, i64)>(sql).fetch_all(&mut **tx).await?.into_iter().collect())
+}
+
+/// Upserts a document and its tree; returns how many questions it holds.
+async fn store_document(
+    tx: &mut Transaction<'static, Any>,
+    document: &Document,
+    scale_ids: &HashMap<String, i64>,
+) -> Result<usize, StoreError> {
+    let document_id: i64 = sqlx::query_scalar(
+        "INSERT INTO documents (key, title, report_heading, kind, period_from, period_to) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (key) DO UPDATE SET title = excluded.title, report_heading = excluded.report_heading, \
+         kind = excluded.kind, period_from = excluded.period_from, period_to = excluded.period_to RETURNING id",
+    )
+    .bind(document.key.as_str())
+    .bind(&document.title)
+    .bind(document.report_heading.as_deref())
+    .bind(document.kind.as_str())
+    .bind(i64::from(document.period.from))
+    .bind(i64::from(document.period.to))
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE sections SET retired = 1 WHERE document_id = $1").bind(document_id).execute(&mut **tx).await?;
+    sqlx::query("UPDATE questions SET retired = 1 WHERE document_id = $1").bind(document_id).execute(&mut **tx).await?;
+    let mut position = 0;
+    let mut questions = 0;
+    let mut stack: Vec<(Option<i64>, &Section)> = document.sections.iter().rev().map(|s| (None, s)).collect();
+    while let Some((parent, section)) = stack.pop() {
+        position += 1;
+        let section_id: i64 = sqlx::query_scalar(
+            "INSERT INTO sections (document_id, parent_id, key, label, title, position, retired) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0) \
+             ON CONFLICT (document_id, key) DO UPDATE SET parent_id = excluded.parent_id, label = excluded.label, \
+             title = excluded.title, position = excluded.position, retired = 0 RETURNING id",
+        )
+        .bind(document_id)
+        .bind(parent)
+        .bind(section.key.as_str())
+        .bind(section.label.as_deref())
+        .bind(&section.title)
+        .bind(position)
+        .fetch_one(&mut **tx)
+        .await?;
+        for question in &section.questions {
+            position += 1;
+            let scale_id = scale_ids
+                .get(question.scale.as_str())
+                .ok_or_else(|| StoreError::NotFound(format!("svarsskalan «{}»", question.scale)))?;
+            sqlx::query(
+                "INSERT INTO questions (document_id, section_id, key, text, guidance, audience, scale_id, comment_rule, position, retired) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0) \
+                 ON CONFLICT (document_id, key) DO UPDATE SET section_id = excluded.section_id, text = excluded.text, \
+                 guidance = excluded.guidance, audience = excluded.audience, scale_id = excluded.scale_id, \
+                 comment_rule = excluded.comment_rule, position = excluded.position, retired = 0",
+            )
+            .bind(document_id)
+            .bind(section_id)
+            .bind(question.key.as_str())
+            .bind(&question.text)
+            .bind(serde_json::to_string(&question.guidance).expect("text lists serialise"))
+            .bind(question.audience.as_deref())
+            .bind(*scale_id)
+            .bind(serde_json::to_string(&question.comment).expect("comment rules serialise"))
+            .bind(position)
+            .execute(&mut **tx)
+            .await?;
+            questions += 1;
+        }
+        stack.extend(section.sections.iter().rev().map(|s| (Some(section_id), s)));
+    }
+    Ok(questions)
+}
+
+/// Upserts a round's definition; its state is left as it is (a new round starts as a draft).
+async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Result<(), StoreError> {
+    let round_id: i64 = sqlx::query_scalar(
+        "INSERT INTO rounds (key, name, year, opens_on, closes_on, state) VALUES ($1, $2, $3, $4, $5, 'draft') \
+         ON CONFLICT (key) DO UPDATE SET name = excluded.name, year = excluded.year, \
+         opens_on = excluded.opens_on, closes_on = excluded.closes_on RETURNING id",
+    )
+    .bind(round.key.as_str())
+    .bind(&round.name)
+    .bind(i64::from(round.year))
+    .bind(round.opens.to_string())
+    .bind(round.closes.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
+    for table in ["round_target_organisations", "round_targets", "round_documents"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE round_id = $1")).bind(round_id).execute(&mut **tx).await?;
+    }
+    let documents = ids(tx, "SELECT key, id FROM documents").await?;
+    let organisations = ids(tx, "SELECT key, id FROM organisations").await?;
+    for (position, key) in round.documents.iter().enumerate() {
+        let document_id = documents.get(key.as_str()).ok_or_else(|| StoreError::NotFound(format!("dokumentet «{key}»")))?;
+        sqlx::query("INSERT INTO round_documents (round_id, document_id, position) VALUES ($1, $2, $3)")
+            .bind(round_id)
+            .bind(*document_id)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (position, target) in round.targets.iter().enumerate() {
+        let question_id: i64 = sqlx::query_scalar(
+            "SELECT q.id FROM questions q JOIN documents d ON d.id = q.document_id WHERE d.key = $1 AND q.key = $2",
+        )
+        .bind(target.question.document.as_str())
+        .bind(target.question.question.as_str())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("frågan «{}»", target.question)))?;
+        sqlx::query("INSERT INTO round_targets (round_id, question_id, position, kinds) VALUES ($1, $2, $3, $4)")
+            .bind(round_id)
+            .bind(question_id)
+            .bind(position as i64)
+            .bind(serde_json::to_string(&target.kinds).expect("kinds serialise"))
+            .execute(&mut **tx)
+            .await?;
+        for (member, organisation) in target.organisations.iter().enumerate() {
+            let organisation_id = organisations
+                .get(organisation.as_str())
+                .ok_or_else(|| StoreError::NotFound(format!("organisationen «{organisation}»")))?;
+            sqlx::query(
+                "INSERT INTO round_target_organisations (round_id, question_id, organisation_id, position) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(round_id)
+            .bind(question_id)
+            .bind(*organisation_id)
+            .bind(member as i64)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn stored_key(text: &str) -> Result<Key, StoreError> {
+    Key::parse(text).map_err(|e| StoreError::Corrupt(format!("nyckeln «{text}»: {e}")))
+}
+
+fn stored_date(text: &str) -> Result<Date, StoreError> {
+    Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| StoreError::Corrupt(format!("datumet «{text}»: {e}")))
+}

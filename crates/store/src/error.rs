@@ -1,0 +1,42 @@
+use uppfolj_model::{Answer, RoundState, TransitionError};
+
+/// Why the store could not do what was asked. Messages are for the person running Uppfölj.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("DATABASE_URL «{0}» stöds inte; använd sqlite://FIL eller postgres://…")]
+    UnsupportedUrl(String),
+    #[error("kan inte ansluta till databasen {url}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("databasens schema kunde inte uppdateras")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    #[error("databasfel")]
+    Database(#[from] sqlx::Error),
+    #[error("oväntat innehåll i databasen: {0}")]
+    Corrupt(String),
+    #[error("{0} finns inte")]
+    NotFound(String),
+    #[error("{0}")]
+    Rule(String),
+}
+
+/// Why an answer was not saved. Each case is something the respondent can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Someone else saved in between; `current` is what they saved.
+    #[error("någon annan har sparat ett nytt svar under tiden (version {})", .current.as_ref().map_or(0, |a| a.version))]
+    Conflict { current: Option<Box<Answer>> },
+    #[error("omgången är {} och tar inte emot svar", .0.label().to_lowercase())]
+    RoundNotOpen(RoundState),
+    #[error(transparent)]
+    Locked(#[from] TransitionError),
+    #[error("frågan är inte ställd till den här organisationen i omgången")]
+    NotAssigned,
+    #[error("{0}")]
+    Invalid(String),
+}

@@ -1,0 +1,285 @@
+//! Responses and answers: saving with version checks, and the history of every change.
+
+use std::collections::HashMap;
+
+use uppfolj_model::{
+    Answer, AnswerChange, AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState, RoundState,
+    ScaleKind,
+};
+
+use crate::definitions::stored_key;
+use crate::{SaveError, Store, StoreError, now, parse_time};
+
+/// One organisation's response in a round, as far as progress is concerned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResponseSummary {
+    pub organisation: Key,
+    pub state: ResponseState,
+    pub answered: usize,
+}
+
+impl Store {
+    /// Saves one answer. The save is refused as a conflict when `input.version` is not the
+    /// answer's current version (someone saved in between), and the previous value goes into the
+    /// history. Durable when this returns: the transaction has committed.
+    pub async fn save_answer(
+        &self,
+        round: &Key,
+        organisation: &Key,
+        question: &QuestionRef,
+        input: &AnswerInput,
+        by: &str,
+    ) -> Result<Answer, SaveError> {
+        let mut tx = self.write_transaction().await.map_err(SaveError::Store)?;
+        let (round_id, round_state, organisation_id, organisation_kind, active) =
+            sqlx::query_as::<_, (i64, String, i64, String, i64)>(
+                "SELECT r.id, r.state, o.id, o.kind, o.active FROM rounds r, organisations o WHERE r.key = $1 AND o.key = $2",
+            )
+            .bind(round.as_str())
+            .bind(organisation.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(StoreError::from)?
+            .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}» eller organisationen «{organisation}»")))?;
+        let round_state = RoundState::parse(&round_state).unwrap_or(RoundState::Draft);
+        if round_state != RoundState::Open {
+            return Err(SaveError::RoundNotOpen(round_state));
+        }
+        let (question_id, scale_key, scale_name, scale_definition) = sqlx::query_as::<_, (i64, String, String, String)>(
+            "SELECT q.id, s.key, s.name, s.definition FROM questions q \
+             JOIN documents d ON d.id = q.document_id \
+             JOIN round_documents rd ON rd.document_id = d.id AND rd.round_id = $1 \
+             JOIN scales s ON s.id = q.scale_id \
+             WHERE d.key = $2 AND q.key = $3 AND q.retired = 0",
+        )
+        .bind(round_id)
+        .bind(question.document.as_str())
+        .bind(question.question.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::from)?
+        .ok_or_else(|| StoreError::NotFound(format!("frågan «{question}» i omgången «{round}»")))?;
+
+        let target = sqlx::query_as::<_, (String,)>("SELECT kinds FROM round_targets WHERE round_id = $1 AND question_id = $2")
+            .bind(round_id)
+            .bind(question_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+        let assigned = active != 0
+            && match target {
+                None => true,
+                Some((kinds,)) => {
+                    let kinds: Vec<String> = serde_json::from_str(&kinds).unwrap_or_default();
+                    let listed: Option<i64> = sqlx::query_scalar(
+                        "SELECT 1 FROM round_target_organisations WHERE round_id = $1 AND question_id = $2 AND organisation_id = $3",
+                    )
+                    .bind(round_id)
+                    .bind(question_id)
+                    .bind(organisation_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(StoreError::from)?;
+                    listed.is_some() || kinds.contains(&organisation_kind)
+                }
+            };
+        if !assigned {
+            return Err(SaveError::NotAssigned);
+        }
+        let kind: ScaleKind = serde_json::from_str(&scale_definition)
+            .map_err(|e| StoreError::Corrupt(format!("svarsskalan {scale_key}: {e}")))?;
+        let scale = AnswerScale { key: stored_key(&scale_key)?, name: scale_name, kind };
+        input.check(&scale).map_err(SaveError::Invalid)?;
+
+        let changed_at = now();
+        sqlx::query(
+            "INSERT INTO responses (round_id, organisation_id, state, updated_at) VALUES ($1, $2, 'not_started', $3) \
+             ON CONFLICT (round_id, organisation_id) DO NOTHING",
+        )
+        .bind(round_id)
+        .bind(organisation_id)
+        .bind(&changed_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        let (response_id, state) = sqlx::query_as::<_, (i64, String)>(
+            "SELECT id, state FROM responses WHERE round_id = $1 AND organisation_id = $2",
+        )
+        .bind(round_id)
+        .bind(organisation_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        let state = ResponseState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?;
+        let next_state = state.after_save()?;
+
+        let previous = sqlx::query_as::<_, (Option<String>, String, i64, String, String)>(
+            "SELECT value, comment, version, changed_by, changed_at FROM answers WHERE response_id = $1 AND question_id = $2",
+        )
+        .bind(response_id)
+        .bind(question_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        let current_version = previous.as_ref().map_or(0, |p| p.2);
+        if current_version != input.version {
+            let current = previous
+                .map(|(value, comment, version, changed_by, changed_at)| {
+                    answer(question.clone(), &scale, value, comment, version, changed_by, &changed_at).map(Box::new)
+                })
+                .transpose()?;
+            return Err(SaveError::Conflict { current });
+        }
+        let value = input.value.as_ref().map(AnswerValue::to_stored);
+        let version = current_version + 1;
+        let written = sqlx::query(
+            "INSERT INTO answers (response_id, question_id, value, comment, version, changed_by, changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment, \
+             version = excluded.version, changed_by = excluded.changed_by, changed_at = excluded.changed_at \
+             WHERE answers.version = $8",
+        )
+        .bind(response_id)
+        .bind(question_id)
+        .bind(value.as_deref())
+        .bind(&input.comment)
+        .bind(version)
+        .bind(by)
+        .bind(&changed_at)
+        .bind(current_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        if written.rows_affected() != 1 {
+            // Another instance saved between our read and our write (PostgreSQL, READ COMMITTED).
+            return Err(SaveError::Conflict { current: None });
+        }
+        let (old_value, old_comment) = previous.map_or((None, String::new()), |p| (p.0, p.1));
+        sqlx::query(
+            "INSERT INTO answer_history (response_id, question_id, version, old_value, old_comment, new_value, new_comment, changed_by, changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(response_id)
+        .bind(question_id)
+        .bind(version)
+        .bind(old_value)
+        .bind(old_comment)
+        .bind(value.as_deref())
+        .bind(&input.comment)
+        .bind(by)
+        .bind(&changed_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        sqlx::query("UPDATE responses SET state = $1, updated_at = $2 WHERE id = $3")
+            .bind(next_state.as_str())
+            .bind(&changed_at)
+            .bind(response_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(Answer {
+            question: question.clone(),
+            value: input.value.clone(),
+            comment: input.comment.clone(),
+            version,
+            changed_by: by.to_owned(),
+            changed_at: parse_time(&changed_at)?,
+        })
+    }
+
+    /// The answers an organisation has given in a round, by question.
+    pub async fn answers(&self, round: &Key, organisation: &Key) -> Result<HashMap<QuestionRef, Answer>, StoreError> {
+        let rows = sqlx::query_as::<_, (String, String, String, String, String, Option<String>, String, i64, String, String)>(
+            "SELECT d.key, q.key, s.key, s.name, s.definition, a.value, a.comment, a.version, a.changed_by, a.changed_at \
+             FROM answers a JOIN responses p ON p.id = a.response_id \
+             JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
+             JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
+             JOIN scales s ON s.id = q.scale_id WHERE r.key = $1 AND o.key = $2",
+        )
+        .bind(round.as_str())
+        .bind(organisation.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut answers = HashMap::new();
+        for (document, question, scale_key, scale_name, definition, value, comment, version, by, at) in rows {
+            let reference = QuestionRef { document: stored_key(&document)?, question: stored_key(&question)? };
+            let kind: ScaleKind =
+                serde_json::from_str(&definition).map_err(|e| StoreError::Corrupt(format!("svarsskalan {scale_key}: {e}")))?;
+            let scale = AnswerScale { key: stored_key(&scale_key)?, name: scale_name, kind };
+            answers.insert(reference.clone(), answer(reference, &scale, value, comment, version, by, &at)?);
+        }
+        Ok(answers)
+    }
+
+    /// Every saved change of an organisation's answers in a round, oldest first.
+    pub async fn answer_history(&self, round: &Key, organisation: &Key) -> Result<Vec<AnswerChange>, StoreError> {
+        let rows = sqlx::query_as::<_, (String, String, i64, Option<String>, String, Option<String>, String, String, String)>(
+            "SELECT d.key, q.key, h.version, h.old_value, h.old_comment, h.new_value, h.new_comment, h.changed_by, h.changed_at \
+             FROM answer_history h JOIN responses p ON p.id = h.response_id \
+             JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
+             JOIN questions q ON q.id = h.question_id JOIN documents d ON d.id = q.document_id \
+             WHERE r.key = $1 AND o.key = $2 ORDER BY h.id",
+        )
+        .bind(round.as_str())
+        .bind(organisation.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(document, question, version, old_value, old_comment, new_value, new_comment, by, at)| {
+                Ok(AnswerChange {
+                    question: QuestionRef { document: stored_key(&document)?, question: stored_key(&question)? },
+                    version,
+                    old_value,
+                    old_comment,
+                    new_value,
+                    new_comment,
+                    changed_by: by,
+                    changed_at: parse_time(&at)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Each organisation's response state and number of answered questions in a round.
+    /// Organisations that have not started have no entry.
+    pub async fn responses(&self, round: &Key) -> Result<Vec<ResponseSummary>, StoreError> {
+        let rows = sqlx::query_as::<_, (String, String, i64)>(
+            "SELECT o.key, p.state, (SELECT COUNT(*) FROM answers a WHERE a.response_id = p.id AND a.value IS NOT NULL) \
+             FROM responses p JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
+             WHERE r.key = $1 ORDER BY o.position",
+        )
+        .bind(round.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(organisation, state, answered)| {
+                Ok(ResponseSummary {
+                    organisation: stored_key(&organisation)?,
+                    state: ResponseState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?,
+                    answered: answered as usize,
+                })
+            })
+            .collect()
+    }
+}
+
+fn answer(
+    question: QuestionRef,
+    scale: &AnswerScale,
+    value: Option<String>,
+    comment: String,
+    version: i64,
+    changed_by: String,
+    changed_at: &str,
+) -> Result<Answer, StoreError> {
+    Ok(Answer {
+        question,
+        value: value.and_then(|v| AnswerValue::from_stored(scale, &v)),
+        comment,
+        version,
+        changed_by,
+        changed_at: parse_time(changed_at)?,
+    })
+}
