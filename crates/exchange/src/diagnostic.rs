@@ -18,12 +18,22 @@ impl Diagnostic {
         let before = &text[..offset.min(text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        Diagnostic { file, line, column, message }
+        Diagnostic {
+            file,
+            line,
+            column,
+            message,
+        }
     }
 
     /// A problem with no place in a file, such as one found in what the database already holds.
     pub fn whole(file: PathBuf, message: String) -> Diagnostic {
-        Diagnostic { file, line: 0, column: 0, message }
+        Diagnostic {
+            file,
+            line: 0,
+            column: 0,
+            message,
+        }
     }
 }
 
@@ -32,7 +42,14 @@ impl fmt::Display for Diagnostic {
         if self.line == 0 {
             write!(f, "{}: {}", self.file.display(), self.message)
         } else {
-            write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file.display(),
+                self.line,
+                self.column,
+                self.message
+            )
         }
     }
 }
@@ -44,7 +61,12 @@ mod tests {
     #[test]
     fn offsets_become_one_based_lines_and_character_columns() {
         let text = "a = 1\nåäö = 2\n";
-        let d = Diagnostic::at_offset("f.toml".into(), text, text.find("= 2").unwrap(), "fel".into());
+        let d = Diagnostic::at_offset(
+            "f.toml".into(),
+            text,
+            text.find("= 2").unwrap(),
+            "fel".into(),
+        );
         assert_eq!(d.to_string(), "f.toml:2:5: fel");
         let start = Diagnostic::at_offset("f.toml".into(), text, 0, "fel".into());
         assert_eq!((start.line, start.column), (1, 1));

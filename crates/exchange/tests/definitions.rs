@@ -12,11 +12,16 @@ fn goteborg_dir() -> PathBuf {
 fn load(paths: &[PathBuf]) -> Definitions {
     let files = definitions::read_files(paths).expect("files are readable");
     let parsed = definitions::parse(files).unwrap_or_else(|e| panic!("parse failed: {e:#?}"));
-    parsed.check(Definitions::default()).unwrap_or_else(|e| panic!("check failed: {e:#?}"))
+    parsed
+        .check(Definitions::default())
+        .unwrap_or_else(|e| panic!("check failed: {e:#?}"))
 }
 
 fn source(name: &str, text: &str) -> SourceFile {
-    SourceFile { path: name.into(), text: text.to_owned() }
+    SourceFile {
+        path: name.into(),
+        text: text.to_owned(),
+    }
 }
 
 fn problems(files: Vec<SourceFile>) -> Vec<String> {
@@ -41,7 +46,12 @@ fn the_goteborg_data_set_is_valid() {
 #[test]
 fn files_can_be_given_in_any_order_and_folders_and_files_mixed() {
     let dir = goteborg_dir();
-    let forward = load(&[dir.join("rounds"), dir.join("documents"), dir.join("organisations.toml"), dir.join("scales.toml")]);
+    let forward = load(&[
+        dir.join("rounds"),
+        dir.join("documents"),
+        dir.join("organisations.toml"),
+        dir.join("scales.toml"),
+    ]);
     let whole = load(&[dir.clone()]);
     assert_eq!(definitions::export(&forward), definitions::export(&whole));
 }
@@ -49,8 +59,17 @@ fn files_can_be_given_in_any_order_and_folders_and_files_mixed() {
 #[test]
 fn export_then_parse_then_export_is_identical() {
     let first = definitions::export(&load(&[goteborg_dir()]));
-    let files = first.iter().map(|(path, text)| SourceFile { path: path.clone(), text: text.clone() }).collect();
-    let again = definitions::parse(files).unwrap().check(Definitions::default()).unwrap();
+    let files = first
+        .iter()
+        .map(|(path, text)| SourceFile {
+            path: path.clone(),
+            text: text.clone(),
+        })
+        .collect();
+    let again = definitions::parse(files)
+        .unwrap()
+        .check(Definitions::default())
+        .unwrap();
     assert_eq!(definitions::export(&again), first);
     let names: Vec<String> = first.iter().map(|(p, _)| p.display().to_string()).collect();
     assert_eq!(
@@ -68,7 +87,10 @@ fn export_then_parse_then_export_is_identical() {
 
 #[test]
 fn a_syntax_error_names_file_line_and_column() {
-    let found = problems(vec![source("orgs.toml", "[[organisation]]\nkey = \"a\"\nname = \"A\nkind = \"nämnd\"\n")]);
+    let found = problems(vec![source(
+        "orgs.toml",
+        "[[organisation]]\nkey = \"a\"\nname = \"A\nkind = \"nämnd\"\n",
+    )]);
     assert_eq!(found.len(), 1);
     assert!(found[0].starts_with("orgs.toml:3:"), "{}", found[0]);
 }
@@ -79,10 +101,22 @@ fn shape_errors_are_in_swedish_and_located() {
         "orgs.toml",
         "[[organisation]]\nkey = \"a\"\nname = \"A\"\nkind = \"nämd\"\n",
     )]);
-    assert_eq!(found, ["orgs.toml:4:8: okänt värde «nämd»; tillåtna värden: «nämnd», «styrelse», «bolag», «förvaltning»"]);
-    let found = problems(vec![source("d.toml", "[document]\nkey = \"d\"\ntitel = \"D\"\n")]);
+    assert_eq!(
+        found,
+        [
+            "orgs.toml:4:8: okänt värde «nämd»; tillåtna värden: «nämnd», «styrelse», «bolag», «förvaltning»"
+        ]
+    );
+    let found = problems(vec![source(
+        "d.toml",
+        "[document]\nkey = \"d\"\ntitel = \"D\"\n",
+    )]);
     assert_eq!(found.len(), 1);
-    assert!(found[0].starts_with("d.toml:3:1: okänt fält «titel»"), "{}", found[0]);
+    assert!(
+        found[0].starts_with("d.toml:3:1: okänt fält «titel»"),
+        "{}",
+        found[0]
+    );
 }
 
 #[test]
@@ -121,12 +155,25 @@ documents = ["plan", "okand"]
 question = "plan/q1"
 organisations = ["ingen-sadan"]
 "#;
-    let found = problems(vec![source("scales.toml", scales), source("plan.toml", document), source("round.toml", round)]);
+    let found = problems(vec![
+        source("scales.toml", scales),
+        source("plan.toml", document),
+        source("round.toml", round),
+    ]);
     // The key error stops the section, so its questions are checked once the key is fixed.
-    assert_eq!(found, ["plan.toml:8:7: nyckeln «Fel Nyckel» får bara innehålla a–z, 0–9 och bindestreck, och börja med en bokstav eller siffra"]);
+    assert_eq!(
+        found,
+        [
+            "plan.toml:8:7: nyckeln «Fel Nyckel» får bara innehålla a–z, 0–9 och bindestreck, och börja med en bokstav eller siffra"
+        ]
+    );
 
     let fixed = document.replace("Fel Nyckel", "avsnitt");
-    let found = problems(vec![source("scales.toml", scales), source("plan.toml", &fixed), source("round.toml", round)]);
+    let found = problems(vec![
+        source("scales.toml", scales),
+        source("plan.toml", &fixed),
+        source("round.toml", round),
+    ]);
     assert_eq!(
         found,
         [
@@ -156,9 +203,14 @@ organisations = ["stadsbyggnadsnamnden"]
 kinds = ["bolag"]
 "#;
     let parsed = definitions::parse(vec![source("2026.toml", round)]).unwrap();
-    let defs = parsed.check(stored).expect("references resolve against the stored set");
+    let defs = parsed
+        .check(stored)
+        .expect("references resolve against the stored set");
     assert_eq!(defs.rounds.len(), 1);
-    assert!(defs.documents.is_empty(), "only what the files define is returned for storing");
+    assert!(
+        defs.documents.is_empty(),
+        "only what the files define is returned for storing"
+    );
 }
 
 #[test]
@@ -196,13 +248,30 @@ text = "C?"
 scale = "jn"
 comment = { required_for = ["nej"] }
 "#;
-    let defs = definitions::parse(vec![source("d.toml", text)]).unwrap().check(Definitions::default()).unwrap();
-    let rules: Vec<&CommentRule> = defs.documents[0].all_questions().map(|q| &q.comment).collect();
-    assert!(matches!(rules[..], [CommentRule::Optional, CommentRule::Required, CommentRule::RequiredFor(_)]));
+    let defs = definitions::parse(vec![source("d.toml", text)])
+        .unwrap()
+        .check(Definitions::default())
+        .unwrap();
+    let rules: Vec<&CommentRule> = defs.documents[0]
+        .all_questions()
+        .map(|q| &q.comment)
+        .collect();
+    assert!(matches!(
+        rules[..],
+        [
+            CommentRule::Optional,
+            CommentRule::Required,
+            CommentRule::RequiredFor(_)
+        ]
+    ));
     let bad = text.replace("comment = \"required\"", "comment = \"ibland\"");
     let found = problems(vec![source("d.toml", &bad)]);
     assert_eq!(found.len(), 1);
-    assert!(found[0].starts_with("d.toml:26:11: okänt värde «ibland»"), "{}", found[0]);
+    assert!(
+        found[0].starts_with("d.toml:26:11: okänt värde «ibland»"),
+        "{}",
+        found[0]
+    );
 }
 
 #[test]
@@ -213,6 +282,14 @@ fn missing_paths_and_non_utf8_files_are_reported() {
     let missing = dir.path().join("saknas");
     let errors = definitions::read_files(&[latin1, missing]).unwrap_err();
     let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    assert!(text.iter().any(|t| t.ends_with("saknas: filen eller mappen finns inte")), "{text:?}");
-    assert!(text.iter().any(|t| t.contains("latin1.toml: filen är inte UTF-8")), "{text:?}");
+    assert!(
+        text.iter()
+            .any(|t| t.ends_with("saknas: filen eller mappen finns inte")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("latin1.toml: filen är inte UTF-8")),
+        "{text:?}"
+    );
 }

@@ -43,39 +43,92 @@ impl Definitions {
         let mut problems = Vec::new();
         let root = Path::root();
 
-        unique(&self.scales, |s| s.key.as_str(), "svarsskalan", ObjectRef::Scale, &mut problems);
+        unique(
+            &self.scales,
+            |s| s.key.as_str(),
+            "svarsskalan",
+            ObjectRef::Scale,
+            &mut problems,
+        );
         for (i, scale) in self.scales.iter().enumerate() {
-            problems.extend(scale.validate(&root).into_iter().map(|p| (ObjectRef::Scale(i), p)));
+            problems.extend(
+                scale
+                    .validate(&root)
+                    .into_iter()
+                    .map(|p| (ObjectRef::Scale(i), p)),
+            );
         }
 
-        unique(&self.organisations, |o| o.key.as_str(), "organisationsnyckeln", ObjectRef::Organisation, &mut problems);
+        unique(
+            &self.organisations,
+            |o| o.key.as_str(),
+            "organisationsnyckeln",
+            ObjectRef::Organisation,
+            &mut problems,
+        );
         let mut names = HashSet::new();
         for (i, organisation) in self.organisations.iter().enumerate() {
-            problems.extend(organisation.validate(&root).into_iter().map(|p| (ObjectRef::Organisation(i), p)));
+            problems.extend(
+                organisation
+                    .validate(&root)
+                    .into_iter()
+                    .map(|p| (ObjectRef::Organisation(i), p)),
+            );
             if !names.insert(organisation.name.trim().to_lowercase()) {
                 problems.push((
                     ObjectRef::Organisation(i),
-                    Problem::new(root.field("name"), format!("organisationen «{}» finns redan", organisation.name)),
+                    Problem::new(
+                        root.field("name"),
+                        format!("organisationen «{}» finns redan", organisation.name),
+                    ),
                 ));
             }
         }
 
         let scales: HashMap<&Key, &AnswerScale> = self.scales.iter().map(|s| (&s.key, s)).collect();
-        unique(&self.documents, |d| d.key.as_str(), "dokumentnyckeln", ObjectRef::Document, &mut problems);
+        unique(
+            &self.documents,
+            |d| d.key.as_str(),
+            "dokumentnyckeln",
+            ObjectRef::Document,
+            &mut problems,
+        );
         for (i, document) in self.documents.iter().enumerate() {
-            let options = |key: &Key| scales.get(key).map(|s| s.options().iter().map(|o| &o.key).collect());
-            problems.extend(document.validate(options).into_iter().map(|p| (ObjectRef::Document(i), p)));
+            let options = |key: &Key| {
+                scales
+                    .get(key)
+                    .map(|s| s.options().iter().map(|o| &o.key).collect())
+            };
+            problems.extend(
+                document
+                    .validate(options)
+                    .into_iter()
+                    .map(|p| (ObjectRef::Document(i), p)),
+            );
         }
 
-        let documents: HashMap<&Key, &Document> = self.documents.iter().map(|d| (&d.key, d)).collect();
+        let documents: HashMap<&Key, &Document> =
+            self.documents.iter().map(|d| (&d.key, d)).collect();
         let organisations: HashSet<&Key> = self.organisations.iter().map(|o| &o.key).collect();
-        unique(&self.rounds, |r| r.key.as_str(), "omgångsnyckeln", ObjectRef::Round, &mut problems);
+        unique(
+            &self.rounds,
+            |r| r.key.as_str(),
+            "omgångsnyckeln",
+            ObjectRef::Round,
+            &mut problems,
+        );
         for (i, round) in self.rounds.iter().enumerate() {
             let object = ObjectRef::Round(i);
             problems.extend(round.validate(&root).into_iter().map(|p| (object, p)));
             for (j, key) in round.documents.iter().enumerate() {
                 if !documents.contains_key(key) {
-                    problems.push((object, Problem::new(root.item("documents", j), format!("dokumentet «{key}» finns inte"))));
+                    problems.push((
+                        object,
+                        Problem::new(
+                            root.item("documents", j),
+                            format!("dokumentet «{key}» finns inte"),
+                        ),
+                    ));
                 }
             }
             for (j, target) in round.targets.iter().enumerate() {
@@ -87,14 +140,20 @@ impl Definitions {
                 if documents.contains_key(&target.question.document) && !found {
                     problems.push((
                         object,
-                        Problem::new(here.field("question"), format!("frågan «{}» finns inte", target.question)),
+                        Problem::new(
+                            here.field("question"),
+                            format!("frågan «{}» finns inte", target.question),
+                        ),
                     ));
                 }
                 for (k, organisation) in target.organisations.iter().enumerate() {
                     if !organisations.contains(organisation) {
                         problems.push((
                             object,
-                            Problem::new(here.item("organisations", k), format!("organisationen «{organisation}» finns inte")),
+                            Problem::new(
+                                here.item("organisations", k),
+                                format!("organisationen «{organisation}» finns inte"),
+                            ),
                         ));
                     }
                 }
@@ -114,7 +173,13 @@ fn unique<T>(
     let mut seen = HashSet::new();
     for (i, item) in items.iter().enumerate() {
         if !seen.insert(key(item)) {
-            problems.push((object(i), Problem::new(Path::root().field("key"), format!("{what} «{}» används redan", key(item)))));
+            problems.push((
+                object(i),
+                Problem::new(
+                    Path::root().field("key"),
+                    format!("{what} «{}» används redan", key(item)),
+                ),
+            ));
         }
     }
 }
@@ -132,9 +197,20 @@ mod tests {
         Definitions {
             scales: vec![choice("ja-nej", &[("ja", "Ja"), ("nej", "Nej")])],
             organisations: vec![org("sn", Namnd), org("ks", Namnd)],
-            documents: vec![document("d", vec![section("s", None, vec![question("q1"), question("q2")], vec![])])],
+            documents: vec![document(
+                "d",
+                vec![section(
+                    "s",
+                    None,
+                    vec![question("q1"), question("q2")],
+                    vec![],
+                )],
+            )],
             rounds: vec![round(vec![Target {
-                question: QuestionRef { document: key("d"), question: key("q2") },
+                question: QuestionRef {
+                    document: key("d"),
+                    question: key("q2"),
+                },
                 organisations: vec![key("sn")],
                 kinds: vec![],
             }])],
@@ -142,7 +218,10 @@ mod tests {
     }
 
     fn described(defs: &Definitions) -> Vec<String> {
-        defs.validate().into_iter().map(|(object, problem)| format!("{object:?} {problem}")).collect()
+        defs.validate()
+            .into_iter()
+            .map(|(object, problem)| format!("{object:?} {problem}"))
+            .collect()
     }
 
     #[test]
@@ -156,9 +235,14 @@ mod tests {
         defs.organisations.push(org("sn", Namnd));
         defs.documents[0].sections[0].questions[0].scale = key("okand");
         defs.rounds[0].documents.push(key("saknas"));
-        defs.rounds[0].targets[0].organisations.push(key("okand-org"));
+        defs.rounds[0].targets[0]
+            .organisations
+            .push(key("okand-org"));
         defs.rounds[0].targets.push(Target {
-            question: QuestionRef { document: key("d"), question: key("q9") },
+            question: QuestionRef {
+                document: key("d"),
+                question: key("q9"),
+            },
             organisations: vec![key("ks")],
             kinds: vec![],
         });
@@ -183,7 +267,11 @@ mod tests {
         renamed.name = "Kommunstyrelsen".into();
         files.organisations.push(renamed);
         let merged = files.with_fallback(stored);
-        let names: Vec<&str> = merged.organisations.iter().map(|o| o.name.as_str()).collect();
+        let names: Vec<&str> = merged
+            .organisations
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect();
         assert_eq!(names, ["Kommunstyrelsen", "SN"]);
         assert_eq!(merged.documents.len(), 1);
         assert!(merged.validate().is_empty());

@@ -133,7 +133,10 @@ impl QuestionRef {
     /// Reads `document/question`.
     pub fn parse(text: &str) -> Option<QuestionRef> {
         let (document, question) = text.split_once('/')?;
-        Some(QuestionRef { document: Key::parse(document).ok()?, question: Key::parse(question).ok()? })
+        Some(QuestionRef {
+            document: Key::parse(document).ok()?,
+            question: Key::parse(question).ok()?,
+        })
     }
 }
 
@@ -180,29 +183,50 @@ impl Document {
                 })
                 .collect()
         }
-        Document { sections: prune(&self.sections), ..self.clone() }
+        Document {
+            sections: prune(&self.sections),
+            ..self.clone()
+        }
     }
 
     /// Checks the document on its own. Scales are checked by [`crate::Definitions::validate`],
     /// which knows them; `scale_options` gives the option keys of a scale for comment rules.
-    pub fn validate<'s>(&self, scale_options: impl Fn(&Key) -> Option<Vec<&'s Key>>) -> Vec<Problem> {
+    pub fn validate<'s>(
+        &self,
+        scale_options: impl Fn(&Key) -> Option<Vec<&'s Key>>,
+    ) -> Vec<Problem> {
         let mut problems = Vec::new();
         let root = Path::root();
         if self.title.trim().is_empty() {
             problems.push(Problem::new(root.field("title"), "dokumentet saknar titel"));
         }
-        if self.report_heading.as_deref().is_some_and(|h| h.trim().is_empty()) {
-            problems.push(Problem::new(root.field("report_heading"), "rubriken är tom; ta bort raden eller skriv en rubrik"));
+        if self
+            .report_heading
+            .as_deref()
+            .is_some_and(|h| h.trim().is_empty())
+        {
+            problems.push(Problem::new(
+                root.field("report_heading"),
+                "rubriken är tom; ta bort raden eller skriv en rubrik",
+            ));
         }
         if self.period.from > self.period.to {
             problems.push(Problem::new(
                 root.field("period"),
-                format!("giltighetstiden slutar ({}) innan den börjar ({})", self.period.to, self.period.from),
+                format!(
+                    "giltighetstiden slutar ({}) innan den börjar ({})",
+                    self.period.to, self.period.from
+                ),
             ));
         }
         let mut section_keys = HashSet::new();
         let mut question_keys = HashSet::new();
-        let mut ctx = Walk { problems: &mut problems, section_keys: &mut section_keys, question_keys: &mut question_keys, scale_options: &scale_options };
+        let mut ctx = Walk {
+            problems: &mut problems,
+            section_keys: &mut section_keys,
+            question_keys: &mut question_keys,
+            scale_options: &scale_options,
+        };
         ctx.sections(&self.sections, &root);
         problems
     }
@@ -222,14 +246,25 @@ impl<'s, F: Fn(&Key) -> Option<Vec<&'s Key>>> Walk<'_, 's, F> {
             if !self.section_keys.insert(section.key.clone()) {
                 self.problems.push(Problem::new(
                     here.field("key"),
-                    format!("avsnittsnyckeln «{}» används redan i dokumentet", section.key),
+                    format!(
+                        "avsnittsnyckeln «{}» används redan i dokumentet",
+                        section.key
+                    ),
                 ));
             }
             if section.title.trim().is_empty() {
-                self.problems.push(Problem::new(here.field("title"), "avsnittet saknar rubrik"));
+                self.problems
+                    .push(Problem::new(here.field("title"), "avsnittet saknar rubrik"));
             }
-            if section.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
-                self.problems.push(Problem::new(here.field("label"), "etiketten är tom; ta bort raden eller skriv en etikett"));
+            if section
+                .label
+                .as_deref()
+                .is_some_and(|l| l.trim().is_empty())
+            {
+                self.problems.push(Problem::new(
+                    here.field("label"),
+                    "etiketten är tom; ta bort raden eller skriv en etikett",
+                ));
             }
             for (j, question) in section.questions.iter().enumerate() {
                 self.question(question, &here.item("question", j));
@@ -246,10 +281,14 @@ impl<'s, F: Fn(&Key) -> Option<Vec<&'s Key>>> Walk<'_, 's, F> {
             ));
         }
         if question.text.trim().is_empty() {
-            self.problems.push(Problem::new(here.field("text"), "frågan saknar text"));
+            self.problems
+                .push(Problem::new(here.field("text"), "frågan saknar text"));
         }
         if question.guidance.iter().any(|g| g.trim().is_empty()) {
-            self.problems.push(Problem::new(here.field("guidance"), "ett stycke i vägledningen är tomt"));
+            self.problems.push(Problem::new(
+                here.field("guidance"),
+                "ett stycke i vägledningen är tomt",
+            ));
         }
         match (self.scale_options)(&question.scale) {
             None => self.problems.push(Problem::new(
@@ -267,7 +306,10 @@ impl<'s, F: Fn(&Key) -> Option<Vec<&'s Key>>> Walk<'_, 's, F> {
                     for key in required.iter().filter(|k| !options.contains(k)) {
                         self.problems.push(Problem::new(
                             here.field("comment"),
-                            format!("svarsskalan «{}» har inget alternativ «{key}»", question.scale),
+                            format!(
+                                "svarsskalan «{}» har inget alternativ «{key}»",
+                                question.scale
+                            ),
                         ));
                     }
                 }
@@ -296,8 +338,20 @@ pub(crate) mod tests {
         }
     }
 
-    pub fn section(k: &str, label: Option<&str>, questions: Vec<Question>, sections: Vec<Section>) -> Section {
-        Section { key: key(k), label: label.map(Into::into), title: format!("Avsnitt {k}"), questions, sections, retired: false }
+    pub fn section(
+        k: &str,
+        label: Option<&str>,
+        questions: Vec<Question>,
+        sections: Vec<Section>,
+    ) -> Section {
+        Section {
+            key: key(k),
+            label: label.map(Into::into),
+            title: format!("Avsnitt {k}"),
+            questions,
+            sections,
+            retired: false,
+        }
     }
 
     pub fn document(k: &str, sections: Vec<Section>) -> Document {
@@ -306,7 +360,10 @@ pub(crate) mod tests {
             title: format!("Dokument {k}"),
             report_heading: None,
             kind: DocumentKind::Program,
-            period: Period { from: 2022, to: 2026 },
+            period: Period {
+                from: 2022,
+                to: 2026,
+            },
             sections,
         }
     }
@@ -319,7 +376,15 @@ pub(crate) mod tests {
 
     #[test]
     fn a_well_formed_document_has_no_problems() {
-        let doc = document("d", vec![section("a", Some("Målområde 1"), vec![question("q1")], vec![section("b", None, vec![question("q2")], vec![])])]);
+        let doc = document(
+            "d",
+            vec![section(
+                "a",
+                Some("Målområde 1"),
+                vec![question("q1")],
+                vec![section("b", None, vec![question("q2")], vec![])],
+            )],
+        );
         assert_eq!(doc.validate(ja_nej), vec![]);
     }
 
@@ -333,11 +398,23 @@ pub(crate) mod tests {
             "d",
             vec![
                 section("a", None, vec![question("q1"), question("q1")], vec![]),
-                section("a", None, vec![], vec![section("c", None, vec![bad_scale, bad_rule], vec![])]),
+                section(
+                    "a",
+                    None,
+                    vec![],
+                    vec![section("c", None, vec![bad_scale, bad_rule], vec![])],
+                ),
             ],
         );
-        doc.period = Period { from: 2026, to: 2022 };
-        let found: Vec<String> = doc.validate(ja_nej).iter().map(ToString::to_string).collect();
+        doc.period = Period {
+            from: 2026,
+            to: 2022,
+        };
+        let found: Vec<String> = doc
+            .validate(ja_nej)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             found,
             [
@@ -366,7 +443,10 @@ pub(crate) mod tests {
         gone.retired = true;
         let mut old = section("old", None, vec![question("q9")], vec![]);
         old.retired = true;
-        let doc = document("d", vec![section("a", None, vec![question("q1"), gone], vec![]), old]);
+        let doc = document(
+            "d",
+            vec![section("a", None, vec![question("q1"), gone], vec![]), old],
+        );
         let current = doc.current();
         let keys: Vec<&str> = current.all_questions().map(|q| q.key.as_str()).collect();
         assert_eq!(keys, ["q1"]);

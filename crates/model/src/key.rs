@@ -112,7 +112,15 @@ mod tests {
         for ok in ["a", "intraservice", "strategi-1-1", "2025", "x-"] {
             assert!(Key::parse(ok).is_ok(), "{ok} should be a key");
         }
-        for bad in ["", "-a", "Intraservice", "strategi 1:1", "målområde", "a_b", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "-a",
+            "Intraservice",
+            "strategi 1:1",
+            "målområde",
+            "a_b",
+            &"a".repeat(65),
+        ] {
             assert!(Key::parse(bad).is_err(), "{bad} should not be a key");
         }
     }
@@ -121,12 +129,19 @@ mod tests {
     fn slugify_transliterates_swedish_and_collapses_separators() {
         let cases = [
             ("Nämnden för Intraservice", Some("namnden-for-intraservice")),
-            ("Målområde 1: Öka kunskapen", Some("malomrade-1-oka-kunskapen")),
+            (
+                "Målområde 1: Öka kunskapen",
+                Some("malomrade-1-oka-kunskapen"),
+            ),
             ("  Göteborg & Co AB ", Some("goteborg-co-ab")),
             ("—", None),
         ];
         for (name, expected) in cases {
-            assert_eq!(Key::slugify(name).as_ref().map(Key::as_str), expected, "{name}");
+            assert_eq!(
+                Key::slugify(name).as_ref().map(Key::as_str),
+                expected,
+                "{name}"
+            );
         }
     }
 

@@ -27,19 +27,36 @@ impl Heading {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Entry<'a> {
     Heading(Heading),
-    Question { reference: QuestionRef, question: &'a Question },
+    Question {
+        reference: QuestionRef,
+        question: &'a Question,
+    },
 }
 
 /// Numbers the documents of a round in order and lists every heading, with the questions for
 /// which `include` holds under their section. Every heading is listed even when none of its
 /// questions is included: a report shows the whole structure, also where an organisation had no
 /// questions.
-pub fn number_round<'a>(documents: &[&'a Document], include: impl Fn(&QuestionRef) -> bool) -> Vec<Entry<'a>> {
+pub fn number_round<'a>(
+    documents: &[&'a Document],
+    include: impl Fn(&QuestionRef) -> bool,
+) -> Vec<Entry<'a>> {
     let mut entries = Vec::new();
     for (i, document) in documents.iter().enumerate() {
         let number = (i + 1).to_string();
-        entries.push(Entry::Heading(Heading { number: number.clone(), level: 1, text: document.heading().to_owned() }));
-        number_sections(document, &document.sections, &number, 2, &include, &mut entries);
+        entries.push(Entry::Heading(Heading {
+            number: number.clone(),
+            level: 1,
+            text: document.heading().to_owned(),
+        }));
+        number_sections(
+            document,
+            &document.sections,
+            &number,
+            2,
+            &include,
+            &mut entries,
+        );
     }
     entries
 }
@@ -54,14 +71,31 @@ fn number_sections<'a>(
 ) {
     for (i, section) in sections.iter().enumerate() {
         let number = format!("{parent}.{}", i + 1);
-        entries.push(Entry::Heading(Heading { number: number.clone(), level, text: section_heading(section) }));
+        entries.push(Entry::Heading(Heading {
+            number: number.clone(),
+            level,
+            text: section_heading(section),
+        }));
         for question in &section.questions {
-            let reference = QuestionRef { document: document.key.clone(), question: question.key.clone() };
+            let reference = QuestionRef {
+                document: document.key.clone(),
+                question: question.key.clone(),
+            };
             if include(&reference) {
-                entries.push(Entry::Question { reference, question });
+                entries.push(Entry::Question {
+                    reference,
+                    question,
+                });
             }
         }
-        number_sections(document, &section.sections, &number, level + 1, include, entries);
+        number_sections(
+            document,
+            &section.sections,
+            &number,
+            level + 1,
+            include,
+            entries,
+        );
     }
 }
 
@@ -93,11 +127,32 @@ mod tests {
         let first = document(
             "a",
             vec![
-                section("p1", None, vec![], vec![section("m1", Some("Målområde 1"), vec![question("q1")], vec![]), section("m2", Some("Målområde 2"), vec![], vec![])]),
-                section("p2", None, vec![question("q2")], vec![section("m3", None, vec![], vec![section("deep", None, vec![question("q3")], vec![])])]),
+                section(
+                    "p1",
+                    None,
+                    vec![],
+                    vec![
+                        section("m1", Some("Målområde 1"), vec![question("q1")], vec![]),
+                        section("m2", Some("Målområde 2"), vec![], vec![]),
+                    ],
+                ),
+                section(
+                    "p2",
+                    None,
+                    vec![question("q2")],
+                    vec![section(
+                        "m3",
+                        None,
+                        vec![],
+                        vec![section("deep", None, vec![question("q3")], vec![])],
+                    )],
+                ),
             ],
         );
-        let second = document("b", vec![section("f1", Some("Fokusområde 1"), vec![], vec![])]);
+        let second = document(
+            "b",
+            vec![section("f1", Some("Fokusområde 1"), vec![], vec![])],
+        );
         let third = document("c", vec![]);
         let entries = number_round(&[&first, &second, &third], |_| true);
         assert_eq!(
@@ -122,9 +177,18 @@ mod tests {
 
     #[test]
     fn excluded_questions_leave_their_headings_in_place() {
-        let doc = document("a", vec![section("s1", None, vec![question("q1")], vec![]), section("s2", None, vec![question("q2")], vec![])]);
+        let doc = document(
+            "a",
+            vec![
+                section("s1", None, vec![question("q1")], vec![]),
+                section("s2", None, vec![question("q2")], vec![]),
+            ],
+        );
         let entries = number_round(&[&doc], |r| r.question.as_str() == "q2");
-        assert_eq!(outline(&entries), ["1 Dokument a", "1.1 Avsnitt s1", "1.2 Avsnitt s2", "  a/q2"]);
+        assert_eq!(
+            outline(&entries),
+            ["1 Dokument a", "1.1 Avsnitt s1", "1.2 Avsnitt s2", "  a/q2"]
+        );
     }
 
     #[test]

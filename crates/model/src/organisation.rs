@@ -32,8 +32,12 @@ pub enum OrganisationKind {
 }
 
 impl OrganisationKind {
-    pub const ALL: [OrganisationKind; 4] =
-        [OrganisationKind::Namnd, OrganisationKind::Styrelse, OrganisationKind::Bolag, OrganisationKind::Forvaltning];
+    pub const ALL: [OrganisationKind; 4] = [
+        OrganisationKind::Namnd,
+        OrganisationKind::Styrelse,
+        OrganisationKind::Bolag,
+        OrganisationKind::Forvaltning,
+    ];
 
     /// The Swedish word, as written in files and stored.
     pub fn as_str(self) -> &'static str {
@@ -47,7 +51,9 @@ impl OrganisationKind {
 
     /// Reads the stored word back.
     pub fn parse(text: &str) -> Option<OrganisationKind> {
-        OrganisationKind::ALL.into_iter().find(|k| k.as_str() == text)
+        OrganisationKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
     }
 }
 
@@ -69,8 +75,15 @@ impl Organisation {
         if self.name.trim().is_empty() {
             problems.push(Problem::new(at.field("name"), "organisationen saknar namn"));
         }
-        if self.short_name.as_deref().is_some_and(|s| s.trim().is_empty()) {
-            problems.push(Problem::new(at.field("short_name"), "kortnamnet är tomt; ta bort raden eller skriv ett namn"));
+        if self
+            .short_name
+            .as_deref()
+            .is_some_and(|s| s.trim().is_empty())
+        {
+            problems.push(Problem::new(
+                at.field("short_name"),
+                "kortnamnet är tomt; ta bort raden eller skriv ett namn",
+            ));
         }
         problems
     }

@@ -62,7 +62,10 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(path: Path, message: impl Into<String>) -> Problem {
-        Problem { path, message: message.into() }
+        Problem {
+            path,
+            message: message.into(),
+        }
     }
 }
 

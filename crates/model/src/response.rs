@@ -68,7 +68,10 @@ impl ResponseState {
 
     /// Whether the respondent may still change answers.
     pub fn is_editable(self) -> bool {
-        matches!(self, ResponseState::NotStarted | ResponseState::Draft | ResponseState::Returned)
+        matches!(
+            self,
+            ResponseState::NotStarted | ResponseState::Draft | ResponseState::Returned
+        )
     }
 
     /// The state after an answer is saved: a first save starts the draft, a returned response stays returned.
@@ -76,15 +79,23 @@ impl ResponseState {
         match self {
             ResponseState::NotStarted => Ok(ResponseState::Draft),
             ResponseState::Draft | ResponseState::Returned => Ok(self),
-            from => Err(TransitionError { from, action: "ändras" }),
+            from => Err(TransitionError {
+                from,
+                action: "ändras",
+            }),
         }
     }
 
     /// Submitting locks the response for the respondent.
     pub fn submit(self) -> Result<ResponseState, TransitionError> {
         match self {
-            ResponseState::NotStarted | ResponseState::Draft | ResponseState::Returned => Ok(ResponseState::Submitted),
-            from => Err(TransitionError { from, action: "skickas in" }),
+            ResponseState::NotStarted | ResponseState::Draft | ResponseState::Returned => {
+                Ok(ResponseState::Submitted)
+            }
+            from => Err(TransitionError {
+                from,
+                action: "skickas in",
+            }),
         }
     }
 
@@ -92,7 +103,10 @@ impl ResponseState {
     pub fn send_back(self) -> Result<ResponseState, TransitionError> {
         match self {
             ResponseState::Submitted | ResponseState::Accepted => Ok(ResponseState::Returned),
-            from => Err(TransitionError { from, action: "återskickas" }),
+            from => Err(TransitionError {
+                from,
+                action: "återskickas",
+            }),
         }
     }
 
@@ -100,7 +114,10 @@ impl ResponseState {
     pub fn accept(self) -> Result<ResponseState, TransitionError> {
         match self {
             ResponseState::Submitted => Ok(ResponseState::Accepted),
-            from => Err(TransitionError { from, action: "godkännas" }),
+            from => Err(TransitionError {
+                from,
+                action: "godkännas",
+            }),
         }
     }
 }
@@ -153,11 +170,16 @@ impl AnswerInput {
     pub fn check(&self, scale: &AnswerScale) -> Result<(), String> {
         if let Some(value) = &self.value {
             if !scale.accepts(value) {
-                return Err(format!("svaret «{value}» passar inte svarsskalan «{}»", scale.name));
+                return Err(format!(
+                    "svaret «{value}» passar inte svarsskalan «{}»",
+                    scale.name
+                ));
             }
         }
         if self.comment.chars().count() > MAX_COMMENT_CHARS {
-            return Err(format!("kommentaren får vara högst {MAX_COMMENT_CHARS} tecken"));
+            return Err(format!(
+                "kommentaren får vara högst {MAX_COMMENT_CHARS} tecken"
+            ));
         }
         if self.version < 0 {
             return Err("versionen kan inte vara negativ".into());
@@ -184,7 +206,10 @@ pub fn check_submission(
         let answer = answers.get(reference);
         let value = answer.and_then(|a| a.value.as_ref());
         let comment_given = answer.is_some_and(|a| !a.comment.trim().is_empty());
-        let problem = |message: String| SubmitProblem { question: reference.clone(), message };
+        let problem = |message: String| SubmitProblem {
+            question: reference.clone(),
+            message,
+        };
         match value {
             None => problems.push(problem(format!("«{}» är inte besvarad", question.text))),
             Some(value) if !scale.accepts(value) => problems.push(problem(format!(
@@ -240,8 +265,13 @@ mod tests {
         q2.comment = CommentRule::Required;
         let q3 = question("q3");
         let q4 = q1.clone();
-        let refs: Vec<QuestionRef> =
-            ["q1", "q2", "q3", "q4"].iter().map(|k| QuestionRef { document: key("d"), question: key(k) }).collect();
+        let refs: Vec<QuestionRef> = ["q1", "q2", "q3", "q4"]
+            .iter()
+            .map(|k| QuestionRef {
+                document: key("d"),
+                question: key(k),
+            })
+            .collect();
         let assigned = vec![
             (refs[0].clone(), &q1, &scale),
             (refs[1].clone(), &q2, &scale),
@@ -251,11 +281,17 @@ mod tests {
         let answers: HashMap<_, _> = [
             (refs[0].clone(), answer(&refs[0], Some("nej"), "  ")),
             (refs[1].clone(), answer(&refs[1], Some("ja"), "")),
-            (refs[2].clone(), answer(&refs[2], None, "en kommentar utan svar")),
+            (
+                refs[2].clone(),
+                answer(&refs[2], None, "en kommentar utan svar"),
+            ),
             (refs[3].clone(), answer(&refs[3], Some("ja"), "")),
         ]
         .into();
-        let messages: Vec<String> = check_submission(&assigned, &answers).into_iter().map(|p| p.message).collect();
+        let messages: Vec<String> = check_submission(&assigned, &answers)
+            .into_iter()
+            .map(|p| p.message)
+            .collect();
         assert_eq!(
             messages,
             [
@@ -270,7 +306,10 @@ mod tests {
     fn a_complete_response_has_no_problems() {
         let scale = ja_nej_ej();
         let q = question("q1");
-        let r = QuestionRef { document: key("d"), question: key("q1") };
+        let r = QuestionRef {
+            document: key("d"),
+            question: key("q1"),
+        };
         let answers = [(r.clone(), answer(&r, Some("ja"), ""))].into();
         assert!(check_submission(&[(r, &q, &scale)], &answers).is_empty());
     }
@@ -289,17 +328,30 @@ mod tests {
         assert_eq!(Submitted.send_back(), Ok(Returned));
         assert_eq!(Accepted.send_back(), Ok(Returned));
         assert!(Draft.send_back().is_err());
-        assert_eq!(Submitted.after_save().unwrap_err().to_string(), "svaret har status Inskickad och kan inte ändras");
+        assert_eq!(
+            Submitted.after_save().unwrap_err().to_string(),
+            "svaret har status Inskickad och kan inte ändras"
+        );
     }
 
     #[test]
     fn input_checks_scale_comment_length_and_version() {
         let scale = ja_nej_ej();
-        let ok = AnswerInput { value: Some(AnswerValue::Choice(key("ja"))), comment: "å".repeat(MAX_COMMENT_CHARS), version: 0 };
+        let ok = AnswerInput {
+            value: Some(AnswerValue::Choice(key("ja"))),
+            comment: "å".repeat(MAX_COMMENT_CHARS),
+            version: 0,
+        };
         assert_eq!(ok.check(&scale), Ok(()));
-        let long = AnswerInput { comment: "å".repeat(MAX_COMMENT_CHARS + 1), ..ok.clone() };
+        let long = AnswerInput {
+            comment: "å".repeat(MAX_COMMENT_CHARS + 1),
+            ..ok.clone()
+        };
         assert!(long.check(&scale).unwrap_err().contains("10000"));
-        let foreign = AnswerInput { value: Some(AnswerValue::Choice(key("delvis"))), ..ok.clone() };
+        let foreign = AnswerInput {
+            value: Some(AnswerValue::Choice(key("delvis"))),
+            ..ok.clone()
+        };
         assert!(foreign.check(&scale).is_err());
         let negative = AnswerInput { version: -1, ..ok };
         assert!(negative.check(&scale).is_err());

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::{Key, Organisation, OrganisationKind, Path, Problem, QuestionRef};
+use crate::{Document, Key, Organisation, OrganisationKind, Path, Problem, QuestionRef};
 
 /// One follow-up: which documents, who answers what, and when.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,7 +43,12 @@ pub enum RoundState {
 }
 
 impl RoundState {
-    pub const ALL: [RoundState; 4] = [RoundState::Draft, RoundState::Open, RoundState::Closed, RoundState::Published];
+    pub const ALL: [RoundState; 4] = [
+        RoundState::Draft,
+        RoundState::Open,
+        RoundState::Closed,
+        RoundState::Published,
+    ];
 
     /// The word stored in the database.
     pub fn as_str(self) -> &'static str {
@@ -74,7 +79,10 @@ impl RoundState {
     /// a published round is final.
     pub fn may_become(self, next: RoundState) -> bool {
         use RoundState::*;
-        matches!((self, next), (Draft, Open) | (Open, Closed) | (Closed, Open) | (Closed, Published))
+        matches!(
+            (self, next),
+            (Draft, Open) | (Open, Closed) | (Closed, Open) | (Closed, Published)
+        )
     }
 }
 
@@ -92,8 +100,29 @@ impl Round {
         }
         match self.targets.iter().find(|t| &t.question == question) {
             None => true,
-            Some(target) => target.organisations.contains(&organisation.key) || target.kinds.contains(&organisation.kind),
+            Some(target) => {
+                target.organisations.contains(&organisation.key)
+                    || target.kinds.contains(&organisation.kind)
+            }
         }
+    }
+
+    /// The questions of `documents` that `organisation` is to answer, in document order.
+    pub fn assigned_questions(
+        &self,
+        documents: &[Document],
+        organisation: &Organisation,
+    ) -> Vec<QuestionRef> {
+        documents
+            .iter()
+            .flat_map(|d| {
+                d.all_questions().map(|q| QuestionRef {
+                    document: d.key.clone(),
+                    question: q.key.clone(),
+                })
+            })
+            .filter(|q| self.is_assigned(q, organisation))
+            .collect()
     }
 
     /// Checks the round's own fields and that its targets are not contradictory; references to
@@ -104,12 +133,18 @@ impl Round {
             problems.push(Problem::new(at.field("name"), "omgången saknar namn"));
         }
         if !(1900..=2200).contains(&self.year) {
-            problems.push(Problem::new(at.field("year"), format!("året {} är inte rimligt", self.year)));
+            problems.push(Problem::new(
+                at.field("year"),
+                format!("året {} är inte rimligt", self.year),
+            ));
         }
         if self.closes < self.opens {
             problems.push(Problem::new(
                 at.field("closes"),
-                format!("omgången stänger ({}) innan den öppnar ({})", self.closes, self.opens),
+                format!(
+                    "omgången stänger ({}) innan den öppnar ({})",
+                    self.closes, self.opens
+                ),
             ));
         }
         let mut documents = HashSet::new();
@@ -122,7 +157,10 @@ impl Round {
             }
         }
         if self.documents.is_empty() {
-            problems.push(Problem::new(at.field("documents"), "omgången följer inte upp något dokument"));
+            problems.push(Problem::new(
+                at.field("documents"),
+                "omgången följer inte upp något dokument",
+            ));
         }
         let mut targeted = HashSet::new();
         for (i, target) in self.targets.iter().enumerate() {
@@ -130,7 +168,10 @@ impl Round {
             if !targeted.insert(&target.question) {
                 problems.push(Problem::new(
                     here.field("question"),
-                    format!("frågan «{}» har redan en målgrupp i omgången", target.question),
+                    format!(
+                        "frågan «{}» har redan en målgrupp i omgången",
+                        target.question
+                    ),
                 ));
             }
             if target.organisations.is_empty() && target.kinds.is_empty() {
@@ -142,7 +183,10 @@ impl Round {
             if !documents.contains(&target.question.document) {
                 problems.push(Problem::new(
                     here.field("question"),
-                    format!("dokumentet «{}» följs inte upp i omgången", target.question.document),
+                    format!(
+                        "dokumentet «{}» följs inte upp i omgången",
+                        target.question.document
+                    ),
                 ));
             }
         }
@@ -156,7 +200,13 @@ pub(crate) mod tests {
     use crate::document::tests::key;
 
     pub fn org(k: &str, kind: OrganisationKind) -> Organisation {
-        Organisation { key: key(k), name: k.to_uppercase(), short_name: None, kind, active: true }
+        Organisation {
+            key: key(k),
+            name: k.to_uppercase(),
+            short_name: None,
+            kind,
+            active: true,
+        }
     }
 
     pub fn round(targets: Vec<Target>) -> Round {
@@ -173,14 +223,25 @@ pub(crate) mod tests {
     }
 
     fn q(k: &str) -> QuestionRef {
-        QuestionRef { document: key("d"), question: key(k) }
+        QuestionRef {
+            document: key("d"),
+            question: key(k),
+        }
     }
 
     #[test]
     fn assignment_defaults_to_every_active_organisation() {
         let round = round(vec![
-            Target { question: q("to-one"), organisations: vec![key("sn")], kinds: vec![] },
-            Target { question: q("to-companies"), organisations: vec![key("ks")], kinds: vec![OrganisationKind::Bolag] },
+            Target {
+                question: q("to-one"),
+                organisations: vec![key("sn")],
+                kinds: vec![],
+            },
+            Target {
+                question: q("to-companies"),
+                organisations: vec![key("ks")],
+                kinds: vec![OrganisationKind::Bolag],
+            },
         ]);
         let sn = org("sn", OrganisationKind::Namnd);
         let ks = org("ks", OrganisationKind::Styrelse);
@@ -199,21 +260,54 @@ pub(crate) mod tests {
             ("to-companies", &sn, false),
         ];
         for (question, organisation, expected) in table {
-            assert_eq!(round.is_assigned(&q(question), organisation), expected, "{question} → {}", organisation.key);
+            assert_eq!(
+                round.is_assigned(&q(question), organisation),
+                expected,
+                "{question} → {}",
+                organisation.key
+            );
         }
     }
 
     #[test]
     fn validation_finds_dates_duplicates_and_empty_targets() {
         let mut r = round(vec![
-            Target { question: q("a"), organisations: vec![key("x")], kinds: vec![] },
-            Target { question: q("a"), organisations: vec![], kinds: vec![] },
-            Target { question: QuestionRef { document: key("other"), question: key("b") }, organisations: vec![key("x")], kinds: vec![] },
+            Target {
+                question: q("a"),
+                organisations: vec![key("x")],
+                kinds: vec![],
+            },
+            Target {
+                question: q("a"),
+                organisations: vec![],
+                kinds: vec![],
+            },
+            Target {
+                question: QuestionRef {
+                    document: key("other"),
+                    question: key("b"),
+                },
+                organisations: vec![key("x")],
+                kinds: vec![],
+            },
         ]);
         r.closes = time::macros::date!(2026 - 01 - 01);
         r.documents.push(key("d"));
-        let paths: Vec<String> = r.validate(&Path::root()).iter().map(|p| p.path.to_string()).collect();
-        assert_eq!(paths, ["closes", "documents[1]", "target[1].question", "target[1]", "target[2].question"]);
+        let paths: Vec<String> = r
+            .validate(&Path::root())
+            .iter()
+            .map(|p| p.path.to_string())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "closes",
+                "documents[1]",
+                "target[1].question",
+                "target[1]",
+                "target[2].question"
+            ]
+        );
     }
 
     #[test]

@@ -83,17 +83,26 @@ impl AnswerScale {
                         ));
                     }
                     if option.label.trim().is_empty() {
-                        problems.push(Problem::new(here.field("label"), "svarsalternativet saknar text"));
+                        problems.push(Problem::new(
+                            here.field("label"),
+                            "svarsalternativet saknar text",
+                        ));
                     } else if !labels.insert(option.label.to_lowercase()) {
                         problems.push(Problem::new(
                             here.field("label"),
-                            format!("texten «{}» används redan av ett annat alternativ", option.label),
+                            format!(
+                                "texten «{}» används redan av ett annat alternativ",
+                                option.label
+                            ),
                         ));
                     }
                 }
             }
             ScaleKind::Number { unit } if unit.trim().is_empty() => {
-                problems.push(Problem::new(at.field("unit"), "en talskala behöver en enhet"));
+                problems.push(Problem::new(
+                    at.field("unit"),
+                    "en talskala behöver en enhet",
+                ));
             }
             ScaleKind::Number { .. } | ScaleKind::Text => {}
         }
@@ -136,15 +145,23 @@ impl AnswerScale {
         match &self.kind {
             ScaleKind::Choice { options } => options
                 .iter()
-                .find(|o| o.key.as_str() == trimmed || o.label.to_lowercase() == trimmed.to_lowercase())
+                .find(|o| {
+                    o.key.as_str() == trimmed || o.label.to_lowercase() == trimmed.to_lowercase()
+                })
                 .map(|o| AnswerValue::Choice(o.key.clone()))
                 .ok_or_else(|| ValueError::UnknownOption {
                     given: trimmed.to_owned(),
-                    allowed: options.iter().map(|o| o.label.as_str()).collect::<Vec<_>>().join(", "),
+                    allowed: options
+                        .iter()
+                        .map(|o| o.label.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 }),
             ScaleKind::Text => {
                 if trimmed.chars().count() > MAX_TEXT_ANSWER_CHARS {
-                    Err(ValueError::TooLong { max: MAX_TEXT_ANSWER_CHARS })
+                    Err(ValueError::TooLong {
+                        max: MAX_TEXT_ANSWER_CHARS,
+                    })
                 } else {
                     Ok(AnswerValue::Text(trimmed.to_owned()))
                 }
@@ -164,7 +181,8 @@ impl AnswerScale {
     pub fn accepts(&self, value: &AnswerValue) -> bool {
         match (&self.kind, value) {
             (ScaleKind::Choice { .. }, AnswerValue::Choice(key)) => self.has_option(key),
-            (ScaleKind::Text, AnswerValue::Text(_)) | (ScaleKind::Number { .. }, AnswerValue::Number(_)) => true,
+            (ScaleKind::Text, AnswerValue::Text(_))
+            | (ScaleKind::Number { .. }, AnswerValue::Number(_)) => true,
             _ => false,
         }
     }
@@ -199,7 +217,11 @@ impl fmt::Display for AnswerValue {
 
 /// Formats a number the Swedish way: decimal comma, no trailing zeros.
 pub fn format_number(n: f64) -> String {
-    let text = if n.fract() == 0.0 && n.abs() < 1e15 { format!("{n:.0}") } else { n.to_string() };
+    let text = if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{n:.0}")
+    } else {
+        n.to_string()
+    };
     text.replace('.', ",")
 }
 
@@ -214,14 +236,20 @@ pub(crate) mod tests {
             kind: ScaleKind::Choice {
                 options: labels
                     .iter()
-                    .map(|(k, l)| AnswerOption { key: Key::parse(k).unwrap(), label: (*l).to_owned() })
+                    .map(|(k, l)| AnswerOption {
+                        key: Key::parse(k).unwrap(),
+                        label: (*l).to_owned(),
+                    })
                     .collect(),
             },
         }
     }
 
     pub fn ja_nej_ej() -> AnswerScale {
-        choice("ja-nej-ej-aktuellt", &[("ja", "Ja"), ("nej", "Nej"), ("ej-aktuellt", "Ej aktuellt")])
+        choice(
+            "ja-nej-ej-aktuellt",
+            &[("ja", "Ja"), ("nej", "Nej"), ("ej-aktuellt", "Ej aktuellt")],
+        )
     }
 
     #[test]
@@ -232,7 +260,10 @@ pub(crate) mod tests {
         assert_eq!(scale.parse_value(" Ej aktuellt "), Ok(ej.clone()));
         assert_eq!(scale.parse_value("EJ AKTUELLT"), Ok(ej));
         let err = scale.parse_value("Kanske").unwrap_err();
-        assert_eq!(err.to_string(), "«Kanske» är inte ett svarsalternativ; välj ett av: Ja, Nej, Ej aktuellt");
+        assert_eq!(
+            err.to_string(),
+            "«Kanske» är inte ett svarsalternativ; välj ett av: Ja, Nej, Ej aktuellt"
+        );
     }
 
     #[test]
@@ -242,9 +273,18 @@ pub(crate) mod tests {
             name: "Antal".into(),
             kind: ScaleKind::Number { unit: "st".into() },
         };
-        assert_eq!(scale.parse_value("1 234,5"), Ok(AnswerValue::Number(1234.5)));
-        assert!(matches!(scale.parse_value("tolv"), Err(ValueError::NotANumber(_))));
-        assert!(matches!(scale.parse_value("inf"), Err(ValueError::NotANumber(_))));
+        assert_eq!(
+            scale.parse_value("1 234,5"),
+            Ok(AnswerValue::Number(1234.5))
+        );
+        assert!(matches!(
+            scale.parse_value("tolv"),
+            Err(ValueError::NotANumber(_))
+        ));
+        assert!(matches!(
+            scale.parse_value("inf"),
+            Err(ValueError::NotANumber(_))
+        ));
         assert_eq!(scale.display(&AnswerValue::Number(12.0)), "12 st");
         assert_eq!(scale.display(&AnswerValue::Number(2.5)), "2,5 st");
     }
@@ -253,7 +293,10 @@ pub(crate) mod tests {
     fn stored_values_round_trip_and_stale_options_are_dropped() {
         let scale = ja_nej_ej();
         let nej = scale.parse_value("Nej").unwrap();
-        assert_eq!(AnswerValue::from_stored(&scale, &nej.to_stored()), Some(nej));
+        assert_eq!(
+            AnswerValue::from_stored(&scale, &nej.to_stored()),
+            Some(nej)
+        );
         assert_eq!(AnswerValue::from_stored(&scale, "delvis"), None);
     }
 
@@ -267,8 +310,11 @@ pub(crate) mod tests {
 
         let one = choice("s", &[("ja", "Ja")]);
         assert_eq!(one.validate(&Path::root())[0].path.to_string(), "options");
-        let unitless =
-            AnswerScale { key: Key::parse("n").unwrap(), name: "N".into(), kind: ScaleKind::Number { unit: "".into() } };
+        let unitless = AnswerScale {
+            key: Key::parse("n").unwrap(),
+            name: "N".into(),
+            kind: ScaleKind::Number { unit: "".into() },
+        };
         assert_eq!(unitless.validate(&Path::root())[0].path.to_string(), "unit");
     }
 }

@@ -5,7 +5,12 @@ use std::cmp::Ordering;
 /// Orders two names as a Swedish reader expects: case-insensitive, with å, ä, ö after z and
 /// other accented letters (é, ü) beside their base letter.
 pub fn swedish_cmp(a: &str, b: &str) -> Ordering {
-    let key = |s: &str| s.chars().flat_map(char::to_lowercase).map(weight).collect::<Vec<_>>();
+    let key = |s: &str| {
+        s.chars()
+            .flat_map(char::to_lowercase)
+            .map(weight)
+            .collect::<Vec<_>>()
+    };
     key(a).cmp(&key(b)).then_with(|| a.cmp(b))
 }
 
@@ -33,9 +38,26 @@ mod tests {
 
     #[test]
     fn swedish_letters_sort_after_z_in_the_order_a_ring_a_umlaut_o_umlaut() {
-        let mut names = vec!["Överförmyndarnämnden", "Äldre samt vård- och omsorgsnämnden", "Arkivnämnden", "Valnämnden", "Ålands", "Zeta"];
+        let mut names = vec![
+            "Överförmyndarnämnden",
+            "Äldre samt vård- och omsorgsnämnden",
+            "Arkivnämnden",
+            "Valnämnden",
+            "Ålands",
+            "Zeta",
+        ];
         names.sort_by(|a, b| swedish_cmp(a, b));
-        assert_eq!(names, ["Arkivnämnden", "Valnämnden", "Zeta", "Ålands", "Äldre samt vård- och omsorgsnämnden", "Överförmyndarnämnden"]);
+        assert_eq!(
+            names,
+            [
+                "Arkivnämnden",
+                "Valnämnden",
+                "Zeta",
+                "Ålands",
+                "Äldre samt vård- och omsorgsnämnden",
+                "Överförmyndarnämnden"
+            ]
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use sqlx::{Any, Transaction};
 use time::Date;
 use uppfolj_model::{
-    AnswerScale, CommentRule, Definitions, Document, DocumentKind, Key, Organisation, OrganisationKind, Period,
-    Question, QuestionRef, Round, RoundState, ScaleKind, Section, Target,
+    AnswerScale, CommentRule, Definitions, Document, DocumentKind, Key, Organisation,
+    OrganisationKind, Period, Question, QuestionRef, Round, RoundState, ScaleKind, Section, Target,
 };
 
 use crate::{Store, StoreError};
@@ -25,7 +25,10 @@ impl Store {
     /// Stores checked definitions in one transaction: objects are matched by key, so importing
     /// the same files twice changes nothing. Sections and questions a document no longer lists are
     /// retired, not deleted, since answers may refer to them.
-    pub async fn apply_definitions(&self, definitions: &Definitions) -> Result<ApplySummary, StoreError> {
+    pub async fn apply_definitions(
+        &self,
+        definitions: &Definitions,
+    ) -> Result<ApplySummary, StoreError> {
         let mut tx = self.write_transaction().await?;
         let mut summary = ApplySummary::default();
         for scale in &definitions.scales {
@@ -74,16 +77,22 @@ impl Store {
     /// Loads every definition, retired sections and questions included.
     pub async fn definitions(&self) -> Result<Definitions, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let scales = sqlx::query_as::<_, (String, String, String)>("SELECT key, name, definition FROM scales ORDER BY position")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|(key, name, definition)| {
-                let kind: ScaleKind = serde_json::from_str(&definition)
-                    .map_err(|e| StoreError::Corrupt(format!("svarsskalan {key}: {e}")))?;
-                Ok(AnswerScale { key: stored_key(&key)?, name, kind })
+        let scales = sqlx::query_as::<_, (String, String, String)>(
+            "SELECT key, name, definition FROM scales ORDER BY position",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(key, name, definition)| {
+            let kind: ScaleKind = serde_json::from_str(&definition)
+                .map_err(|e| StoreError::Corrupt(format!("svarsskalan {key}: {e}")))?;
+            Ok(AnswerScale {
+                key: stored_key(&key)?,
+                name,
+                kind,
             })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
         let organisations = self.organisations().await?;
 
         let documents = sqlx::query_as::<_, (i64, String, String, Option<String>, String, i64, i64)>(
@@ -107,28 +116,39 @@ impl Store {
             let question = Question {
                 key: stored_key(&key)?,
                 text,
-                guidance: serde_json::from_str(&guidance).map_err(|e| StoreError::Corrupt(format!("vägledning {key}: {e}")))?,
+                guidance: serde_json::from_str(&guidance)
+                    .map_err(|e| StoreError::Corrupt(format!("vägledning {key}: {e}")))?,
                 audience,
                 scale: stored_key(&scale)?,
                 comment: serde_json::from_str::<CommentRule>(&comment)
                     .map_err(|e| StoreError::Corrupt(format!("kommentarsregel {key}: {e}")))?,
                 retired: retired != 0,
             };
-            questions_by_section.entry(section_id).or_default().push(question);
+            questions_by_section
+                .entry(section_id)
+                .or_default()
+                .push(question);
         }
-        let mut children: HashMap<(i64, Option<i64>), Vec<&(i64, i64, Option<i64>, String, Option<String>, String, i64)>> =
-            HashMap::new();
+        let mut children: HashMap<
+            (i64, Option<i64>),
+            Vec<&(i64, i64, Option<i64>, String, Option<String>, String, i64)>,
+        > = HashMap::new();
         for row in &sections {
             children.entry((row.1, row.2)).or_default().push(row);
         }
         fn build(
             document: i64,
             parent: Option<i64>,
-            children: &HashMap<(i64, Option<i64>), Vec<&(i64, i64, Option<i64>, String, Option<String>, String, i64)>>,
+            children: &HashMap<
+                (i64, Option<i64>),
+                Vec<&(i64, i64, Option<i64>, String, Option<String>, String, i64)>,
+            >,
             questions: &mut HashMap<i64, Vec<Question>>,
         ) -> Result<Vec<Section>, StoreError> {
             let mut out = Vec::new();
-            for (id, _, _, key, label, title, retired) in children.get(&(document, parent)).into_iter().flatten() {
+            for (id, _, _, key, label, title, retired) in
+                children.get(&(document, parent)).into_iter().flatten()
+            {
                 out.push(Section {
                     key: stored_key(key)?,
                     label: label.clone(),
@@ -147,8 +167,12 @@ impl Store {
                 key: stored_key(&key)?,
                 title,
                 report_heading,
-                kind: DocumentKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("dokumenttypen {kind}")))?,
-                period: Period { from: from as i32, to: to as i32 },
+                kind: DocumentKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("dokumenttypen {kind}")))?,
+                period: Period {
+                    from: from as i32,
+                    to: to as i32,
+                },
             });
         }
         drop(conn);
@@ -157,7 +181,12 @@ impl Store {
         for key in self.round_keys().await? {
             rounds.push(self.round(&key).await?);
         }
-        Ok(Definitions { scales, organisations, documents: loaded, rounds })
+        Ok(Definitions {
+            scales,
+            organisations,
+            documents: loaded,
+            rounds,
+        })
     }
 
     /// Every organisation, in the order they were defined.
@@ -194,13 +223,14 @@ impl Store {
     /// One round with its documents and targets.
     pub async fn round(&self, key: &Key) -> Result<Round, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let (id, name, year, opens, closes, state) = sqlx::query_as::<_, (i64, String, i64, String, String, String)>(
-            "SELECT id, name, year, opens_on, closes_on, state FROM rounds WHERE key = $1",
-        )
-        .bind(key.as_str())
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("omgången «{key}»")))?;
+        let (id, name, year, opens, closes, state) =
+            sqlx::query_as::<_, (i64, String, i64, String, String, String)>(
+                "SELECT id, name, year, opens_on, closes_on, state FROM rounds WHERE key = $1",
+            )
+            .bind(key.as_str())
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("omgången «{key}»")))?;
         let documents = sqlx::query_scalar::<_, String>(
             "SELECT d.key FROM round_documents rd JOIN documents d ON d.id = rd.document_id \
              WHERE rd.round_id = $1 ORDER BY rd.position",
@@ -225,15 +255,22 @@ impl Store {
         .await?;
         let mut by_question: HashMap<i64, Vec<Key>> = HashMap::new();
         for (question, organisation) in members {
-            by_question.entry(question).or_default().push(stored_key(&organisation)?);
+            by_question
+                .entry(question)
+                .or_default()
+                .push(stored_key(&organisation)?);
         }
         let targets = targets
             .into_iter()
             .map(|(question_id, document, question, kinds)| {
                 Ok(Target {
-                    question: QuestionRef { document: stored_key(&document)?, question: stored_key(&question)? },
+                    question: QuestionRef {
+                        document: stored_key(&document)?,
+                        question: stored_key(&question)?,
+                    },
                     organisations: by_question.remove(&question_id).unwrap_or_default(),
-                    kinds: serde_json::from_str(&kinds).map_err(|e| StoreError::Corrupt(format!("målgrupp: {e}")))?,
+                    kinds: serde_json::from_str(&kinds)
+                        .map_err(|e| StoreError::Corrupt(format!("målgrupp: {e}")))?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -243,15 +280,26 @@ impl Store {
             year: year as i32,
             opens: stored_date(&opens)?,
             closes: stored_date(&closes)?,
-            documents: documents.iter().map(|d| stored_key(d)).collect::<Result<_, _>>()?,
+            documents: documents
+                .iter()
+                .map(|d| stored_key(d))
+                .collect::<Result<_, _>>()?,
             targets,
-            state: RoundState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("omgångens status {state}")))?,
+            state: RoundState::parse(&state)
+                .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {state}")))?,
         })
     }
 }
 
-async fn ids(tx: &mut Transaction<'static, Any>, sql: &str) -> Result<HashMap<String, i64>, StoreError> {
-    Ok(sqlx::query_as::<_, (String, i64)>(sql).fetch_all(&mut **tx).await?.into_iter().collect())
+async fn ids(
+    tx: &mut Transaction<'static, Any>,
+    sql: &str,
+) -> Result<HashMap<String, i64>, StoreError> {
+    Ok(sqlx::query_as::<_, (String, i64)>(sql)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// Upserts a document and its tree; returns how many questions it holds.
@@ -273,11 +321,18 @@ async fn store_document(
     .bind(i64::from(document.period.to))
     .fetch_one(&mut **tx)
     .await?;
-    sqlx::query("UPDATE sections SET retired = 1 WHERE document_id = $1").bind(document_id).execute(&mut **tx).await?;
-    sqlx::query("UPDATE questions SET retired = 1 WHERE document_id = $1").bind(document_id).execute(&mut **tx).await?;
+    sqlx::query("UPDATE sections SET retired = 1 WHERE document_id = $1")
+        .bind(document_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE questions SET retired = 1 WHERE document_id = $1")
+        .bind(document_id)
+        .execute(&mut **tx)
+        .await?;
     let mut position = 0;
     let mut questions = 0;
-    let mut stack: Vec<(Option<i64>, &Section)> = document.sections.iter().rev().map(|s| (None, s)).collect();
+    let mut stack: Vec<(Option<i64>, &Section)> =
+        document.sections.iter().rev().map(|s| (None, s)).collect();
     while let Some((parent, section)) = stack.pop() {
         position += 1;
         let section_id: i64 = sqlx::query_scalar(
@@ -338,19 +393,30 @@ async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Resul
     .bind(round.closes.to_string())
     .fetch_one(&mut **tx)
     .await?;
-    for table in ["round_target_organisations", "round_targets", "round_documents"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE round_id = $1")).bind(round_id).execute(&mut **tx).await?;
+    for table in [
+        "round_target_organisations",
+        "round_targets",
+        "round_documents",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE round_id = $1"))
+            .bind(round_id)
+            .execute(&mut **tx)
+            .await?;
     }
     let documents = ids(tx, "SELECT key, id FROM documents").await?;
     let organisations = ids(tx, "SELECT key, id FROM organisations").await?;
     for (position, key) in round.documents.iter().enumerate() {
-        let document_id = documents.get(key.as_str()).ok_or_else(|| StoreError::NotFound(format!("dokumentet «{key}»")))?;
-        sqlx::query("INSERT INTO round_documents (round_id, document_id, position) VALUES ($1, $2, $3)")
-            .bind(round_id)
-            .bind(*document_id)
-            .bind(position as i64)
-            .execute(&mut **tx)
-            .await?;
+        let document_id = documents
+            .get(key.as_str())
+            .ok_or_else(|| StoreError::NotFound(format!("dokumentet «{key}»")))?;
+        sqlx::query(
+            "INSERT INTO round_documents (round_id, document_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(round_id)
+        .bind(*document_id)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?;
     }
     for (position, target) in round.targets.iter().enumerate() {
         let question_id: i64 = sqlx::query_scalar(
@@ -391,6 +457,9 @@ pub(crate) fn stored_key(text: &str) -> Result<Key, StoreError> {
 }
 
 fn stored_date(text: &str) -> Result<Date, StoreError> {
-    Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|e| StoreError::Corrupt(format!("datumet «{text}»: {e}")))
+    Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|e| StoreError::Corrupt(format!("datumet «{text}»: {e}")))
 }

@@ -56,7 +56,10 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(mask(url)));
         };
         let options = AnyConnectOptions::from_str(&url)
-            .map_err(|source| StoreError::Connect { url: mask(&url), source })?
+            .map_err(|source| StoreError::Connect {
+                url: mask(&url),
+                source,
+            })?
             .log_statements(tracing::log::LevelFilter::Trace)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
         let pool = AnyPoolOptions::new()
@@ -76,7 +79,10 @@ impl Store {
             })
             .connect_with(options)
             .await
-            .map_err(|source| StoreError::Connect { url: mask(&url), source })?;
+            .map_err(|source| StoreError::Connect {
+                url: mask(&url),
+                source,
+            })?;
         Ok(Store { pool, backend })
     }
 
@@ -119,16 +125,22 @@ impl Store {
 
 /// Adds `mode=rwc` so that a missing SQLite file is created, and creates its folder.
 fn sqlite_url(url: &str) -> Result<String, StoreError> {
-    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() || path == ":memory:" {
         return Err(StoreError::UnsupportedUrl(
             "sqlite-databasen måste vara en fil (sqlite://sökväg/till/uppfolj.db)".into(),
         ));
     }
-    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| StoreError::UnsupportedUrl(format!("kan inte skapa mappen {}: {e}", parent.display())))?;
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            StoreError::UnsupportedUrl(format!("kan inte skapa mappen {}: {e}", parent.display()))
+        })?;
     }
     Ok(match query {
         "" => format!("sqlite://{path}?mode=rwc"),
@@ -153,11 +165,14 @@ pub fn mask(url: &str) -> String {
 
 /// The current time as stored.
 fn now() -> String {
-    OffsetDateTime::now_utc().format(&Rfc3339).expect("the current time formats as RFC 3339")
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .expect("the current time formats as RFC 3339")
 }
 
 fn parse_time(text: &str) -> Result<OffsetDateTime, StoreError> {
-    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| StoreError::Corrupt(format!("tidpunkten «{text}»: {e}")))
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map_err(|e| StoreError::Corrupt(format!("tidpunkten «{text}»: {e}")))
 }
 
 #[cfg(test)]
@@ -166,8 +181,14 @@ mod tests {
 
     #[test]
     fn passwords_are_masked_in_urls() {
-        assert_eq!(mask("postgres://app:hemligt@db:5432/uppfolj"), "postgres://app:***@db:5432/uppfolj");
-        assert_eq!(mask("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(
+            mask("postgres://app:hemligt@db:5432/uppfolj"),
+            "postgres://app:***@db:5432/uppfolj"
+        );
+        assert_eq!(
+            mask("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
         assert_eq!(mask("sqlite://data/uppfolj.db"), "sqlite://data/uppfolj.db");
     }
 
@@ -179,6 +200,10 @@ mod tests {
         assert_eq!(url, format!("sqlite://{}?mode=rwc", file.display()));
         assert!(file.parent().unwrap().is_dir());
         assert!(sqlite_url("sqlite::memory:").is_err());
-        assert!(sqlite_url("sqlite://x.db?mode=ro").unwrap().ends_with("?mode=ro"));
+        assert!(
+            sqlite_url("sqlite://x.db?mode=ro")
+                .unwrap()
+                .ends_with("?mode=ro")
+        );
     }
 }

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use uppfolj_model::{
-    Answer, AnswerChange, AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState, RoundState,
-    ScaleKind,
+    Answer, AnswerChange, AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState,
+    RoundState, ScaleKind,
 };
 
 use crate::definitions::stored_key;
@@ -45,7 +45,10 @@ impl Store {
         if round_state != RoundState::Open {
             return Err(SaveError::RoundNotOpen(round_state));
         }
-        let (question_id, scale_key, scale_name, scale_definition) = sqlx::query_as::<_, (i64, String, String, String)>(
+        let (question_id, scale_key, scale_name, scale_definition) = sqlx::query_as::<
+            _,
+            (i64, String, String, String),
+        >(
             "SELECT q.id, s.key, s.name, s.definition FROM questions q \
              JOIN documents d ON d.id = q.document_id \
              JOIN round_documents rd ON rd.document_id = d.id AND rd.round_id = $1 \
@@ -60,12 +63,14 @@ impl Store {
         .map_err(StoreError::from)?
         .ok_or_else(|| StoreError::NotFound(format!("frågan «{question}» i omgången «{round}»")))?;
 
-        let target = sqlx::query_as::<_, (String,)>("SELECT kinds FROM round_targets WHERE round_id = $1 AND question_id = $2")
-            .bind(round_id)
-            .bind(question_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(StoreError::from)?;
+        let target = sqlx::query_as::<_, (String,)>(
+            "SELECT kinds FROM round_targets WHERE round_id = $1 AND question_id = $2",
+        )
+        .bind(round_id)
+        .bind(question_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
         let assigned = active != 0
             && match target {
                 None => true,
@@ -88,7 +93,11 @@ impl Store {
         }
         let kind: ScaleKind = serde_json::from_str(&scale_definition)
             .map_err(|e| StoreError::Corrupt(format!("svarsskalan {scale_key}: {e}")))?;
-        let scale = AnswerScale { key: stored_key(&scale_key)?, name: scale_name, kind };
+        let scale = AnswerScale {
+            key: stored_key(&scale_key)?,
+            name: scale_name,
+            kind,
+        };
         input.check(&scale).map_err(SaveError::Invalid)?;
 
         let changed_at = now();
@@ -110,7 +119,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(StoreError::from)?;
-        let state = ResponseState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?;
+        let state = ResponseState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?;
         let next_state = state.after_save()?;
 
         let previous = sqlx::query_as::<_, (Option<String>, String, i64, String, String)>(
@@ -125,7 +135,16 @@ impl Store {
         if current_version != input.version {
             let current = previous
                 .map(|(value, comment, version, changed_by, changed_at)| {
-                    answer(question.clone(), &scale, value, comment, version, changed_by, &changed_at).map(Box::new)
+                    answer(
+                        question.clone(),
+                        &scale,
+                        value,
+                        comment,
+                        version,
+                        changed_by,
+                        &changed_at,
+                    )
+                    .map(Box::new)
                 })
                 .transpose()?;
             return Err(SaveError::Conflict { current });
@@ -190,7 +209,11 @@ impl Store {
     }
 
     /// The answers an organisation has given in a round, by question.
-    pub async fn answers(&self, round: &Key, organisation: &Key) -> Result<HashMap<QuestionRef, Answer>, StoreError> {
+    pub async fn answers(
+        &self,
+        round: &Key,
+        organisation: &Key,
+    ) -> Result<HashMap<QuestionRef, Answer>, StoreError> {
         let rows = sqlx::query_as::<_, (String, String, String, String, String, Option<String>, String, i64, String, String)>(
             "SELECT d.key, q.key, s.key, s.name, s.definition, a.value, a.comment, a.version, a.changed_by, a.changed_at \
              FROM answers a JOIN responses p ON p.id = a.response_id \
@@ -203,18 +226,44 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut answers = HashMap::new();
-        for (document, question, scale_key, scale_name, definition, value, comment, version, by, at) in rows {
-            let reference = QuestionRef { document: stored_key(&document)?, question: stored_key(&question)? };
-            let kind: ScaleKind =
-                serde_json::from_str(&definition).map_err(|e| StoreError::Corrupt(format!("svarsskalan {scale_key}: {e}")))?;
-            let scale = AnswerScale { key: stored_key(&scale_key)?, name: scale_name, kind };
-            answers.insert(reference.clone(), answer(reference, &scale, value, comment, version, by, &at)?);
+        for (
+            document,
+            question,
+            scale_key,
+            scale_name,
+            definition,
+            value,
+            comment,
+            version,
+            by,
+            at,
+        ) in rows
+        {
+            let reference = QuestionRef {
+                document: stored_key(&document)?,
+                question: stored_key(&question)?,
+            };
+            let kind: ScaleKind = serde_json::from_str(&definition)
+                .map_err(|e| StoreError::Corrupt(format!("svarsskalan {scale_key}: {e}")))?;
+            let scale = AnswerScale {
+                key: stored_key(&scale_key)?,
+                name: scale_name,
+                kind,
+            };
+            answers.insert(
+                reference.clone(),
+                answer(reference, &scale, value, comment, version, by, &at)?,
+            );
         }
         Ok(answers)
     }
 
     /// Every saved change of an organisation's answers in a round, oldest first.
-    pub async fn answer_history(&self, round: &Key, organisation: &Key) -> Result<Vec<AnswerChange>, StoreError> {
+    pub async fn answer_history(
+        &self,
+        round: &Key,
+        organisation: &Key,
+    ) -> Result<Vec<AnswerChange>, StoreError> {
         let rows = sqlx::query_as::<_, (String, String, i64, Option<String>, String, Option<String>, String, String, String)>(
             "SELECT d.key, q.key, h.version, h.old_value, h.old_comment, h.new_value, h.new_comment, h.changed_by, h.changed_at \
              FROM answer_history h JOIN responses p ON p.id = h.response_id \
@@ -227,18 +276,33 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(document, question, version, old_value, old_comment, new_value, new_comment, by, at)| {
-                Ok(AnswerChange {
-                    question: QuestionRef { document: stored_key(&document)?, question: stored_key(&question)? },
+            .map(
+                |(
+                    document,
+                    question,
                     version,
                     old_value,
                     old_comment,
                     new_value,
                     new_comment,
-                    changed_by: by,
-                    changed_at: parse_time(&at)?,
-                })
-            })
+                    by,
+                    at,
+                )| {
+                    Ok(AnswerChange {
+                        question: QuestionRef {
+                            document: stored_key(&document)?,
+                            question: stored_key(&question)?,
+                        },
+                        version,
+                        old_value,
+                        old_comment,
+                        new_value,
+                        new_comment,
+                        changed_by: by,
+                        changed_at: parse_time(&at)?,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -257,7 +321,8 @@ impl Store {
             .map(|(organisation, state, answered)| {
                 Ok(ResponseSummary {
                     organisation: stored_key(&organisation)?,
-                    state: ResponseState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?,
+                    state: ResponseState::parse(&state)
+                        .ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?,
                     answered: answered as usize,
                 })
             })

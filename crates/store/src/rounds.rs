@@ -13,7 +13,8 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}»")))?;
-        let current = RoundState::parse(&current).ok_or_else(|| StoreError::Corrupt(format!("omgångens status {current}")))?;
+        let current = RoundState::parse(&current)
+            .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {current}")))?;
         if current == next {
             return Ok(());
         }

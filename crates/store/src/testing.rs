@@ -7,7 +7,8 @@ use crate::{Backend, Store};
 
 /// Where tests find PostgreSQL; `UPPFOLJ_TEST_POSTGRES` overrides it.
 pub fn postgres_url() -> String {
-    std::env::var("UPPFOLJ_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("UPPFOLJ_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A database that exists for one test.
@@ -27,20 +28,31 @@ impl TestDb {
                 let dir = tempfile::tempdir().expect("a temporary folder");
                 let url = format!("sqlite://{}", dir.path().join("uppfolj.db").display());
                 let store = Store::open(&url).await.expect("SQLite opens");
-                TestDb { store, url, _dir: Some(dir) }
+                TestDb {
+                    store,
+                    url,
+                    _dir: Some(dir),
+                }
             }
             Backend::Postgres => {
                 let base = postgres_url();
                 let schema = unique_name();
-                let admin = Store::connect(&base)
+                let admin = Store::connect(&base).await.unwrap_or_else(|e| {
+                    panic!("PostgreSQL must run at {base} for the tests: {e:?}")
+                });
+                admin
+                    .execute_raw(&format!("CREATE SCHEMA {schema}"))
                     .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL must run at {base} for the tests: {e:?}"));
-                admin.execute_raw(&format!("CREATE SCHEMA {schema}")).await.expect("a fresh schema");
+                    .expect("a fresh schema");
                 admin.close().await;
                 let separator = if base.contains('?') { '&' } else { '?' };
                 let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
                 let store = Store::open(&url).await.expect("PostgreSQL opens");
-                TestDb { store, url, _dir: None }
+                TestDb {
+                    store,
+                    url,
+                    _dir: None,
+                }
             }
         }
     }
@@ -48,8 +60,15 @@ impl TestDb {
 
 fn unique_name() -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    format!("t_{}_{}_{}", std::process::id(), nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 impl Store {

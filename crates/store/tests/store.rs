@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use uppfolj_exchange::definitions;
-use uppfolj_model::{AnswerInput, AnswerValue, Definitions, Key, QuestionRef, ResponseState, RoundState};
+use uppfolj_model::{
+    AnswerInput, AnswerValue, Definitions, Key, QuestionRef, ResponseState, RoundState,
+};
 use uppfolj_store::testing::TestDb;
 use uppfolj_store::{Backend, SaveError, Store, StoreError};
 
@@ -38,7 +40,10 @@ on_both_backends!(
 fn goteborg() -> Definitions {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/goteborg");
     let files = definitions::read_files(&[dir]).unwrap();
-    definitions::parse(files).unwrap().check(Definitions::default()).unwrap()
+    definitions::parse(files)
+        .unwrap()
+        .check(Definitions::default())
+        .unwrap()
 }
 
 fn key(text: &str) -> Key {
@@ -51,11 +56,18 @@ fn seed_question() -> QuestionRef {
 
 async fn open_goteborg(store: &Store) {
     store.apply_definitions(&goteborg()).await.unwrap();
-    store.set_round_state(&key("2025"), RoundState::Open).await.unwrap();
+    store
+        .set_round_state(&key("2025"), RoundState::Open)
+        .await
+        .unwrap();
 }
 
 fn input(value: Option<&str>, comment: &str, version: i64) -> AnswerInput {
-    AnswerInput { value: value.map(|v| AnswerValue::Choice(key(v))), comment: comment.into(), version }
+    AnswerInput {
+        value: value.map(|v| AnswerValue::Choice(key(v))),
+        comment: comment.into(),
+        version,
+    }
 }
 
 async fn migrations_can_run_again(store: &Store) {
@@ -66,7 +78,15 @@ async fn migrations_can_run_again(store: &Store) {
 async fn definitions_round_trip_through_the_database(store: &Store) {
     let defs = goteborg();
     let summary = store.apply_definitions(&defs).await.unwrap();
-    assert_eq!((summary.scales, summary.organisations, summary.documents, summary.rounds), (5, 41, 3, 1));
+    assert_eq!(
+        (
+            summary.scales,
+            summary.organisations,
+            summary.documents,
+            summary.rounds
+        ),
+        (5, 41, 3, 1)
+    );
     assert_eq!(summary.questions, 35);
     let loaded = store.definitions().await.unwrap();
     assert_eq!(definitions::export(&loaded), definitions::export(&defs));
@@ -86,26 +106,63 @@ async fn a_question_left_out_is_retired_and_comes_back(store: &Store) {
     let full = goteborg();
     store.apply_definitions(&full).await.unwrap();
     let mut trimmed = full.clone();
-    let plan = trimmed.documents.iter_mut().find(|d| d.key.as_str() == "tystnadskulturer").unwrap();
-    plan.sections[0].questions.retain(|q| q.key.as_str() != "insats-2-1");
-    store.apply_definitions(&Definitions { documents: vec![plan.clone()], ..Definitions::default() }).await.unwrap();
+    let plan = trimmed
+        .documents
+        .iter_mut()
+        .find(|d| d.key.as_str() == "tystnadskulturer")
+        .unwrap();
+    plan.sections[0]
+        .questions
+        .retain(|q| q.key.as_str() != "insats-2-1");
+    store
+        .apply_definitions(&Definitions {
+            documents: vec![plan.clone()],
+            ..Definitions::default()
+        })
+        .await
+        .unwrap();
 
     let loaded = store.definitions().await.unwrap();
-    let stored = loaded.documents.iter().find(|d| d.key.as_str() == "tystnadskulturer").unwrap();
-    assert!(stored.question(&key("insats-2-1")).unwrap().retired, "kept, but retired");
+    let stored = loaded
+        .documents
+        .iter()
+        .find(|d| d.key.as_str() == "tystnadskulturer")
+        .unwrap();
+    assert!(
+        stored.question(&key("insats-2-1")).unwrap().retired,
+        "kept, but retired"
+    );
     assert!(stored.current().question(&key("insats-2-1")).is_none());
 
     store.apply_definitions(&full).await.unwrap();
-    assert_eq!(definitions::export(&store.definitions().await.unwrap()), definitions::export(&full));
+    assert_eq!(
+        definitions::export(&store.definitions().await.unwrap()),
+        definitions::export(&full)
+    );
 }
 
 async fn saves_are_versioned_and_kept_in_history(store: &Store) {
     open_goteborg(store).await;
     let (round, org, q) = (key("2025"), key("intraservice"), seed_question());
-    let first = store.save_answer(&round, &org, &q, &input(Some("nej"), "", 0), "anna@example.se").await.unwrap();
+    let first = store
+        .save_answer(
+            &round,
+            &org,
+            &q,
+            &input(Some("nej"), "", 0),
+            "anna@example.se",
+        )
+        .await
+        .unwrap();
     assert_eq!(first.version, 1);
     let second = store
-        .save_answer(&round, &org, &q, &input(Some("ej-aktuellt"), "Gäller inte våra tjänster.", 1), "bo@example.se")
+        .save_answer(
+            &round,
+            &org,
+            &q,
+            &input(Some("ej-aktuellt"), "Gäller inte våra tjänster.", 1),
+            "bo@example.se",
+        )
         .await
         .unwrap();
     assert_eq!(second.version, 2);
@@ -114,68 +171,160 @@ async fn saves_are_versioned_and_kept_in_history(store: &Store) {
     let stored = &answers[&q];
     assert_eq!(stored.value, Some(AnswerValue::Choice(key("ej-aktuellt"))));
     assert_eq!(stored.comment, "Gäller inte våra tjänster.");
-    assert_eq!((stored.version, stored.changed_by.as_str()), (2, "bo@example.se"));
+    assert_eq!(
+        (stored.version, stored.changed_by.as_str()),
+        (2, "bo@example.se")
+    );
 
     let history = store.answer_history(&round, &org).await.unwrap();
     let lines: Vec<_> = history
         .iter()
-        .map(|h| (h.version, h.old_value.as_deref(), h.new_value.as_deref(), h.new_comment.as_str(), h.changed_by.as_str()))
+        .map(|h| {
+            (
+                h.version,
+                h.old_value.as_deref(),
+                h.new_value.as_deref(),
+                h.new_comment.as_str(),
+                h.changed_by.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         lines,
         [
             (1, None, Some("nej"), "", "anna@example.se"),
-            (2, Some("nej"), Some("ej-aktuellt"), "Gäller inte våra tjänster.", "bo@example.se"),
+            (
+                2,
+                Some("nej"),
+                Some("ej-aktuellt"),
+                "Gäller inte våra tjänster.",
+                "bo@example.se"
+            ),
         ]
     );
     let progress = store.responses(&round).await.unwrap();
     assert_eq!(progress.len(), 1);
-    assert_eq!((progress[0].organisation.as_str(), progress[0].state, progress[0].answered), ("intraservice", ResponseState::Draft, 1));
+    assert_eq!(
+        (
+            progress[0].organisation.as_str(),
+            progress[0].state,
+            progress[0].answered
+        ),
+        ("intraservice", ResponseState::Draft, 1)
+    );
 }
 
 async fn a_stale_save_is_a_conflict_that_shows_the_current_answer(store: &Store) {
     open_goteborg(store).await;
     let (round, org, q) = (key("2025"), key("intraservice"), seed_question());
-    store.save_answer(&round, &org, &q, &input(Some("ja"), "Först", 0), "anna@example.se").await.unwrap();
-    let stale = store.save_answer(&round, &org, &q, &input(Some("nej"), "Sent", 0), "bo@example.se").await;
+    store
+        .save_answer(
+            &round,
+            &org,
+            &q,
+            &input(Some("ja"), "Först", 0),
+            "anna@example.se",
+        )
+        .await
+        .unwrap();
+    let stale = store
+        .save_answer(
+            &round,
+            &org,
+            &q,
+            &input(Some("nej"), "Sent", 0),
+            "bo@example.se",
+        )
+        .await;
     match stale {
-        Err(SaveError::Conflict { current: Some(current) }) => {
+        Err(SaveError::Conflict {
+            current: Some(current),
+        }) => {
             assert_eq!((current.comment.as_str(), current.version), ("Först", 1));
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
     let answers = store.answers(&round, &org).await.unwrap();
-    assert_eq!(answers[&q].comment, "Först", "the first save is not overwritten");
+    assert_eq!(
+        answers[&q].comment, "Först",
+        "the first save is not overwritten"
+    );
     assert_eq!(store.answer_history(&round, &org).await.unwrap().len(), 1);
 }
 
 async fn saves_are_refused_outside_an_open_round_or_the_targeting(store: &Store) {
     store.apply_definitions(&goteborg()).await.unwrap();
     let (round, org) = (key("2025"), key("intraservice"));
-    let draft = store.save_answer(&round, &org, &seed_question(), &input(Some("ja"), "", 0), "a@b.se").await;
-    assert!(matches!(draft, Err(SaveError::RoundNotOpen(RoundState::Draft))), "{draft:?}");
+    let draft = store
+        .save_answer(
+            &round,
+            &org,
+            &seed_question(),
+            &input(Some("ja"), "", 0),
+            "a@b.se",
+        )
+        .await;
+    assert!(
+        matches!(draft, Err(SaveError::RoundNotOpen(RoundState::Draft))),
+        "{draft:?}"
+    );
 
-    store.set_round_state(&round, RoundState::Open).await.unwrap();
+    store
+        .set_round_state(&round, RoundState::Open)
+        .await
+        .unwrap();
     let sig = QuestionRef::parse("handlingsplan-gang/insats-2-1").unwrap();
-    let not_ours = store.save_answer(&round, &org, &sig, &input(Some("ja"), "", 0), "a@b.se").await;
-    assert!(matches!(not_ours, Err(SaveError::NotAssigned)), "{not_ours:?}");
-    store.save_answer(&round, &key("socialnamnden-centrum"), &sig, &input(Some("ja"), "", 0), "a@b.se").await.unwrap();
+    let not_ours = store
+        .save_answer(&round, &org, &sig, &input(Some("ja"), "", 0), "a@b.se")
+        .await;
+    assert!(
+        matches!(not_ours, Err(SaveError::NotAssigned)),
+        "{not_ours:?}"
+    );
+    store
+        .save_answer(
+            &round,
+            &key("socialnamnden-centrum"),
+            &sig,
+            &input(Some("ja"), "", 0),
+            "a@b.se",
+        )
+        .await
+        .unwrap();
 
     let unknown = QuestionRef::parse("trygghetsprogram/finns-inte").unwrap();
-    let missing = store.save_answer(&round, &org, &unknown, &input(Some("ja"), "", 0), "a@b.se").await;
-    assert!(matches!(missing, Err(SaveError::Store(StoreError::NotFound(_)))), "{missing:?}");
+    let missing = store
+        .save_answer(&round, &org, &unknown, &input(Some("ja"), "", 0), "a@b.se")
+        .await;
+    assert!(
+        matches!(missing, Err(SaveError::Store(StoreError::NotFound(_)))),
+        "{missing:?}"
+    );
     assert!(store.answers(&round, &org).await.unwrap().is_empty());
 }
 
 async fn bad_answers_change_nothing(store: &Store) {
     open_goteborg(store).await;
     let (round, org, q) = (key("2025"), key("intraservice"), seed_question());
-    let foreign = store.save_answer(&round, &org, &q, &input(Some("delvis"), "", 0), "a@b.se").await;
+    let foreign = store
+        .save_answer(&round, &org, &q, &input(Some("delvis"), "", 0), "a@b.se")
+        .await;
     assert!(matches!(foreign, Err(SaveError::Invalid(_))), "{foreign:?}");
-    let long = store.save_answer(&round, &org, &q, &input(Some("ja"), &"x".repeat(10_001), 0), "a@b.se").await;
+    let long = store
+        .save_answer(
+            &round,
+            &org,
+            &q,
+            &input(Some("ja"), &"x".repeat(10_001), 0),
+            "a@b.se",
+        )
+        .await;
     assert!(matches!(long, Err(SaveError::Invalid(_))), "{long:?}");
     assert!(store.answers(&round, &org).await.unwrap().is_empty());
-    assert!(store.responses(&round).await.unwrap().is_empty(), "no response is started by a refused save");
+    assert!(
+        store.responses(&round).await.unwrap().is_empty(),
+        "no response is started by a refused save"
+    );
 }
 
 async fn concurrent_first_saves_give_one_success(store: &Store) {
@@ -185,7 +334,13 @@ async fn concurrent_first_saves_give_one_success(store: &Store) {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
             store
-                .save_answer(&key("2025"), &key("intraservice"), &seed_question(), &input(Some("ja"), &format!("nr {i}"), 0), "a@b.se")
+                .save_answer(
+                    &key("2025"),
+                    &key("intraservice"),
+                    &seed_question(),
+                    &input(Some("ja"), &format!("nr {i}"), 0),
+                    "a@b.se",
+                )
                 .await
         }));
     }
@@ -198,7 +353,10 @@ async fn concurrent_first_saves_give_one_success(store: &Store) {
         }
     }
     assert_eq!(saved, 1);
-    let history = store.answer_history(&key("2025"), &key("intraservice")).await.unwrap();
+    let history = store
+        .answer_history(&key("2025"), &key("intraservice"))
+        .await
+        .unwrap();
     assert_eq!(history.len(), 1);
 }
 
@@ -211,15 +369,27 @@ async fn round_states_follow_the_workflow(store: &Store) {
         store.set_round_state(&round, state).await.unwrap();
         assert_eq!(store.round(&round).await.unwrap().state, state);
     }
-    assert!(matches!(store.set_round_state(&key("1999"), RoundState::Open).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.set_round_state(&key("1999"), RoundState::Open).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 #[tokio::test]
 async fn an_unknown_database_url_is_refused_clearly() {
     let err = Store::connect("mysql://localhost/x").await.unwrap_err();
-    assert_eq!(err.to_string(), "DATABASE_URL «mysql://localhost/x» stöds inte; använd sqlite://FIL eller postgres://…");
-    let err = Store::connect("postgres://nobody:secret@127.0.0.1:1/none").await.unwrap_err();
-    assert!(err.to_string().contains("postgres://nobody:***@127.0.0.1:1/none"), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "DATABASE_URL «mysql://localhost/x» stöds inte; använd sqlite://FIL eller postgres://…"
+    );
+    let err = Store::connect("postgres://nobody:secret@127.0.0.1:1/none")
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("postgres://nobody:***@127.0.0.1:1/none"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -227,5 +397,12 @@ async fn test_databases_are_isolated() {
     let a = TestDb::new(Backend::Postgres).await;
     let b = TestDb::new(Backend::Postgres).await;
     a.store.apply_definitions(&goteborg()).await.unwrap();
-    assert!(b.store.definitions().await.unwrap().organisations.is_empty());
+    assert!(
+        b.store
+            .definitions()
+            .await
+            .unwrap()
+            .organisations
+            .is_empty()
+    );
 }

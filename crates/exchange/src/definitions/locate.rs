@@ -9,7 +9,9 @@ use crate::Diagnostic;
 
 /// Points a problem at the deepest part of `path` that exists in the file.
 pub(super) fn diagnostic(file: &SourceFile, path: &Path, message: String) -> Diagnostic {
-    let offset = DeTable::parse(&file.text).map(|root| offset(&root, path)).unwrap_or(0);
+    let offset = DeTable::parse(&file.text)
+        .map(|root| offset(&root, path))
+        .unwrap_or(0);
     Diagnostic::at_offset(file.path.clone(), &file.text, offset, message)
 }
 
@@ -54,19 +56,34 @@ fn swedish(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
         let allowed = expected.trim_start_matches(" one of").trim();
-        return format!("okänt fält {}; tillåtna fält: {}", guillemets(field), guillemets(allowed));
+        return format!(
+            "okänt fält {}; tillåtna fält: {}",
+            guillemets(field),
+            guillemets(allowed)
+        );
     }
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         let (value, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
         let allowed = expected.trim_start_matches(" one of").trim();
-        return format!("okänt värde {}; tillåtna värden: {}", guillemets(value), guillemets(allowed));
+        return format!(
+            "okänt värde {}; tillåtna värden: {}",
+            guillemets(value),
+            guillemets(allowed)
+        );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
-        return format!("fel typ av värde: fann {}, väntade {}", english_type(found), english_type(expected));
+        return format!(
+            "fel typ av värde: fann {}, väntade {}",
+            english_type(found),
+            english_type(expected)
+        );
     }
     if message.starts_with("duplicate key") {
-        return format!("samma nyckel står två gånger i tabellen ({})", guillemets(message));
+        return format!(
+            "samma nyckel står två gånger i tabellen ({})",
+            guillemets(message)
+        );
     }
     format!("ogiltig TOML: {message}")
 }
@@ -121,6 +138,9 @@ mod tests {
             swedish("unknown variant `nämd`, expected one of `nämnd`, `styrelse`"),
             "okänt värde «nämd»; tillåtna värden: «nämnd», «styrelse»"
         );
-        assert_eq!(swedish("invalid type: integer `5`, expected a string"), "fel typ av värde: fann ett heltal, väntade en text");
+        assert_eq!(
+            swedish("invalid type: integer `5`, expected a string"),
+            "fel typ av värde: fann ett heltal, väntade en text"
+        );
     }
 }

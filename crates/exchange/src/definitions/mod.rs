@@ -58,8 +58,15 @@ pub fn read_files(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Vec<Diagnostic>>
         collect(path, &mut found, &mut problems);
     }
     if found.is_empty() && problems.is_empty() {
-        let names = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
-        problems.push(Diagnostic::whole(PathBuf::from(names), "hittade inga definitionsfiler (*.toml)".into()));
+        let names = paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        problems.push(Diagnostic::whole(
+            PathBuf::from(names),
+            "hittade inga definitionsfiler (*.toml)".into(),
+        ));
     }
     found.sort();
     found.dedup();
@@ -70,20 +77,32 @@ pub fn read_files(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Vec<Diagnostic>>
                 Ok(text) => files.push(SourceFile { path, text }),
                 Err(e) => problems.push(Diagnostic::whole(
                     path,
-                    format!("filen är inte UTF-8 (ogiltig byte vid position {})", e.utf8_error().valid_up_to()),
+                    format!(
+                        "filen är inte UTF-8 (ogiltig byte vid position {})",
+                        e.utf8_error().valid_up_to()
+                    ),
                 )),
             },
             Err(e) => problems.push(Diagnostic::whole(path, format!("kan inte läsa filen: {e}"))),
         }
     }
-    if problems.is_empty() { Ok(files) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
 }
 
 fn collect(path: &FsPath, found: &mut Vec<PathBuf>, problems: &mut Vec<Diagnostic>) {
     if path.is_dir() {
         let entries = match std::fs::read_dir(path) {
             Ok(entries) => entries,
-            Err(e) => return problems.push(Diagnostic::whole(path.into(), format!("kan inte läsa mappen: {e}"))),
+            Err(e) => {
+                return problems.push(Diagnostic::whole(
+                    path.into(),
+                    format!("kan inte läsa mappen: {e}"),
+                ));
+            }
         };
         for entry in entries.flatten() {
             let child = entry.path();
@@ -94,13 +113,20 @@ fn collect(path: &FsPath, found: &mut Vec<PathBuf>, problems: &mut Vec<Diagnosti
     } else if path.exists() {
         found.push(path.to_owned());
     } else {
-        problems.push(Diagnostic::whole(path.into(), "filen eller mappen finns inte".into()));
+        problems.push(Diagnostic::whole(
+            path.into(),
+            "filen eller mappen finns inte".into(),
+        ));
     }
 }
 
 /// Parses definition files. Returns every syntax and shape problem of every file.
 pub fn parse(files: Vec<SourceFile>) -> Result<Parsed, Vec<Diagnostic>> {
-    let mut parsed = Parsed { definitions: Definitions::default(), files: Vec::new(), origins: Origins::default() };
+    let mut parsed = Parsed {
+        definitions: Definitions::default(),
+        files: Vec::new(),
+        origins: Origins::default(),
+    };
     let mut problems = Vec::new();
     for file in files {
         let index = parsed.files.len();
@@ -132,7 +158,11 @@ pub fn parse(files: Vec<SourceFile>) -> Result<Parsed, Vec<Diagnostic>> {
         }
         parsed.files.push(file);
     }
-    if problems.is_empty() { Ok(parsed) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(problems)
+    }
 }
 
 impl Parsed {
@@ -152,7 +182,11 @@ impl Parsed {
             })
             .collect();
         problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-        if problems.is_empty() { Ok(self.definitions) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(self.definitions)
+        } else {
+            Err(problems)
+        }
     }
 }
 

@@ -7,8 +7,9 @@ use serde::Deserialize;
 use time::{Date, Month};
 use toml::value::Datetime;
 use uppfolj_model::{
-    AnswerOption, AnswerScale, CommentRule, Document, DocumentKind, Key, Organisation, OrganisationKind, Path,
-    Period, Question, QuestionRef, Round, RoundState, ScaleKind, Section, Target,
+    AnswerOption, AnswerScale, CommentRule, Document, DocumentKind, Key, Organisation,
+    OrganisationKind, Path, Period, Question, QuestionRef, Round, RoundState, ScaleKind, Section,
+    Target,
 };
 
 #[derive(Deserialize)]
@@ -178,35 +179,56 @@ struct Problems(Vec<(Path, String)>);
 
 impl Problems {
     fn key(&mut self, text: &str, at: Path) -> Option<Key> {
-        Key::parse(text).map_err(|e| self.0.push((at, e.to_string()))).ok()
+        Key::parse(text)
+            .map_err(|e| self.0.push((at, e.to_string())))
+            .ok()
     }
 
     fn keys(&mut self, texts: &[String], at: &Path) -> Vec<Key> {
-        texts.iter().enumerate().filter_map(|(i, t)| self.key(t, at.index(i))).collect()
+        texts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| self.key(t, at.index(i)))
+            .collect()
     }
 
     fn scale(&mut self, raw: RawScale, at: &Path) -> Option<AnswerScale> {
         let key = self.key(&raw.key, at.field("key"));
         if raw.kind != RawScaleKind::Choice && !raw.options.is_empty() {
-            self.0.push((at.field("options"), "bara en flervalsskala (kind = \"choice\") har svarsalternativ".into()));
+            self.0.push((
+                at.field("options"),
+                "bara en flervalsskala (kind = \"choice\") har svarsalternativ".into(),
+            ));
         }
         if raw.kind != RawScaleKind::Number && raw.unit.is_some() {
-            self.0.push((at.field("unit"), "bara en talskala (kind = \"number\") har enhet".into()));
+            self.0.push((
+                at.field("unit"),
+                "bara en talskala (kind = \"number\") har enhet".into(),
+            ));
         }
         let kind = match raw.kind {
             RawScaleKind::Choice => {
                 let mut options = Vec::new();
                 for (i, option) in raw.options.into_iter().enumerate() {
                     if let Some(key) = self.key(&option.key, at.item("options", i).field("key")) {
-                        options.push(AnswerOption { key, label: option.label });
+                        options.push(AnswerOption {
+                            key,
+                            label: option.label,
+                        });
                     }
                 }
                 ScaleKind::Choice { options }
             }
             RawScaleKind::Text => ScaleKind::Text,
-            RawScaleKind::Number => ScaleKind::Number { unit: raw.unit.unwrap_or_default() },
+            RawScaleKind::Number => ScaleKind::Number {
+                unit: raw.unit.unwrap_or_default(),
+            },
         };
-        Some(AnswerScale { key: key?, name: raw.name, kind })
+        Some(AnswerScale {
+            key: key?,
+            name: raw.name,
+            kind,
+        })
     }
 
     fn document(&mut self, raw: RawDocument, at: &Path) -> Option<Document> {
@@ -217,7 +239,10 @@ impl Problems {
             title: raw.title,
             report_heading: raw.report_heading,
             kind: raw.kind,
-            period: Period { from: raw.period.from, to: raw.period.to },
+            period: Period {
+                from: raw.period.from,
+                to: raw.period.to,
+            },
             sections,
         })
     }
@@ -264,24 +289,27 @@ impl Problems {
     }
 
     fn comment_rule(&mut self, raw: Option<toml::Value>, at: &Path) -> Option<CommentRule> {
-        const EXPECTED: &str =
-            "comment ska vara \"optional\", \"required\" eller { required_for = [svarsalternativ] }";
+        const EXPECTED: &str = "comment ska vara \"optional\", \"required\" eller { required_for = [svarsalternativ] }";
         match raw {
             None => Some(CommentRule::Optional),
             Some(toml::Value::String(word)) => match word.as_str() {
                 "optional" => Some(CommentRule::Optional),
                 "required" => Some(CommentRule::Required),
                 _ => {
-                    self.0.push((at.clone(), format!("okänt värde «{word}»; {EXPECTED}")));
+                    self.0
+                        .push((at.clone(), format!("okänt värde «{word}»; {EXPECTED}")));
                     None
                 }
             },
             Some(toml::Value::Table(table)) => {
                 let options = table.get("required_for").and_then(toml::Value::as_array);
-                let words: Option<Vec<String>> =
-                    options.map(|o| o.iter().map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or(None);
+                let words: Option<Vec<String>> = options
+                    .map(|o| o.iter().map(|v| v.as_str().map(str::to_owned)).collect())
+                    .unwrap_or(None);
                 match words {
-                    Some(words) if table.len() == 1 => Some(CommentRule::RequiredFor(self.keys(&words, &at.field("required_for")))),
+                    Some(words) if table.len() == 1 => Some(CommentRule::RequiredFor(
+                        self.keys(&words, &at.field("required_for")),
+                    )),
                     _ => {
                         self.0.push((at.clone(), EXPECTED.into()));
                         None
@@ -332,7 +360,10 @@ impl Problems {
             _ => None,
         };
         if date.is_none() {
-            self.0.push((at, format!("«{raw}» ska vara ett datum utan klockslag, t.ex. 2026-01-15")));
+            self.0.push((
+                at,
+                format!("«{raw}» ska vara ett datum utan klockslag, t.ex. 2026-01-15"),
+            ));
         }
         date
     }

@@ -3,7 +3,9 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use uppfolj_model::{AnswerScale, CommentRule, Definitions, Document, Organisation, Round, ScaleKind, Section};
+use uppfolj_model::{
+    AnswerScale, CommentRule, Definitions, Document, Organisation, Round, ScaleKind, Section,
+};
 
 /// Renders a configuration as definition files: `scales.toml`, `organisations.toml`,
 /// `documents/<key>.toml`, `rounds/<key>.toml`. Retired sections and questions are left out.
@@ -11,16 +13,28 @@ use uppfolj_model::{AnswerScale, CommentRule, Definitions, Document, Organisatio
 pub fn export(definitions: &Definitions) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
     if !definitions.scales.is_empty() {
-        files.push(("scales.toml".into(), join(definitions.scales.iter().map(scale))));
+        files.push((
+            "scales.toml".into(),
+            join(definitions.scales.iter().map(scale)),
+        ));
     }
     if !definitions.organisations.is_empty() {
-        files.push(("organisations.toml".into(), join(definitions.organisations.iter().map(organisation))));
+        files.push((
+            "organisations.toml".into(),
+            join(definitions.organisations.iter().map(organisation)),
+        ));
     }
     for d in &definitions.documents {
-        files.push((PathBuf::from("documents").join(format!("{}.toml", d.key)), document(&d.current())));
+        files.push((
+            PathBuf::from("documents").join(format!("{}.toml", d.key)),
+            document(&d.current()),
+        ));
     }
     for r in &definitions.rounds {
-        files.push((PathBuf::from("rounds").join(format!("{}.toml", r.key)), round(r)));
+        files.push((
+            PathBuf::from("rounds").join(format!("{}.toml", r.key)),
+            round(r),
+        ));
     }
     files
 }
@@ -41,12 +55,22 @@ fn list<T: AsRef<str>>(items: &[T]) -> String {
 
 fn scale(scale: &AnswerScale) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "[[scale]]\nkey = {}\nname = {}", s(scale.key.as_str()), s(&scale.name));
+    let _ = writeln!(
+        out,
+        "[[scale]]\nkey = {}\nname = {}",
+        s(scale.key.as_str()),
+        s(&scale.name)
+    );
     match &scale.kind {
         ScaleKind::Choice { options } => {
             let _ = writeln!(out, "kind = \"choice\"\noptions = [");
             for option in options {
-                let _ = writeln!(out, "  {{ key = {}, label = {} }},", s(option.key.as_str()), s(&option.label));
+                let _ = writeln!(
+                    out,
+                    "  {{ key = {}, label = {} }},",
+                    s(option.key.as_str()),
+                    s(&option.label)
+                );
             }
             out.push_str("]\n");
         }
@@ -60,7 +84,12 @@ fn scale(scale: &AnswerScale) -> String {
 
 fn organisation(organisation: &Organisation) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "[[organisation]]\nkey = {}\nname = {}", s(organisation.key.as_str()), s(&organisation.name));
+    let _ = writeln!(
+        out,
+        "[[organisation]]\nkey = {}\nname = {}",
+        s(organisation.key.as_str()),
+        s(&organisation.name)
+    );
     if let Some(short) = &organisation.short_name {
         let _ = writeln!(out, "short_name = {}", s(short));
     }
@@ -73,12 +102,21 @@ fn organisation(organisation: &Organisation) -> String {
 
 fn document(document: &Document) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "[document]\nkey = {}\ntitle = {}", s(document.key.as_str()), s(&document.title));
+    let _ = writeln!(
+        out,
+        "[document]\nkey = {}\ntitle = {}",
+        s(document.key.as_str()),
+        s(&document.title)
+    );
     if let Some(heading) = &document.report_heading {
         let _ = writeln!(out, "report_heading = {}", s(heading));
     }
     let _ = writeln!(out, "kind = {}", s(document.kind.as_str()));
-    let _ = writeln!(out, "period = {{ from = {}, to = {} }}", document.period.from, document.period.to);
+    let _ = writeln!(
+        out,
+        "period = {{ from = {}, to = {} }}",
+        document.period.from, document.period.to
+    );
     sections(&mut out, &document.sections, "document.section");
     out
 }
@@ -91,7 +129,12 @@ fn sections(out: &mut String, sections_: &[Section], table: &str) {
         }
         let _ = writeln!(out, "title = {}", s(&section.title));
         for question in &section.questions {
-            let _ = writeln!(out, "\n[[{table}.question]]\nkey = {}\ntext = {}", s(question.key.as_str()), s(&question.text));
+            let _ = writeln!(
+                out,
+                "\n[[{table}.question]]\nkey = {}\ntext = {}",
+                s(question.key.as_str()),
+                s(&question.text)
+            );
             if !question.guidance.is_empty() {
                 let _ = writeln!(out, "guidance = {}", list(&question.guidance));
             }
@@ -124,7 +167,11 @@ fn round(round: &Round) -> String {
         list(&round.documents),
     );
     for target in &round.targets {
-        let _ = writeln!(out, "\n[[round.target]]\nquestion = {}", s(&target.question.to_string()));
+        let _ = writeln!(
+            out,
+            "\n[[round.target]]\nquestion = {}",
+            s(&target.question.to_string())
+        );
         if !target.organisations.is_empty() {
             let _ = writeln!(out, "organisations = {}", list(&target.organisations));
         }
