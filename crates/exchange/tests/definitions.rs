@@ -52,7 +52,7 @@ fn files_can_be_given_in_any_order_and_folders_and_files_mixed() {
         dir.join("organisations.toml"),
         dir.join("scales.toml"),
     ]);
-    let whole = load(&[dir.clone()]);
+    let whole = load(std::slice::from_ref(&dir));
     assert_eq!(definitions::export(&forward), definitions::export(&whole));
 }
 

@@ -168,13 +168,11 @@ pub struct AnswerInput {
 impl AnswerInput {
     /// Checks an input against its question's scale before anything is stored.
     pub fn check(&self, scale: &AnswerScale) -> Result<(), String> {
-        if let Some(value) = &self.value {
-            if !scale.accepts(value) {
-                return Err(format!(
-                    "svaret «{value}» passar inte svarsskalan «{}»",
-                    scale.name
-                ));
-            }
+        if let Some(value) = self.value.as_ref().filter(|v| !scale.accepts(v)) {
+            return Err(format!(
+                "svaret «{value}» passar inte svarsskalan «{}»",
+                scale.name
+            ));
         }
         if self.comment.chars().count() > MAX_COMMENT_CHARS {
             return Err(format!(

@@ -100,7 +100,7 @@ impl Store {
         )
         .fetch_all(&mut *conn)
         .await?;
-        let sections = sqlx::query_as::<_, (i64, i64, Option<i64>, String, Option<String>, String, i64)>(
+        let sections = sqlx::query_as::<_, SectionRow>(
             "SELECT id, document_id, parent_id, key, label, title, retired FROM sections ORDER BY position",
         )
         .fetch_all(&mut *conn)
@@ -129,33 +129,28 @@ impl Store {
                 .or_default()
                 .push(question);
         }
-        let mut children: HashMap<
-            (i64, Option<i64>),
-            Vec<&(i64, i64, Option<i64>, String, Option<String>, String, i64)>,
-        > = HashMap::new();
+        let mut children: HashMap<(i64, Option<i64>), Vec<&SectionRow>> = HashMap::new();
         for row in &sections {
-            children.entry((row.1, row.2)).or_default().push(row);
+            children
+                .entry((row.document_id, row.parent_id))
+                .or_default()
+                .push(row);
         }
         fn build(
             document: i64,
             parent: Option<i64>,
-            children: &HashMap<
-                (i64, Option<i64>),
-                Vec<&(i64, i64, Option<i64>, String, Option<String>, String, i64)>,
-            >,
+            children: &HashMap<(i64, Option<i64>), Vec<&SectionRow>>,
             questions: &mut HashMap<i64, Vec<Question>>,
         ) -> Result<Vec<Section>, StoreError> {
             let mut out = Vec::new();
-            for (id, _, _, key, label, title, retired) in
-                children.get(&(document, parent)).into_iter().flatten()
-            {
+            for row in children.get(&(document, parent)).into_iter().flatten() {
                 out.push(Section {
-                    key: stored_key(key)?,
-                    label: label.clone(),
-                    title: title.clone(),
-                    questions: questions.remove(id).unwrap_or_default(),
-                    sections: build(document, Some(*id), children, questions)?,
-                    retired: *retired != 0,
+                    key: stored_key(&row.key)?,
+                    label: row.label.clone(),
+                    title: row.title.clone(),
+                    questions: questions.remove(&row.id).unwrap_or_default(),
+                    sections: build(document, Some(row.id), children, questions)?,
+                    retired: row.retired != 0,
                 });
             }
             Ok(out)
@@ -289,6 +284,18 @@ impl Store {
                 .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {state}")))?,
         })
     }
+}
+
+/// A stored section, before the tree is put together.
+#[derive(sqlx::FromRow)]
+struct SectionRow {
+    id: i64,
+    document_id: i64,
+    parent_id: Option<i64>,
+    key: String,
+    label: Option<String>,
+    title: String,
+    retired: i64,
 }
 
 async fn ids(

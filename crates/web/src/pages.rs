@@ -20,6 +20,11 @@ pub fn router() -> Router<AppState> {
         .route("/omgangar/{round}", get(round))
         .route("/halsa", get(health))
         .route("/assets/uppfolj.css", get(stylesheet))
+        .fallback(unknown_page)
+}
+
+async fn unknown_page() -> WebError {
+    WebError::NotFound("sidan".into())
 }
 
 async fn health() -> &'static str {
