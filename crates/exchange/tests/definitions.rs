@@ -293,3 +293,38 @@ fn missing_paths_and_non_utf8_files_are_reported() {
         "{text:?}"
     );
 }
+
+#[test]
+fn the_examples_in_the_format_documentation_are_valid() {
+    let doc = include_str!("../../../docs/definitions.md");
+    let blocks: Vec<SourceFile> = doc
+        .split("```toml\n")
+        .skip(1)
+        .enumerate()
+        .map(|(i, rest)| {
+            source(
+                &format!("docs/definitions.md#exempel-{}", i + 1),
+                rest.split("```").next().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        blocks.len(),
+        4,
+        "scales, organisations, a document and a round"
+    );
+    let parsed = definitions::parse(blocks).unwrap_or_else(|e| panic!("{e:#?}"));
+    // The examples refer to the Göteborg set (organisations, the action plan), as a real file would.
+    let defs = parsed
+        .check(load(&[goteborg_dir()]))
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(
+        (
+            defs.scales.len(),
+            defs.organisations.len(),
+            defs.documents.len(),
+            defs.rounds.len()
+        ),
+        (3, 1, 1, 1)
+    );
+}
