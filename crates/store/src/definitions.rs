@@ -83,15 +83,7 @@ impl Store {
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|(key, name, definition)| {
-            let kind: ScaleKind = serde_json::from_str(&definition)
-                .map_err(|e| StoreError::Corrupt(format!("svarsskalan {key}: {e}")))?;
-            Ok(AnswerScale {
-                key: stored_key(&key)?,
-                name,
-                kind,
-            })
-        })
+        .map(|(key, name, definition)| stored_scale(&key, name, &definition))
         .collect::<Result<Vec<_>, StoreError>>()?;
         let organisations = self.organisations().await?;
 
@@ -457,6 +449,21 @@ async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Resul
         }
     }
     Ok(())
+}
+
+/// A scale as stored: its definition is the model's `ScaleKind` as JSON.
+pub(crate) fn stored_scale(
+    key: &str,
+    name: String,
+    definition: &str,
+) -> Result<AnswerScale, StoreError> {
+    let kind: ScaleKind = serde_json::from_str(definition)
+        .map_err(|e| StoreError::Corrupt(format!("svarsskalan {key}: {e}")))?;
+    Ok(AnswerScale {
+        key: stored_key(key)?,
+        name,
+        kind,
+    })
 }
 
 pub(crate) fn stored_key(text: &str) -> Result<Key, StoreError> {

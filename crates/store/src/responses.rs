@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use uppfolj_model::{
     Answer, AnswerChange, AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState,
-    RoundState, ScaleKind,
+    RoundState,
 };
 
-use crate::definitions::stored_key;
+use crate::definitions::{stored_key, stored_scale};
 use crate::{SaveError, Store, StoreError, now, parse_time};
 
 /// One organisation's response in a round, as far as progress is concerned.
@@ -91,13 +91,7 @@ impl Store {
         if !assigned {
             return Err(SaveError::NotAssigned);
         }
-        let kind: ScaleKind = serde_json::from_str(&scale_definition)
-            .map_err(|e| StoreError::Corrupt(format!("svarsskalan {scale_key}: {e}")))?;
-        let scale = AnswerScale {
-            key: stored_key(&scale_key)?,
-            name: scale_name,
-            kind,
-        };
+        let scale = stored_scale(&scale_key, scale_name, &scale_definition)?;
         input.check(&scale).map_err(SaveError::Invalid)?;
 
         let changed_at = now();
@@ -243,13 +237,7 @@ impl Store {
                 document: stored_key(&document)?,
                 question: stored_key(&question)?,
             };
-            let kind: ScaleKind = serde_json::from_str(&definition)
-                .map_err(|e| StoreError::Corrupt(format!("svarsskalan {scale_key}: {e}")))?;
-            let scale = AnswerScale {
-                key: stored_key(&scale_key)?,
-                name: scale_name,
-                kind,
-            };
+            let scale = stored_scale(&scale_key, scale_name, &definition)?;
             answers.insert(
                 reference.clone(),
                 answer(reference, &scale, value, comment, version, by, &at)?,

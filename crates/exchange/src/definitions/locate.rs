@@ -53,23 +53,19 @@ fn swedish(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("missing field ") {
         return format!("fältet {} saknas", guillemets(rest));
     }
-    if let Some(rest) = message.strip_prefix("unknown field ") {
-        let (field, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
-        let allowed = expected.trim_start_matches(" one of").trim();
-        return format!(
-            "okänt fält {}; tillåtna fält: {}",
-            guillemets(field),
-            guillemets(allowed)
-        );
-    }
-    if let Some(rest) = message.strip_prefix("unknown variant ") {
-        let (value, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
-        let allowed = expected.trim_start_matches(" one of").trim();
-        return format!(
-            "okänt värde {}; tillåtna värden: {}",
-            guillemets(value),
-            guillemets(allowed)
-        );
+    for (prefix, what, allowed) in [
+        ("unknown field ", "okänt fält", "tillåtna fält"),
+        ("unknown variant ", "okänt värde", "tillåtna värden"),
+    ] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let (given, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
+            let choices = expected.trim_start_matches(" one of").trim();
+            return format!(
+                "{what} {}; {allowed}: {}",
+                guillemets(given),
+                guillemets(choices)
+            );
+        }
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
