@@ -165,8 +165,12 @@ async fn run(cli: Cli) -> Result<()> {
                 .map_err(|p| diagnostics_error(&p))?;
             let s = store.apply_definitions(&checked).await?;
             println!(
-                "Inläst: {} svarsskalor, {} organisationer, {} styrdokument med {} frågor, {} omgångar.",
-                s.scales, s.organisations, s.documents, s.questions, s.rounds
+                "Inläst: {}, {}, {} med {}, {}.",
+                count(s.scales, "svarsskala", "svarsskalor"),
+                count(s.organisations, "organisation", "organisationer"),
+                count(s.documents, "styrdokument", "styrdokument"),
+                count(s.questions, "fråga", "frågor"),
+                count(s.rounds, "omgång", "omgångar"),
             );
             Ok(())
         }
@@ -180,6 +184,11 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// "1 omgång", "2 omgångar".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `DATABASE_URL` if given, else a SQLite file in the data folder.

@@ -60,7 +60,7 @@ async fn definitions_round_trip_sqlite_to_files_to_postgres_to_files() {
     ));
     assert_eq!(
         said.trim(),
-        "Inläst: 5 svarsskalor, 41 organisationer, 3 styrdokument med 35 frågor, 1 omgångar."
+        "Inläst: 5 svarsskalor, 41 organisationer, 3 styrdokument med 35 frågor, 1 omgång."
     );
     ok(uppfolj(
         &sqlite.url,
