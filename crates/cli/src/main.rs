@@ -9,9 +9,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use uppfolj_exchange::{Diagnostic, definitions};
-use uppfolj_model::RoundState;
+use uppfolj_model::{Email, Key, Role, RoundState};
 use uppfolj_store::{Store, mask};
-use uppfolj_web::Application;
+use uppfolj_web::auth::secrets;
+use uppfolj_web::{Application, WebConfig, accounts};
 
 /// Uppfölj – årlig uppföljning av kommunens styrdokument.
 ///
@@ -32,6 +33,12 @@ struct Cli {
         global = true
     )]
     data_dir: PathBuf,
+    /// Adressen som användarna når Uppfölj på, för länkar (standard: http://ADRESS från --bind).
+    #[arg(long, env = "UPPFOLJ_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
+    /// Skicka kakor utan Secure-flaggan: bara för vanlig HTTP i ett betrott nät.
+    #[arg(long, env = "UPPFOLJ_INSECURE_COOKIES", global = true)]
+    insecure_cookies: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -59,6 +66,52 @@ enum Command {
     /// Skriver ut data ur databasen till filer.
     #[command(subcommand)]
     Export(Export),
+    /// Hanterar användare.
+    #[command(subcommand)]
+    User(User),
+    /// Hanterar API-token för skript (Authorization: Bearer …).
+    #[command(subcommand)]
+    Token(Token),
+}
+
+#[derive(Subcommand)]
+enum User {
+    /// Skapar en användare. Utan lösenord skrivs en engångslänk för första inloggningen ut.
+    Add {
+        /// E-postadressen, som också är inloggningsnamnet.
+        email: String,
+        /// samordnare, uppgiftslamnare eller lasare.
+        #[arg(long)]
+        role: String,
+        /// Organisationens nyckel eller namn; upprepa för flera. Krävs för uppgiftslämnare.
+        #[arg(long = "organisation")]
+        organisations: Vec<String>,
+        /// Läs lösenordet från standard in (första raden).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Listar alla användare.
+    List,
+}
+
+#[derive(Subcommand)]
+enum Token {
+    /// Skapar en API-token och skriver ut den ensam på standard ut.
+    Create {
+        /// Användarens e-postadress.
+        #[arg(long)]
+        user: String,
+        /// Ett namn som säger vad token används till.
+        #[arg(long, default_value = "kommandorad")]
+        name: String,
+    },
+    /// Listar API-token (aldrig själva hemligheten).
+    List,
+    /// Återkallar en API-token.
+    Revoke {
+        /// Tokens nummer, från `token list`.
+        id: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -113,6 +166,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    let web = Web {
+        public_url: cli.public_url.clone(),
+        insecure_cookies: cli.insecure_cookies,
+    };
     match cli.command {
         Command::Init => {
             let url = database_url(&cli.database_url, &cli.data_dir);
@@ -122,7 +179,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Serve { bind } => {
             let url = database_url(&cli.database_url, &cli.data_dir);
-            serve(open(&url).await?, bind).await
+            serve(open(&url).await?, &web, bind, || {}).await
         }
         Command::Demo { bind } => {
             let temporary = match &cli.database_url {
@@ -149,7 +206,14 @@ async fn run(cli: Cli) -> Result<()> {
                 questions = summary.questions,
                 "demo data loaded"
             );
-            let served = serve(store, bind).await;
+            let accounts = demo_accounts(&store).await?;
+            let served = serve(store, &web, bind, || {
+                println!("Logga in som (lösenord «{DEMO_PASSWORD}»):");
+                for (email, what) in &accounts {
+                    println!("  {email:<40} {what}");
+                }
+            })
+            .await;
             if let Some(dir) = temporary {
                 let _ = std::fs::remove_dir_all(dir);
             }
@@ -174,6 +238,101 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::User(User::Add {
+            email,
+            role,
+            organisations,
+            password_stdin,
+        }) => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            let email = Email::parse(&email).map_err(anyhow::Error::msg)?;
+            let role = Role::parse(&role)
+                .context("rollen ska vara samordnare, uppgiftslamnare eller lasare")?;
+            let mut keys = Vec::new();
+            for organisation in &organisations {
+                keys.push(organisation_key(&store, organisation).await?);
+            }
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("kan inte läsa lösenordet från standard in")?;
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            let public_url = web
+                .public_url
+                .clone()
+                .unwrap_or_else(|| "http://127.0.0.1:8080".into());
+            let link = accounts::add_user(
+                &store,
+                &public_url,
+                &email,
+                role,
+                &keys,
+                password.as_deref(),
+            )
+            .await?;
+            match link {
+                Some(link) => println!(
+                    "Användaren {email} är skapad. Länk för första inloggningen (giltig 7 dagar):\n{link}"
+                ),
+                None => println!("Användaren {email} är skapad."),
+            }
+            Ok(())
+        }
+        Command::User(User::List) => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            for user in store.users().await? {
+                let organisations: Vec<&str> =
+                    user.organisations.iter().map(|k| k.as_str()).collect();
+                println!(
+                    "{}\t{}\t{}",
+                    user.email,
+                    user.role.as_str(),
+                    organisations.join(",")
+                );
+            }
+            Ok(())
+        }
+        Command::Token(Token::Create { user, name }) => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            let email = Email::parse(&user).map_err(anyhow::Error::msg)?;
+            let record = store
+                .user_by_email(&email)
+                .await?
+                .with_context(|| format!("användaren {email} finns inte"))?;
+            let token = secrets::new_secret("upf_");
+            store
+                .create_token(record.id, &name, &secrets::secret_hash(&token))
+                .await?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Token(Token::List) => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            for token in store.tokens(None).await? {
+                let state = if token.revoked {
+                    "återkallad"
+                } else {
+                    "aktiv"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    token.id, token.email, token.name, token.created_at, state
+                );
+            }
+            Ok(())
+        }
+        Command::Token(Token::Revoke { id }) => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            if !store.revoke_token(id, None).await? {
+                anyhow::bail!("token {id} finns inte eller är redan återkallad");
+            }
+            println!("Token {id} är återkallad.");
+            Ok(())
+        }
         Command::Export(Export::Definitions { out }) => {
             let url = database_url(&cli.database_url, &cli.data_dir);
             let store = open(&url).await?;
@@ -184,6 +343,61 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The password of every demo account; the demo is for trying, never for real data.
+const DEMO_PASSWORD: &str = "uppfolj-demo";
+
+/// One account per role, respondents for Intraservice (the seed's organisation) and a
+/// socialnämnd. Accounts that already exist are left as they are.
+async fn demo_accounts(store: &Store) -> Result<Vec<(String, &'static str)>> {
+    let accounts: [(&str, Role, &[&str], &str); 4] = [
+        (
+            "samordnare@demo.uppfolj.se",
+            Role::Samordnare,
+            &[],
+            "samordnare",
+        ),
+        (
+            "intraservice@demo.uppfolj.se",
+            Role::Uppgiftslamnare,
+            &["intraservice"],
+            "uppgiftslämnare, Nämnden för Intraservice",
+        ),
+        (
+            "sn-centrum@demo.uppfolj.se",
+            Role::Uppgiftslamnare,
+            &["socialnamnden-centrum"],
+            "uppgiftslämnare, Socialnämnden Centrum",
+        ),
+        ("lasare@demo.uppfolj.se", Role::Lasare, &[], "läsare"),
+    ];
+    let mut made = Vec::new();
+    for (email, role, organisations, what) in accounts {
+        let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+        let organisations: Vec<Key> = organisations
+            .iter()
+            .map(|o| Key::parse(o))
+            .collect::<Result<_, _>>()?;
+        if store.user_by_email(&email).await?.is_none() {
+            let hash = secrets::hash_password(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
+            store
+                .create_user(&email, role, &organisations, Some(&hash))
+                .await?;
+        }
+        made.push((email.to_string(), what));
+    }
+    Ok(made)
+}
+
+/// Finds an organisation by key or by name (any case).
+async fn organisation_key(store: &Store, given: &str) -> Result<Key> {
+    let organisations = store.organisations().await?;
+    organisations
+        .iter()
+        .find(|o| o.key.as_str() == given || o.name.to_lowercase() == given.trim().to_lowercase())
+        .map(|o| o.key.clone())
+        .with_context(|| format!("organisationen «{given}» finns inte"))
 }
 
 /// "1 omgång", "2 omgångar".
@@ -220,14 +434,32 @@ fn diagnostics_error(problems: &[Diagnostic]) -> anyhow::Error {
     anyhow::anyhow!("{} problem hittades; inget sparades", problems.len())
 }
 
-async fn serve(store: Store, bind: SocketAddr) -> Result<()> {
-    let app = Application::build(store.clone(), bind)
+/// The settings `serve` and `demo` take besides the address.
+struct Web {
+    public_url: Option<String>,
+    insecure_cookies: bool,
+}
+
+/// Serves until stopped; `announce` runs once the address is known, after the line with it.
+async fn serve(store: Store, web: &Web, bind: SocketAddr, announce: impl FnOnce()) -> Result<()> {
+    let app = Application::bind(store.clone(), bind)
         .await
         .with_context(|| format!("kan inte lyssna på {bind}"))?;
     let addr = app.local_addr()?;
+    let config = WebConfig {
+        public_url: web
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
+        secure_cookies: !web.insecure_cookies,
+    };
     tracing::info!(%addr, "listening");
-    println!("Uppfölj är igång: öppna http://{addr}/");
-    app.run_until(shutdown_signal()).await?;
+    println!(
+        "Uppfölj är igång: öppna {}/",
+        config.public_url.trim_end_matches('/')
+    );
+    announce();
+    app.run_until(config, shutdown_signal()).await?;
     store.close().await;
     Ok(())
 }

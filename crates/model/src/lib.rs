@@ -4,8 +4,10 @@
 //! server or a file system: what a valid steering document looks like, which organisation gets
 //! which question, how report headings are numbered, when a response may be submitted.
 
+pub mod access;
 pub mod definitions;
 pub mod document;
+pub mod form;
 pub mod key;
 pub mod numbering;
 pub mod organisation;
@@ -15,8 +17,10 @@ pub mod round;
 pub mod scale;
 pub mod text;
 
+pub use access::{Actor, Email, Role};
 pub use definitions::{Definitions, ObjectRef};
 pub use document::{CommentRule, Document, DocumentKind, Period, Question, QuestionRef, Section};
+pub use form::{FormQuestion, response_form};
 pub use key::{Key, KeyError};
 pub use numbering::{Entry, Heading, number_round};
 pub use organisation::{Organisation, OrganisationKind};

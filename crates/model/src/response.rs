@@ -159,21 +159,18 @@ pub struct AnswerChange {
 /// What a respondent sends to save one answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AnswerInput {
-    pub value: Option<AnswerValue>,
+    /// The answer as given: an option's key or label, a text, or a number; `None` or empty
+    /// for no answer (a comment alone may be saved).
+    pub value: Option<String>,
     pub comment: String,
     /// The version the respondent saw; 0 when the question had no answer yet.
     pub version: i64,
 }
 
 impl AnswerInput {
-    /// Checks an input against its question's scale before anything is stored.
-    pub fn check(&self, scale: &AnswerScale) -> Result<(), String> {
-        if let Some(value) = self.value.as_ref().filter(|v| !scale.accepts(v)) {
-            return Err(format!(
-                "svaret «{value}» passar inte svarsskalan «{}»",
-                scale.name
-            ));
-        }
+    /// Checks an input against its question's scale before anything is stored, and returns the
+    /// answer read by the scale.
+    pub fn check(&self, scale: &AnswerScale) -> Result<Option<AnswerValue>, String> {
         if self.comment.chars().count() > MAX_COMMENT_CHARS {
             return Err(format!(
                 "kommentaren får vara högst {MAX_COMMENT_CHARS} tecken"
@@ -182,7 +179,13 @@ impl AnswerInput {
         if self.version < 0 {
             return Err("versionen kan inte vara negativ".into());
         }
-        Ok(())
+        match self.value.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(given) => scale
+                .parse_value(given)
+                .map(Some)
+                .map_err(|e| e.to_string()),
+        }
     }
 }
 

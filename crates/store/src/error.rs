@@ -1,4 +1,4 @@
-use uppfolj_model::{Answer, RoundState, TransitionError};
+use uppfolj_model::{Answer, RoundState, SubmitProblem, TransitionError};
 
 /// Why the store could not do what was asked. Messages are for the person running Uppfölj.
 #[derive(Debug, thiserror::Error)]
@@ -39,4 +39,18 @@ pub enum SaveError {
     NotAssigned,
     #[error("{0}")]
     Invalid(String),
+}
+
+/// Why a response could not change state.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkflowError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// Submit found problems; each names its question.
+    #[error("svaret kan inte skickas in: {} problem", .0.len())]
+    Incomplete(Vec<SubmitProblem>),
+    #[error("{0}")]
+    Refused(String),
 }

@@ -6,12 +6,14 @@
 //! stored as 0/1 and times as RFC 3339 text, so one code path serves both. Each backend has its own
 //! migration tree, because their DDL differs.
 
+mod accounts;
 mod definitions;
 mod error;
 mod responses;
 mod rounds;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod workflow;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -21,9 +23,11 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+pub use accounts::{SessionRecord, TokenRecord, UserRecord};
 pub use definitions::ApplySummary;
-pub use error::{SaveError, StoreError};
-pub use responses::ResponseSummary;
+pub use error::{SaveError, StoreError, WorkflowError};
+pub use responses::{ResponseSummary, SavedAnswer};
+pub use workflow::{ResponseEvent, ResponseStatus};
 
 /// Which database a store talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

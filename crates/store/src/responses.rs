@@ -7,6 +7,8 @@ use uppfolj_model::{
     RoundState,
 };
 
+use sqlx::{Any, Transaction};
+
 use crate::definitions::{stored_key, stored_scale};
 use crate::{SaveError, Store, StoreError, now, parse_time};
 
@@ -16,6 +18,15 @@ pub struct ResponseSummary {
     pub organisation: Key,
     pub state: ResponseState,
     pub answered: usize,
+    /// The last save or state change, RFC 3339.
+    pub updated_at: String,
+}
+
+/// A saved answer with the scale it was read by, so that callers can show its label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedAnswer {
+    pub answer: Answer,
+    pub scale: AnswerScale,
 }
 
 impl Store {
@@ -29,177 +40,35 @@ impl Store {
         question: &QuestionRef,
         input: &AnswerInput,
         by: &str,
-    ) -> Result<Answer, SaveError> {
-        let mut tx = self.write_transaction().await.map_err(SaveError::Store)?;
-        let (round_id, round_state, organisation_id, organisation_kind, active) =
-            sqlx::query_as::<_, (i64, String, i64, String, i64)>(
-                "SELECT r.id, r.state, o.id, o.kind, o.active FROM rounds r, organisations o WHERE r.key = $1 AND o.key = $2",
-            )
-            .bind(round.as_str())
-            .bind(organisation.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(StoreError::from)?
-            .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}» eller organisationen «{organisation}»")))?;
-        let round_state = RoundState::parse(&round_state).unwrap_or(RoundState::Draft);
-        if round_state != RoundState::Open {
-            return Err(SaveError::RoundNotOpen(round_state));
-        }
-        let (question_id, scale_key, scale_name, scale_definition) = sqlx::query_as::<
-            _,
-            (i64, String, String, String),
-        >(
-            "SELECT q.id, s.key, s.name, s.definition FROM questions q \
-             JOIN documents d ON d.id = q.document_id \
-             JOIN round_documents rd ON rd.document_id = d.id AND rd.round_id = $1 \
-             JOIN scales s ON s.id = q.scale_id \
-             WHERE d.key = $2 AND q.key = $3 AND q.retired = 0",
-        )
-        .bind(round_id)
-        .bind(question.document.as_str())
-        .bind(question.question.as_str())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(StoreError::from)?
-        .ok_or_else(|| StoreError::NotFound(format!("frågan «{question}» i omgången «{round}»")))?;
-
-        let target = sqlx::query_as::<_, (String,)>(
-            "SELECT kinds FROM round_targets WHERE round_id = $1 AND question_id = $2",
-        )
-        .bind(round_id)
-        .bind(question_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
-        let assigned = active != 0
-            && match target {
-                None => true,
-                Some((kinds,)) => {
-                    let kinds: Vec<String> = serde_json::from_str(&kinds).unwrap_or_default();
-                    let listed: Option<i64> = sqlx::query_scalar(
-                        "SELECT 1 FROM round_target_organisations WHERE round_id = $1 AND question_id = $2 AND organisation_id = $3",
-                    )
-                    .bind(round_id)
-                    .bind(question_id)
-                    .bind(organisation_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(StoreError::from)?;
-                    listed.is_some() || kinds.contains(&organisation_kind)
-                }
-            };
-        if !assigned {
-            return Err(SaveError::NotAssigned);
-        }
-        let scale = stored_scale(&scale_key, scale_name, &scale_definition)?;
-        input.check(&scale).map_err(SaveError::Invalid)?;
-
-        let changed_at = now();
-        sqlx::query(
-            "INSERT INTO responses (round_id, organisation_id, state, updated_at) VALUES ($1, $2, 'not_started', $3) \
-             ON CONFLICT (round_id, organisation_id) DO NOTHING",
-        )
-        .bind(round_id)
-        .bind(organisation_id)
-        .bind(&changed_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
-        let (response_id, state) = sqlx::query_as::<_, (i64, String)>(
-            "SELECT id, state FROM responses WHERE round_id = $1 AND organisation_id = $2",
-        )
-        .bind(round_id)
-        .bind(organisation_id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
-        let state = ResponseState::parse(&state)
-            .ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?;
-        let next_state = state.after_save()?;
-
-        let previous = sqlx::query_as::<_, (Option<String>, String, i64, String, String)>(
-            "SELECT value, comment, version, changed_by, changed_at FROM answers WHERE response_id = $1 AND question_id = $2",
-        )
-        .bind(response_id)
-        .bind(question_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
-        let current_version = previous.as_ref().map_or(0, |p| p.2);
-        if current_version != input.version {
-            let current = previous
-                .map(|(value, comment, version, changed_by, changed_at)| {
-                    answer(
-                        question.clone(),
-                        &scale,
-                        value,
-                        comment,
-                        version,
-                        changed_by,
-                        &changed_at,
-                    )
-                    .map(Box::new)
-                })
-                .transpose()?;
-            return Err(SaveError::Conflict { current });
-        }
-        let value = input.value.as_ref().map(AnswerValue::to_stored);
-        let version = current_version + 1;
-        let written = sqlx::query(
-            "INSERT INTO answers (response_id, question_id, value, comment, version, changed_by, changed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment, \
-             version = excluded.version, changed_by = excluded.changed_by, changed_at = excluded.changed_at \
-             WHERE answers.version = $8",
-        )
-        .bind(response_id)
-        .bind(question_id)
-        .bind(value.as_deref())
-        .bind(&input.comment)
-        .bind(version)
-        .bind(by)
-        .bind(&changed_at)
-        .bind(current_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
-        if written.rows_affected() != 1 {
-            // Another instance saved between our read and our write (PostgreSQL, READ COMMITTED).
-            return Err(SaveError::Conflict { current: None });
-        }
-        let (old_value, old_comment) = previous.map_or((None, String::new()), |p| (p.0, p.1));
-        sqlx::query(
-            "INSERT INTO answer_history (response_id, question_id, version, old_value, old_comment, new_value, new_comment, changed_by, changed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(response_id)
-        .bind(question_id)
-        .bind(version)
-        .bind(old_value)
-        .bind(old_comment)
-        .bind(value.as_deref())
-        .bind(&input.comment)
-        .bind(by)
-        .bind(&changed_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
-        sqlx::query("UPDATE responses SET state = $1, updated_at = $2 WHERE id = $3")
-            .bind(next_state.as_str())
-            .bind(&changed_at)
-            .bind(response_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::from)?;
+    ) -> Result<SavedAnswer, SaveError> {
+        let mut tx = self.write_transaction().await?;
+        let answer = save_one(&mut tx, round, organisation, question, input, by).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(Answer {
-            question: question.clone(),
-            value: input.value.clone(),
-            comment: input.comment.clone(),
-            version,
-            changed_by: by.to_owned(),
-            changed_at: parse_time(&changed_at)?,
-        })
+        Ok(answer)
+    }
+
+    /// Saves several answers of one response all or nothing: if any is refused, none is stored.
+    /// Returns the saved answers, or the position of the refused one and why.
+    pub async fn save_answers(
+        &self,
+        round: &Key,
+        organisation: &Key,
+        inputs: &[(QuestionRef, AnswerInput)],
+        by: &str,
+    ) -> Result<Vec<SavedAnswer>, (usize, SaveError)> {
+        let mut tx = self.write_transaction().await.map_err(|e| (0, e.into()))?;
+        let mut saved = Vec::with_capacity(inputs.len());
+        for (i, (question, input)) in inputs.iter().enumerate() {
+            saved.push(
+                save_one(&mut tx, round, organisation, question, input, by)
+                    .await
+                    .map_err(|e| (i, e))?,
+            );
+        }
+        tx.commit()
+            .await
+            .map_err(|e| (0, StoreError::from(e).into()))?;
+        Ok(saved)
     }
 
     /// The answers an organisation has given in a round, by question.
@@ -208,42 +77,8 @@ impl Store {
         round: &Key,
         organisation: &Key,
     ) -> Result<HashMap<QuestionRef, Answer>, StoreError> {
-        let rows = sqlx::query_as::<_, (String, String, String, String, String, Option<String>, String, i64, String, String)>(
-            "SELECT d.key, q.key, s.key, s.name, s.definition, a.value, a.comment, a.version, a.changed_by, a.changed_at \
-             FROM answers a JOIN responses p ON p.id = a.response_id \
-             JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
-             JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
-             JOIN scales s ON s.id = q.scale_id WHERE r.key = $1 AND o.key = $2",
-        )
-        .bind(round.as_str())
-        .bind(organisation.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        let mut answers = HashMap::new();
-        for (
-            document,
-            question,
-            scale_key,
-            scale_name,
-            definition,
-            value,
-            comment,
-            version,
-            by,
-            at,
-        ) in rows
-        {
-            let reference = QuestionRef {
-                document: stored_key(&document)?,
-                question: stored_key(&question)?,
-            };
-            let scale = stored_scale(&scale_key, scale_name, &definition)?;
-            answers.insert(
-                reference.clone(),
-                answer(reference, &scale, value, comment, version, by, &at)?,
-            );
-        }
-        Ok(answers)
+        let mut conn = self.pool.acquire().await?;
+        load_answers(&mut conn, round, organisation).await
     }
 
     /// Every saved change of an organisation's answers in a round, oldest first.
@@ -297,8 +132,8 @@ impl Store {
     /// Each organisation's response state and number of answered questions in a round.
     /// Organisations that have not started have no entry.
     pub async fn responses(&self, round: &Key) -> Result<Vec<ResponseSummary>, StoreError> {
-        let rows = sqlx::query_as::<_, (String, String, i64)>(
-            "SELECT o.key, p.state, (SELECT COUNT(*) FROM answers a WHERE a.response_id = p.id AND a.value IS NOT NULL) \
+        let rows = sqlx::query_as::<_, (String, String, i64, String)>(
+            "SELECT o.key, p.state, (SELECT COUNT(*) FROM answers a WHERE a.response_id = p.id AND a.value IS NOT NULL), p.updated_at \
              FROM responses p JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
              WHERE r.key = $1 ORDER BY o.position",
         )
@@ -306,12 +141,13 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(organisation, state, answered)| {
+            .map(|(organisation, state, answered, updated_at)| {
                 Ok(ResponseSummary {
                     organisation: stored_key(&organisation)?,
                     state: ResponseState::parse(&state)
                         .ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?,
                     answered: answered as usize,
+                    updated_at,
                 })
             })
             .collect()
@@ -335,4 +171,222 @@ fn answer(
         changed_by,
         changed_at: parse_time(changed_at)?,
     })
+}
+
+/// The answers of one response, read on the caller's connection (inside its transaction, if any).
+pub(crate) async fn load_answers(
+    conn: &mut sqlx::AnyConnection,
+    round: &Key,
+    organisation: &Key,
+) -> Result<HashMap<QuestionRef, Answer>, StoreError> {
+    let rows = sqlx::query_as::<_, (String, String, String, String, String, Option<String>, String, i64, String, String)>(
+        "SELECT d.key, q.key, s.key, s.name, s.definition, a.value, a.comment, a.version, a.changed_by, a.changed_at \
+         FROM answers a JOIN responses p ON p.id = a.response_id \
+         JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
+         JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
+         JOIN scales s ON s.id = q.scale_id WHERE r.key = $1 AND o.key = $2",
+    )
+    .bind(round.as_str())
+    .bind(organisation.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut answers = HashMap::new();
+    for (document, question, scale_key, scale_name, definition, value, comment, version, by, at) in
+        rows
+    {
+        let reference = QuestionRef {
+            document: stored_key(&document)?,
+            question: stored_key(&question)?,
+        };
+        let scale = stored_scale(&scale_key, scale_name, &definition)?;
+        answers.insert(
+            reference.clone(),
+            answer(reference, &scale, value, comment, version, by, &at)?,
+        );
+    }
+    Ok(answers)
+}
+
+/// One save inside the caller's transaction; see [`Store::save_answer`].
+async fn save_one(
+    tx: &mut Transaction<'static, Any>,
+    round: &Key,
+    organisation: &Key,
+    question: &QuestionRef,
+    input: &AnswerInput,
+    by: &str,
+) -> Result<SavedAnswer, SaveError> {
+    let (round_id, round_state, organisation_id, organisation_kind, active) =
+            sqlx::query_as::<_, (i64, String, i64, String, i64)>(
+                "SELECT r.id, r.state, o.id, o.kind, o.active FROM rounds r, organisations o WHERE r.key = $1 AND o.key = $2",
+            )
+            .bind(round.as_str())
+            .bind(organisation.as_str())
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(StoreError::from)?
+            .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}» eller organisationen «{organisation}»")))?;
+    let round_state = RoundState::parse(&round_state).unwrap_or(RoundState::Draft);
+    let (question_id, scale_key, scale_name, scale_definition) =
+        sqlx::query_as::<_, (i64, String, String, String)>(
+            "SELECT q.id, s.key, s.name, s.definition FROM questions q \
+             JOIN documents d ON d.id = q.document_id \
+             JOIN round_documents rd ON rd.document_id = d.id AND rd.round_id = $1 \
+             JOIN scales s ON s.id = q.scale_id \
+             WHERE d.key = $2 AND q.key = $3 AND q.retired = 0",
+        )
+        .bind(round_id)
+        .bind(question.document.as_str())
+        .bind(question.question.as_str())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(StoreError::from)?
+        .ok_or_else(|| StoreError::NotFound(format!("frågan «{question}» i omgången «{round}»")))?;
+
+    let target = sqlx::query_as::<_, (String,)>(
+        "SELECT kinds FROM round_targets WHERE round_id = $1 AND question_id = $2",
+    )
+    .bind(round_id)
+    .bind(question_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(StoreError::from)?;
+    let assigned = active != 0
+        && match target {
+            None => true,
+            Some((kinds,)) => {
+                let kinds: Vec<String> = serde_json::from_str(&kinds).unwrap_or_default();
+                let listed: Option<i64> = sqlx::query_scalar(
+                        "SELECT 1 FROM round_target_organisations WHERE round_id = $1 AND question_id = $2 AND organisation_id = $3",
+                    )
+                    .bind(round_id)
+                    .bind(question_id)
+                    .bind(organisation_id)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(StoreError::from)?;
+                listed.is_some() || kinds.contains(&organisation_kind)
+            }
+        };
+    if !assigned {
+        return Err(SaveError::NotAssigned);
+    }
+    let scale = stored_scale(&scale_key, scale_name, &scale_definition)?;
+    let value = input.check(&scale).map_err(SaveError::Invalid)?;
+
+    let changed_at = now();
+    sqlx::query(
+            "INSERT INTO responses (round_id, organisation_id, state, updated_at) VALUES ($1, $2, 'not_started', $3) \
+             ON CONFLICT (round_id, organisation_id) DO NOTHING",
+        )
+        .bind(round_id)
+        .bind(organisation_id)
+        .bind(&changed_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from)?;
+    // Updating the row takes its lock (PostgreSQL) before the state is read, so a save and a
+    // submit of the same response cannot interleave.
+    let (response_id, state, reopened) = sqlx::query_as::<_, (i64, String, i64)>(
+        "UPDATE responses SET updated_at = $3 WHERE round_id = $1 AND organisation_id = $2 \
+             RETURNING id, state, reopened",
+    )
+    .bind(round_id)
+    .bind(organisation_id)
+    .bind(&changed_at)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(StoreError::from)?;
+    let open =
+        round_state == RoundState::Open || (round_state == RoundState::Closed && reopened != 0);
+    if !open {
+        return Err(SaveError::RoundNotOpen(round_state));
+    }
+    let state = ResponseState::parse(&state)
+        .ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?;
+    let next_state = state.after_save()?;
+
+    let previous = sqlx::query_as::<_, (Option<String>, String, i64, String, String)>(
+            "SELECT value, comment, version, changed_by, changed_at FROM answers WHERE response_id = $1 AND question_id = $2",
+        )
+        .bind(response_id)
+        .bind(question_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(StoreError::from)?;
+    let current_version = previous.as_ref().map_or(0, |p| p.2);
+    if current_version != input.version {
+        let current = previous
+            .map(|(value, comment, version, changed_by, changed_at)| {
+                answer(
+                    question.clone(),
+                    &scale,
+                    value,
+                    comment,
+                    version,
+                    changed_by,
+                    &changed_at,
+                )
+                .map(Box::new)
+            })
+            .transpose()?;
+        return Err(SaveError::Conflict { current });
+    }
+    let stored = value.as_ref().map(AnswerValue::to_stored);
+    let version = current_version + 1;
+    let written = sqlx::query(
+            "INSERT INTO answers (response_id, question_id, value, comment, version, changed_by, changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment, \
+             version = excluded.version, changed_by = excluded.changed_by, changed_at = excluded.changed_at \
+             WHERE answers.version = $8",
+        )
+        .bind(response_id)
+        .bind(question_id)
+        .bind(stored.as_deref())
+        .bind(&input.comment)
+        .bind(version)
+        .bind(by)
+        .bind(&changed_at)
+        .bind(current_version)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from)?;
+    if written.rows_affected() != 1 {
+        // Another instance saved between our read and our write (PostgreSQL, READ COMMITTED).
+        return Err(SaveError::Conflict { current: None });
+    }
+    let (old_value, old_comment) = previous.map_or((None, String::new()), |p| (p.0, p.1));
+    sqlx::query(
+            "INSERT INTO answer_history (response_id, question_id, version, old_value, old_comment, new_value, new_comment, changed_by, changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(response_id)
+        .bind(question_id)
+        .bind(version)
+        .bind(old_value)
+        .bind(old_comment)
+        .bind(stored.as_deref())
+        .bind(&input.comment)
+        .bind(by)
+        .bind(&changed_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from)?;
+    sqlx::query("UPDATE responses SET state = $1, updated_at = $2 WHERE id = $3")
+        .bind(next_state.as_str())
+        .bind(&changed_at)
+        .bind(response_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from)?;
+    let answer = Answer {
+        question: question.clone(),
+        value,
+        comment: input.comment.clone(),
+        version,
+        changed_by: by.to_owned(),
+        changed_at: parse_time(&changed_at)?,
+    };
+    Ok(SavedAnswer { answer, scale })
 }

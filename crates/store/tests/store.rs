@@ -64,7 +64,7 @@ async fn open_goteborg(store: &Store) {
 
 fn input(value: Option<&str>, comment: &str, version: i64) -> AnswerInput {
     AnswerInput {
-        value: value.map(|v| AnswerValue::Choice(key(v))),
+        value: value.map(str::to_owned),
         comment: comment.into(),
         version,
     }
@@ -154,7 +154,7 @@ async fn saves_are_versioned_and_kept_in_history(store: &Store) {
         )
         .await
         .unwrap();
-    assert_eq!(first.version, 1);
+    assert_eq!(first.answer.version, 1);
     let second = store
         .save_answer(
             &round,
@@ -165,7 +165,7 @@ async fn saves_are_versioned_and_kept_in_history(store: &Store) {
         )
         .await
         .unwrap();
-    assert_eq!(second.version, 2);
+    assert_eq!(second.answer.version, 2);
 
     let answers = store.answers(&round, &org).await.unwrap();
     let stored = &answers[&q];

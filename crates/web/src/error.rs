@@ -1,9 +1,13 @@
-use askama::Template;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
-use uppfolj_store::StoreError;
+//! Errors at the edge: a Swedish HTML page for people, RFC 9457 problem details for the API.
+//! Internal causes are logged, never shown.
 
-/// What can go wrong in a request, turned into a Swedish page with the right status.
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde_json::{Value, json};
+use uppfolj_store::{SaveError, StoreError, WorkflowError};
+
+/// What can go wrong in a page request.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("{0} finns inte")]
@@ -21,26 +25,217 @@ struct ErrorPage<'a> {
     message: String,
 }
 
+fn error_page(status: StatusCode, title: &str, message: String) -> Response {
+    match (ErrorPage { title, message }).render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, title.to_owned()).into_response(),
+    }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let (status, title, message) = match &self {
+        match &self {
             WebError::NotFound(_) | WebError::Store(StoreError::NotFound(_)) => {
-                (StatusCode::NOT_FOUND, "Sidan finns inte", self.to_string())
+                error_page(StatusCode::NOT_FOUND, "Sidan finns inte", self.to_string())
             }
             WebError::Store(_) | WebError::Render(_) => {
                 tracing::error!(error = ?self, "request failed");
-                (
+                error_page(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Något gick fel",
                     "Ett fel uppstod i servern. Försök igen om en stund; felet är loggat."
                         .to_owned(),
                 )
             }
-        };
-        let page = ErrorPage { title, message };
-        match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, title.to_owned()).into_response(),
         }
+    }
+}
+
+/// A refused or failed request, rendered as problem details under `/api` and as a page elsewhere.
+#[derive(Debug)]
+pub struct Failure {
+    pub api: bool,
+    pub status: StatusCode,
+    /// A short, stable name for the kind of problem (the problem's `type` ends with it).
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub detail: String,
+    /// Further members of the problem object: the field, the current answer, the problem list.
+    pub extra: Value,
+}
+
+impl Failure {
+    fn new(
+        api: bool,
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Failure {
+        Failure {
+            api,
+            status,
+            kind,
+            title,
+            detail: detail.into(),
+            extra: json!({}),
+        }
+    }
+
+    pub fn unauthenticated(api: bool) -> Failure {
+        Failure::new(
+            api,
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Inloggning krävs",
+            "logga in eller ange en giltig API-token",
+        )
+    }
+
+    pub fn forbidden(api: bool, detail: impl Into<String>) -> Failure {
+        Failure::new(
+            api,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Åtkomst nekad",
+            detail,
+        )
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Failure {
+        Failure::new(
+            true,
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Finns inte",
+            detail,
+        )
+    }
+
+    /// Bad input, naming the field it concerns.
+    pub fn bad_request(field: &str, detail: impl Into<String>) -> Failure {
+        let mut failure = Failure::new(
+            true,
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "Felaktig indata",
+            detail,
+        );
+        failure.extra = json!({ "field": field });
+        failure
+    }
+
+    pub fn conflict(detail: impl Into<String>, extra: Value) -> Failure {
+        let mut failure = Failure::new(true, StatusCode::CONFLICT, "conflict", "Konflikt", detail);
+        failure.extra = extra;
+        failure
+    }
+
+    pub fn unprocessable(detail: impl Into<String>, extra: Value) -> Failure {
+        let mut failure = Failure::new(
+            true,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable",
+            "Kan inte genomföras",
+            detail,
+        );
+        failure.extra = extra;
+        failure
+    }
+
+    pub fn too_many(detail: impl Into<String>) -> Failure {
+        Failure::new(
+            true,
+            StatusCode::TOO_MANY_REQUESTS,
+            "locked",
+            "För många försök",
+            detail,
+        )
+    }
+
+    fn internal(cause: &dyn std::fmt::Debug) -> Failure {
+        tracing::error!(error = ?cause, "request failed");
+        Failure::new(
+            true,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internt fel",
+            "ett fel uppstod i servern; försök igen om en stund (felet är loggat)",
+        )
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Failure {
+        match error {
+            StoreError::NotFound(what) => Failure::not_found(format!("{what} finns inte")),
+            StoreError::Rule(message) => Failure::conflict(message, json!({})),
+            other => Failure::internal(&other),
+        }
+    }
+}
+
+impl From<WorkflowError> for Failure {
+    fn from(error: WorkflowError) -> Failure {
+        match error {
+            WorkflowError::Store(e) => e.into(),
+            WorkflowError::Transition(e) => Failure::conflict(e.to_string(), json!({})),
+            WorkflowError::Refused(message) => Failure::conflict(message, json!({})),
+            WorkflowError::Incomplete(problems) => Failure::unprocessable(
+                format!(
+                    "svaret kan inte skickas in: {} problem att åtgärda",
+                    problems.len()
+                ),
+                json!({ "problems": problems.iter().map(|p| json!({
+                    "question": p.question.to_string(),
+                    "message": p.message,
+                })).collect::<Vec<_>>() }),
+            ),
+        }
+    }
+}
+
+impl From<SaveError> for Failure {
+    fn from(error: SaveError) -> Failure {
+        match error {
+            SaveError::Store(e) => e.into(),
+            SaveError::Invalid(message) => Failure::bad_request("answer", message),
+            SaveError::NotAssigned => Failure::forbidden(true, error.to_string()),
+            SaveError::RoundNotOpen(_) | SaveError::Locked(_) => {
+                Failure::conflict(error.to_string(), json!({}))
+            }
+            SaveError::Conflict { .. } => Failure::conflict(error.to_string(), json!({})),
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        if !self.api {
+            if self.status == StatusCode::UNAUTHORIZED {
+                return Redirect::to("/logga-in").into_response();
+            }
+            return error_page(self.status, self.title, self.detail);
+        }
+        let mut body = json!({
+            "type": format!("urn:uppfolj:problem:{}", self.kind),
+            "title": self.title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+        });
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), self.extra.as_object()) {
+            body.extend(extra.clone());
+        }
+        let mut response = (self.status, body.to_string()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }

@@ -1,43 +1,85 @@
-//! The web server: routes, server-rendered pages in Swedish.
+//! The web server: the JSON API under `/api/v1` and server-rendered pages in Swedish.
 //!
-//! Handlers are thin: they parse the request, call the store or the model, and render a template.
+//! Handlers are thin: they parse the request, check who asks, call the store or the model, and
+//! render. Every route that shows or changes data takes a [`auth::Caller`], so none can be reached
+//! without logging in.
 
+pub mod accounts;
+mod api;
+pub mod auth;
 mod error;
 mod pages;
 
 use std::net::SocketAddr;
 
 use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use tokio::net::TcpListener;
 use uppfolj_store::Store;
 
-pub use error::WebError;
+pub use api::ApiDoc;
+pub use error::{Failure, WebError};
+
+/// Settings the web layer needs beyond the database.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// The address people use to reach Uppfölj, for links in e-mails and on the command line.
+    pub public_url: String,
+    /// Mark cookies `Secure` (sent over HTTPS and to localhost only). Turn off only for plain
+    /// HTTP on a trusted network.
+    pub secure_cookies: bool,
+}
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub config: WebConfig,
 }
 
-/// Every route of the application.
+/// Every route of the application, with security headers on every response.
 pub fn router(state: AppState) -> Router {
-    pages::router().with_state(state)
+    api::router()
+        .merge(pages::router())
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
 }
 
-/// A bound server, ready to run. Binding happens in `build`, so a test can ask for port 0 and
-/// learn the port before serving.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    };
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    );
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::REFERRER_POLICY, "same-origin");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    response
+}
+
+/// A bound server, ready to run. Binding comes first, so a caller can ask for port 0 and learn
+/// the port (and so its public address) before serving.
 pub struct Application {
     listener: TcpListener,
-    router: Router,
+    store: Store,
 }
 
 impl Application {
-    /// Binds `addr` and prepares the routes.
-    pub async fn build(store: Store, addr: SocketAddr) -> std::io::Result<Application> {
-        let listener = TcpListener::bind(addr).await?;
+    /// Binds `addr`.
+    pub async fn bind(store: Store, addr: SocketAddr) -> std::io::Result<Application> {
         Ok(Application {
-            listener,
-            router: router(AppState { store }),
+            listener: TcpListener::bind(addr).await?,
+            store,
         })
     }
 
@@ -49,10 +91,18 @@ impl Application {
     /// Serves until `shutdown` completes, then finishes the requests under way.
     pub async fn run_until(
         self,
+        config: WebConfig,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let app = router(AppState {
+            store: self.store,
+            config,
+        });
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     }
 }

@@ -5,48 +5,31 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse};
+use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
 use uppfolj_model::text::swedish_cmp;
 use uppfolj_model::{Entry, Key, Organisation, Round, number_round};
 
+use crate::auth::Caller;
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(start))
         .route("/omgangar/{round}", get(round))
-        .route("/halsa", get(health))
-        .route("/assets/uppfolj.css", get(stylesheet))
-        .fallback(unknown_page)
-}
-
-async fn unknown_page() -> WebError {
-    WebError::NotFound("sidan".into())
-}
-
-async fn health() -> &'static str {
-    "ok"
-}
-
-async fn stylesheet() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        include_str!("../assets/uppfolj.css"),
-    )
 }
 
 #[derive(Template)]
 #[template(path = "start.html")]
 struct StartPage {
+    csrf: String,
     rounds: Vec<Round>,
     documents: Vec<(String, &'static str, usize)>,
     organisations: usize,
 }
 
-async fn start(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+async fn start(State(state): State<AppState>, caller: Caller) -> Result<Html<String>, WebError> {
     let definitions = state.store.definitions().await?;
     let documents = definitions
         .documents
@@ -60,7 +43,12 @@ async fn start(State(state): State<AppState>) -> Result<Html<String>, WebError> 
         })
         .collect();
     let page = StartPage {
-        rounds: definitions.rounds,
+        csrf: caller.session.map(|s| s.csrf).unwrap_or_default(),
+        rounds: definitions
+            .rounds
+            .into_iter()
+            .filter(|r| caller.actor.may_see_round(r.state))
+            .collect(),
         documents,
         organisations: definitions.organisations.len(),
     };
@@ -102,6 +90,7 @@ struct RoundPage {
 
 async fn round(
     State(state): State<AppState>,
+    caller: Caller,
     Path(round_key): Path<String>,
     Query(query): Query<RoundQuery>,
 ) -> Result<Html<String>, WebError> {
@@ -111,7 +100,7 @@ async fn round(
     let round = definitions
         .rounds
         .iter()
-        .find(|r| r.key == key)
+        .find(|r| r.key == key && caller.actor.may_see_round(r.state))
         .cloned()
         .ok_or_else(not_found)?;
     let chosen = match &query.organisation {

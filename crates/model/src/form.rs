@@ -1,0 +1,128 @@
+//! One organisation's questions in a round, in report order, with what it has answered: the
+//! shape behind the answer form, the API's response view and the submission check.
+
+use std::collections::HashMap;
+
+use crate::{
+    Answer, AnswerScale, Document, Entry, Heading, Key, Organisation, Question, QuestionRef, Round,
+    number_round,
+};
+
+/// A question as an organisation meets it in a round.
+#[derive(Clone, Debug)]
+pub struct FormQuestion<'a> {
+    pub reference: QuestionRef,
+    /// The numbered heading of the section the question stands under.
+    pub heading: Heading,
+    pub question: &'a Question,
+    pub scale: &'a AnswerScale,
+    pub answer: Option<&'a Answer>,
+    /// The answer to the same question in the organisation's previous round.
+    pub previous: Option<&'a Answer>,
+}
+
+/// The questions of `round` assigned to `organisation`, in report order. Questions whose scale is
+/// missing cannot be answered and are left out (validation prevents that on import).
+pub fn response_form<'a>(
+    round: &Round,
+    documents: &[&'a Document],
+    scales: &'a [AnswerScale],
+    organisation: &Organisation,
+    answers: &'a HashMap<QuestionRef, Answer>,
+    previous: &'a HashMap<QuestionRef, Answer>,
+) -> Vec<FormQuestion<'a>> {
+    let scales: HashMap<&Key, &AnswerScale> = scales.iter().map(|s| (&s.key, s)).collect();
+    let mut heading = None;
+    let mut form = Vec::new();
+    for entry in number_round(documents, |q| round.is_assigned(q, organisation)) {
+        match entry {
+            Entry::Heading(h) => heading = Some(h),
+            Entry::Question {
+                reference,
+                question,
+            } => {
+                let (Some(scale), Some(heading)) = (scales.get(&question.scale), &heading) else {
+                    continue;
+                };
+                form.push(FormQuestion {
+                    answer: answers.get(&reference),
+                    previous: previous.get(&reference),
+                    reference,
+                    heading: heading.clone(),
+                    question,
+                    scale,
+                });
+            }
+        }
+    }
+    form
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OrganisationKind::Namnd;
+    use crate::document::tests::{document, key, question, section};
+    use crate::round::tests::{org, round};
+    use crate::scale::tests::choice;
+    use crate::{AnswerValue, Target};
+
+    #[test]
+    fn the_form_lists_assigned_questions_under_their_numbered_headings_with_answers() {
+        let doc = document(
+            "d",
+            vec![
+                section("s1", None, vec![question("q1"), question("q2")], vec![]),
+                section("s2", None, vec![question("q3")], vec![]),
+            ],
+        );
+        let scales = vec![choice("ja-nej", &[("ja", "Ja"), ("nej", "Nej")])];
+        let round = round(vec![Target {
+            question: QuestionRef {
+                document: key("d"),
+                question: key("q2"),
+            },
+            organisations: vec![key("other")],
+            kinds: vec![],
+        }]);
+        let q3 = QuestionRef {
+            document: key("d"),
+            question: key("q3"),
+        };
+        let answer = Answer {
+            question: q3.clone(),
+            value: Some(AnswerValue::Choice(key("ja"))),
+            comment: String::new(),
+            version: 1,
+            changed_by: "a@b.se".into(),
+            changed_at: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        let answers = [(q3.clone(), answer)].into();
+        let previous = HashMap::new();
+        let form = response_form(
+            &round,
+            &[&doc],
+            &scales,
+            &org("sn", Namnd),
+            &answers,
+            &previous,
+        );
+        let lines: Vec<(String, String, bool)> = form
+            .iter()
+            .map(|f| {
+                (
+                    f.heading.number.clone(),
+                    f.reference.to_string(),
+                    f.answer.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("1.1".into(), "d/q1".into(), false),
+                ("1.2".into(), "d/q3".into(), true)
+            ]
+        );
+    }
+}

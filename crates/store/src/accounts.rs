@@ -1,0 +1,396 @@
+//! Users, sessions, API tokens, one-time login links and login throttling.
+//!
+//! Secrets are never stored: sessions, tokens and links are kept as hashes chosen by the caller,
+//! passwords as the caller's password hash.
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uppfolj_model::{Actor, Email, Key, Role};
+
+use crate::definitions::stored_key;
+use crate::{Store, StoreError, now, parse_time};
+
+/// A user as the login needs it.
+#[derive(Clone, Debug)]
+pub struct UserRecord {
+    pub id: i64,
+    pub actor: Actor,
+    pub password_hash: Option<String>,
+    pub active: bool,
+}
+
+/// A live session and the person it belongs to.
+#[derive(Clone, Debug)]
+pub struct SessionRecord {
+    pub user_id: i64,
+    pub actor: Actor,
+    pub csrf_token: String,
+    pub last_seen_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// An API token as listed to its owner; the secret itself is shown once, at creation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub id: i64,
+    pub email: Email,
+    pub name: String,
+    pub created_at: String,
+    pub revoked: bool,
+}
+
+fn format_time(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).expect("times format as RFC 3339")
+}
+
+impl Store {
+    /// Creates a user. Fails when the address is taken or an organisation does not exist.
+    pub async fn create_user(
+        &self,
+        email: &Email,
+        role: Role,
+        organisations: &[Key],
+        password_hash: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Rule(format!(
+                "det finns redan en användare med adressen {email}"
+            )));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, role, password_hash, active, created_at) VALUES ($1, $2, $3, 1, $4) RETURNING id",
+        )
+        .bind(email.as_str())
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        for organisation in organisations {
+            let organisation_id: i64 =
+                sqlx::query_scalar("SELECT id FROM organisations WHERE key = $1")
+                    .bind(organisation.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| {
+                        StoreError::NotFound(format!("organisationen «{organisation}»"))
+                    })?;
+            sqlx::query(
+                "INSERT INTO user_organisations (user_id, organisation_id) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Finds a user by login name.
+    pub async fn user_by_email(&self, email: &Email) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query_as::<_, (i64, String, Option<String>, i64)>(
+            "SELECT id, role, password_hash, active FROM users WHERE email = $1",
+        )
+        .bind(email.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((id, role, password_hash, active)) = row else {
+            return Ok(None);
+        };
+        let actor = self.actor(id, email.clone(), &role).await?;
+        Ok(Some(UserRecord {
+            id,
+            actor,
+            password_hash,
+            active: active != 0,
+        }))
+    }
+
+    async fn actor(&self, user_id: i64, email: Email, role: &str) -> Result<Actor, StoreError> {
+        let organisations = sqlx::query_scalar::<_, String>(
+            "SELECT o.key FROM user_organisations u JOIN organisations o ON o.id = u.organisation_id \
+             WHERE u.user_id = $1 ORDER BY o.position",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|k| stored_key(k))
+        .collect::<Result<_, _>>()?;
+        let role =
+            Role::parse(role).ok_or_else(|| StoreError::Corrupt(format!("rollen {role}")))?;
+        Ok(Actor {
+            email,
+            role,
+            organisations,
+        })
+    }
+
+    /// Every user, by address.
+    pub async fn users(&self) -> Result<Vec<Actor>, StoreError> {
+        let rows = sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT id, email, role FROM users ORDER BY email",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut users = Vec::new();
+        for (id, email, role) in rows {
+            let email = Email::parse(&email).map_err(StoreError::Corrupt)?;
+            users.push(self.actor(id, email, &role).await?);
+        }
+        Ok(users)
+    }
+
+    /// Sets a user's password hash and ends every session of theirs.
+    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
+        let mut tx = self.write_transaction().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts a session that ends at `expires_at` at the latest.
+    pub async fn create_session(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        csrf_token: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let at = now();
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(at)
+        .bind(format_time(expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The session with this token hash, if any (expiry is the caller's rule to check).
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query_as::<_, (i64, String, String, String, String, String, i64)>(
+            "SELECT s.user_id, u.email, u.role, s.csrf_token, s.last_seen_at, s.expires_at, u.active \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((user_id, email, role, csrf_token, last_seen, expires, active)) = row else {
+            return Ok(None);
+        };
+        if active == 0 {
+            return Ok(None);
+        }
+        let email = Email::parse(&email).map_err(StoreError::Corrupt)?;
+        Ok(Some(SessionRecord {
+            user_id,
+            actor: self.actor(user_id, email, &role).await?,
+            csrf_token,
+            last_seen_at: parse_time(&last_seen)?,
+            expires_at: parse_time(&expires)?,
+        }))
+    }
+
+    /// Records that a session was used, for the idle timeout.
+    pub async fn touch_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now())
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of a user: "log out everywhere".
+    pub async fn delete_sessions_of(&self, user_id: i64) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
+    /// Stores a new API token's hash; returns its id.
+    pub async fn create_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(token_hash)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// The person behind an unrevoked API token.
+    pub async fn token_actor(&self, token_hash: &str) -> Result<Option<(i64, Actor)>, StoreError> {
+        let row = sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT u.id, u.email, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((user_id, email, role)) = row else {
+            return Ok(None);
+        };
+        let email = Email::parse(&email).map_err(StoreError::Corrupt)?;
+        Ok(Some((user_id, self.actor(user_id, email, &role).await?)))
+    }
+
+    /// API tokens, of one user or of everyone.
+    pub async fn tokens(&self, user_id: Option<i64>) -> Result<Vec<TokenRecord>, StoreError> {
+        let rows = sqlx::query_as::<_, (i64, String, String, String, Option<String>)>(
+            "SELECT t.id, u.email, t.name, t.created_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE $1 = 0 OR t.user_id = $1 ORDER BY t.id",
+        )
+        .bind(user_id.unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, email, name, created_at, revoked_at)| {
+                Ok(TokenRecord {
+                    id,
+                    email: Email::parse(&email).map_err(StoreError::Corrupt)?,
+                    name,
+                    created_at,
+                    revoked: revoked_at.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes a token; `owner` limits it to that user's tokens. Returns whether one was revoked.
+    pub async fn revoke_token(&self, id: i64, owner: Option<i64>) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL AND ($3 = 0 OR user_id = $3)",
+        )
+        .bind(now())
+        .bind(id)
+        .bind(owner.unwrap_or(0))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores a one-time first-login link's hash.
+    pub async fn create_login_link(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO login_links (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(format_time(expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Uses a login link once: returns its user if it was unused and unexpired, and marks it used.
+    pub async fn use_login_link(
+        &self,
+        token_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let row = sqlx::query_as::<_, (i64, String)>(
+            "UPDATE login_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL RETURNING user_id, expires_at",
+        )
+        .bind(format_time(at))
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        match row {
+            Some((user_id, expires)) if parse_time(&expires)? > at => Ok(Some(user_id)),
+            _ => Ok(None),
+        }
+    }
+
+    /// When the throttle key (an account or an address) is locked until, if it is.
+    pub async fn locked_until(&self, key: &str) -> Result<Option<OffsetDateTime>, StoreError> {
+        let until: Option<Option<String>> =
+            sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        until.flatten().map(|t| parse_time(&t)).transpose()
+    }
+
+    /// Counts a failed login for `key`; after `limit` failures in a row the key is locked until
+    /// `lock_until` and the count starts again. Returns the lock, if one was set.
+    pub async fn record_login_failure(
+        &self,
+        key: &str,
+        limit: i64,
+        lock_until: OffsetDateTime,
+    ) -> Result<Option<OffsetDateTime>, StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let failures: i64 = sqlx::query_scalar(
+            "INSERT INTO login_throttle (key, failures) VALUES ($1, 1) \
+             ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1 RETURNING failures",
+        )
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+        let locked = failures >= limit;
+        if locked {
+            sqlx::query("UPDATE login_throttle SET failures = 0, locked_until = $1 WHERE key = $2")
+                .bind(format_time(lock_until))
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(locked.then_some(lock_until))
+    }
+
+    /// Forgets failures after a successful login.
+    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,93 @@
+//! Creating accounts and first-login links; shared by the API, the pages and the command line.
+
+use time::{Duration, OffsetDateTime};
+use uppfolj_model::{Email, Key, Role};
+use uppfolj_store::{Store, StoreError};
+
+use crate::AppState;
+use crate::auth::secrets;
+
+/// How long a first-login link works.
+pub const LOGIN_LINK_VALIDITY: Duration = Duration::days(7);
+
+/// Why an account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("{0}")]
+    Password(String),
+    #[error("{0}")]
+    Role(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Creates a user; without a password, returns a one-time link for setting one.
+pub async fn create_user(
+    state: &AppState,
+    email: &Email,
+    role: Role,
+    organisations: &[Key],
+    password: Option<&str>,
+) -> Result<Option<String>, AccountError> {
+    add_user(
+        &state.store,
+        &state.config.public_url,
+        email,
+        role,
+        organisations,
+        password,
+    )
+    .await
+}
+
+/// The same, for callers without a running server (the command line).
+pub async fn add_user(
+    store: &Store,
+    public_url: &str,
+    email: &Email,
+    role: Role,
+    organisations: &[Key],
+    password: Option<&str>,
+) -> Result<Option<String>, AccountError> {
+    if role == Role::Uppgiftslamnare && organisations.is_empty() {
+        return Err(AccountError::Role(
+            "en uppgiftslämnare måste svara för minst en organisation".into(),
+        ));
+    }
+    if role == Role::Samordnare && !organisations.is_empty() {
+        return Err(AccountError::Role(
+            "en samordnare når alla organisationer; ange inga".into(),
+        ));
+    }
+    let hash = password
+        .map(secrets::hash_password)
+        .transpose()
+        .map_err(AccountError::Password)?;
+    let user_id = store
+        .create_user(email, role, organisations, hash.as_deref())
+        .await?;
+    if hash.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(login_link(store, public_url, user_id).await?))
+}
+
+/// Makes a one-time link with which a user sets a password and logs in.
+pub async fn login_link(
+    store: &Store,
+    public_url: &str,
+    user_id: i64,
+) -> Result<String, StoreError> {
+    let token = secrets::new_secret("");
+    store
+        .create_login_link(
+            user_id,
+            &secrets::secret_hash(&token),
+            OffsetDateTime::now_utc() + LOGIN_LINK_VALIDITY,
+        )
+        .await?;
+    Ok(format!(
+        "{}/forsta-inloggning/{token}",
+        public_url.trim_end_matches('/')
+    ))
+}

@@ -1,0 +1,35 @@
+//! Server-rendered pages: logging in and out, and the rounds.
+
+mod rounds;
+mod session;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(rounds::router())
+        .merge(session::router())
+        .route("/halsa", get(health))
+        .route("/assets/uppfolj.css", get(stylesheet))
+        .fallback(unknown_page)
+}
+
+async fn health() -> &'static str {
+    "ok"
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../assets/uppfolj.css"),
+    )
+}
+
+async fn unknown_page() -> WebError {
+    WebError::NotFound("sidan".into())
+}

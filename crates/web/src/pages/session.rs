@@ -1,0 +1,331 @@
+//! Logging in and out, and the first login with a one-time link.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use uppfolj_model::Email;
+
+use crate::auth::{self, Caller, SESSION_COOKIE, secrets};
+use crate::{AppState, WebError};
+
+/// The cookie that carries the login form's CSRF token before there is a session.
+const FORM_COOKIE: &str = "uppfolj_form";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/logga-in", get(login_form).post(login))
+        .route("/logga-ut", post(logout))
+        .route(
+            "/forsta-inloggning/{token}",
+            get(first_login_form).post(first_login),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "first_login.html")]
+struct FirstLoginPage {
+    csrf: String,
+    token: String,
+    error: Option<String>,
+}
+
+fn cookie_header(state: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie values are ASCII")
+}
+
+fn render(page: impl Template, status: StatusCode, cookies: Vec<HeaderValue>) -> Response {
+    match page.render() {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            for cookie in cookies {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) => WebError::Render(e.to_string()).into_response(),
+    }
+}
+
+/// A new form token, set as a cookie and echoed in the form (double submit).
+fn form_token(state: &AppState) -> (String, HeaderValue) {
+    let token = secrets::new_secret("");
+    let cookie = cookie_header(state, FORM_COOKIE, &token, 3600);
+    (token, cookie)
+}
+
+fn form_token_ok(headers: &HeaderMap, given: &str) -> bool {
+    auth::cookie(headers, FORM_COOKIE)
+        .is_some_and(|expected| !given.is_empty() && expected == given)
+}
+
+async fn login_form(State(state): State<AppState>) -> Response {
+    let (csrf, cookie) = form_token(&state);
+    render(
+        LoginPage {
+            csrf,
+            email: String::new(),
+            error: None,
+        },
+        StatusCode::OK,
+        vec![cookie],
+    )
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    address: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let (csrf, cookie) = form_token(&state);
+    let refuse =
+        |error: String, status: StatusCode, email: String, csrf: String, cookie: HeaderValue| {
+            render(
+                LoginPage {
+                    csrf,
+                    email,
+                    error: Some(error),
+                },
+                status,
+                vec![cookie],
+            )
+        };
+    if !form_token_ok(&headers, &form.csrf) {
+        let message = "Formuläret hade gått ut. Försök igen.".to_owned();
+        return Ok(refuse(
+            message,
+            StatusCode::FORBIDDEN,
+            form.email,
+            csrf,
+            cookie,
+        ));
+    }
+    let now = OffsetDateTime::now_utc();
+    let address_key = format!(
+        "adress:{}",
+        address.map_or_else(|| "okänd".to_owned(), |a| a.0.0.ip().to_string())
+    );
+    let account_key = format!("konto:{}", form.email.trim().to_lowercase());
+    for key in [&account_key, &address_key] {
+        if let Some(until) = state
+            .store
+            .locked_until(key)
+            .await?
+            .filter(|until| *until > now)
+        {
+            let minutes = ((until - now).whole_seconds() + 59) / 60;
+            let what = if key.starts_with("konto:") {
+                "Kontot"
+            } else {
+                "Inloggningen från din adress"
+            };
+            let message = format!(
+                "{what} är låst efter för många misslyckade försök. Försök igen om {minutes} minuter."
+            );
+            return Ok(refuse(
+                message,
+                StatusCode::TOO_MANY_REQUESTS,
+                form.email,
+                csrf,
+                cookie,
+            ));
+        }
+    }
+    let user = match Email::parse(&form.email) {
+        Ok(email) => state.store.user_by_email(&email).await?,
+        Err(_) => None,
+    };
+    let verified = user.as_ref().filter(|u| {
+        u.active
+            && u.password_hash
+                .as_deref()
+                .is_some_and(|hash| secrets::verify_password(&form.password, hash))
+    });
+    let Some(user) = verified else {
+        let lock = now + auth::LOCK_DURATION;
+        let account_locked = state
+            .store
+            .record_login_failure(&account_key, auth::ACCOUNT_FAILURES, lock)
+            .await?;
+        state
+            .store
+            .record_login_failure(&address_key, auth::ADDRESS_FAILURES, lock)
+            .await?;
+        let message = match account_locked {
+            Some(_) => format!(
+                "Fel e-postadress eller lösenord. Kontot är nu låst i {} minuter.",
+                auth::LOCK_DURATION.whole_minutes()
+            ),
+            None => "Fel e-postadress eller lösenord.".to_owned(),
+        };
+        return Ok(refuse(
+            message,
+            StatusCode::UNAUTHORIZED,
+            form.email,
+            csrf,
+            cookie,
+        ));
+    };
+    state.store.clear_login_failures(&account_key).await?;
+    start_session(&state, user.id).await
+}
+
+async fn start_session(state: &AppState, user_id: i64) -> Result<Response, WebError> {
+    let token = secrets::new_secret("");
+    let csrf = secrets::new_secret("");
+    let expires = OffsetDateTime::now_utc() + auth::SESSION_ABSOLUTE;
+    state
+        .store
+        .create_session(user_id, &secrets::secret_hash(&token), &csrf, expires)
+        .await?;
+    let mut response = Redirect::to("/").into_response();
+    let max_age = auth::SESSION_ABSOLUTE.whole_seconds();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(state, SESSION_COOKIE, &token, max_age),
+    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, cookie_header(state, FORM_COOKIE, "", 0));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    if !caller.csrf_ok(&form.csrf) {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            "Formuläret hade gått ut. Ladda om sidan och försök igen.",
+        )
+            .into_response());
+    }
+    if let Some(session) = &caller.session {
+        state.store.delete_session(&session.token_hash).await?;
+    }
+    let mut response = Redirect::to("/logga-in").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(&state, SESSION_COOKIE, "", 0),
+    );
+    Ok(response)
+}
+
+async fn first_login_form(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let (csrf, cookie) = form_token(&state);
+    render(
+        FirstLoginPage {
+            csrf,
+            token,
+            error: None,
+        },
+        StatusCode::OK,
+        vec![cookie],
+    )
+}
+
+#[derive(Deserialize)]
+struct FirstLoginForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    repeat: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn first_login(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<FirstLoginForm>,
+) -> Result<Response, WebError> {
+    let (csrf, cookie) = form_token(&state);
+    let again = |error: &str, status| {
+        render(
+            FirstLoginPage {
+                csrf: csrf.clone(),
+                token: token.clone(),
+                error: Some(error.to_owned()),
+            },
+            status,
+            vec![cookie.clone()],
+        )
+    };
+    if !form_token_ok(&headers, &form.csrf) {
+        return Ok(again(
+            "Formuläret hade gått ut. Försök igen.",
+            StatusCode::FORBIDDEN,
+        ));
+    }
+    if form.password != form.repeat {
+        return Ok(again("Lösenorden är inte lika.", StatusCode::BAD_REQUEST));
+    }
+    let hash = match secrets::hash_password(&form.password) {
+        Ok(hash) => hash,
+        Err(message) => return Ok(again(&capitalised(&message), StatusCode::BAD_REQUEST)),
+    };
+    let Some(user_id) = state
+        .store
+        .use_login_link(&secrets::secret_hash(&token), OffsetDateTime::now_utc())
+        .await?
+    else {
+        return Ok(again(
+            "Länken är redan använd eller har gått ut. Be en samordnare om en ny.",
+            StatusCode::GONE,
+        ));
+    };
+    state.store.set_password(user_id, &hash).await?;
+    start_session(&state, user_id).await
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".")
+        .unwrap_or_default()
+}
