@@ -1,10 +1,12 @@
 //! The real `uppfolj` binary, end to end, against both backends.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
 
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::{Server, api};
 use uppfolj_store::Backend;
 use uppfolj_store::testing::TestDb;
 
@@ -158,71 +160,43 @@ fn help_explains_every_command() {
     assert!(import.contains("fil:rad:kolumn"), "{import}");
 }
 
-/// A running `uppfolj demo`, stopped when dropped.
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn start_demo(url: Option<&str>) -> Server {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_uppfolj"));
-    command
-        .args(["demo", "--bind", "127.0.0.1:0"])
-        .env("UPPFOLJ_LOG", "warn")
-        .stdout(Stdio::piped());
-    match url {
-        Some(url) => command.env("DATABASE_URL", url),
-        None => command.env_remove("DATABASE_URL"),
-    };
-    let mut child = command.spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let address = line
+    common::start("demo", url)
+}
+
+fn get(address: &str, path: &str, token: &str) -> String {
+    let reply = api(address, "GET", path, token, None);
+    format!("HTTP/1.1 {}\n{}", reply.status, reply.body)
+}
+
+fn token(url: &str, user: &str) -> String {
+    ok(uppfolj(url, &["token", "create", "--user", user]))
         .trim()
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_owned();
-    assert!(
-        line.starts_with("Uppfölj är igång: öppna http://127.0.0.1:"),
-        "{line}"
-    );
-    Server(child, address)
+        .to_owned()
 }
 
-fn get(address: &str, path: &str) -> String {
-    let mut stream = TcpStream::connect(address).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
-}
-
-#[test]
-fn demo_serves_the_goteborg_round_from_a_fresh_sqlite_database() {
-    let server = start_demo(None);
-    let start = get(&server.1, "/");
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_serves_the_goteborg_round_with_demo_accounts() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let server = start_demo(Some(&db.url));
+    let token = token(&db.url, "samordnare@demo.uppfolj.se");
+    let login_page = get(&server.address, "/logga-in", "");
+    assert!(login_page.starts_with("HTTP/1.1 200"), "{login_page}");
+    let start = get(&server.address, "/", &token);
     assert!(start.starts_with("HTTP/1.1 200"), "{start}");
     assert!(
         start.contains("Uppföljning 2025") && start.contains("Öppen"),
         "{start}"
     );
-    let page = get(&server.1, "/omgangar/2025?organisation=intraservice");
+    let page = get(
+        &server.address,
+        "/omgangar/2025?organisation=intraservice",
+        &token,
+    );
     assert_eq!(page.matches("class=\"question\"").count(), 17);
     assert!(page.contains("1.1.1 Målområde 1: Öka kunskapen"));
     assert!(page.contains("Är ert arbete kunskapsbaserat?"));
-    let missing = get(&server.1, "/omgangar/1999");
+    let missing = get(&server.address, "/omgangar/1999", &token);
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
     assert!(missing.contains("omgången «1999» finns inte"));
 }
@@ -231,9 +205,11 @@ fn demo_serves_the_goteborg_round_from_a_fresh_sqlite_database() {
 async fn demo_loads_the_same_data_into_postgresql() {
     let db = TestDb::new(Backend::Postgres).await;
     let server = start_demo(Some(&db.url));
+    let token = token(&db.url, "sn-centrum@demo.uppfolj.se");
     let page = get(
-        &server.1,
+        &server.address,
         "/omgangar/2025?organisation=socialnamnden-centrum",
+        &token,
     );
     assert!(
         page.contains("Har ni infört och utvecklat sociala insatsgrupper (SIG)"),
@@ -244,5 +220,133 @@ async fn demo_loads_the_same_data_into_postgresql() {
     assert_eq!(
         (stored.organisations.len(), stored.documents.len()),
         (41, 3)
+    );
+    assert_eq!(
+        db.store.users().await.unwrap().len(),
+        4,
+        "one demo account per role and two respondents"
+    );
+}
+
+#[test]
+fn demo_without_a_database_url_uses_a_fresh_sqlite_file_and_prints_the_accounts() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+        .args(["demo", "--bind", "127.0.0.1:0"])
+        .env_remove("DATABASE_URL")
+        .env("UPPFOLJ_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    for _ in 0..6 {
+        printed.push(lines.next().unwrap().unwrap());
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        printed[0].starts_with("Uppfölj är igång: öppna http://127.0.0.1:"),
+        "{printed:?}"
+    );
+    assert_eq!(printed[1], "Logga in som (lösenord «uppfolj-demo»):");
+    assert!(
+        printed[2].contains("samordnare@demo.uppfolj.se")
+            && printed[3].contains("intraservice@demo.uppfolj.se")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn users_and_tokens_are_managed_on_the_command_line() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    ok(uppfolj(
+        &db.url,
+        &["import", "definitions", goteborg_dir().to_str().unwrap()],
+    ));
+    let linked = ok(uppfolj(
+        &db.url,
+        &[
+            "user",
+            "add",
+            "anna@intraservice.se",
+            "--role",
+            "uppgiftslämnare",
+            "--organisation",
+            "Nämnden för Intraservice",
+        ],
+    ));
+    assert!(linked.contains("Länk för första inloggningen"), "{linked}");
+    assert!(linked.contains("/forsta-inloggning/"), "{linked}");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+        .args([
+            "user",
+            "add",
+            "sam@stad.se",
+            "--role",
+            "samordnare",
+            "--password-stdin",
+        ])
+        .env("DATABASE_URL", &db.url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("ett hemligt lösenord\n".as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(ok(output).trim(), "Användaren sam@stad.se är skapad.");
+
+    let refused = uppfolj(
+        &db.url,
+        &["user", "add", "x@stad.se", "--role", "uppgiftslamnare"],
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("minst en organisation"));
+    let duplicate = uppfolj(
+        &db.url,
+        &["user", "add", "sam@stad.se", "--role", "samordnare"],
+    );
+    assert!(
+        String::from_utf8_lossy(&duplicate.stderr)
+            .contains("det finns redan en användare med adressen sam@stad.se")
+    );
+
+    let token = ok(uppfolj(
+        &db.url,
+        &[
+            "token",
+            "create",
+            "--user",
+            "sam@stad.se",
+            "--name",
+            "rapportskript",
+        ],
+    ));
+    assert_eq!(token.lines().count(), 1, "the token alone on stdout");
+    assert!(token.starts_with("upf_"));
+    let listed = ok(uppfolj(&db.url, &["token", "list"]));
+    assert!(
+        listed.contains("sam@stad.se\trapportskript")
+            && listed.contains("aktiv")
+            && !listed.contains(token.trim())
+    );
+    let id = listed.split('\t').next().unwrap();
+    assert_eq!(
+        ok(uppfolj(&db.url, &["token", "revoke", id])).trim(),
+        format!("Token {id} är återkallad.")
+    );
+    assert!(ok(uppfolj(&db.url, &["token", "list"])).contains("återkallad"));
+    let users = ok(uppfolj(&db.url, &["user", "list"]));
+    assert_eq!(
+        users.lines().collect::<Vec<_>>(),
+        [
+            "anna@intraservice.se\tuppgiftslamnare\tintraservice",
+            "sam@stad.se\tsamordnare\t"
+        ]
     );
 }

@@ -339,21 +339,29 @@ mod tests {
     fn input_checks_scale_comment_length_and_version() {
         let scale = ja_nej_ej();
         let ok = AnswerInput {
-            value: Some(AnswerValue::Choice(key("ja"))),
+            value: Some("Ja".into()),
             comment: "å".repeat(MAX_COMMENT_CHARS),
             version: 0,
         };
-        assert_eq!(ok.check(&scale), Ok(()));
+        assert_eq!(ok.check(&scale), Ok(Some(AnswerValue::Choice(key("ja")))));
+        let blank = AnswerInput {
+            value: Some(" ".into()),
+            ..ok.clone()
+        };
+        assert_eq!(blank.check(&scale), Ok(None));
         let long = AnswerInput {
             comment: "å".repeat(MAX_COMMENT_CHARS + 1),
             ..ok.clone()
         };
         assert!(long.check(&scale).unwrap_err().contains("10000"));
         let foreign = AnswerInput {
-            value: Some(AnswerValue::Choice(key("delvis"))),
+            value: Some("delvis".into()),
             ..ok.clone()
         };
-        assert!(foreign.check(&scale).is_err());
+        assert_eq!(
+            foreign.check(&scale).unwrap_err(),
+            "«delvis» är inte ett svarsalternativ; välj ett av: Ja, Nej, Ej aktuellt"
+        );
         let negative = AnswerInput { version: -1, ..ok };
         assert!(negative.check(&scale).is_err());
     }

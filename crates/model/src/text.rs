@@ -32,6 +32,79 @@ fn weight(c: char) -> (u32, u32) {
     }
 }
 
+/// Translates the messages serde and its formats (TOML, JSON) give for bad input into Swedish,
+/// keeping the names and values they quote; unknown messages pass through after a Swedish lead.
+pub fn serde_message_in_swedish(message: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("fältet {} saknas", guillemets(rest));
+    }
+    for (prefix, what, allowed) in [
+        ("unknown field ", "okänt fält", "tillåtna fält"),
+        ("unknown variant ", "okänt värde", "tillåtna värden"),
+    ] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let (given, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
+            let choices = expected.trim_start_matches(" one of").trim();
+            return format!(
+                "{what} {}; {allowed}: {}",
+                guillemets(given),
+                guillemets(choices)
+            );
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        return format!(
+            "fel typ av värde: fann {}, väntade {}",
+            english_type(found),
+            english_type(expected)
+        );
+    }
+    if message.starts_with("duplicate key") {
+        return format!(
+            "samma nyckel står två gånger i tabellen ({})",
+            guillemets(message)
+        );
+    }
+    format!("ogiltigt innehåll: {message}")
+}
+
+fn guillemets(text: &str) -> String {
+    let mut out = String::new();
+    let mut open = true;
+    for c in text.chars() {
+        if c == '`' {
+            out.push(if open { '«' } else { '»' });
+            open = !open;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn english_type(text: &str) -> String {
+    let words = [
+        ("a string", "en text"),
+        ("string", "en text"),
+        ("integer", "ett heltal"),
+        ("i32", "ett heltal"),
+        ("boolean", "sant eller falskt"),
+        ("a boolean", "sant eller falskt"),
+        ("a sequence", "en lista"),
+        ("sequence", "en lista"),
+        ("a map", "en tabell"),
+        ("map", "en tabell"),
+        ("a datetime", "ett datum"),
+    ];
+    let text = text.trim();
+    words
+        .iter()
+        .find(|(en, _)| text == *en || text.starts_with(&format!("{en} ")))
+        .map_or_else(|| guillemets(text), |(_, sv)| (*sv).to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +138,25 @@ mod tests {
         let mut names = vec!["björn", "Anna", "émile", "Erik", "david"];
         names.sort_by(|a, b| swedish_cmp(a, b));
         assert_eq!(names, ["Anna", "björn", "david", "Erik", "émile"]);
+    }
+
+    #[test]
+    fn serde_messages_are_translated() {
+        assert_eq!(
+            serde_message_in_swedish("missing field `title`"),
+            "fältet «title» saknas"
+        );
+        assert_eq!(
+            serde_message_in_swedish("unknown field `titel`, expected one of `key`, `title`"),
+            "okänt fält «titel»; tillåtna fält: «key», «title»"
+        );
+        assert_eq!(
+            serde_message_in_swedish("unknown variant `nämd`, expected one of `nämnd`, `styrelse`"),
+            "okänt värde «nämd»; tillåtna värden: «nämnd», «styrelse»"
+        );
+        assert_eq!(
+            serde_message_in_swedish("invalid type: integer `5`, expected a string"),
+            "fel typ av värde: fann ett heltal, väntade en text"
+        );
     }
 }

@@ -16,7 +16,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use uppfolj_store::Store;
 
@@ -44,8 +44,18 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     api::router()
         .merge(pages::router())
+        .fallback(unknown_path)
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// A 404 in the form the asker expects: problem details under `/api`, a page elsewhere.
+async fn unknown_path(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        Failure::not_found("det finns ingen sådan adress i API:t").into_response()
+    } else {
+        WebError::NotFound("sidan".into()).into_response()
+    }
 }
 
 async fn security_headers(request: Request, next: Next) -> Response {

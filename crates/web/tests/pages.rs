@@ -1,95 +1,413 @@
-//! The router without a socket, on both backends: pages serve what the database holds, and bad
-//! URLs get a Swedish 404 page.
+//! Pages and browser sessions through the real router, on both backends: login with throttling,
+//! CSRF on every form and on cookie-authenticated API writes, logout (also everywhere), the
+//! first-login link, security headers, and Swedish 404 pages.
 
-use std::path::Path;
+mod common;
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode};
-use tower::ServiceExt;
-use uppfolj_exchange::definitions;
-use uppfolj_model::Definitions;
-use uppfolj_store::testing::TestDb;
-use uppfolj_store::{Backend, Store};
-use uppfolj_web::{AppState, router};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::json;
+use uppfolj_model::Role;
 
-async fn goteborg(backend: Backend) -> TestDb {
-    let db = TestDb::new(backend).await;
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/goteborg");
-    let defs = definitions::parse(definitions::read_files(&[dir]).unwrap())
-        .unwrap()
-        .check(Definitions::default())
-        .unwrap();
-    db.store.apply_definitions(&defs).await.unwrap();
-    db
+use common::{Reply, TestApp};
+
+on_both_backends!(
+    pages_show_the_stored_round,
+    unknown_rounds_and_pages_are_404_in_swedish,
+    a_session_works_for_pages_and_the_api_with_csrf_on_writes,
+    logout_ends_the_session_and_logout_everywhere_ends_them_all,
+    failed_logins_lock_the_account_and_say_for_how_long,
+    forms_without_their_csrf_token_are_refused,
+    a_first_login_link_sets_the_password_once,
+    every_response_carries_security_headers,
+);
+
+fn cookies(reply: &Reply) -> Vec<(String, String)> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
 }
 
-async fn get(store: &Store, uri: &str) -> (StatusCode, String) {
-    let response = router(AppState {
-        store: store.clone(),
-    })
-    .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+fn cookie(reply: &Reply, name: &str) -> Option<String> {
+    cookies(reply)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// Logs in through the form and returns the session cookie.
+async fn login(app: &TestApp, email: &str, password: &str) -> Reply {
+    let form = app
+        .send(Request::get("/logga-in").body(Body::empty()).unwrap())
+        .await;
+    let token = cookie(&form, "uppfolj_form").unwrap();
+    let body = format!(
+        "email={email}&password={}&csrf={token}",
+        password.replace(' ', "+")
+    );
+    app.send(
+        Request::post("/logga-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("uppfolj_form={token}"))
+            .body(Body::from(body))
+            .unwrap(),
+    )
     .await
-    .unwrap();
-    let status = response.status();
-    let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
-    (status, String::from_utf8(body.to_vec()).unwrap())
 }
 
-async fn pages_show_the_stored_round(backend: Backend) {
-    let db = goteborg(backend).await;
-    let (status, start) = get(&db.store, "/").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(start.contains("<html lang=\"sv\">"));
-    assert!(start.contains("Uppföljning 2025") && start.contains("Utkast"));
+async fn session(app: &TestApp, email: &str) -> String {
+    let reply = login(app, email, "ett långt lösenord").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+    cookie(&reply, "uppfolj_session").expect("a session cookie")
+}
 
-    let (status, all) = get(&db.store, "/omgangar/2025").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(all.matches("class=\"question\"").count(), 35);
-    let (_, framtiden) = get(&db.store, "/omgangar/2025?organisation=framtiden").await;
-    assert!(framtiden.contains("Förvaltnings AB Framtiden får"));
+async fn with_cookie(
+    app: &TestApp,
+    method: Method,
+    uri: &str,
+    session: &str,
+    csrf: Option<&str>,
+    body: Option<&str>,
+) -> Reply {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::COOKIE, format!("uppfolj_session={session}"));
+    if let Some(csrf) = csrf {
+        request = request.header("x-csrf-token", csrf);
+    }
+    let body = match body {
+        Some(text) if text.starts_with('{') => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Body::from(text.to_owned())
+        }
+        Some(text) => {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(text.to_owned())
+        }
+        None => Body::empty(),
+    };
+    app.send(request.body(body).unwrap()).await
+}
+
+async fn pages_show_the_stored_round(app: TestApp) {
+    let token = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;
+    let start = app.get("/", &token).await;
+    assert_eq!(start.status, StatusCode::OK);
+    assert!(start.text.contains("<html lang=\"sv\">"));
+    assert!(start.text.contains("Uppföljning 2025") && start.text.contains("Öppen"));
+    let all = app.get("/omgangar/2025", &token).await;
+    assert_eq!(all.text.matches("class=\"question\"").count(), 35);
+    let framtiden = app
+        .get("/omgangar/2025?organisation=framtiden", &token)
+        .await;
+    assert!(framtiden.text.contains("Förvaltnings AB Framtiden får"));
     assert!(
-        framtiden.contains("Tar ni systematiskt hänsyn till trygghetsskapande"),
+        framtiden
+            .text
+            .contains("Tar ni systematiskt hänsyn till trygghetsskapande"),
         "strategi 3:3 targets Framtiden"
     );
     assert!(
-        !framtiden.contains("sociala insatsgrupper"),
+        !framtiden.text.contains("sociala insatsgrupper"),
         "insats 2:1 goes to the socialnämnder only"
     );
 }
 
-async fn unknown_rounds_and_organisations_are_404_in_swedish(backend: Backend) {
-    let db = goteborg(backend).await;
+async fn unknown_rounds_and_pages_are_404_in_swedish(app: TestApp) {
+    let token = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;
     for uri in [
         "/omgangar/1999",
         "/omgangar/Fel%20nyckel",
         "/omgangar/2025?organisation=okand",
         "/finns-inte",
     ] {
-        let (status, body) = get(&db.store, uri).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        let reply = app.get(uri, &token).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
         assert!(
-            body.contains("finns inte") && body.contains("lang=\"sv\""),
-            "{uri}: {body}"
+            reply.text.contains("finns inte") && reply.text.contains("lang=\"sv\""),
+            "{uri}: {}",
+            reply.text
+        );
+    }
+    let api = app.get("/api/v1/finns-inte", &token).await;
+    assert_eq!(
+        (
+            api.status,
+            api.headers[header::CONTENT_TYPE].to_str().unwrap()
+        ),
+        (StatusCode::NOT_FOUND, "application/problem+json")
+    );
+}
+
+async fn a_session_works_for_pages_and_the_api_with_csrf_on_writes(app: TestApp) {
+    app.user(
+        "anna@intraservice.se",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    let reply = login(&app, "Anna@Intraservice.se", "ett långt lösenord").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let set_cookie = reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>();
+    let session_cookie = set_cookie
+        .iter()
+        .find(|c| c.starts_with("uppfolj_session="))
+        .unwrap();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(session_cookie.contains(attribute), "{session_cookie}");
+    }
+    let session = cookie(&reply, "uppfolj_session").unwrap();
+    let start = with_cookie(&app, Method::GET, "/", &session, None, None).await;
+    assert_eq!(start.status, StatusCode::OK);
+    let csrf = hidden(&start.text, "csrf");
+    let me = with_cookie(&app, Method::GET, "/api/v1/me", &session, None, None).await;
+    assert_eq!(me.json()["email"], "anna@intraservice.se");
+
+    let path = "/api/v1/rounds/2025/responses/intraservice/answers/trygghetsprogram/strategi-1-1";
+    let body = r#"{"answer": "ja", "version": 0}"#;
+    let forged = with_cookie(&app, Method::PUT, path, &session, None, Some(body)).await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "a cookie alone cannot write: {}",
+        forged.text
+    );
+    let wrong = with_cookie(
+        &app,
+        Method::PUT,
+        path,
+        &session,
+        Some("gissning"),
+        Some(body),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let saved = with_cookie(&app, Method::PUT, path, &session, Some(&csrf), Some(body)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+}
+
+async fn logout_ends_the_session_and_logout_everywhere_ends_them_all(app: TestApp) {
+    app.user(
+        "anna@intraservice.se",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    let laptop = session(&app, "anna@intraservice.se").await;
+    let tablet = session(&app, "anna@intraservice.se").await;
+    let phone = session(&app, "anna@intraservice.se").await;
+    let csrf = hidden(
+        &with_cookie(&app, Method::GET, "/", &laptop, None, None)
+            .await
+            .text,
+        "csrf",
+    );
+    let out = with_cookie(
+        &app,
+        Method::POST,
+        "/logga-ut",
+        &laptop,
+        None,
+        Some(&format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        with_cookie(&app, Method::GET, "/api/v1/me", &laptop, None, None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        with_cookie(&app, Method::GET, "/api/v1/me", &tablet, None, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let csrf = hidden(
+        &with_cookie(&app, Method::GET, "/", &tablet, None, None)
+            .await
+            .text,
+        "csrf",
+    );
+    let everywhere = with_cookie(
+        &app,
+        Method::DELETE,
+        "/api/v1/me/sessions",
+        &tablet,
+        Some(&csrf),
+        None,
+    )
+    .await;
+    assert_eq!(everywhere.status, StatusCode::NO_CONTENT);
+    for gone in [&tablet, &phone] {
+        assert_eq!(
+            with_cookie(&app, Method::GET, "/api/v1/me", gone, None, None)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
         );
     }
 }
 
-#[tokio::test]
-async fn pages_show_the_stored_round_sqlite() {
-    pages_show_the_stored_round(Backend::Sqlite).await
+async fn failed_logins_lock_the_account_and_say_for_how_long(app: TestApp) {
+    app.user(
+        "anna@intraservice.se",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    for attempt in 1..=4 {
+        let reply = login(&app, "anna@intraservice.se", "fel lösenord nu").await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+        assert!(reply.text.contains("Fel e-postadress eller lösenord."));
+        assert!(reply.text.contains("role=\"alert\""));
+    }
+    let fifth = login(&app, "anna@intraservice.se", "fel lösenord nu").await;
+    assert!(
+        fifth.text.contains("Kontot är nu låst i 15 minuter."),
+        "{}",
+        fifth.text
+    );
+    let right = login(&app, "anna@intraservice.se", "ett långt lösenord").await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        right.text.contains(
+            "Kontot är låst efter för många misslyckade försök. Försök igen om 15 minuter."
+        ),
+        "{}",
+        right.text
+    );
+    assert!(cookie(&right, "uppfolj_session").is_none());
 }
 
-#[tokio::test]
-async fn pages_show_the_stored_round_postgres() {
-    pages_show_the_stored_round(Backend::Postgres).await
+async fn forms_without_their_csrf_token_are_refused(app: TestApp) {
+    app.user(
+        "anna@intraservice.se",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    let no_token = app
+        .send(
+            Request::post("/logga-in")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(
+                    "email=anna@intraservice.se&password=ett+l%C3%A5ngt+l%C3%B6senord&csrf=x",
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    assert!(cookie(&no_token, "uppfolj_session").is_none());
+    let session = session(&app, "anna@intraservice.se").await;
+    let forged = with_cookie(
+        &app,
+        Method::POST,
+        "/logga-ut",
+        &session,
+        None,
+        Some("csrf=gissning"),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        with_cookie(&app, Method::GET, "/api/v1/me", &session, None, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
 }
 
-#[tokio::test]
-async fn unknown_rounds_and_organisations_are_404_in_swedish_sqlite() {
-    unknown_rounds_and_organisations_are_404_in_swedish(Backend::Sqlite).await
+async fn a_first_login_link_sets_the_password_once(app: TestApp) {
+    let sam = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;
+    let created = app
+        .call(Method::POST, "/api/v1/users", &sam, Some(json!({"email": "ny@intraservice.se", "role": "uppgiftslamnare", "organisations": ["intraservice"]})))
+        .await;
+    let link = created.json()["login_link"].as_str().unwrap().to_owned();
+    let path = link.trim_start_matches("http://uppfolj.test");
+    let form = app
+        .send(Request::get(path).body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    let token = cookie(&form, "uppfolj_form").unwrap();
+    let post = |body: String| {
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("uppfolj_form={token}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let short = app
+        .send(post(format!("password=kort&repeat=kort&csrf={token}")))
+        .await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+    assert!(
+        short.text.contains("Lösenordet måste ha minst 10 tecken."),
+        "{}",
+        short.text
+    );
+    let set = app
+        .send(post(format!(
+            "password=mitt+nya+l%C3%B6senord&repeat=mitt+nya+l%C3%B6senord&csrf={token}"
+        )))
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.text);
+    assert!(cookie(&set, "uppfolj_session").is_some());
+    let again = app
+        .send(post(format!(
+            "password=ett+annat+l%C3%B6sen&repeat=ett+annat+l%C3%B6sen&csrf={token}"
+        )))
+        .await;
+    assert_eq!(again.status, StatusCode::GONE);
+    assert_eq!(
+        login(&app, "ny@intraservice.se", "mitt nya lösenord")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
 }
 
-#[tokio::test]
-async fn unknown_rounds_and_organisations_are_404_in_swedish_postgres() {
-    unknown_rounds_and_organisations_are_404_in_swedish(Backend::Postgres).await
+async fn every_response_carries_security_headers(app: TestApp) {
+    for uri in [
+        "/logga-in",
+        "/api/v1/openapi.json",
+        "/finns-inte",
+        "/api/v1/me",
+    ] {
+        let reply = app
+            .send(Request::get(uri).body(Body::empty()).unwrap())
+            .await;
+        let csp = reply.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+            "{uri}"
+        );
+        assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(reply.headers[header::REFERRER_POLICY], "same-origin");
+    }
 }

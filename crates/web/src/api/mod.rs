@@ -78,11 +78,6 @@ pub fn router() -> Router<AppState> {
             "/api/v1/rounds/{round}/responses/{organisation}/history",
             get(responses::history),
         )
-        .fallback(unknown_api_path)
-}
-
-async fn unknown_api_path() -> Failure {
-    Failure::not_found("det finns ingen sådan adress i API:t")
 }
 
 #[derive(OpenApi)]
@@ -149,13 +144,20 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
             "Content-Type",
             "skicka JSON med Content-Type: application/json",
         ),
-        JsonRejection::JsonSyntaxError(e) => {
-            Failure::bad_request("body", format!("ogiltig JSON: {}", source_text(e)))
-        }
+        JsonRejection::JsonSyntaxError(e) => Failure::bad_request(
+            "body",
+            format!("ogiltig JSON: {}", where_in_json(&source_text(e))),
+        ),
         JsonRejection::JsonDataError(e) => {
             let detail = source_text(e);
-            let field = detail.split(':').next().unwrap_or("body").trim().to_owned();
-            Failure::bad_request(&field, format!("fel i JSON: {detail}"))
+            let (field, message): (String, String) = match detail.split_once(": ") {
+                Some((path, message)) if !path.contains(' ') => (path.into(), message.into()),
+                _ => ("body".into(), detail.clone()),
+            };
+            Failure::bad_request(
+                &field,
+                format!("fel i JSON vid «{field}»: {}", where_in_json(&message)),
+            )
         }
         other => Failure::bad_request(
             "body",
@@ -164,6 +166,7 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
     }
 }
 
+/// The innermost cause's text: serde_json's own message with its position.
 fn source_text(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
@@ -172,6 +175,19 @@ fn source_text(error: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// serde_json's message in Swedish, with its position as "rad, kolumn".
+fn where_in_json(message: &str) -> String {
+    let (text, position) = match message.rsplit_once(" at line ") {
+        Some((text, position)) => (text, Some(position.replace(" column ", ", kolumn "))),
+        None => (message, None),
+    };
+    let text = uppfolj_model::text::serde_message_in_swedish(text);
+    match position {
+        Some(position) => format!("{text} (rad {position})"),
+        None => text,
+    }
 }
 
 /// Parses a path segment as a key; anything else names nothing that exists.

@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 
-use crate::{AppState, WebError};
+use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -16,7 +16,6 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .route("/halsa", get(health))
         .route("/assets/uppfolj.css", get(stylesheet))
-        .fallback(unknown_page)
 }
 
 async fn health() -> &'static str {
@@ -28,8 +27,4 @@ async fn stylesheet() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         include_str!("../../assets/uppfolj.css"),
     )
-}
-
-async fn unknown_page() -> WebError {
-    WebError::NotFound("sidan".into())
 }
