@@ -225,7 +225,7 @@ async fn run(cli: Cli) -> Result<()> {
             let files = definitions::read_files(&paths).map_err(|p| diagnostics_error(&p))?;
             let parsed = definitions::parse(files).map_err(|p| diagnostics_error(&p))?;
             let checked = parsed
-                .check(store.definitions().await?)
+                .check((*store.definitions().await?).clone())
                 .map_err(|p| diagnostics_error(&p))?;
             let s = store.apply_definitions(&checked).await?;
             println!(
@@ -336,7 +336,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Export(Export::Definitions { out }) => {
             let url = database_url(&cli.database_url, &cli.data_dir);
             let store = open(&url).await?;
-            let files = definitions::export(&store.definitions().await?);
+            let files = definitions::export(&*store.definitions().await?);
             let written = definitions::write_files(&out, &files)
                 .with_context(|| format!("kan inte skriva till {}", out.display()))?;
             println!("Skrev {} filer till {}.", written.len(), out.display());

@@ -1,6 +1,7 @@
 //! Storing and loading the whole configuration: scales, organisations, documents, rounds.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use sqlx::{Any, Transaction};
 use time::Date;
@@ -70,12 +71,36 @@ impl Store {
             store_round(&mut tx, round).await?;
             summary.rounds += 1;
         }
+        bump_definitions(&mut tx).await?;
         tx.commit().await?;
         Ok(summary)
     }
 
-    /// Loads every definition, retired sections and questions included.
-    pub async fn definitions(&self) -> Result<Definitions, StoreError> {
+    /// Every definition, retired sections and questions included. Served from a copy in memory
+    /// that is reloaded when any instance has changed definitions or a round's state since.
+    pub async fn definitions(&self) -> Result<Arc<Definitions>, StoreError> {
+        let version: i64 = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'definitions'")
+            .fetch_one(&self.pool)
+            .await?;
+        if let Some((cached, definitions)) = self
+            .cache
+            .read()
+            .expect("the cache lock is never poisoned")
+            .as_ref()
+        {
+            if *cached == version {
+                return Ok(definitions.clone());
+            }
+        }
+        let definitions = Arc::new(self.load_definitions().await?);
+        *self
+            .cache
+            .write()
+            .expect("the cache lock is never poisoned") = Some((version, definitions.clone()));
+        Ok(definitions)
+    }
+
+    async fn load_definitions(&self) -> Result<Definitions, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let scales = sqlx::query_as::<_, (String, String, String)>(
             "SELECT key, name, definition FROM scales ORDER BY position",
@@ -288,6 +313,14 @@ struct SectionRow {
     label: Option<String>,
     title: String,
     retired: i64,
+}
+
+/// Marks the definitions as changed, for every instance's cache; call inside the changing transaction.
+pub(crate) async fn bump_definitions(tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'definitions'")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn ids(

@@ -14,14 +14,17 @@ mod rounds;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod workflow;
+mod writer;
 
 use std::str::FromStr;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use uppfolj_model::Definitions;
 
 pub use accounts::{SessionRecord, TokenRecord, UserRecord};
 pub use definitions::ApplySummary;
@@ -41,6 +44,10 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The group-commit writer for answer saves (SQLite only).
+    writer: Option<writer::Writer>,
+    /// The definitions as last loaded, with the version they were loaded at.
+    cache: Arc<RwLock<Option<(i64, Arc<Definitions>)>>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -87,7 +94,13 @@ impl Store {
                 url: mask(&url),
                 source,
             })?;
-        Ok(Store { pool, backend })
+        let writer = (backend == Backend::Sqlite).then(|| writer::Writer::start(pool.clone()));
+        Ok(Store {
+            pool,
+            backend,
+            writer,
+            cache: Arc::default(),
+        })
     }
 
     /// Connects and brings the schema up to date: what `uppfolj init` and every start do.

@@ -7,9 +7,10 @@ use uppfolj_model::{
     RoundState,
 };
 
-use sqlx::{Any, Transaction};
+use sqlx::AnyConnection;
 
 use crate::definitions::{stored_key, stored_scale};
+use crate::writer::SaveJob;
 use crate::{SaveError, Store, StoreError, now, parse_time};
 
 /// One organisation's response in a round, as far as progress is concerned.
@@ -41,14 +42,20 @@ impl Store {
         input: &AnswerInput,
         by: &str,
     ) -> Result<SavedAnswer, SaveError> {
-        let mut tx = self.write_transaction().await?;
-        let answer = save_one(&mut tx, round, organisation, question, input, by).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(answer)
+        let inputs = [(question.clone(), input.clone())];
+        let mut saved = self
+            .save_answers(round, organisation, &inputs, by)
+            .await
+            .map_err(|(_, e)| e)?;
+        Ok(saved.remove(0))
     }
 
     /// Saves several answers of one response all or nothing: if any is refused, none is stored.
     /// Returns the saved answers, or the position of the refused one and why.
+    ///
+    /// On SQLite the saves of concurrent requests are queued to one writer that commits them
+    /// together (group commit), so that many saves share one fsync; each request's saves still
+    /// stand or fall together. On PostgreSQL each request commits on its own connection.
     pub async fn save_answers(
         &self,
         round: &Key,
@@ -56,19 +63,23 @@ impl Store {
         inputs: &[(QuestionRef, AnswerInput)],
         by: &str,
     ) -> Result<Vec<SavedAnswer>, (usize, SaveError)> {
-        let mut tx = self.write_transaction().await.map_err(|e| (0, e.into()))?;
-        let mut saved = Vec::with_capacity(inputs.len());
-        for (i, (question, input)) in inputs.iter().enumerate() {
-            saved.push(
-                save_one(&mut tx, round, organisation, question, input, by)
+        let job = SaveJob {
+            round: round.clone(),
+            organisation: organisation.clone(),
+            inputs: inputs.to_vec(),
+            by: by.to_owned(),
+        };
+        match &self.writer {
+            Some(writer) => writer.submit(job).await,
+            None => {
+                let mut tx = self.write_transaction().await.map_err(|e| (0, e.into()))?;
+                let saved = job.run(&mut tx).await?;
+                tx.commit()
                     .await
-                    .map_err(|e| (i, e))?,
-            );
+                    .map_err(|e| (0, StoreError::from(e).into()))?;
+                Ok(saved)
+            }
         }
-        tx.commit()
-            .await
-            .map_err(|e| (0, StoreError::from(e).into()))?;
-        Ok(saved)
     }
 
     /// The answers an organisation has given in a round, by question.
@@ -208,8 +219,8 @@ pub(crate) async fn load_answers(
 }
 
 /// One save inside the caller's transaction; see [`Store::save_answer`].
-async fn save_one(
-    tx: &mut Transaction<'static, Any>,
+pub(crate) async fn save_one(
+    conn: &mut AnyConnection,
     round: &Key,
     organisation: &Key,
     question: &QuestionRef,
@@ -222,7 +233,7 @@ async fn save_one(
             )
             .bind(round.as_str())
             .bind(organisation.as_str())
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *conn)
             .await
             .map_err(StoreError::from)?
             .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}» eller organisationen «{organisation}»")))?;
@@ -238,7 +249,7 @@ async fn save_one(
         .bind(round_id)
         .bind(question.document.as_str())
         .bind(question.question.as_str())
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *conn)
         .await
         .map_err(StoreError::from)?
         .ok_or_else(|| StoreError::NotFound(format!("frågan «{question}» i omgången «{round}»")))?;
@@ -248,7 +259,7 @@ async fn save_one(
     )
     .bind(round_id)
     .bind(question_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await
     .map_err(StoreError::from)?;
     let assigned = active != 0
@@ -262,7 +273,7 @@ async fn save_one(
                     .bind(round_id)
                     .bind(question_id)
                     .bind(organisation_id)
-                    .fetch_optional(&mut **tx)
+                    .fetch_optional(&mut *conn)
                     .await
                     .map_err(StoreError::from)?;
                 listed.is_some() || kinds.contains(&organisation_kind)
@@ -282,7 +293,7 @@ async fn save_one(
         .bind(round_id)
         .bind(organisation_id)
         .bind(&changed_at)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await
         .map_err(StoreError::from)?;
     // Updating the row takes its lock (PostgreSQL) before the state is read, so a save and a
@@ -294,7 +305,7 @@ async fn save_one(
     .bind(round_id)
     .bind(organisation_id)
     .bind(&changed_at)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *conn)
     .await
     .map_err(StoreError::from)?;
     let open =
@@ -311,7 +322,7 @@ async fn save_one(
         )
         .bind(response_id)
         .bind(question_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *conn)
         .await
         .map_err(StoreError::from)?;
     let current_version = previous.as_ref().map_or(0, |p| p.2);
@@ -349,7 +360,7 @@ async fn save_one(
         .bind(by)
         .bind(&changed_at)
         .bind(current_version)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await
         .map_err(StoreError::from)?;
     if written.rows_affected() != 1 {
@@ -370,14 +381,14 @@ async fn save_one(
         .bind(&input.comment)
         .bind(by)
         .bind(&changed_at)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await
         .map_err(StoreError::from)?;
     sqlx::query("UPDATE responses SET state = $1, updated_at = $2 WHERE id = $3")
         .bind(next_state.as_str())
         .bind(&changed_at)
         .bind(response_id)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await
         .map_err(StoreError::from)?;
     let answer = Answer {

@@ -30,6 +30,7 @@ impl Store {
             .bind(round.as_str())
             .execute(&mut *tx)
             .await?;
+        crate::definitions::bump_definitions(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

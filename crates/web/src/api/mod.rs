@@ -6,6 +6,8 @@ mod responses;
 mod rounds;
 pub mod types;
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -200,7 +202,7 @@ async fn visible_round(
     state: &AppState,
     caller: &Caller,
     round: &str,
-) -> Result<(Definitions, usize), Failure> {
+) -> Result<(Arc<Definitions>, usize), Failure> {
     let key = key(round, "omgången")?;
     let definitions = state.store.definitions().await?;
     let index = definitions

@@ -1,6 +1,7 @@
 //! Responses: progress, one organisation's answers, saving, and the workflow from draft to accepted.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -78,7 +79,7 @@ async fn readable(
     organisation: &str,
 ) -> Result<
     (
-        Definitions,
+        Arc<Definitions>,
         usize,
         Organisation,
         uppfolj_store::ResponseStatus,
@@ -326,7 +327,7 @@ async fn submit_context(
     state: &AppState,
     round: &str,
     organisation: &str,
-) -> Result<(Definitions, Round, Organisation), Failure> {
+) -> Result<(Arc<Definitions>, Round, Organisation), Failure> {
     let round_key = key(round, "omgången")?;
     let definitions = state.store.definitions().await?;
     let round = definitions

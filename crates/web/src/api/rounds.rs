@@ -145,17 +145,21 @@ pub async fn create(
         targets,
         state: RoundState::Draft,
     };
-    store_round(&state, definitions, round.clone()).await?;
+    store_round(&state, &definitions, round.clone()).await?;
     Ok((StatusCode::CREATED, Json(RoundSummary::from(&round))))
 }
 
 /// Checks a round against everything stored and stores it; problems become one 400 naming the first field.
-async fn store_round(state: &AppState, existing: Definitions, round: Round) -> Result<(), Failure> {
+async fn store_round(
+    state: &AppState,
+    existing: &Definitions,
+    round: Round,
+) -> Result<(), Failure> {
     let single = Definitions {
         rounds: vec![round],
         ..Definitions::default()
     };
-    let problems = single.clone().with_fallback(existing).validate();
+    let problems = single.clone().with_fallback(existing.clone()).validate();
     if let Some((_, problem)) = problems
         .iter()
         .find(|(object, _)| *object == uppfolj_model::ObjectRef::Round(0))
@@ -287,6 +291,6 @@ async fn retarget(
     }
     round.targets.retain(|t| t.question != question);
     round.targets.extend(target);
-    store_round(state, definitions, round.clone()).await?;
+    store_round(state, &definitions, round.clone()).await?;
     Ok(Json(RoundSummary::from(&round)))
 }

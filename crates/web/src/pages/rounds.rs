@@ -46,7 +46,8 @@ async fn start(State(state): State<AppState>, caller: Caller) -> Result<Html<Str
         csrf: caller.session.map(|s| s.csrf).unwrap_or_default(),
         rounds: definitions
             .rounds
-            .into_iter()
+            .iter()
+            .cloned()
             .filter(|r| caller.actor.may_see_round(r.state))
             .collect(),
         documents,
