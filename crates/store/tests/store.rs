@@ -34,6 +34,7 @@ on_both_backends!(
     saves_are_refused_outside_an_open_round_or_the_targeting,
     bad_answers_change_nothing,
     concurrent_first_saves_give_one_success,
+    concurrent_saves_stand_or_fall_per_request,
     round_states_follow_the_workflow,
 );
 
@@ -405,4 +406,60 @@ async fn test_databases_are_isolated() {
             .organisations
             .is_empty()
     );
+}
+
+async fn concurrent_saves_stand_or_fall_per_request(store: &Store) {
+    open_goteborg(store).await;
+    let round = key("2025");
+    let mut tasks = Vec::new();
+    for (i, organisation) in [
+        "intraservice",
+        "kommunstyrelsen",
+        "kulturnamnden",
+        "valnamnden",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut inputs = vec![
+                (seed_question(), input(Some("ja"), "", 0)),
+                (
+                    QuestionRef::parse("trygghetsprogram/strategi-1-2").unwrap(),
+                    input(Some("nej"), "Skäl", 0),
+                ),
+            ];
+            if i == 2 {
+                // Not assigned to Kulturnämnden: the whole request is refused, alone.
+                inputs.push((
+                    QuestionRef::parse("handlingsplan-gang/insats-2-1").unwrap(),
+                    input(Some("ja"), "", 0),
+                ));
+            }
+            (
+                organisation,
+                store
+                    .save_answers(&key("2025"), &key(organisation), &inputs, "a@b.se")
+                    .await,
+            )
+        }));
+    }
+    for task in tasks {
+        let (organisation, outcome) = task.await.unwrap();
+        let stored = store.answers(&round, &key(organisation)).await.unwrap();
+        match organisation {
+            "kulturnamnden" => {
+                assert!(
+                    matches!(outcome, Err((2, SaveError::NotAssigned))),
+                    "{outcome:?}"
+                );
+                assert!(stored.is_empty(), "nothing of the refused request is kept");
+            }
+            _ => {
+                assert_eq!(outcome.unwrap().len(), 2);
+                assert_eq!(stored.len(), 2, "{organisation}");
+            }
+        }
+    }
 }

@@ -15,14 +15,14 @@ use crate::{AppState, accounts};
 
 /// The caller: address, role and organisations.
 #[utoipa::path(get, path = "/api/v1/me", tag = "konto",
-    responses((status = 200, body = Me), (status = 401, body = Problem)))]
+    responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn me(caller: Caller) -> Json<Me> {
     Json(Me::from(&caller.actor))
 }
 
 /// Logs the caller out of every browser session ("logga ut överallt").
 #[utoipa::path(delete, path = "/api/v1/me/sessions", tag = "konto",
-    responses((status = 204), (status = 401, body = Problem)))]
+    responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn logout_everywhere(
     State(state): State<AppState>,
     caller: Caller,
@@ -33,7 +33,7 @@ pub async fn logout_everywhere(
 
 /// Every organisation.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisationer",
-    responses((status = 200, body = [OrganisationJson]), (status = 401, body = Problem)))]
+    responses((status = 200, body = [OrganisationJson]), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn organisations(
     State(state): State<AppState>,
     _caller: Caller,
@@ -51,7 +51,7 @@ pub async fn organisations(
 
 /// Every user (coordinators only).
 #[utoipa::path(get, path = "/api/v1/users", tag = "konto",
-    responses((status = 200, body = [Me]), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = [Me]), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn users(
     State(state): State<AppState>,
     caller: Caller,
@@ -64,8 +64,8 @@ pub async fn users(
 
 /// Creates a user (coordinators only). Without a password the answer carries a one-time link.
 #[utoipa::path(post, path = "/api/v1/users", tag = "konto", request_body = NewUser,
-    responses((status = 201, body = CreatedUser), (status = 400, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 201, body = CreatedUser), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -108,7 +108,7 @@ pub async fn create_user(
 
 /// API tokens: the caller's own, or everyone's for a coordinator.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "konto",
-    responses((status = 200, body = [TokenJson]), (status = 401, body = Problem)))]
+    responses((status = 200, body = [TokenJson]), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn tokens(
     State(state): State<AppState>,
     caller: Caller,
@@ -131,7 +131,7 @@ pub async fn tokens(
 
 /// Creates an API token for the caller. The token is shown once.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "konto", request_body = NewToken,
-    responses((status = 201, body = CreatedToken), (status = 400, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 201, body = CreatedToken), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
@@ -155,7 +155,7 @@ pub async fn create_token(
 /// Revokes an API token: the caller's own, or anyone's for a coordinator.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "konto",
     params(("id" = i64, Path, description = "The token's id")),
-    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     caller: Caller,

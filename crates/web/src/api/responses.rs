@@ -25,7 +25,7 @@ use crate::error::Failure;
 /// Each organisation's progress in a round, as far as the caller may see.
 #[utoipa::path(get, path = "/api/v1/rounds/{round}/responses", tag = "svar",
     params(("round" = String, Path, description = "The round's key")),
-    responses((status = 200, body = [Progress]), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = [Progress]), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn progress(
     State(state): State<AppState>,
     caller: Caller,
@@ -112,7 +112,7 @@ async fn readable(
 /// their versions, the state, and the previous round's answers.
 #[utoipa::path(get, path = "/api/v1/rounds/{round}/responses/{organisation}", tag = "svar",
     params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key")),
-    responses((status = 200, body = ResponseJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = ResponseJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn response(
     State(state): State<AppState>,
     caller: Caller,
@@ -221,8 +221,8 @@ async fn save_failure(
     request_body = AnswerInputJson,
     params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key"),
         ("document" = String, Path, description = "The document's key"), ("question" = String, Path, description = "The question's key")),
-    responses((status = 200, body = AnswerJson), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = AnswerJson), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn save(
     State(state): State<AppState>,
     caller: Caller,
@@ -269,8 +269,8 @@ fn saved_answer(saved: &uppfolj_store::SavedAnswer) -> SavedAnswer {
 /// Saves several answers of one response, all or nothing.
 #[utoipa::path(put, path = "/api/v1/rounds/{round}/responses/{organisation}/answers", tag = "svar", request_body = Batch,
     params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key")),
-    responses((status = 200, body = Saved), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = Saved), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn save_batch(
     State(state): State<AppState>,
     caller: Caller,
@@ -344,8 +344,8 @@ async fn submit_context(
 /// listing each problem. A submitted response is locked for the respondent.
 #[utoipa::path(post, path = "/api/v1/rounds/{round}/responses/{organisation}/submit", tag = "svar",
     params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key")),
-    responses((status = 200, body = StateJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = StateJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn submit(
     State(state): State<AppState>,
     caller: Caller,
@@ -408,7 +408,7 @@ pub async fn submit(
 /// Returns a submitted response to the organisation for completion, with a message.
 #[utoipa::path(post, path = "/api/v1/rounds/{round}/responses/{organisation}/return", tag = "svar", request_body = MessageJson,
     params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key")),
-    responses((status = 200, body = StateJson), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = StateJson), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn send_back(
     State(state): State<AppState>,
     caller: Caller,
@@ -437,7 +437,7 @@ pub async fn send_back(
 /// Accepts a submitted response.
 #[utoipa::path(post, path = "/api/v1/rounds/{round}/responses/{organisation}/accept", tag = "svar",
     params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key")),
-    responses((status = 200, body = StateJson), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = StateJson), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn accept(
     State(state): State<AppState>,
     caller: Caller,
@@ -464,7 +464,7 @@ pub async fn accept(
 /// Reopens a closed round for one organisation, so that it can complete its response.
 #[utoipa::path(post, path = "/api/v1/rounds/{round}/responses/{organisation}/reopen", tag = "svar", request_body = MessageJson,
     params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key")),
-    responses((status = 200, body = StateJson), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = StateJson), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn reopen(
     State(state): State<AppState>,
     caller: Caller,
@@ -518,7 +518,7 @@ fn checked_message(message: &str) -> Result<&str, Failure> {
 /// Every change of the response's answers and states, oldest first.
 #[utoipa::path(get, path = "/api/v1/rounds/{round}/responses/{organisation}/history", tag = "svar",
     params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key")),
-    responses((status = 200, body = HistoryJson), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = HistoryJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn history(
     State(state): State<AppState>,
     caller: Caller,

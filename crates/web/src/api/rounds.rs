@@ -21,7 +21,7 @@ use crate::error::Failure;
 
 /// The rounds the caller may see, newest first.
 #[utoipa::path(get, path = "/api/v1/rounds", tag = "omgångar",
-    responses((status = 200, body = [RoundSummary]), (status = 401, body = Problem)))]
+    responses((status = 200, body = [RoundSummary]), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -40,7 +40,7 @@ pub async fn list(
 /// A round with its documents, numbered headings and questions.
 #[utoipa::path(get, path = "/api/v1/rounds/{round}", tag = "omgångar",
     params(("round" = String, Path, description = "The round's key")),
-    responses((status = 200, body = RoundDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = RoundDetail), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn detail(
     State(state): State<AppState>,
     caller: Caller,
@@ -97,8 +97,8 @@ pub async fn detail(
 
 /// Creates a round, empty or as a copy of another (last year's): same documents and targeting.
 #[utoipa::path(post, path = "/api/v1/rounds", tag = "omgångar", request_body = NewRound,
-    responses((status = 201, body = RoundSummary), (status = 400, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 201, body = RoundSummary), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -184,8 +184,8 @@ fn date(text: &str, field: &str) -> Result<Date, Failure> {
 /// Opens, closes or publishes a round.
 #[utoipa::path(post, path = "/api/v1/rounds/{round}/state", tag = "omgångar", request_body = RoundStateChange,
     params(("round" = String, Path, description = "The round's key")),
-    responses((status = 200, body = RoundSummary), (status = 400, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = RoundSummary), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn change_state(
     State(state): State<AppState>,
     caller: Caller,
@@ -208,7 +208,7 @@ pub async fn change_state(
 #[utoipa::path(put, path = "/api/v1/rounds/{round}/targets/{document}/{question}", tag = "omgångar", request_body = TargetJson,
     params(("round" = String, Path, description = "The round's key"), ("document" = String, Path, description = "The document's key"),
         ("question" = String, Path, description = "The question's key")),
-    responses((status = 200, body = RoundSummary), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = RoundSummary), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn set_target(
     State(state): State<AppState>,
     caller: Caller,
@@ -249,7 +249,7 @@ pub async fn set_target(
 #[utoipa::path(delete, path = "/api/v1/rounds/{round}/targets/{document}/{question}", tag = "omgångar",
     params(("round" = String, Path, description = "The round's key"), ("document" = String, Path, description = "The document's key"),
         ("question" = String, Path, description = "The question's key")),
-    responses((status = 200, body = RoundSummary), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = RoundSummary), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn remove_target(
     State(state): State<AppState>,
     caller: Caller,

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Load test of the JSON API with wrk, on SQLite and on PostgreSQL, over loopback.
+#
+#   bash bench/api.sh                 # both backends, 50 clients, 10 s per scenario
+#   CLIENTS=50 DURATION=20s BACKENDS=sqlite bash bench/api.sh
+#
+# Scenarios, each with CLIENTS concurrent clients (one wrk thread and connection each), every
+# client on an organisation of its own:
+#   save   PUT one answer, carrying the version the previous save returned
+#   batch  PUT the whole response (the seed's 17 questions) in one request
+#   fetch  GET the response: the 17 questions with their answers
+# Saves are durable when acknowledged (SQLite WAL with synchronous=FULL; PostgreSQL's default
+# synchronous commit). Prints requests/s, p50 and p99 latency and the count of non-2xx replies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CLIENTS=${CLIENTS:-50}
+DURATION=${DURATION:-10s}
+BACKENDS=${BACKENDS:-"sqlite postgres"}
+PGBASE=${UPPFOLJ_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
+PORT=${PORT:-18181}
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+cargo build --release --quiet
+BIN=$PWD/target/release/uppfolj
+WORK=$(mktemp -d)
+SERVER=""
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# One organisation per client, so that no two clients save the same answer.
+python3 - "$CLIENTS" > "$WORK/bench-organisations.toml" <<'PY'
+import sys
+for i in range(1, int(sys.argv[1]) + 1):
+    print(f'[[organisation]]\nkey = "bench-{i}"\nname = "Mätnämnd {i}"\nkind = "nämnd"\n')
+PY
+
+run() {
+  local backend=$1 url=$2
+  export DATABASE_URL=$url UPPFOLJ_LOG=warn
+  "$BIN" import definitions data/goteborg "$WORK/bench-organisations.toml" >/dev/null
+  echo "ett långt mätlösenord" | "$BIN" user add bench@uppfolj.test --role samordnare --password-stdin >/dev/null
+  local token
+  token=$("$BIN" token create --user bench@uppfolj.test)
+  "$BIN" serve --bind "127.0.0.1:$PORT" >/dev/null &
+  SERVER=$!
+  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/halsa" >/dev/null && break; sleep 0.2; done
+  curl -fs -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"state":"open"}' "http://127.0.0.1:$PORT/api/v1/rounds/2025/state" >/dev/null
+  local ids
+  ids=$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/rounds/2025/responses/bench-1" \
+    | python3 -c 'import json,sys; print(" ".join(q["id"] for q in json.load(sys.stdin)["questions"]))')
+  for scenario in save batch fetch; do
+    local out
+    out=$(wrk -t"$CLIENTS" -c"$CLIENTS" -d"$DURATION" --latency -s "bench/$scenario.lua" "http://127.0.0.1:$PORT" -- "$token" $ids)
+    local rps p50 p99 errors
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+    errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+    printf '%-9s %-6s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$backend" "$scenario" "$rps" "$p50" "$p99" "${errors:-0}"
+  done
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+}
+
+echo "uppfolj API load test: $CLIENTS clients, $DURATION per scenario, $(nproc) cores ($(uname -m))"
+for backend in $BACKENDS; do
+  case $backend in
+    sqlite) run sqlite "sqlite://$WORK/bench.db" ;;
+    postgres)
+      psql "$PGBASE/test" -qc 'DROP DATABASE IF EXISTS uppfolj_bench' -c 'CREATE DATABASE uppfolj_bench' >/dev/null
+      run postgres "$PGBASE/uppfolj_bench" ;;
+    *) echo "unknown backend $backend" >&2; exit 2 ;;
+  esac
+done

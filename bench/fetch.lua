@@ -1,0 +1,15 @@
+-- wrk: each thread (one connection) fetches its own organisation's response.
+counter = 1
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  path = "/api/v1/rounds/2025/responses/bench-" .. id
+  wrk.headers["Authorization"] = "Bearer " .. args[1]
+end
+
+function request()
+  return wrk.format("GET", path)
+end
