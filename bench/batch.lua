@@ -36,5 +36,10 @@ function response(status, headers, body)
       versions[i] = tonumber(v)
       i = i + 1
     end
+  else
+    -- A conflict names the question (index) and carries its current version: take it over.
+    local index = body:match('"index":(%d+)')
+    local current = body:match('"current":{[^}]*"version":(%d+)')
+    if index and current then versions[tonumber(index) + 1] = tonumber(current) end
   end
 end

@@ -39,6 +39,21 @@ pub struct TokenRecord {
     pub revoked: bool,
 }
 
+/// An actor from stored text: address, role and organisation keys.
+fn actor_from(
+    email: &str,
+    role: &str,
+    organisations: impl Iterator<Item = String>,
+) -> Result<Actor, StoreError> {
+    Ok(Actor {
+        email: Email::parse(email).map_err(StoreError::Corrupt)?,
+        role: Role::parse(role).ok_or_else(|| StoreError::Corrupt(format!("rollen {role}")))?,
+        organisations: organisations
+            .map(|k| stored_key(&k))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
 fn format_time(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).expect("times format as RFC 3339")
 }
@@ -186,25 +201,25 @@ impl Store {
         Ok(())
     }
 
-    /// The session with this token hash, if any (expiry is the caller's rule to check).
+    /// The session with this token hash, if any (expiry is the caller's rule to check). One query.
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        let row = sqlx::query_as::<_, (i64, String, String, String, String, String, i64)>(
-            "SELECT s.user_id, u.email, u.role, s.csrf_token, s.last_seen_at, s.expires_at, u.active \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+        let rows = sqlx::query_as::<_, (i64, String, String, String, String, String, Option<String>)>(
+            "SELECT s.user_id, u.email, u.role, s.csrf_token, s.last_seen_at, s.expires_at, o.key \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN user_organisations uo ON uo.user_id = u.id LEFT JOIN organisations o ON o.id = uo.organisation_id \
+             WHERE s.token_hash = $1 AND u.active = 1 ORDER BY o.position",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        let Some((user_id, email, role, csrf_token, last_seen, expires, active)) = row else {
+        let Some((user_id, email, role, csrf_token, last_seen, expires, _)) = rows.first().cloned()
+        else {
             return Ok(None);
         };
-        if active == 0 {
-            return Ok(None);
-        }
-        let email = Email::parse(&email).map_err(StoreError::Corrupt)?;
+        let actor = actor_from(&email, &role, rows.into_iter().filter_map(|row| row.6))?;
         Ok(Some(SessionRecord {
             user_id,
-            actor: self.actor(user_id, email, &role).await?,
+            actor,
             csrf_token,
             last_seen_at: parse_time(&last_seen)?,
             expires_at: parse_time(&expires)?,
@@ -257,20 +272,23 @@ impl Store {
         .await?)
     }
 
-    /// The person behind an unrevoked API token.
+    /// The person behind an unrevoked API token. One query.
     pub async fn token_actor(&self, token_hash: &str) -> Result<Option<(i64, Actor)>, StoreError> {
-        let row = sqlx::query_as::<_, (i64, String, String)>(
-            "SELECT u.id, u.email, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+        let rows = sqlx::query_as::<_, (i64, String, String, Option<String>)>(
+            "SELECT u.id, u.email, u.role, o.key FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             LEFT JOIN user_organisations uo ON uo.user_id = u.id LEFT JOIN organisations o ON o.id = uo.organisation_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1 ORDER BY o.position",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        let Some((user_id, email, role)) = row else {
+        let Some((user_id, email, role, _)) = rows.first().cloned() else {
             return Ok(None);
         };
-        let email = Email::parse(&email).map_err(StoreError::Corrupt)?;
-        Ok(Some((user_id, self.actor(user_id, email, &role).await?)))
+        Ok(Some((
+            user_id,
+            actor_from(&email, &role, rows.into_iter().filter_map(|row| row.3))?,
+        )))
     }
 
     /// API tokens, of one user or of everyone.

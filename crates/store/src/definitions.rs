@@ -82,15 +82,13 @@ impl Store {
         let version: i64 = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'definitions'")
             .fetch_one(&self.pool)
             .await?;
-        if let Some((cached, definitions)) = self
+        let cached = self
             .cache
             .read()
             .expect("the cache lock is never poisoned")
-            .as_ref()
-        {
-            if *cached == version {
-                return Ok(definitions.clone());
-            }
+            .clone();
+        if let Some((_, definitions)) = cached.filter(|(at, _)| *at == version) {
+            return Ok(definitions);
         }
         let definitions = Arc::new(self.load_definitions().await?);
         *self

@@ -32,6 +32,9 @@ pub use error::{SaveError, StoreError, WorkflowError};
 pub use responses::{ResponseSummary, SavedAnswer};
 pub use workflow::{ResponseEvent, ResponseStatus};
 
+/// The definitions as loaded at a version of the `meta` counter.
+type CachedDefinitions = (i64, Arc<Definitions>);
+
 /// Which database a store talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -47,7 +50,7 @@ pub struct Store {
     /// The group-commit writer for answer saves (SQLite only).
     writer: Option<writer::Writer>,
     /// The definitions as last loaded, with the version they were loaded at.
-    cache: Arc<RwLock<Option<(i64, Arc<Definitions>)>>>,
+    cache: Arc<RwLock<Option<CachedDefinitions>>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");

@@ -227,80 +227,57 @@ pub(crate) async fn save_one(
     input: &AnswerInput,
     by: &str,
 ) -> Result<SavedAnswer, SaveError> {
-    let (round_id, round_state, organisation_id, organisation_kind, active) =
-            sqlx::query_as::<_, (i64, String, i64, String, i64)>(
-                "SELECT r.id, r.state, o.id, o.kind, o.active FROM rounds r, organisations o WHERE r.key = $1 AND o.key = $2",
-            )
-            .bind(round.as_str())
-            .bind(organisation.as_str())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(StoreError::from)?
-            .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}» eller organisationen «{organisation}»")))?;
-    let round_state = RoundState::parse(&round_state).unwrap_or(RoundState::Draft);
-    let (question_id, scale_key, scale_name, scale_definition) =
-        sqlx::query_as::<_, (i64, String, String, String)>(
-            "SELECT q.id, s.key, s.name, s.definition FROM questions q \
-             JOIN documents d ON d.id = q.document_id \
-             JOIN round_documents rd ON rd.document_id = d.id AND rd.round_id = $1 \
-             JOIN scales s ON s.id = q.scale_id \
-             WHERE d.key = $2 AND q.key = $3 AND q.retired = 0",
-        )
-        .bind(round_id)
-        .bind(question.document.as_str())
-        .bind(question.question.as_str())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(StoreError::from)?
-        .ok_or_else(|| StoreError::NotFound(format!("frågan «{question}» i omgången «{round}»")))?;
-
-    let target = sqlx::query_as::<_, (String,)>(
-        "SELECT kinds FROM round_targets WHERE round_id = $1 AND question_id = $2",
+    // One query finds the round, organisation, question, scale and targeting; the reasons for a
+    // miss are looked up only on that (rare) path.
+    let found = sqlx::query_as::<_, SaveContext>(
+        "SELECT r.id AS round_id, r.state AS round_state, o.id AS organisation_id, o.kind AS organisation_kind, \
+         o.active AS active, q.id AS question_id, s.key AS scale_key, s.name AS scale_name, \
+         s.definition AS scale_definition, t.kinds AS target_kinds, \
+         CASE WHEN EXISTS (SELECT 1 FROM round_target_organisations m WHERE m.round_id = r.id \
+           AND m.question_id = q.id AND m.organisation_id = o.id) THEN 1 ELSE 0 END AS listed \
+         FROM rounds r \
+         JOIN organisations o ON o.key = $2 \
+         JOIN documents d ON d.key = $3 \
+         JOIN round_documents rd ON rd.round_id = r.id AND rd.document_id = d.id \
+         JOIN questions q ON q.document_id = d.id AND q.key = $4 AND q.retired = 0 \
+         JOIN scales s ON s.id = q.scale_id \
+         LEFT JOIN round_targets t ON t.round_id = r.id AND t.question_id = q.id \
+         WHERE r.key = $1",
     )
-    .bind(round_id)
-    .bind(question_id)
+    .bind(round.as_str())
+    .bind(organisation.as_str())
+    .bind(question.document.as_str())
+    .bind(question.question.as_str())
     .fetch_optional(&mut *conn)
     .await
     .map_err(StoreError::from)?;
-    let assigned = active != 0
-        && match target {
+    let Some(found) = found else {
+        return Err(missing(conn, round, organisation, question).await);
+    };
+    let round_state = RoundState::parse(&found.round_state).unwrap_or(RoundState::Draft);
+    let (round_id, organisation_id, question_id) =
+        (found.round_id, found.organisation_id, found.question_id);
+    let assigned = found.active != 0
+        && match &found.target_kinds {
             None => true,
-            Some((kinds,)) => {
-                let kinds: Vec<String> = serde_json::from_str(&kinds).unwrap_or_default();
-                let listed: Option<i64> = sqlx::query_scalar(
-                        "SELECT 1 FROM round_target_organisations WHERE round_id = $1 AND question_id = $2 AND organisation_id = $3",
-                    )
-                    .bind(round_id)
-                    .bind(question_id)
-                    .bind(organisation_id)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(StoreError::from)?;
-                listed.is_some() || kinds.contains(&organisation_kind)
+            Some(kinds) => {
+                let kinds: Vec<String> = serde_json::from_str(kinds).unwrap_or_default();
+                found.listed != 0 || kinds.contains(&found.organisation_kind)
             }
         };
     if !assigned {
         return Err(SaveError::NotAssigned);
     }
-    let scale = stored_scale(&scale_key, scale_name, &scale_definition)?;
+    let scale = stored_scale(&found.scale_key, found.scale_name, &found.scale_definition)?;
     let value = input.check(&scale).map_err(SaveError::Invalid)?;
 
     let changed_at = now();
-    sqlx::query(
-            "INSERT INTO responses (round_id, organisation_id, state, updated_at) VALUES ($1, $2, 'not_started', $3) \
-             ON CONFLICT (round_id, organisation_id) DO NOTHING",
-        )
-        .bind(round_id)
-        .bind(organisation_id)
-        .bind(&changed_at)
-        .execute(&mut *conn)
-        .await
-        .map_err(StoreError::from)?;
-    // Updating the row takes its lock (PostgreSQL) before the state is read, so a save and a
+    // Writing the row takes its lock (PostgreSQL) before the state is read, so a save and a
     // submit of the same response cannot interleave.
     let (response_id, state, reopened) = sqlx::query_as::<_, (i64, String, i64)>(
-        "UPDATE responses SET updated_at = $3 WHERE round_id = $1 AND organisation_id = $2 \
-             RETURNING id, state, reopened",
+        "INSERT INTO responses (round_id, organisation_id, state, updated_at) VALUES ($1, $2, 'not_started', $3) \
+         ON CONFLICT (round_id, organisation_id) DO UPDATE SET updated_at = excluded.updated_at \
+         RETURNING id, state, reopened",
     )
     .bind(round_id)
     .bind(organisation_id)
@@ -384,13 +361,14 @@ pub(crate) async fn save_one(
         .execute(&mut *conn)
         .await
         .map_err(StoreError::from)?;
-    sqlx::query("UPDATE responses SET state = $1, updated_at = $2 WHERE id = $3")
-        .bind(next_state.as_str())
-        .bind(&changed_at)
-        .bind(response_id)
-        .execute(&mut *conn)
-        .await
-        .map_err(StoreError::from)?;
+    if next_state != state {
+        sqlx::query("UPDATE responses SET state = $1 WHERE id = $2")
+            .bind(next_state.as_str())
+            .bind(response_id)
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from)?;
+    }
     let answer = Answer {
         question: question.clone(),
         value,
@@ -400,4 +378,49 @@ pub(crate) async fn save_one(
         changed_at: parse_time(&changed_at)?,
     };
     Ok(SavedAnswer { answer, scale })
+}
+
+/// What a save needs to know about its round, organisation and question, in one row.
+#[derive(sqlx::FromRow)]
+struct SaveContext {
+    round_id: i64,
+    round_state: String,
+    organisation_id: i64,
+    organisation_kind: String,
+    active: i64,
+    question_id: i64,
+    scale_key: String,
+    scale_name: String,
+    scale_definition: String,
+    target_kinds: Option<String>,
+    listed: i64,
+}
+
+/// Why a save found nothing: which of round, organisation and question is missing.
+async fn missing(
+    conn: &mut AnyConnection,
+    round: &Key,
+    organisation: &Key,
+    question: &QuestionRef,
+) -> SaveError {
+    let lookup = async {
+        let round_found: Option<i64> = sqlx::query_scalar("SELECT id FROM rounds WHERE key = $1")
+            .bind(round.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+        let organisation_found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM organisations WHERE key = $1")
+                .bind(organisation.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
+        Ok::<_, sqlx::Error>(match (round_found, organisation_found) {
+            (None, _) => format!("omgången «{round}»"),
+            (_, None) => format!("organisationen «{organisation}»"),
+            _ => format!("frågan «{question}» i omgången «{round}»"),
+        })
+    };
+    match lookup.await {
+        Ok(what) => StoreError::NotFound(what).into(),
+        Err(e) => StoreError::from(e).into(),
+    }
 }

@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
-use uppfolj_model::{Answer, Key, QuestionRef, ResponseState};
+use uppfolj_model::{Answer, AnswerValue, Key, QuestionRef, ResponseState};
 
+use crate::definitions::{stored_key, stored_scale};
 use crate::responses::load_answers;
-use crate::{Store, StoreError, WorkflowError, now};
+use crate::{Store, StoreError, WorkflowError, now, parse_time};
 
 /// Where a response stands, with the coordinator's latest message to the respondent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,27 +34,23 @@ impl Store {
         round: &Key,
         organisation: &Key,
     ) -> Result<ResponseStatus, StoreError> {
-        let row = sqlx::query_as::<_, (i64, String, i64)>(
-            "SELECT p.id, p.state, p.reopened FROM responses p JOIN rounds r ON r.id = p.round_id \
+        let row = sqlx::query_as::<_, (String, i64, Option<String>)>(
+            "SELECT p.state, p.reopened, (SELECT e.message FROM response_events e \
+             WHERE e.response_id = p.id AND e.state = 'returned' ORDER BY e.id DESC LIMIT 1) \
+             FROM responses p JOIN rounds r ON r.id = p.round_id \
              JOIN organisations o ON o.id = p.organisation_id WHERE r.key = $1 AND o.key = $2",
         )
         .bind(round.as_str())
         .bind(organisation.as_str())
         .fetch_optional(&self.pool)
         .await?;
-        let Some((id, state, reopened)) = row else {
+        let Some((state, reopened, message)) = row else {
             return Ok(ResponseStatus {
                 state: ResponseState::NotStarted,
                 message: None,
                 reopened: false,
             });
         };
-        let message: Option<String> = sqlx::query_scalar(
-            "SELECT message FROM response_events WHERE response_id = $1 AND state = 'returned' ORDER BY id DESC LIMIT 1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
         Ok(ResponseStatus {
             state: parse_state(&state)?,
             message: message.filter(|m| !m.is_empty()),
@@ -162,30 +159,69 @@ impl Store {
     }
 
     /// The organisation's answers in the latest earlier round (by year) in which it answered,
-    /// with that round's name: what "last year's answer" shows.
+    /// with that round's name and key: what "last year's answer" shows. One query.
     pub async fn previous_answers(
         &self,
         round: &Key,
         organisation: &Key,
     ) -> Result<Option<(String, Key, HashMap<QuestionRef, Answer>)>, StoreError> {
-        let earlier: Option<(String, String)> = sqlx::query_as(
-            "SELECT r.key, r.name FROM rounds r JOIN responses p ON p.round_id = r.id \
-             JOIN organisations o ON o.id = p.organisation_id \
-             WHERE o.key = $2 AND r.year < (SELECT year FROM rounds WHERE key = $1) \
-             AND EXISTS (SELECT 1 FROM answers a WHERE a.response_id = p.id) \
-             ORDER BY r.year DESC LIMIT 1",
+        let rows = sqlx::query_as::<_, PreviousRow>(
+            "SELECT r.key AS round_key, r.name AS round_name, d.key AS document, q.key AS question, \
+             s.key AS scale_key, s.name AS scale_name, s.definition AS scale_definition, a.value, a.comment, \
+             a.version, a.changed_by, a.changed_at \
+             FROM answers a JOIN responses p ON p.id = a.response_id JOIN rounds r ON r.id = p.round_id \
+             JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
+             JOIN scales s ON s.id = q.scale_id \
+             WHERE p.id = (SELECT p2.id FROM responses p2 JOIN rounds r2 ON r2.id = p2.round_id \
+               JOIN organisations o2 ON o2.id = p2.organisation_id \
+               WHERE o2.key = $2 AND r2.year < (SELECT year FROM rounds WHERE key = $1) \
+               AND EXISTS (SELECT 1 FROM answers a2 WHERE a2.response_id = p2.id) \
+               ORDER BY r2.year DESC LIMIT 1)",
         )
         .bind(round.as_str())
         .bind(organisation.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        let Some((key, name)) = earlier else {
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let key = crate::definitions::stored_key(&key)?;
-        let answers = self.answers(&key, organisation).await?;
+        let (name, key) = (first.round_name.clone(), stored_key(&first.round_key)?);
+        let mut answers = HashMap::new();
+        for row in rows {
+            let reference = QuestionRef {
+                document: stored_key(&row.document)?,
+                question: stored_key(&row.question)?,
+            };
+            let scale = stored_scale(&row.scale_key, row.scale_name, &row.scale_definition)?;
+            let answer = Answer {
+                question: reference.clone(),
+                value: row.value.and_then(|v| AnswerValue::from_stored(&scale, &v)),
+                comment: row.comment,
+                version: row.version,
+                changed_by: row.changed_by,
+                changed_at: parse_time(&row.changed_at)?,
+            };
+            answers.insert(reference, answer);
+        }
         Ok(Some((name, key, answers)))
     }
+}
+
+/// One answer of an earlier round, with that round's key and name.
+#[derive(sqlx::FromRow)]
+struct PreviousRow {
+    round_key: String,
+    round_name: String,
+    document: String,
+    question: String,
+    scale_key: String,
+    scale_name: String,
+    scale_definition: String,
+    value: Option<String>,
+    comment: String,
+    version: i64,
+    changed_by: String,
+    changed_at: String,
 }
 
 fn parse_state(text: &str) -> Result<ResponseState, StoreError> {
