@@ -47,8 +47,8 @@ async fn start(State(state): State<AppState>, caller: Caller) -> Result<Html<Str
         rounds: definitions
             .rounds
             .iter()
-            .cloned()
             .filter(|r| caller.actor.may_see_round(r.state))
+            .cloned()
             .collect(),
         documents,
         organisations: definitions.organisations.len(),
