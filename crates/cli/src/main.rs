@@ -2,6 +2,7 @@
 
 mod goteborg;
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -208,9 +209,10 @@ async fn run(cli: Cli) -> Result<()> {
             );
             let accounts = demo_accounts(&store).await?;
             let served = serve(store, &web, bind, || {
-                println!("Logga in som (lösenord «{DEMO_PASSWORD}»):");
+                let mut out = std::io::stdout();
+                let _ = writeln!(out, "Logga in som (lösenord «{DEMO_PASSWORD}»):");
                 for (email, what) in &accounts {
-                    println!("  {email:<40} {what}");
+                    let _ = writeln!(out, "  {email:<40} {what}");
                 }
             })
             .await;

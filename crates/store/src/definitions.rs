@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 use time::Date;
 use uppfolj_model::{
     AnswerScale, CommentRule, Definitions, Document, DocumentKind, Key, Organisation,
@@ -90,6 +90,19 @@ impl Store {
         if let Some((_, definitions)) = cached.filter(|(at, _)| *at == version) {
             return Ok(definitions);
         }
+        // One load at a time: requests that arrive meanwhile wait and take its result.
+        let _loading = self.reload.lock().await;
+        let cached = self
+            .cache
+            .read()
+            .expect("the cache lock is never poisoned")
+            .clone();
+        if let Some((_, definitions)) = cached.filter(|(at, _)| *at >= version) {
+            return Ok(definitions);
+        }
+        let version: i64 = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'definitions'")
+            .fetch_one(&self.pool)
+            .await?;
         let definitions = Arc::new(self.load_definitions().await?);
         *self
             .cache
@@ -98,8 +111,17 @@ impl Store {
         Ok(definitions)
     }
 
+    /// Reads every definition in one read transaction, so that the copy is consistent, on one
+    /// connection, so that concurrent loads cannot exhaust the pool.
     async fn load_definitions(&self) -> Result<Definitions, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = match self.backend {
+            crate::Backend::Sqlite => self.pool.begin().await?,
+            crate::Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
+        };
         let scales = sqlx::query_as::<_, (String, String, String)>(
             "SELECT key, name, definition FROM scales ORDER BY position",
         )
@@ -108,7 +130,7 @@ impl Store {
         .into_iter()
         .map(|(key, name, definition)| stored_scale(&key, name, &definition))
         .collect::<Result<Vec<_>, StoreError>>()?;
-        let organisations = self.organisations().await?;
+        let organisations = load_organisations(&mut conn).await?;
 
         let documents = sqlx::query_as::<_, (i64, String, String, Option<String>, String, i64, i64)>(
             "SELECT id, key, title, report_heading, kind, period_from, period_to FROM documents ORDER BY key",
@@ -185,12 +207,11 @@ impl Store {
                 },
             });
         }
-        drop(conn);
-
         let mut rounds = Vec::new();
-        for key in self.round_keys().await? {
-            rounds.push(self.round(&key).await?);
+        for key in load_round_keys(&mut conn).await? {
+            rounds.push(load_round(&mut conn, &key).await?);
         }
+        conn.commit().await?;
         Ok(Definitions {
             scales,
             organisations,
@@ -201,104 +222,115 @@ impl Store {
 
     /// Every organisation, in the order they were defined.
     pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
-        sqlx::query_as::<_, (String, String, Option<String>, String, i64)>(
-            "SELECT key, name, short_name, kind, active FROM organisations ORDER BY position",
-        )
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(|(key, name, short_name, kind, active)| {
-            Ok(Organisation {
-                key: stored_key(&key)?,
-                name,
-                short_name,
-                kind: OrganisationKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("organisationstypen {kind}")))?,
-                active: active != 0,
-            })
-        })
-        .collect()
+        load_organisations(&mut *self.pool.acquire().await?).await
     }
 
     /// Keys of every round, newest year first.
     pub async fn round_keys(&self) -> Result<Vec<Key>, StoreError> {
-        sqlx::query_scalar::<_, String>("SELECT key FROM rounds ORDER BY year DESC, key")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|k| stored_key(k))
-            .collect()
+        load_round_keys(&mut *self.pool.acquire().await?).await
     }
 
     /// One round with its documents and targets.
     pub async fn round(&self, key: &Key) -> Result<Round, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let (id, name, year, opens, closes, state) =
-            sqlx::query_as::<_, (i64, String, i64, String, String, String)>(
-                "SELECT id, name, year, opens_on, closes_on, state FROM rounds WHERE key = $1",
-            )
-            .bind(key.as_str())
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("omgången «{key}»")))?;
-        let documents = sqlx::query_scalar::<_, String>(
-            "SELECT d.key FROM round_documents rd JOIN documents d ON d.id = rd.document_id \
-             WHERE rd.round_id = $1 ORDER BY rd.position",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let targets = sqlx::query_as::<_, (i64, String, String, String)>(
-            "SELECT t.question_id, d.key, q.key, t.kinds FROM round_targets t \
-             JOIN questions q ON q.id = t.question_id JOIN documents d ON d.id = q.document_id \
-             WHERE t.round_id = $1 ORDER BY t.position",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let members = sqlx::query_as::<_, (i64, String)>(
-            "SELECT m.question_id, o.key FROM round_target_organisations m \
-             JOIN organisations o ON o.id = m.organisation_id WHERE m.round_id = $1 ORDER BY m.position",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut by_question: HashMap<i64, Vec<Key>> = HashMap::new();
-        for (question, organisation) in members {
-            by_question
-                .entry(question)
-                .or_default()
-                .push(stored_key(&organisation)?);
-        }
-        let targets = targets
-            .into_iter()
-            .map(|(question_id, document, question, kinds)| {
-                Ok(Target {
-                    question: QuestionRef {
-                        document: stored_key(&document)?,
-                        question: stored_key(&question)?,
-                    },
-                    organisations: by_question.remove(&question_id).unwrap_or_default(),
-                    kinds: serde_json::from_str(&kinds)
-                        .map_err(|e| StoreError::Corrupt(format!("målgrupp: {e}")))?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(Round {
-            key: key.clone(),
-            name,
-            year: year as i32,
-            opens: stored_date(&opens)?,
-            closes: stored_date(&closes)?,
-            documents: documents
-                .iter()
-                .map(|d| stored_key(d))
-                .collect::<Result<_, _>>()?,
-            targets,
-            state: RoundState::parse(&state)
-                .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {state}")))?,
-        })
+        load_round(&mut *self.pool.acquire().await?, key).await
     }
+}
+
+async fn load_organisations(conn: &mut AnyConnection) -> Result<Vec<Organisation>, StoreError> {
+    sqlx::query_as::<_, (String, String, Option<String>, String, i64)>(
+        "SELECT key, name, short_name, kind, active FROM organisations ORDER BY position",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(key, name, short_name, kind, active)| {
+        Ok(Organisation {
+            key: stored_key(&key)?,
+            name,
+            short_name,
+            kind: OrganisationKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("organisationstypen {kind}")))?,
+            active: active != 0,
+        })
+    })
+    .collect()
+}
+
+async fn load_round_keys(conn: &mut AnyConnection) -> Result<Vec<Key>, StoreError> {
+    sqlx::query_scalar::<_, String>("SELECT key FROM rounds ORDER BY year DESC, key")
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|k| stored_key(k))
+        .collect()
+}
+
+async fn load_round(conn: &mut AnyConnection, key: &Key) -> Result<Round, StoreError> {
+    let (id, name, year, opens, closes, state) =
+        sqlx::query_as::<_, (i64, String, i64, String, String, String)>(
+            "SELECT id, name, year, opens_on, closes_on, state FROM rounds WHERE key = $1",
+        )
+        .bind(key.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("omgången «{key}»")))?;
+    let documents = sqlx::query_scalar::<_, String>(
+        "SELECT d.key FROM round_documents rd JOIN documents d ON d.id = rd.document_id \
+         WHERE rd.round_id = $1 ORDER BY rd.position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let targets = sqlx::query_as::<_, (i64, String, String, String)>(
+        "SELECT t.question_id, d.key, q.key, t.kinds FROM round_targets t \
+         JOIN questions q ON q.id = t.question_id JOIN documents d ON d.id = q.document_id \
+         WHERE t.round_id = $1 ORDER BY t.position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let members = sqlx::query_as::<_, (i64, String)>(
+        "SELECT m.question_id, o.key FROM round_target_organisations m \
+         JOIN organisations o ON o.id = m.organisation_id WHERE m.round_id = $1 ORDER BY m.position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_question: HashMap<i64, Vec<Key>> = HashMap::new();
+    for (question, organisation) in members {
+        by_question
+            .entry(question)
+            .or_default()
+            .push(stored_key(&organisation)?);
+    }
+    let targets = targets
+        .into_iter()
+        .map(|(question_id, document, question, kinds)| {
+            Ok(Target {
+                question: QuestionRef {
+                    document: stored_key(&document)?,
+                    question: stored_key(&question)?,
+                },
+                organisations: by_question.remove(&question_id).unwrap_or_default(),
+                kinds: serde_json::from_str(&kinds)
+                    .map_err(|e| StoreError::Corrupt(format!("målgrupp: {e}")))?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Round {
+        key: key.clone(),
+        name,
+        year: year as i32,
+        opens: stored_date(&opens)?,
+        closes: stored_date(&closes)?,
+        documents: documents
+            .iter()
+            .map(|d| stored_key(d))
+            .collect::<Result<_, _>>()?,
+        targets,
+        state: RoundState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {state}")))?,
+    })
 }
 
 /// A stored section, before the tree is put together.

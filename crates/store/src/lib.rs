@@ -51,6 +51,8 @@ pub struct Store {
     writer: Option<writer::Writer>,
     /// The definitions as last loaded, with the version they were loaded at.
     cache: Arc<RwLock<Option<CachedDefinitions>>>,
+    /// Held while the definitions are reloaded, so that concurrent requests load them once.
+    reload: Arc<tokio::sync::Mutex<()>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -103,6 +105,7 @@ impl Store {
             backend,
             writer,
             cache: Arc::default(),
+            reload: Arc::default(),
         })
     }
 

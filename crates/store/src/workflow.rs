@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use uppfolj_model::{Answer, AnswerValue, Key, QuestionRef, ResponseState};
+use uppfolj_model::{Answer, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState};
 
 use crate::definitions::{stored_key, stored_scale};
 use crate::responses::load_answers;
@@ -56,6 +56,84 @@ impl Store {
             message: message.filter(|m| !m.is_empty()),
             reopened: reopened != 0,
         })
+    }
+
+    /// A response's state and answers in one query; `scales` (from the definitions) read the values.
+    pub async fn response(
+        &self,
+        round: &Key,
+        organisation: &Key,
+        scales: &[AnswerScale],
+    ) -> Result<(ResponseStatus, HashMap<QuestionRef, Answer>), StoreError> {
+        let rows = sqlx::query_as::<_, ResponseRow>(
+            "SELECT p.state, p.reopened, (SELECT e.message FROM response_events e \
+             WHERE e.response_id = p.id AND e.state = 'returned' ORDER BY e.id DESC LIMIT 1) AS message, \
+             d.key AS document, q.key AS question, s.key AS scale, a.value, a.comment, a.version, a.changed_by, a.changed_at \
+             FROM responses p JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
+             LEFT JOIN answers a ON a.response_id = p.id LEFT JOIN questions q ON q.id = a.question_id \
+             LEFT JOIN documents d ON d.id = q.document_id LEFT JOIN scales s ON s.id = q.scale_id \
+             WHERE r.key = $1 AND o.key = $2",
+        )
+        .bind(round.as_str())
+        .bind(organisation.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok((
+                ResponseStatus {
+                    state: ResponseState::NotStarted,
+                    message: None,
+                    reopened: false,
+                },
+                HashMap::new(),
+            ));
+        };
+        let status = ResponseStatus {
+            state: parse_state(&first.state)?,
+            message: first.message.clone().filter(|m| !m.is_empty()),
+            reopened: first.reopened != 0,
+        };
+        let mut answers = HashMap::new();
+        for row in rows {
+            let (
+                Some(document),
+                Some(question),
+                Some(scale),
+                Some(comment),
+                Some(version),
+                Some(by),
+                Some(at),
+            ) = (
+                row.document,
+                row.question,
+                row.scale,
+                row.comment,
+                row.version,
+                row.changed_by,
+                row.changed_at,
+            )
+            else {
+                continue;
+            };
+            let scale = scales
+                .iter()
+                .find(|s| s.key.as_str() == scale)
+                .ok_or_else(|| StoreError::Corrupt(format!("svarsskalan {scale} saknas")))?;
+            let reference = QuestionRef {
+                document: stored_key(&document)?,
+                question: stored_key(&question)?,
+            };
+            let answer = Answer {
+                question: reference.clone(),
+                value: row.value.and_then(|v| AnswerValue::from_stored(scale, &v)),
+                comment,
+                version,
+                changed_by: by,
+                changed_at: parse_time(&at)?,
+            };
+            answers.insert(reference, answer);
+        }
+        Ok((status, answers))
     }
 
     /// Changes a response's state in one transaction: `decide` sees the current state and answers
@@ -205,6 +283,22 @@ impl Store {
         }
         Ok(Some((name, key, answers)))
     }
+}
+
+/// A response's state with one of its answers (none for a response without answers).
+#[derive(sqlx::FromRow)]
+struct ResponseRow {
+    state: String,
+    reopened: i64,
+    message: Option<String>,
+    document: Option<String>,
+    question: Option<String>,
+    scale: Option<String>,
+    value: Option<String>,
+    comment: Option<String>,
+    version: Option<i64>,
+    changed_by: Option<String>,
+    changed_at: Option<String>,
 }
 
 /// One answer of an earlier round, with that round's key and name.

@@ -35,6 +35,7 @@ on_both_backends!(
     bad_answers_change_nothing,
     concurrent_first_saves_give_one_success,
     concurrent_saves_stand_or_fall_per_request,
+    many_concurrent_first_loads_of_the_definitions_finish,
     round_states_follow_the_workflow,
 );
 
@@ -462,4 +463,22 @@ async fn concurrent_saves_stand_or_fall_per_request(store: &Store) {
             }
         }
     }
+}
+
+async fn many_concurrent_first_loads_of_the_definitions_finish(store: &Store) {
+    store.apply_definitions(&goteborg()).await.unwrap();
+    let loads: Vec<_> = (0..60)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.definitions().await.map(|d| d.organisations.len()) })
+        })
+        .collect();
+    let all = async {
+        for load in loads {
+            assert_eq!(load.await.unwrap().unwrap(), 41);
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(20), all)
+        .await
+        .expect("no load waits forever for a connection");
 }

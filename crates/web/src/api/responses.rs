@@ -118,14 +118,34 @@ pub async fn response(
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
 ) -> Result<Json<ResponseJson>, Failure> {
-    let (definitions, index, organisation, status) =
-        readable(&state, &caller, &round, &organisation).await?;
+    let (definitions, index) = visible_round(&state, &caller, &round).await?;
     let round = &definitions.rounds[index];
-    let answers = state.store.answers(&round.key, &organisation.key).await?;
-    let previous = state
+    let organisation = find_organisation(&definitions, &organisation)?;
+    let (status, answers) = state
         .store
-        .previous_answers(&round.key, &organisation.key)
+        .response(&round.key, &organisation.key, &definitions.scales)
         .await?;
+    if !caller
+        .actor
+        .may_read(&organisation.key, round.state, status.state)
+    {
+        return Err(Failure::forbidden(
+            true,
+            format!(
+                "du har inte tillgång till svaret från {}",
+                organisation.name
+            ),
+        ));
+    }
+    // Last year's answers exist only if an earlier round does.
+    let previous = if definitions.rounds.iter().any(|r| r.year < round.year) {
+        state
+            .store
+            .previous_answers(&round.key, &organisation.key)
+            .await?
+    } else {
+        None
+    };
     let empty = HashMap::new();
     let (previous_round, previous_answers) = match &previous {
         Some((name, _, answers)) => (Some(name.clone()), answers),
@@ -137,7 +157,7 @@ pub async fn response(
         round,
         &refs,
         &definitions.scales,
-        &organisation,
+        organisation,
         &answers,
         previous_answers,
     );
