@@ -9,7 +9,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 use uppfolj_model::{
     AnswerInput, Definitions, Organisation, QuestionRef, ResponseState, Round, RoundState,
-    check_submission, response_form,
+    TransitionError, check_submission, response_form,
 };
 use uppfolj_store::{SaveError, WorkflowError};
 
@@ -435,23 +435,17 @@ pub async fn send_back(
     Path((round, organisation)): Path<(String, String)>,
     ApiJson(body): ApiJson<MessageJson>,
 ) -> Result<Json<StateJson>, Failure> {
-    require_coordinator(&caller)?;
     let message = checked_message(&body.message)?;
-    let (_, round, organisation) = submit_context(&state, &round, &organisation).await?;
-    let next = state
-        .store
-        .change_response(
-            &round.key,
-            &organisation.key,
-            caller.actor.email.as_str(),
-            message,
-            false,
-            |current, _| Ok(current.send_back()?),
-        )
-        .await?;
-    Ok(Json(StateJson {
-        state: next.as_str().into(),
-    }))
+    coordinate(
+        &state,
+        &caller,
+        &round,
+        &organisation,
+        message,
+        false,
+        ResponseState::send_back,
+    )
+    .await
 }
 
 /// Accepts a submitted response.
@@ -463,22 +457,16 @@ pub async fn accept(
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
 ) -> Result<Json<StateJson>, Failure> {
-    require_coordinator(&caller)?;
-    let (_, round, organisation) = submit_context(&state, &round, &organisation).await?;
-    let next = state
-        .store
-        .change_response(
-            &round.key,
-            &organisation.key,
-            caller.actor.email.as_str(),
-            "",
-            false,
-            |current, _| Ok(current.accept()?),
-        )
-        .await?;
-    Ok(Json(StateJson {
-        state: next.as_str().into(),
-    }))
+    coordinate(
+        &state,
+        &caller,
+        &round,
+        &organisation,
+        "",
+        false,
+        ResponseState::accept,
+    )
+    .await
 }
 
 /// Reopens a closed round for one organisation, so that it can complete its response.
@@ -491,29 +479,51 @@ pub async fn reopen(
     Path((round, organisation)): Path<(String, String)>,
     ApiJson(body): ApiJson<MessageJson>,
 ) -> Result<Json<StateJson>, Failure> {
-    require_coordinator(&caller)?;
     let message = checked_message(&body.message)?;
-    let (_, round, organisation) = submit_context(&state, &round, &organisation).await?;
-    if round.state != RoundState::Closed {
+    coordinate(
+        &state,
+        &caller,
+        &round,
+        &organisation,
+        message,
+        true,
+        |current| match current {
+            ResponseState::Submitted | ResponseState::Accepted => current.send_back(),
+            other => Ok(other),
+        },
+    )
+    .await
+}
+
+/// A coordinator's change of a response's state, with a message to the organisation; `reopen`
+/// also lets the organisation answer in the closed round.
+async fn coordinate(
+    state: &AppState,
+    caller: &Caller,
+    round: &str,
+    organisation: &str,
+    message: &str,
+    reopen: bool,
+    decide: impl FnOnce(ResponseState) -> Result<ResponseState, TransitionError>,
+) -> Result<Json<StateJson>, Failure> {
+    require_coordinator(caller)?;
+    let (_, round, organisation) = submit_context(state, round, organisation).await?;
+    if reopen && round.state != RoundState::Closed {
         return Err(Failure::conflict(
             "bara en stängd omgång kan öppnas igen för en organisation",
             json!({}),
         ));
     }
+    let by = caller.actor.email.as_str();
     let next = state
         .store
         .change_response(
             &round.key,
             &organisation.key,
-            caller.actor.email.as_str(),
+            by,
             message,
-            true,
-            |current, _| {
-                Ok(match current {
-                    ResponseState::Submitted | ResponseState::Accepted => current.send_back()?,
-                    other => other,
-                })
-            },
+            reopen,
+            |current, _| Ok(decide(current)?),
         )
         .await?;
     Ok(Json(StateJson {
