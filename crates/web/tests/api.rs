@@ -851,6 +851,27 @@ async fn history_lists_every_change_and_state(app: TestApp) {
         .collect();
     assert_eq!(changes, [(None, Some("nej")), (Some("nej"), Some("ja"))]);
     assert_eq!(history["changes"][1]["new_comment"], "Rättat");
+    app.call(
+        Method::PUT,
+        &answers_path("trygghetsprogram/strategi-1-2"),
+        &anna,
+        Some(json!({"answer": "ja", "version": 0})),
+    )
+    .await;
+    let one = app
+        .get(
+            &format!("{INTRA}/history?question=trygghetsprogram/strategi-1-2"),
+            &anna,
+        )
+        .await
+        .json();
+    assert_eq!(one["changes"].as_array().unwrap().len(), 1, "per answer");
+    assert_eq!(
+        app.get(&format!("{INTRA}/history?question=nonsens"), &anna)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
     assert!(
         history["events"].as_array().unwrap().is_empty(),
         "the refused submit left no event"

@@ -20,6 +20,7 @@ on_both_backends!(
     forms_without_their_csrf_token_are_refused,
     a_first_login_link_sets_the_password_once,
     every_response_carries_security_headers,
+    an_idle_session_expires,
 );
 
 fn cookies(reply: &Reply) -> Vec<(String, String)> {
@@ -410,4 +411,45 @@ async fn every_response_carries_security_headers(app: TestApp) {
         assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(reply.headers[header::REFERRER_POLICY], "same-origin");
     }
+}
+
+async fn an_idle_session_expires(app: TestApp) {
+    app.user(
+        "anna@intraservice.se",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    let fresh = session(&app, "anna@intraservice.se").await;
+    let idle = session(&app, "anna@intraservice.se").await;
+    let hash = uppfolj_web::auth::secrets::secret_hash(&idle);
+    let three_hours_ago = (time::OffsetDateTime::now_utc() - time::Duration::hours(3))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    app.store()
+        .execute_raw(&format!(
+            "UPDATE sessions SET last_seen_at = '{three_hours_ago}' WHERE token_hash = '{hash}'"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        with_cookie(&app, Method::GET, "/api/v1/me", &idle, None, None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        with_cookie(&app, Method::GET, "/api/v1/me", &fresh, None, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let expired = with_cookie(&app, Method::GET, "/", &idle, None, None).await;
+    assert_eq!(
+        (
+            expired.status,
+            expired.headers[header::LOCATION].to_str().unwrap()
+        ),
+        (StatusCode::SEE_OTHER, "/logga-in")
+    );
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use serde_json::json;
 use time::OffsetDateTime;
 use uppfolj_model::{
@@ -545,19 +545,39 @@ fn checked_message(message: &str) -> Result<&str, Failure> {
     Ok(message)
 }
 
-/// Every change of the response's answers and states, oldest first.
+/// Narrows a response's history to one answer.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// `document/question`: only this answer's changes.
+    question: Option<String>,
+}
+
+/// Every change of the response's answers and states, oldest first; `?question=document/question`
+/// narrows the answer changes to one answer.
 #[utoipa::path(get, path = "/api/v1/rounds/{round}/responses/{organisation}/history", tag = "svar",
-    params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key")),
+    params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key"),
+        HistoryQuery),
     responses((status = 200, body = HistoryJson), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn history(
     State(state): State<AppState>,
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
+    Query(query): Query<HistoryQuery>,
 ) -> Result<Json<HistoryJson>, Failure> {
+    let only = match &query.question {
+        Some(text) => Some(QuestionRef::parse(text).ok_or_else(|| {
+            Failure::bad_request("question", format!("«{text}» ska skrivas dokument/fråga"))
+        })?),
+        None => None,
+    };
     let (definitions, index, organisation, _) =
         readable(&state, &caller, &round, &organisation).await?;
     let round = &definitions.rounds[index].key;
-    let changes = state.store.answer_history(round, &organisation.key).await?;
+    let mut changes = state.store.answer_history(round, &organisation.key).await?;
+    if let Some(only) = &only {
+        changes.retain(|c| &c.question == only);
+    }
     let events = state
         .store
         .response_events(round, &organisation.key)
