@@ -5,5 +5,6 @@
 
 pub mod definitions;
 mod diagnostic;
+pub mod report;
 
 pub use diagnostic::Diagnostic;

@@ -1,0 +1,61 @@
+//! Organisation reports in the house style of Göteborg's current tool: numbered headings per
+//! steering document and section, and per section a table *Uppföljningsfrågor | Svarsalternativ
+//! med kommentar* with each question, its guidance, the answer and the comment.
+//!
+//! [`parse`] reads such a report from the text a PDF extractor gives.
+
+mod parse;
+
+pub use parse::{ParseError, parse};
+
+/// A report as read: its numbered headings in order, with the questions under each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedReport {
+    /// Level 1: the steering documents, each with its sections.
+    pub documents: Vec<ParsedSection>,
+}
+
+/// A numbered heading and what stands under it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedSection {
+    /// `1`, `1.1`, `2.3` … as printed.
+    pub number: String,
+    /// The heading without its number, lines joined.
+    pub heading: String,
+    pub questions: Vec<ParsedQuestion>,
+    pub sections: Vec<ParsedSection>,
+}
+
+/// One row of a report's table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedQuestion {
+    pub text: String,
+    /// The audience note printed in parentheses after the question, if any.
+    pub audience: Option<String>,
+    /// Paragraphs under the question: the strategy or insats, the expected result.
+    pub guidance: Vec<String>,
+    /// The answer as printed (*Ja*, *Nej*, *Delvis* …); `None` when the question was not answered.
+    pub answer: Option<String>,
+    /// The comment, paragraphs separated by a blank line.
+    pub comment: String,
+}
+
+impl ParsedReport {
+    /// Every question in report order, with the numbers of the headings above it.
+    pub fn questions(&self) -> Vec<(&ParsedSection, &ParsedQuestion)> {
+        fn walk<'a>(
+            section: &'a ParsedSection,
+            out: &mut Vec<(&'a ParsedSection, &'a ParsedQuestion)>,
+        ) {
+            out.extend(section.questions.iter().map(|q| (section, q)));
+            for child in &section.sections {
+                walk(child, out);
+            }
+        }
+        let mut out = Vec::new();
+        for document in &self.documents {
+            walk(document, &mut out);
+        }
+        out
+    }
+}
