@@ -2,7 +2,8 @@
 
 use uppfolj_exchange::Diagnostic;
 use uppfolj_exchange::definitions::{self, SourceFile};
-use uppfolj_model::Definitions;
+use uppfolj_exchange::report;
+use uppfolj_model::{AnswerInput, Definitions, Document, QuestionRef};
 
 macro_rules! data_files {
     ($($name:literal),* $(,)?) => {
@@ -29,4 +30,19 @@ pub fn definitions() -> Result<Definitions, Vec<Diagnostic>> {
         })
         .collect();
     definitions::parse(files)?.check(Definitions::default())
+}
+
+/// The seed report: Nämnden för Intraservice's answers in the 2025 follow-up, as text extracted
+/// from the PDF the city's current tool made.
+const INTRASERVICE_2025: &str =
+    include_str!("../../../data/goteborg/reports/intraservice-2025.txt");
+
+/// Intraservice's answers from the seed report, paired with the round's questions, so that the
+/// demo shows a response as a real organisation wrote it.
+pub fn intraservice_answers(
+    documents: &[&Document],
+) -> anyhow::Result<Vec<(QuestionRef, AnswerInput)>> {
+    let report = report::parse(INTRASERVICE_2025)
+        .map_err(|e| anyhow::anyhow!("rapporten för Intraservice: {e}"))?;
+    report::answers_for(&report, documents).map_err(anyhow::Error::msg)
 }

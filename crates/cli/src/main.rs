@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use uppfolj_exchange::{Diagnostic, definitions};
-use uppfolj_model::{Email, Key, Role, RoundState};
+use uppfolj_model::{Document, Email, Key, Role, RoundState};
 use uppfolj_store::{Store, mask};
 use uppfolj_web::auth::secrets;
 use uppfolj_web::{Application, WebConfig, accounts};
@@ -208,6 +208,7 @@ async fn run(cli: Cli) -> Result<()> {
                 "demo data loaded"
             );
             let accounts = demo_accounts(&store).await?;
+            demo_answers(&store).await?;
             let served = serve(store, &web, bind, || {
                 let mut out = std::io::stdout();
                 let _ = writeln!(out, "Logga in som (lösenord «{DEMO_PASSWORD}»):");
@@ -390,6 +391,22 @@ async fn demo_accounts(store: &Store) -> Result<Vec<(String, &'static str)>> {
         made.push((email.to_string(), what));
     }
     Ok(made)
+}
+
+/// Gives Nämnden för Intraservice the answers of the seed report, unless it has answered already.
+async fn demo_answers(store: &Store) -> Result<()> {
+    let (round, intraservice) = (Key::parse("2025")?, Key::parse("intraservice")?);
+    if !store.answers(&round, &intraservice).await?.is_empty() {
+        return Ok(());
+    }
+    let definitions = store.definitions().await?;
+    let documents: Vec<&Document> = definitions.documents.iter().collect();
+    let answers = goteborg::intraservice_answers(&documents)?;
+    store
+        .save_answers(&round, &intraservice, &answers, "rapport 2025 (import)")
+        .await
+        .map_err(|(i, e)| anyhow::anyhow!("svar {} ur rapporten för Intraservice: {e}", i + 1))?;
+    Ok(())
 }
 
 /// Finds an organisation by key or by name (any case).

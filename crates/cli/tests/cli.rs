@@ -196,6 +196,23 @@ async fn demo_serves_the_goteborg_round_with_demo_accounts() {
     assert_eq!(page.matches("class=\"question\"").count(), 17);
     assert!(page.contains("1.1.1 Målområde 1: Öka kunskapen"));
     assert!(page.contains("Är ert arbete kunskapsbaserat?"));
+    let response = api(
+        &server.address,
+        "GET",
+        "/api/v1/rounds/2025/responses/intraservice",
+        &token,
+        None,
+    )
+    .json();
+    assert_eq!(response["state"], "draft");
+    assert_eq!(
+        response["questions"][0]["answer"]["label"], "Nej",
+        "the seed report's answers are loaded"
+    );
+    assert_eq!(
+        response["questions"][16]["answer"]["comment"],
+        "Det har genomförts aktiviteter på APT-nivå och det finns en ökad medvetenhet inom området."
+    );
     let missing = get(&server.address, "/omgangar/1999", &token);
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
     assert!(missing.contains("omgången «1999» finns inte"));

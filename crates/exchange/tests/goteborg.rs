@@ -6,7 +6,7 @@ use std::path::Path;
 use uppfolj_exchange::definitions;
 use uppfolj_model::{Definitions, Entry, Key, number_round};
 
-const SEED: &str = include_str!("fixtures/seed-intraservice.txt");
+const SEED: &str = include_str!("../../../data/goteborg/reports/intraservice-2025.txt");
 
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

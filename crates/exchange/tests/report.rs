@@ -7,7 +7,7 @@ use uppfolj_exchange::definitions;
 use uppfolj_exchange::report::{self, ParsedQuestion};
 use uppfolj_model::Definitions;
 
-const SEED: &str = include_str!("fixtures/seed-intraservice.txt");
+const SEED: &str = include_str!("../../../data/goteborg/reports/intraservice-2025.txt");
 
 fn goteborg() -> Definitions {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/goteborg");
@@ -222,5 +222,24 @@ fn text_that_is_not_a_report_is_refused_with_a_line() {
             .message
             .contains("«1.1 Avsnitt» ur innehållsförteckningen står inte i texten"),
         "{missing}"
+    );
+}
+
+#[test]
+fn the_seeds_answers_pair_with_the_data_sets_questions() {
+    let defs = goteborg();
+    let documents: Vec<_> = defs.documents.iter().collect();
+    let answers = report::answers_for(&report::parse(SEED).unwrap(), &documents).unwrap();
+    assert_eq!(answers.len(), 17);
+    assert_eq!(answers[0].0.to_string(), "trygghetsprogram/strategi-1-1");
+    assert_eq!(answers[16].0.to_string(), "tystnadskulturer/insats-2-1");
+    assert_eq!(answers[11].1.value.as_deref(), Some("Ja"));
+
+    let mut unknown = report::parse(SEED).unwrap();
+    unknown.documents[0].sections[0].sections[0].questions[0].text = "Finns inte?".into();
+    let error = report::answers_for(&unknown, &documents).unwrap_err();
+    assert_eq!(
+        error,
+        "frågan «Finns inte?» under 1.1.1 Målområde 1: Öka kunskapen finns inte i omgångens dokument"
     );
 }

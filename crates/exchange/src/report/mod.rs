@@ -59,3 +59,46 @@ impl ParsedReport {
         out
     }
 }
+
+/// Pairs a report's questions with the questions of `documents` by their text (whitespace and
+/// case aside) and returns the answers to save, in report order. Questions without an answer or a
+/// comment are left out. A question the documents lack is an error that names it.
+pub fn answers_for(
+    report: &ParsedReport,
+    documents: &[&uppfolj_model::Document],
+) -> Result<Vec<(uppfolj_model::QuestionRef, uppfolj_model::AnswerInput)>, String> {
+    let normal = |text: &str| {
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let mut answers = Vec::new();
+    for (section, parsed) in report.questions() {
+        if parsed.answer.is_none() && parsed.comment.is_empty() {
+            continue;
+        }
+        let wanted = normal(&parsed.text);
+        let found = documents.iter().find_map(|d| {
+            d.all_questions()
+                .find(|q| !q.retired && normal(&q.text) == wanted)
+                .map(|q| uppfolj_model::QuestionRef {
+                    document: d.key.clone(),
+                    question: q.key.clone(),
+                })
+        });
+        let reference = found.ok_or_else(|| {
+            format!(
+                "frågan «{}» under {} {} finns inte i omgångens dokument",
+                parsed.text, section.number, section.heading
+            )
+        })?;
+        let input = uppfolj_model::AnswerInput {
+            value: parsed.answer.clone(),
+            comment: parsed.comment.clone(),
+            version: 0,
+        };
+        answers.push((reference, input));
+    }
+    Ok(answers)
+}
