@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use uppfolj_exchange::{Diagnostic, definitions};
+use uppfolj_exchange::{Diagnostic, definitions, report};
 use uppfolj_model::{Document, Email, Key, Role, RoundState};
 use uppfolj_store::{Store, mask};
 use uppfolj_web::auth::secrets;
@@ -124,6 +124,23 @@ enum Import {
         /// Filer eller mappar (alla *.toml under en mapp läses).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// Läser in en tidigare rapport (text ur rapportens PDF) som organisationens svar i en
+    /// omgång. Dokument, avsnitt, frågor, organisationen och omgången skapas där de saknas och
+    /// matchas mot befintliga på sin text, så att åren går att jämföra. Samma rapport två gånger
+    /// ändrar ingenting.
+    Report {
+        /// Rapporten som text (det pdftotext eller en annan PDF-läsare ger).
+        file: PathBuf,
+        /// Organisationens nyckel eller namn; skapas om den saknas.
+        #[arg(long)]
+        organisation: String,
+        /// Omgångens nyckel, namn eller år; ett år som saknas skapar «Uppföljning ÅR».
+        #[arg(long)]
+        round: String,
+        /// Visa vad som skulle sparas, utan att spara något.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -336,6 +353,15 @@ async fn run(cli: Cli) -> Result<()> {
             println!("Token {id} är återkallad.");
             Ok(())
         }
+        Command::Import(Import::Report {
+            file,
+            organisation,
+            round,
+            dry_run,
+        }) => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            import_report(&store, &file, &organisation, &round, dry_run).await
+        }
         Command::Export(Export::Definitions { out }) => {
             let url = database_url(&cli.database_url, &cli.data_dir);
             let store = open(&url).await?;
@@ -417,6 +443,90 @@ async fn organisation_key(store: &Store, given: &str) -> Result<Key> {
         .find(|o| o.key.as_str() == given || o.name.to_lowercase() == given.trim().to_lowercase())
         .map(|o| o.key.clone())
         .with_context(|| format!("organisationen «{given}» finns inte"))
+}
+
+/// Reads an earlier report and stores it as the organisation's response; see `import report`.
+async fn import_report(
+    store: &Store,
+    file: &std::path::Path,
+    organisation: &str,
+    round: &str,
+    dry_run: bool,
+) -> Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("kan inte läsa {}", file.display()))?;
+    if bytes.starts_with(b"%PDF") {
+        anyhow::bail!(
+            "{} är en PDF; läs ut texten först (t.ex. `pdftotext {} rapport.txt`) och läs in textfilen",
+            file.display(),
+            file.display()
+        );
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: filen är inte UTF-8 (ogiltig byte vid position {})",
+            file.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let report = report::parse(&text)
+        .map_err(|e| anyhow::anyhow!("{}:{}: {}", file.display(), e.line, e.message))?;
+    let existing = store.definitions().await?;
+    let plan = report::plan_import(&report, &existing, organisation, round)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let problems = plan
+        .definitions
+        .clone()
+        .with_fallback((*existing).clone())
+        .validate();
+    if let Some((_, problem)) = problems.first() {
+        anyhow::bail!(
+            "{}: rapporten ger en ogiltig definition: {problem}",
+            file.display()
+        );
+    }
+    let mut out = std::io::stdout();
+    for created in &plan.created {
+        let _ = writeln!(
+            out,
+            "{} {created}",
+            if dry_run { "Skulle skapa" } else { "Skapar" }
+        );
+    }
+    if dry_run {
+        let _ = writeln!(
+            out,
+            "Skulle spara {} svar för {} i omgången {}. Inget sparades.",
+            plan.answers.len(),
+            plan.organisation,
+            plan.round
+        );
+        return Ok(());
+    }
+    store.apply_definitions(&plan.definitions).await?;
+    let changed = store
+        .import_answers(
+            &plan.round,
+            &plan.organisation,
+            &plan.answers,
+            &format!("import av {}", file.display()),
+        )
+        .await
+        .map_err(|(i, e)| anyhow::anyhow!("svar {} i {}: {e}", i + 1, file.display()))?;
+    if plan.new_round {
+        store.set_round_state(&plan.round, RoundState::Open).await?;
+        store
+            .set_round_state(&plan.round, RoundState::Closed)
+            .await?;
+    }
+    let _ = writeln!(
+        out,
+        "Inläst: {} ur rapporten för {} i omgången {} ({} ändrade).",
+        count(plan.answers.len(), "svar", "svar"),
+        plan.organisation,
+        plan.round,
+        changed
+    );
+    Ok(())
 }
 
 /// "1 omgång", "2 omgångar".

@@ -2,11 +2,13 @@
 
 use std::collections::HashMap;
 
-use uppfolj_model::{Answer, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState};
+use uppfolj_model::{
+    Answer, AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState,
+};
 
 use crate::definitions::{stored_key, stored_scale};
 use crate::responses::load_answers;
-use crate::{Store, StoreError, WorkflowError, now, parse_time};
+use crate::{SaveError, Store, StoreError, WorkflowError, now, parse_time};
 
 /// Where a response stands, with the coordinator's latest message to the respondent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -320,4 +322,141 @@ struct PreviousRow {
 
 fn parse_state(text: &str) -> Result<ResponseState, StoreError> {
     ResponseState::parse(text).ok_or_else(|| StoreError::Corrupt(format!("svarets status {text}")))
+}
+
+impl Store {
+    /// Stores answers taken from an earlier report as the organisation's submitted response, in
+    /// one transaction. Unlike a respondent's save it needs no open round and no version: the
+    /// report is the record. Answers equal to what is stored are left alone, so importing the same
+    /// report twice changes nothing. Returns how many answers changed.
+    pub async fn import_answers(
+        &self,
+        round: &Key,
+        organisation: &Key,
+        answers: &[(QuestionRef, AnswerInput)],
+        by: &str,
+    ) -> Result<usize, (usize, SaveError)> {
+        let at = now();
+        let fail = |i: usize| move |e: sqlx::Error| (i, SaveError::Store(e.into()));
+        let mut tx = self.write_transaction().await.map_err(|e| (0, e.into()))?;
+        let ids: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT r.id, o.id FROM rounds r, organisations o WHERE r.key = $1 AND o.key = $2",
+        )
+        .bind(round.as_str())
+        .bind(organisation.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(fail(0))?;
+        let (round_id, organisation_id) = ids.ok_or_else(|| {
+            (
+                0,
+                StoreError::NotFound(format!(
+                    "omgången «{round}» eller organisationen «{organisation}»"
+                ))
+                .into(),
+            )
+        })?;
+        let (response_id, state): (i64, String) = sqlx::query_as(
+            "INSERT INTO responses (round_id, organisation_id, state, updated_at) VALUES ($1, $2, 'not_started', $3) \
+             ON CONFLICT (round_id, organisation_id) DO UPDATE SET updated_at = excluded.updated_at RETURNING id, state",
+        )
+        .bind(round_id)
+        .bind(organisation_id)
+        .bind(&at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(fail(0))?;
+        let mut changed = 0;
+        for (i, (question, input)) in answers.iter().enumerate() {
+            let found: Option<(i64, String, String, String)> = sqlx::query_as(
+                "SELECT q.id, s.key, s.name, s.definition FROM questions q JOIN documents d ON d.id = q.document_id \
+                 JOIN scales s ON s.id = q.scale_id WHERE d.key = $1 AND q.key = $2",
+            )
+            .bind(question.document.as_str())
+            .bind(question.question.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(fail(i))?;
+            let (question_id, scale_key, scale_name, definition) = found.ok_or_else(|| {
+                (
+                    i,
+                    StoreError::NotFound(format!("frågan «{question}»")).into(),
+                )
+            })?;
+            let scale =
+                stored_scale(&scale_key, scale_name, &definition).map_err(|e| (i, e.into()))?;
+            let value = input
+                .check(&scale)
+                .map_err(|e| (i, SaveError::Invalid(e)))?;
+            let stored = value.as_ref().map(AnswerValue::to_stored);
+            let previous: Option<(Option<String>, String, i64)> =
+                sqlx::query_as("SELECT value, comment, version FROM answers WHERE response_id = $1 AND question_id = $2")
+                    .bind(response_id)
+                    .bind(question_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(fail(i))?;
+            if previous
+                .as_ref()
+                .is_some_and(|(v, c, _)| *v == stored && *c == input.comment)
+            {
+                continue;
+            }
+            let version = previous.as_ref().map_or(0, |p| p.2) + 1;
+            sqlx::query(
+                "INSERT INTO answers (response_id, question_id, value, comment, version, changed_by, changed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (response_id, question_id) DO UPDATE SET \
+                 value = excluded.value, comment = excluded.comment, version = excluded.version, \
+                 changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            )
+            .bind(response_id)
+            .bind(question_id)
+            .bind(stored.as_deref())
+            .bind(&input.comment)
+            .bind(version)
+            .bind(by)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await
+            .map_err(fail(i))?;
+            let (old_value, old_comment) = previous.map_or((None, String::new()), |p| (p.0, p.1));
+            sqlx::query(
+                "INSERT INTO answer_history (response_id, question_id, version, old_value, old_comment, new_value, new_comment, changed_by, changed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(response_id)
+            .bind(question_id)
+            .bind(version)
+            .bind(old_value)
+            .bind(old_comment)
+            .bind(stored.as_deref())
+            .bind(&input.comment)
+            .bind(by)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await
+            .map_err(fail(i))?;
+            changed += 1;
+        }
+        let state = parse_state(&state).map_err(|e| (0, e.into()))?;
+        if !matches!(state, ResponseState::Submitted | ResponseState::Accepted) {
+            sqlx::query("UPDATE responses SET state = 'submitted' WHERE id = $1")
+                .bind(response_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(fail(0))?;
+            sqlx::query(
+                "INSERT INTO response_events (response_id, state, message, changed_by, changed_at) VALUES ($1, 'submitted', $2, $3, $4)",
+            )
+            .bind(response_id)
+            .bind("inläst ur en tidigare rapport")
+            .bind(by)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await
+            .map_err(fail(0))?;
+        }
+        tx.commit().await.map_err(fail(0))?;
+        Ok(changed)
+    }
 }

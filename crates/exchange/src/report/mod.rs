@@ -4,8 +4,10 @@
 //!
 //! [`parse`] reads such a report from the text a PDF extractor gives.
 
+mod import;
 mod parse;
 
+pub use import::{IMPORT_SCALE, ImportPlan, plan_import};
 pub use parse::{ParseError, parse};
 
 /// A report as read: its numbered headings in order, with the questions under each.

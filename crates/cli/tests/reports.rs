@@ -1,0 +1,250 @@
+//! `uppfolj import report`, end to end on both backends: the seed into an empty database and into
+//! the Göteborg set, idempotence, dry runs, and files it cannot read.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use uppfolj_model::{Key, ResponseState};
+use uppfolj_store::Backend;
+use uppfolj_store::testing::TestDb;
+
+fn data(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/goteborg")
+        .join(path)
+}
+
+fn uppfolj(url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("UPPFOLJ_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+fn ok(output: Output) -> String {
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn seed() -> String {
+    data("reports/intraservice-2025.txt").display().to_string()
+}
+
+async fn the_seed_builds_an_empty_database_and_a_second_import_changes_nothing(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let import = [
+        "import",
+        "report",
+        &seed(),
+        "--organisation",
+        "Nämnden för Intraservice",
+        "--round",
+        "2025",
+    ];
+    let dry = ok(uppfolj(&db.url, &[&import[..], &["--dry-run"]].concat()));
+    assert!(
+        dry.contains("Skulle skapa organisationen «Nämnden för Intraservice» (nämnd)"),
+        "{dry}"
+    );
+    assert!(dry.contains("Skulle spara 17 svar"), "{dry}");
+    assert!(
+        db.store.definitions().await.unwrap().documents.is_empty(),
+        "a dry run stores nothing"
+    );
+
+    let first = ok(uppfolj(&db.url, &import));
+    assert_eq!(first.matches("Skapar frågan").count(), 17, "{first}");
+    assert!(first.contains("Skapar omgången «Uppföljning 2025»"));
+    assert!(first.trim_end().ends_with("Inläst: 17 svar ur rapporten för namnden-for-intraservice i omgången 2025 (17 ändrade)."), "{first}");
+
+    let out = tempfile::tempdir().unwrap();
+    let before = out.path().join("before");
+    ok(uppfolj(
+        &db.url,
+        &["export", "definitions", "--out", before.to_str().unwrap()],
+    ));
+    let second = ok(uppfolj(&db.url, &import));
+    assert!(!second.contains("Skapar"), "{second}");
+    assert!(second.contains("(0 ändrade)"), "{second}");
+    let after = out.path().join("after");
+    ok(uppfolj(
+        &db.url,
+        &["export", "definitions", "--out", after.to_str().unwrap()],
+    ));
+    for file in ["documents", "rounds", "organisations.toml", "scales.toml"] {
+        let read = |dir: &Path| {
+            let path = dir.join(file);
+            if path.is_dir() {
+                let mut texts: Vec<String> = std::fs::read_dir(path)
+                    .unwrap()
+                    .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+                    .collect();
+                texts.sort();
+                texts.join("\n")
+            } else {
+                std::fs::read_to_string(path).unwrap()
+            }
+        };
+        assert_eq!(
+            read(&before),
+            read(&after),
+            "{file} unchanged by the second import"
+        );
+    }
+
+    let round = Key::parse("2025").unwrap();
+    let organisation = Key::parse("namnden-for-intraservice").unwrap();
+    let stored = db.store.round(&round).await.unwrap();
+    assert_eq!(stored.documents.len(), 3);
+    assert_eq!(
+        stored.state,
+        uppfolj_model::RoundState::Closed,
+        "a round made from a report is closed"
+    );
+    assert_eq!(
+        db.store.answers(&round, &organisation).await.unwrap().len(),
+        17
+    );
+    assert_eq!(
+        db.store
+            .response_status(&round, &organisation)
+            .await
+            .unwrap()
+            .state,
+        ResponseState::Submitted
+    );
+    assert_eq!(
+        db.store
+            .answer_history(&round, &organisation)
+            .await
+            .unwrap()
+            .len(),
+        17,
+        "no duplicate history"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seed_builds_an_empty_database_and_a_second_import_changes_nothing_sqlite() {
+    the_seed_builds_an_empty_database_and_a_second_import_changes_nothing(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seed_builds_an_empty_database_and_a_second_import_changes_nothing_postgres() {
+    the_seed_builds_an_empty_database_and_a_second_import_changes_nothing(Backend::Postgres).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seed_matches_the_goteborg_questions_by_text() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let db = TestDb::new(backend).await;
+        ok(uppfolj(
+            &db.url,
+            &["import", "definitions", data("").to_str().unwrap()],
+        ));
+        let said = ok(uppfolj(
+            &db.url,
+            &[
+                "import",
+                "report",
+                &seed(),
+                "--organisation",
+                "intraservice",
+                "--round",
+                "Uppföljning 2025",
+            ],
+        ));
+        assert!(
+            !said.contains("Skapar"),
+            "every heading and question exists already: {said}"
+        );
+        let round = Key::parse("2025").unwrap();
+        let answers = db
+            .store
+            .answers(&round, &Key::parse("intraservice").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(answers.len(), 17);
+        let first =
+            &answers[&uppfolj_model::QuestionRef::parse("trygghetsprogram/strategi-1-1").unwrap()];
+        assert_eq!(
+            first.value.as_ref().map(ToString::to_string).as_deref(),
+            Some("nej")
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn files_it_cannot_read_are_refused_with_where_and_why() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("rapport.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n...").unwrap();
+    let refused = uppfolj(
+        &db.url,
+        &[
+            "import",
+            "report",
+            pdf.to_str().unwrap(),
+            "--organisation",
+            "X",
+            "--round",
+            "2024",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("är en PDF; läs ut texten först"));
+    let letter = dir.path().join("brev.txt");
+    std::fs::write(&letter, "Hej!\n\nDetta är ett brev.\n").unwrap();
+    let refused = uppfolj(
+        &db.url,
+        &[
+            "import",
+            "report",
+            letter.to_str().unwrap(),
+            "--organisation",
+            "X",
+            "--round",
+            "2024",
+        ],
+    );
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{}:1: hittade inga numrerade rubriker",
+            letter.display()
+        )),
+        "{stderr}"
+    );
+    let no_year = uppfolj(
+        &db.url,
+        &[
+            "import",
+            "report",
+            &seed(),
+            "--organisation",
+            "X",
+            "--round",
+            "förra året",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&no_year.stderr)
+            .contains("omgången «förra året» finns inte; ange ett år för att skapa den")
+    );
+    assert!(
+        db.store
+            .definitions()
+            .await
+            .unwrap()
+            .organisations
+            .is_empty(),
+        "nothing stored"
+    );
+}
