@@ -67,12 +67,42 @@ enum Command {
     /// Skriver ut data ur databasen till filer.
     #[command(subcommand)]
     Export(Export),
+    /// Tar fram rapporter.
+    #[command(subcommand)]
+    Report(Report),
     /// Hanterar användare.
     #[command(subcommand)]
     User(User),
     /// Hanterar API-token för skript (Authorization: Bearer …).
     #[command(subcommand)]
     Token(Token),
+}
+
+#[derive(Subcommand)]
+enum Report {
+    /// En organisations rapport för en omgång: varje styrdokument och avsnitt med numrerade
+    /// rubriker, och under varje avsnitt frågorna med svar och kommentar.
+    Organisation {
+        /// Omgångens nyckel.
+        #[arg(long)]
+        round: String,
+        /// Organisationens nyckel eller namn.
+        #[arg(long)]
+        organisation: String,
+        /// md (Markdown) eller html (en sida som går att skriva ut).
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+        /// Filen att skriva.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// The formats a report can be written in.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Md,
+    Html,
 }
 
 #[derive(Subcommand)]
@@ -361,6 +391,27 @@ async fn run(cli: Cli) -> Result<()> {
         }) => {
             let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
             import_report(&store, &file, &organisation, &round, dry_run).await
+        }
+        Command::Report(Report::Organisation {
+            round,
+            organisation,
+            format,
+            out,
+        }) => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            let organisation = organisation_key(&store, &organisation).await?;
+            let round =
+                Key::parse(&round).map_err(|_| anyhow::anyhow!("omgången «{round}» finns inte"))?;
+            let report =
+                uppfolj_web::reports::organisation_report(&store, &round, &organisation).await?;
+            let text = match format {
+                ReportFormat::Md => report.markdown(),
+                ReportFormat::Html => report.html()?,
+            };
+            std::fs::write(&out, text)
+                .with_context(|| format!("kan inte skriva {}", out.display()))?;
+            println!("Skrev {}.", out.display());
+            Ok(())
         }
         Command::Export(Export::Definitions { out }) => {
             let url = database_url(&cli.database_url, &cli.data_dir);

@@ -248,3 +248,72 @@ async fn files_it_cannot_read_are_refused_with_where_and_why() {
         "nothing stored"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_imported_report_renders_back_with_the_same_headings_questions_answers_and_comments() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    ok(uppfolj(
+        &db.url,
+        &[
+            "import",
+            "report",
+            &seed(),
+            "--organisation",
+            "Nämnden för Intraservice",
+            "--round",
+            "2025",
+        ],
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rapport.md");
+    ok(uppfolj(
+        &db.url,
+        &[
+            "report",
+            "organisation",
+            "--round",
+            "2025",
+            "--organisation",
+            "Nämnden för Intraservice",
+            "--format",
+            "md",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    let markdown = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        markdown.starts_with(
+            "# Uppföljning 2025 – Nämnden för Intraservice\n\nInskickat, ännu inte godkänt."
+        ),
+        "{markdown}"
+    );
+
+    // Everything the seed says, in the seed's order.
+    let parsed =
+        uppfolj_exchange::report::parse(&std::fs::read_to_string(seed()).unwrap()).unwrap();
+    let mut expected = Vec::new();
+    fn walk(section: &uppfolj_exchange::report::ParsedSection, out: &mut Vec<String>) {
+        out.push(format!(" {} {}\n", section.number, section.heading));
+        for question in &section.questions {
+            out.push(format!("**{}**", question.text));
+            out.push(format!("Svar: **{}**", question.answer.as_deref().unwrap()));
+            if !question.comment.is_empty() {
+                out.push(question.comment.clone());
+            }
+        }
+        for child in &section.sections {
+            walk(child, out);
+        }
+    }
+    for document in &parsed.documents {
+        walk(document, &mut expected);
+    }
+    let mut at = 0;
+    for piece in expected {
+        let found = markdown[at..]
+            .find(&piece)
+            .unwrap_or_else(|| panic!("«{piece}» after position {at} in\n{markdown}"));
+        at += found + piece.len();
+    }
+}

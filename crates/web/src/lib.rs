@@ -9,6 +9,7 @@ mod api;
 pub mod auth;
 mod error;
 mod pages;
+pub mod reports;
 
 use std::net::SocketAddr;
 

@@ -21,6 +21,7 @@ on_both_backends!(
     a_first_login_link_sets_the_password_once,
     every_response_carries_security_headers,
     an_idle_session_expires,
+    the_organisation_report_is_served_to_those_who_may_read_it,
 );
 
 fn cookies(reply: &Reply) -> Vec<(String, String)> {
@@ -451,5 +452,80 @@ async fn an_idle_session_expires(app: TestApp) {
             expired.headers[header::LOCATION].to_str().unwrap()
         ),
         (StatusCode::SEE_OTHER, "/logga-in")
+    );
+}
+
+async fn the_organisation_report_is_served_to_those_who_may_read_it(app: TestApp) {
+    let anna = app
+        .user(
+            "anna@intraservice.se",
+            Role::Uppgiftslamnare,
+            &["intraservice"],
+        )
+        .await;
+    let sven = app
+        .user(
+            "sven@sn.se",
+            Role::Uppgiftslamnare,
+            &["socialnamnden-centrum"],
+        )
+        .await;
+    let path = "/api/v1/rounds/2025/responses/intraservice/answers/trygghetsprogram/strategi-1-1";
+    app.call(
+        Method::PUT,
+        path,
+        &anna,
+        Some(json!({"answer": "nej", "comment": "Gäller inte oss.", "version": 0})),
+    )
+    .await;
+
+    let html = app
+        .get("/omgangar/2025/svar/intraservice/rapport.html", &anna)
+        .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.text.contains("<html lang=\"sv\">"));
+    assert!(
+        html.text
+            .contains("<th scope=\"col\">Uppföljningsfrågor</th>")
+    );
+    assert!(html.text.contains("1.1.1 Målområde 1: Öka kunskapen"));
+    assert!(
+        html.text
+            .contains("2.1 Fokusområde 1: Tidiga och förebyggande insatser"),
+        "sections without questions are shown"
+    );
+    assert!(html.text.contains("Gäller inte oss.") && html.text.contains("Ej besvarad"));
+    assert!(html.text.contains("Utkast"));
+    assert!(!html.text.contains("<script"));
+
+    let md = app
+        .get("/omgangar/2025/svar/intraservice/rapport.md", &anna)
+        .await;
+    assert_eq!(md.status, StatusCode::OK);
+    assert!(
+        md.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("rapport-2025-intraservice.md")
+    );
+    assert!(
+        md.text
+            .contains("**Är ert arbete kunskapsbaserat?**\n\nStrategi 1:1"),
+        "{}",
+        md.text
+    );
+    assert!(md.text.contains("Svar: **Nej**\n\nGäller inte oss."));
+
+    assert_eq!(
+        app.get("/omgangar/2025/svar/intraservice/rapport.html", &sven)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/omgangar/2025/svar/intraservice/rapport.pdf", &anna)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
     );
 }

@@ -1,5 +1,6 @@
 //! Server-rendered pages: logging in and out, and the rounds.
 
+mod reports;
 mod rounds;
 mod session;
 
@@ -14,6 +15,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(rounds::router())
         .merge(session::router())
+        .merge(reports::router())
         .route("/halsa", get(health))
         .route("/assets/uppfolj.css", get(stylesheet))
 }

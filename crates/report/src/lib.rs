@@ -1,0 +1,16 @@
+//! Reports rendered from the model: an organisation's answers in a round in the house style of
+//! the seed report — every steering document a numbered heading, every section shown, and per
+//! section with questions a two-column table *Uppföljningsfrågor | Svarsalternativ med kommentar*.
+//!
+//! Everything here is a pure function of model values; the caller loads them.
+
+mod organisation;
+
+pub use organisation::{OrganisationReport, ReportLine, ReportQuestion};
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("rapporten kunde inte sättas: {0}")]
+    Render(#[from] askama::Error),
+}
