@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use uppfolj_exchange::{Diagnostic, definitions, report};
+use uppfolj_exchange::{Diagnostic, answers, definitions, report};
 use uppfolj_model::{Document, Email, Key, Role, RoundState};
 use uppfolj_store::{Store, mask};
 use uppfolj_web::auth::secrets;
@@ -183,6 +183,33 @@ enum Export {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Skriver svaren i en omgång, en rad per tilldelad fråga: omgång, organisation, dokument,
+    /// avsnitt, fråga, vägledning, svar, kommentar, status.
+    Answers {
+        /// Omgångens nyckel.
+        #[arg(long)]
+        round: String,
+        /// Bara denna organisation (nyckel eller namn).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// csv (för Excel: UTF-8 med BOM), xlsx eller json.
+        #[arg(long, value_enum)]
+        format: AnswersFormat,
+        /// Fältavgränsare i CSV: ; (standard, som svenska Excel vill ha) eller ,.
+        #[arg(long, default_value = ";")]
+        delimiter: char,
+        /// Filen att skriva.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// The formats answers can be exported in.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AnswersFormat {
+    Csv,
+    Xlsx,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -392,6 +419,38 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
             import_report(&store, &file, &organisation, &round, dry_run).await
         }
+        Command::Export(Export::Answers {
+            round,
+            organisation,
+            format,
+            delimiter,
+            out,
+        }) => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            let only = match &organisation {
+                Some(o) => Some(organisation_key(&store, o).await?),
+                None => None,
+            };
+            let rows = answer_rows(&store, &round, only.as_ref()).await?;
+            let bytes = match format {
+                AnswersFormat::Csv => {
+                    if !matches!(delimiter, ';' | ',' | '\t') {
+                        anyhow::bail!("avgränsaren ska vara ; , eller tab");
+                    }
+                    answers::csv(&rows, delimiter as u8)?
+                }
+                AnswersFormat::Xlsx => answers::xlsx(&rows)?,
+                AnswersFormat::Json => answers::json(&rows),
+            };
+            std::fs::write(&out, bytes)
+                .with_context(|| format!("kan inte skriva {}", out.display()))?;
+            println!(
+                "Skrev {} till {}.",
+                count(rows.len(), "rad", "rader"),
+                out.display()
+            );
+            Ok(())
+        }
         Command::Report(Report::Organisation {
             round,
             organisation,
@@ -578,6 +637,46 @@ async fn import_report(
         changed
     );
     Ok(())
+}
+
+/// The answer rows of a round, for every active organisation or only `only`.
+async fn answer_rows(
+    store: &Store,
+    round: &str,
+    only: Option<&Key>,
+) -> Result<Vec<answers::AnswerRow>> {
+    let definitions = store.definitions().await?;
+    let round = definitions
+        .rounds
+        .iter()
+        .find(|r| r.key.as_str() == round)
+        .with_context(|| format!("omgången «{round}» finns inte"))?;
+    let documents: Vec<Document> = round
+        .documents
+        .iter()
+        .filter_map(|k| definitions.documents.iter().find(|d| &d.key == k))
+        .map(Document::current)
+        .collect();
+    let refs: Vec<&Document> = documents.iter().collect();
+    let organisations: Vec<_> = definitions
+        .organisations
+        .iter()
+        .filter(|o| only.map_or(o.active, |key| &o.key == key))
+        .collect();
+    let mut responses = std::collections::HashMap::new();
+    for organisation in &organisations {
+        let (status, answers) = store
+            .response(&round.key, &organisation.key, &definitions.scales)
+            .await?;
+        responses.insert(organisation.key.clone(), (status.state, answers));
+    }
+    Ok(answers::answer_rows(
+        round,
+        &refs,
+        &definitions.scales,
+        &organisations,
+        &responses,
+    ))
 }
 
 /// "1 omgång", "2 omgångar".

@@ -317,3 +317,104 @@ async fn an_imported_report_renders_back_with_the_same_headings_questions_answer
         at += found + piece.len();
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exported_answers_have_one_row_per_seed_question_with_the_seeds_answers() {
+    let db = TestDb::new(Backend::Postgres).await;
+    ok(uppfolj(
+        &db.url,
+        &[
+            "import",
+            "report",
+            &seed(),
+            "--organisation",
+            "Nämnden för Intraservice",
+            "--round",
+            "2025",
+        ],
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let export = |format: &str, extra: &[&str]| {
+        let out = dir.path().join(format!("svar.{format}"));
+        let args = [
+            &[
+                "export",
+                "answers",
+                "--round",
+                "2025",
+                "--format",
+                format,
+                "--out",
+                out.to_str().unwrap(),
+            ][..],
+            extra,
+        ]
+        .concat();
+        assert_eq!(
+            ok(uppfolj(&db.url, &args)).trim(),
+            format!("Skrev 17 rader till {}.", out.display())
+        );
+        std::fs::read(out).unwrap()
+    };
+    let parsed =
+        uppfolj_exchange::report::parse(&std::fs::read_to_string(seed()).unwrap()).unwrap();
+    let seed_rows: Vec<(String, String, String)> = parsed
+        .questions()
+        .into_iter()
+        .map(|(_, q)| (q.text.clone(), q.answer.clone().unwrap(), q.comment.clone()))
+        .collect();
+
+    let csv = export("csv", &[]);
+    assert!(
+        csv.starts_with("\u{feff}".as_bytes()),
+        "a byte-order mark for Excel"
+    );
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "omgång",
+            "organisation",
+            "dokument",
+            "avsnitt",
+            "fråga",
+            "vägledning",
+            "svar",
+            "kommentar",
+            "status"
+        ]
+    );
+    let rows: Vec<(String, String, String)> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[4].to_owned(), r[6].to_owned(), r[7].to_owned()))
+        .collect();
+    assert_eq!(rows, seed_rows);
+
+    let comma = String::from_utf8(export("csv", &["--delimiter", ","])).unwrap();
+    assert!(
+        comma
+            .lines()
+            .next()
+            .unwrap()
+            .contains("omgång,organisation,dokument")
+    );
+
+    let json: serde_json::Value = serde_json::from_slice(&export("json", &[])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 17);
+    assert_eq!(json[0]["section"], "1.1.1 Målområde 1: Öka kunskapen");
+    assert_eq!(json[0]["state"], "Inskickad");
+
+    let xlsx = export("xlsx", &[]);
+    assert!(xlsx.starts_with(b"PK"), "an xlsx file is a zip archive");
+    assert!(xlsx.windows(24).any(|w| w == b"xl/worksheets/sheet1.xml"));
+}

@@ -3,6 +3,7 @@
 //! Nothing here touches the database: readers turn files into model values (or precise,
 //! located complaints), writers turn model values into files.
 
+pub mod answers;
 pub mod definitions;
 mod diagnostic;
 pub mod report;
