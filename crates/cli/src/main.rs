@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use uppfolj_exchange::{Diagnostic, answers, definitions, report};
 use uppfolj_model::{Document, Email, Key, Role, RoundState};
+use uppfolj_report::OrganisationReport;
 use uppfolj_store::{Store, mask};
 use uppfolj_web::auth::secrets;
 use uppfolj_web::{Application, WebConfig, accounts};
@@ -89,10 +90,23 @@ enum Report {
         /// Organisationens nyckel eller namn.
         #[arg(long)]
         organisation: String,
-        /// md (Markdown) eller html (en sida som går att skriva ut).
-        #[arg(long, value_enum, default_value = "html")]
+        /// pdf (tillgänglig PDF/UA), html (en sida som går att skriva ut) eller md (Markdown).
+        #[arg(long, value_enum, default_value = "pdf")]
         format: ReportFormat,
         /// Filen att skriva.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Rapporten för varje organisation som omgången ställer frågor till, en fil per
+    /// organisation (organisationens nyckel som filnamn).
+    Organisations {
+        /// Omgångens nyckel.
+        #[arg(long)]
+        round: String,
+        /// pdf, html eller md.
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: ReportFormat,
+        /// Mappen att skriva till; skapas om den saknas.
         #[arg(long)]
         out: PathBuf,
     },
@@ -101,8 +115,61 @@ enum Report {
 /// The formats a report can be written in.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ReportFormat {
-    Md,
+    Pdf,
     Html,
+    Md,
+}
+
+impl ReportFormat {
+    fn render(self, report: &OrganisationReport) -> Result<Vec<u8>> {
+        Ok(match self {
+            ReportFormat::Pdf => report.pdf()?,
+            ReportFormat::Html => report.html()?.into_bytes(),
+            ReportFormat::Md => report.markdown().into_bytes(),
+        })
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Pdf => "pdf",
+            ReportFormat::Html => "html",
+            ReportFormat::Md => "md",
+        }
+    }
+}
+
+/// Renders the reports on every core (typesetting is CPU-bound) and writes one file each.
+fn write_reports(
+    reports: &[OrganisationReport],
+    format: ReportFormat,
+    dir: &std::path::Path,
+) -> Result<()> {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(report) = reports.get(i) else {
+                            return Ok(());
+                        };
+                        let path = dir.join(format!(
+                            "{}.{}",
+                            report.organisation_key,
+                            format.extension()
+                        ));
+                        std::fs::write(&path, format.render(report)?)
+                            .with_context(|| format!("kan inte skriva {}", path.display()))?;
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().expect("a report worker panicked"))
+    })
 }
 
 #[derive(Subcommand)]
@@ -155,12 +222,12 @@ enum Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Läser in en tidigare rapport (text ur rapportens PDF) som organisationens svar i en
+    /// Läser in en tidigare rapport (PDF eller text ur rapportens PDF) som organisationens svar i en
     /// omgång. Dokument, avsnitt, frågor, organisationen och omgången skapas där de saknas och
     /// matchas mot befintliga på sin text, så att åren går att jämföra. Samma rapport två gånger
     /// ändrar ingenting.
     Report {
-        /// Rapporten som text (det pdftotext eller en annan PDF-läsare ger).
+        /// Rapporten: en PDF, eller texten som pdftotext eller en annan PDF-läsare ger.
         file: PathBuf,
         /// Organisationens nyckel eller namn; skapas om den saknas.
         #[arg(long)]
@@ -463,13 +530,24 @@ async fn run(cli: Cli) -> Result<()> {
                 Key::parse(&round).map_err(|_| anyhow::anyhow!("omgången «{round}» finns inte"))?;
             let report =
                 uppfolj_web::reports::organisation_report(&store, &round, &organisation).await?;
-            let text = match format {
-                ReportFormat::Md => report.markdown(),
-                ReportFormat::Html => report.html()?,
-            };
-            std::fs::write(&out, text)
+            std::fs::write(&out, format.render(&report)?)
                 .with_context(|| format!("kan inte skriva {}", out.display()))?;
             println!("Skrev {}.", out.display());
+            Ok(())
+        }
+        Command::Report(Report::Organisations { round, format, out }) => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            let round =
+                Key::parse(&round).map_err(|_| anyhow::anyhow!("omgången «{round}» finns inte"))?;
+            let reports = uppfolj_web::reports::round_reports(&store, &round).await?;
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("kan inte skapa mappen {}", out.display()))?;
+            write_reports(&reports, format, &out)?;
+            println!(
+                "Skrev {} till {}.",
+                count(reports.len(), "rapport", "rapporter"),
+                out.display()
+            );
             Ok(())
         }
         Command::Export(Export::Definitions { out }) => {
@@ -564,22 +642,13 @@ async fn import_report(
     dry_run: bool,
 ) -> Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("kan inte läsa {}", file.display()))?;
-    if bytes.starts_with(b"%PDF") {
-        anyhow::bail!(
-            "{} är en PDF; läs ut texten först (t.ex. `pdftotext {} rapport.txt`) och läs in textfilen",
-            file.display(),
-            file.display()
-        );
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: filen är inte UTF-8 (ogiltig byte vid position {})",
-            file.display(),
-            e.utf8_error().valid_up_to()
-        )
+    let report = report::read(&bytes).map_err(|e| match e {
+        report::ReadError::Layout {
+            from_pdf: false,
+            error,
+        } => anyhow::anyhow!("{}:{}: {}", file.display(), error.line, error.message),
+        other => anyhow::anyhow!("{}: {other}", file.display()),
     })?;
-    let report = report::parse(&text)
-        .map_err(|e| anyhow::anyhow!("{}:{}: {}", file.display(), e.line, e.message))?;
     let existing = store.definitions().await?;
     let plan = report::plan_import(&report, &existing, organisation, round)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;

@@ -198,7 +198,11 @@ async fn files_it_cannot_read_are_refused_with_where_and_why() {
             "2024",
         ],
     );
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("är en PDF; läs ut texten först"));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains(&format!("{}: PDF:en kan inte läsas: ", pdf.display())),
+        "{stderr}"
+    );
     let letter = dir.path().join("brev.txt");
     std::fs::write(&letter, "Hej!\n\nDetta är ett brev.\n").unwrap();
     let refused = uppfolj(
@@ -247,6 +251,98 @@ async fn files_it_cannot_read_are_refused_with_where_and_why() {
             .is_empty(),
         "nothing stored"
     );
+}
+
+fn test_report(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/test-reports")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn render(url: &str, round: &str, organisation: &str, format: &str, out: &Path) {
+    ok(uppfolj(
+        url,
+        &[
+            "report",
+            "organisation",
+            "--round",
+            round,
+            "--organisation",
+            organisation,
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+}
+
+/// The seed and the test reports go in as text, out as PDF, and the PDF goes into an empty
+/// database: both render the same Markdown (headings, questions, guidance, answers, comments,
+/// unanswered questions, in order), and the PDF into the first database changes nothing.
+async fn a_pdf_made_by_uppfolj_imports_back_to_the_same_answers(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (seed(), "Nämnden för Intraservice", "2025"),
+        (
+            test_report("exempelstaden-miljonamnden-2024.txt"),
+            "Miljönämnden",
+            "2024",
+        ),
+        (
+            test_report("exempelstaden-miljonamnden-2025.txt"),
+            "Miljönämnden",
+            "2025",
+        ),
+    ];
+    for (i, (file, organisation, round)) in cases.iter().enumerate() {
+        let import = |url: &str, file: &str| {
+            ok(uppfolj(
+                url,
+                &[
+                    "import",
+                    "report",
+                    file,
+                    "--organisation",
+                    organisation,
+                    "--round",
+                    round,
+                ],
+            ))
+        };
+        let source = TestDb::new(backend).await;
+        import(&source.url, file);
+        let pdf = dir.path().join(format!("rapport-{i}.pdf"));
+        render(&source.url, round, organisation, "pdf", &pdf);
+        assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+        let again = import(&source.url, pdf.to_str().unwrap());
+        assert!(
+            again.trim_end().ends_with("(0 ändrade)."),
+            "the PDF of a stored response changes nothing: {again}"
+        );
+
+        let target = TestDb::new(backend).await;
+        import(&target.url, pdf.to_str().unwrap());
+        let (before, after) = (dir.path().join("before.md"), dir.path().join("after.md"));
+        render(&source.url, round, organisation, "md", &before);
+        render(&target.url, round, organisation, "md", &after);
+        let before = std::fs::read_to_string(before).unwrap();
+        assert!(before.contains("Svar: **"), "{before}");
+        assert_eq!(before, std::fs::read_to_string(after).unwrap(), "{file}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pdf_made_by_uppfolj_imports_back_to_the_same_answers_sqlite() {
+    a_pdf_made_by_uppfolj_imports_back_to_the_same_answers(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pdf_made_by_uppfolj_imports_back_to_the_same_answers_postgres() {
+    a_pdf_made_by_uppfolj_imports_back_to_the_same_answers(Backend::Postgres).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -417,4 +513,36 @@ async fn exported_answers_have_one_row_per_seed_question_with_the_seeds_answers(
     let xlsx = export("xlsx", &[]);
     assert!(xlsx.starts_with(b"PK"), "an xlsx file is a zip archive");
     assert!(xlsx.windows(24).any(|w| w == b"xl/worksheets/sheet1.xml"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_organisation_of_a_round_gets_its_own_report_file() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    ok(uppfolj(
+        &db.url,
+        &["import", "definitions", data("").to_str().unwrap()],
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rapporter");
+    let said = ok(uppfolj(
+        &db.url,
+        &[
+            "report",
+            "organisations",
+            "--round",
+            "2025",
+            "--format",
+            "pdf",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(
+        said.trim(),
+        format!("Skrev 41 rapporter till {}.", out.display())
+    );
+    let intraservice = std::fs::read(out.join("intraservice.pdf")).unwrap();
+    let read = uppfolj_exchange::report::read(&intraservice).unwrap();
+    assert_eq!(read.questions().len(), 17, "Intraservice's questions");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 41);
 }

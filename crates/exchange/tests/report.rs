@@ -162,7 +162,8 @@ fn the_seeds_answers_and_comments_are_read_in_order() {
 /// A report with what the seed lacks: a comment starting with *Nej*, a comment of two paragraphs
 /// broken by a page (header and page number mid-comment), *Delvis*, an unanswered question, a
 /// section without questions, and no outline at the end.
-const MADE_UP: &str = " 1 Uppföljning av Exempelstadens miljöprogram \n2024-2027 \n\n1.1 Målområde 1: Renare luft \n\nUppföljningsfrågor Svarsalternativ med kommentar \n\nHar ni minskat era \nutsläpp? \n \nStrategi 1:1 Staden ska minska \nutsläppen. \n\n Delvis \n \n\nNej, inte i alla verksamheter. Vi \nhar börjat med fordonen. \n\nUnder 2025 byts resten \n Uppföljningsfrågor Svarsalternativ med kommentar \n3 / 12\n\nut. \n\nMäter ni luftkvaliteten? (samtliga nämnder) \n \nStrategi 1:2 Staden ska mäta. \n\nHar ni en plan? \n\n Ja \n \n\n1.2 Målområde 2: Mindre buller \n\n2 Exempelstadens plan för grönska 2025 \n\n2.1 Uppföljning \n\nUppföljningsfrågor Svarsalternativ med kommentar \n\nPlanterar ni träd? \n \n1:1 Alla ska plantera. \n\n Ja \n \n\nJa, 40 träd. \n";
+const MADE_UP: &str =
+    include_str!("../../../data/test-reports/exempelstaden-miljonamnden-2024.txt");
 
 #[test]
 fn a_report_the_parser_has_never_seen_reads_right() {
@@ -242,4 +243,61 @@ fn the_seeds_answers_pair_with_the_data_sets_questions() {
         error,
         "frågan «Finns inte?» under 1.1.1 Målområde 1: Öka kunskapen finns inte i omgångens dokument"
     );
+}
+
+/// The second test report: an outline at the end, a comment of two paragraphs that begins with
+/// *Ja*, an answer with no comment, an answer after a page break, a question left unanswered.
+const MADE_UP_2025: &str =
+    include_str!("../../../data/test-reports/exempelstaden-miljonamnden-2025.txt");
+
+#[test]
+fn a_second_unseen_report_with_an_outline_reads_right() {
+    let parsed = report::parse(MADE_UP_2025).unwrap();
+    let rows: Vec<(&str, Option<&str>, &str)> = parsed
+        .questions()
+        .into_iter()
+        .map(|(_, q)| (q.text.as_str(), q.answer.as_deref(), q.comment.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "Har ni minskat era utsläpp?",
+                Some("Ja"),
+                "Ja. Alla fordon är nu eldrivna och vi har slutat elda med olja.\n\nVi följer upp utsläppen varje kvartal."
+            ),
+            ("Mäter ni luftkvaliteten?", Some("Nej"), ""),
+            (
+                "Har ni en plan?",
+                Some("Delvis"),
+                "Planen är antagen men inte budgeterad."
+            ),
+            ("Planterar ni träd?", None, ""),
+            (
+                "Sköter ni parkerna?",
+                Some("Nej"),
+                "Nej – det gör en annan nämnd sedan 2025."
+            ),
+        ]
+    );
+    assert_eq!(
+        parsed.documents[0].heading,
+        "Uppföljning av Exempelstadens miljöprogram 2024-2027"
+    );
+}
+
+#[test]
+fn a_file_is_read_as_pdf_or_as_utf8_text_and_refused_with_why() {
+    assert_eq!(
+        report::read(MADE_UP.as_bytes()).unwrap(),
+        report::parse(MADE_UP).unwrap()
+    );
+    let latin1 = b"1 Dokument\n\nFr\xe5ga?\n";
+    assert_eq!(
+        report::read(latin1).unwrap_err().to_string(),
+        "filen är varken en PDF eller text i UTF-8 (ogiltig byte vid position 14)"
+    );
+    let broken = report::read(b"%PDF-1.7\nnot really a PDF").unwrap_err();
+    assert!(matches!(broken, report::ReadError::Pdf(_)), "{broken:?}");
+    assert!(broken.to_string().starts_with("PDF:en kan inte läsas: "));
 }

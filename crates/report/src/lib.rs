@@ -13,4 +13,6 @@ pub use organisation::{OrganisationReport, ReportLine, ReportQuestion};
 pub enum ReportError {
     #[error("rapporten kunde inte sättas: {0}")]
     Render(#[from] askama::Error),
+    #[error(transparent)]
+    Pdf(#[from] uppfolj_pdf::PdfError),
 }

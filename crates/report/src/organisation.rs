@@ -10,32 +10,41 @@ use uppfolj_model::{
     number_round,
 };
 
+use uppfolj_exchange::report as report_file;
+
 use crate::ReportError;
 
 /// What a report shows, in reading order.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct OrganisationReport {
     pub round: String,
     pub organisation: String,
+    /// Names the report's files.
+    pub organisation_key: Key,
+    #[serde(serialize_with = "state_label")]
     pub state: ResponseState,
     /// The day the report was made.
+    #[serde(serialize_with = "iso_date")]
     pub printed: Date,
     pub lines: Vec<ReportLine>,
 }
 
 /// A numbered heading, or the table of questions under the heading before it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ReportLine {
     Heading {
         number: String,
         level: usize,
         text: String,
     },
-    Table(Vec<ReportQuestion>),
+    Table {
+        rows: Vec<ReportQuestion>,
+    },
 }
 
 /// One row of a section's table.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct ReportQuestion {
     pub text: String,
     pub audience: Option<String>,
@@ -83,8 +92,8 @@ impl OrganisationReport {
                         comment: answer.map(|a| a.comment.clone()).unwrap_or_default(),
                     };
                     match lines.last_mut() {
-                        Some(ReportLine::Table(rows)) => rows.push(row),
-                        _ => lines.push(ReportLine::Table(vec![row])),
+                        Some(ReportLine::Table { rows }) => rows.push(row),
+                        _ => lines.push(ReportLine::Table { rows: vec![row] }),
                     }
                 }
             }
@@ -92,6 +101,7 @@ impl OrganisationReport {
         OrganisationReport {
             round: round.name.clone(),
             organisation: organisation.name.clone(),
+            organisation_key: organisation.key.clone(),
             state,
             printed,
             lines,
@@ -136,7 +146,7 @@ impl OrganisationReport {
                 } => {
                     let _ = writeln!(out, "{} {number} {text}\n", "#".repeat((level + 1).min(6)));
                 }
-                ReportLine::Table(rows) => {
+                ReportLine::Table { rows } => {
                     for row in rows {
                         let audience = row
                             .audience
@@ -167,6 +177,37 @@ impl OrganisationReport {
     pub fn html(&self) -> Result<String, ReportError> {
         Ok(HtmlReport { report: self }.render()?)
     }
+
+    /// The report's content as JSON: what the PDF template typesets, and what the PDF carries as
+    /// an attachment so that the report can be read back exactly.
+    pub fn json(&self) -> Vec<u8> {
+        let mut value = serde_json::to_value(self).expect("a report serialises");
+        value["title"] = self.title().into();
+        value["state_note"] = self.state_note().into();
+        value["format"] = report_file::FORMAT.into();
+        serde_json::to_vec_pretty(&value).expect("a JSON value serialises")
+    }
+
+    /// The report as a tagged, accessible PDF (PDF/UA-1) in the house style, with the report's
+    /// JSON attached as [`report_file::ATTACHMENT`], which import reads back.
+    pub fn pdf(&self) -> Result<Vec<u8>, ReportError> {
+        Ok(uppfolj_pdf::render(
+            ORGANISATION_TYPST,
+            &[("report.json", self.json())],
+            self.printed,
+        )?)
+    }
+}
+
+/// The house style as typst markup; it reads the report from `report.json`.
+const ORGANISATION_TYPST: &str = include_str!("../templates/organisation.typ");
+
+fn iso_date<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(date)
+}
+
+fn state_label<S: serde::Serializer>(state: &ResponseState, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(state.label())
 }
 
 #[derive(Template)]

@@ -1,7 +1,8 @@
 //! Loading what a report needs; shared by the report pages and the command line.
 
 use time::OffsetDateTime;
-use uppfolj_model::{Document, Key};
+use uppfolj_model::text::swedish_cmp;
+use uppfolj_model::{Definitions, Document, Key, Organisation, Round};
 use uppfolj_report::OrganisationReport;
 use uppfolj_store::{Store, StoreError};
 
@@ -12,25 +13,66 @@ pub async fn organisation_report(
     organisation: &Key,
 ) -> Result<OrganisationReport, StoreError> {
     let definitions = store.definitions().await?;
-    let round = definitions
-        .rounds
-        .iter()
-        .find(|r| &r.key == round)
-        .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}»")))?;
+    let round = find_round(&definitions, round)?;
     let organisation = definitions
         .organisations
         .iter()
         .find(|o| &o.key == organisation)
         .ok_or_else(|| StoreError::NotFound(format!("organisationen «{organisation}»")))?;
-    let (status, answers) = store
-        .response(&round.key, &organisation.key, &definitions.scales)
-        .await?;
-    let documents: Vec<Document> = round
+    let documents = round_documents(&definitions, round);
+    report(store, &definitions, round, &documents, organisation).await
+}
+
+/// The report of every active organisation that the round asks something, in Swedish order of
+/// their names: what a coordinator sends out after a round.
+pub async fn round_reports(
+    store: &Store,
+    round: &Key,
+) -> Result<Vec<OrganisationReport>, StoreError> {
+    let definitions = store.definitions().await?;
+    let round = find_round(&definitions, round)?;
+    let documents = round_documents(&definitions, round);
+    let mut organisations: Vec<&Organisation> = definitions
+        .organisations
+        .iter()
+        .filter(|o| o.active && !round.assigned_questions(&documents, o).is_empty())
+        .collect();
+    organisations.sort_by(|a, b| swedish_cmp(&a.name, &b.name));
+    let mut reports = Vec::with_capacity(organisations.len());
+    for organisation in organisations {
+        reports.push(report(store, &definitions, round, &documents, organisation).await?);
+    }
+    Ok(reports)
+}
+
+fn find_round<'a>(definitions: &'a Definitions, round: &Key) -> Result<&'a Round, StoreError> {
+    definitions
+        .rounds
+        .iter()
+        .find(|r| &r.key == round)
+        .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}»")))
+}
+
+/// The round's documents as they stand now, in the round's order.
+fn round_documents(definitions: &Definitions, round: &Round) -> Vec<Document> {
+    round
         .documents
         .iter()
         .filter_map(|k| definitions.documents.iter().find(|d| &d.key == k))
         .map(Document::current)
-        .collect();
+        .collect()
+}
+
+async fn report(
+    store: &Store,
+    definitions: &Definitions,
+    round: &Round,
+    documents: &[Document],
+    organisation: &Organisation,
+) -> Result<OrganisationReport, StoreError> {
+    let (status, answers) = store
+        .response(&round.key, &organisation.key, &definitions.scales)
+        .await?;
     let refs: Vec<&Document> = documents.iter().collect();
     Ok(OrganisationReport::new(
         round,

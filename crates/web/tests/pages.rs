@@ -122,6 +122,12 @@ async fn pages_show_the_stored_round(app: TestApp) {
     assert!(
         framtiden
             .text
+            .contains("href=\"/omgangar/2025/svar/framtiden/rapport.pdf\""),
+        "the organisation's report is a link away"
+    );
+    assert!(
+        framtiden
+            .text
             .contains("Tar ni systematiskt hänsyn till trygghetsskapande"),
         "strategi 3:3 targets Framtiden"
     );
@@ -522,8 +528,25 @@ async fn the_organisation_report_is_served_to_those_who_may_read_it(app: TestApp
             .status,
         StatusCode::FORBIDDEN
     );
+    let pdf = app
+        .get("/omgangar/2025/svar/intraservice/rapport.pdf", &anna)
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
+    let read = uppfolj_exchange::report::read(&pdf.bytes).expect("the PDF reads back");
+    let (_, first) = read.questions()[0];
     assert_eq!(
-        app.get("/omgangar/2025/svar/intraservice/rapport.pdf", &anna)
+        (first.answer.as_deref(), first.comment.as_str()),
+        (Some("Nej"), "Gäller inte oss.")
+    );
+    assert_eq!(
+        app.get("/omgangar/2025/svar/intraservice/rapport.pdf", &sven)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/omgangar/2025/svar/intraservice/rapport.docx", &anna)
             .await
             .status,
         StatusCode::NOT_FOUND

@@ -2,11 +2,14 @@
 //! steering document and section, and per section a table *Uppföljningsfrågor | Svarsalternativ
 //! med kommentar* with each question, its guidance, the answer and the comment.
 //!
-//! [`parse`] reads such a report from the text a PDF extractor gives.
+//! [`parse`] reads such a report from the text a PDF extractor gives; [`read`] takes a file as
+//! it comes, text or PDF.
 
+mod file;
 mod import;
 mod parse;
 
+pub use file::{ATTACHMENT, FORMAT, ReadError, read, read_pdf};
 pub use import::{IMPORT_SCALE, ImportPlan, plan_import};
 pub use parse::{ParseError, parse};
 

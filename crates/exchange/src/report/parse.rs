@@ -364,7 +364,7 @@ fn split_audience(text: &str) -> (String, Option<String>) {
 }
 
 /// Puts a flat list of numbered sections into a tree by their numbers.
-fn nest(flat: Vec<ParsedSection>) -> Vec<ParsedSection> {
+pub(super) fn nest(flat: Vec<ParsedSection>) -> Vec<ParsedSection> {
     fn insert(into: &mut Vec<ParsedSection>, section: ParsedSection) {
         match into.last_mut() {
             Some(parent) if section.number.starts_with(&format!("{}.", parent.number)) => {

@@ -1,5 +1,5 @@
-//! Report downloads from the web: an organisation's report as an HTML page or a Markdown file,
-//! for those who may read the response.
+//! Report downloads from the web: an organisation's report as an HTML page, a PDF or a Markdown
+//! file, for those who may read the response.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -56,6 +56,24 @@ async fn report(
                     (header::CONTENT_SECURITY_POLICY, policy),
                 ],
                 html,
+            )
+                .into_response())
+        }
+        "rapport.pdf" => {
+            // Typesetting is CPU-bound work of some tens of milliseconds; keep it off the
+            // threads that serve requests.
+            let pdf = tokio::task::spawn_blocking(move || report.pdf())
+                .await
+                .map_err(|e| WebError::Render(e.to_string()).into_response())?
+                .map_err(|e| WebError::Render(e.to_string()).into_response())?;
+            let disposition =
+                format!("attachment; filename=\"rapport-{round}-{organisation}.pdf\"");
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                pdf,
             )
                 .into_response())
         }
