@@ -110,6 +110,26 @@ enum Report {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Sammanställningen av en omgång: svaren per fråga, avsnitt, dokument och organisation,
+    /// utvecklingen sedan tidigare omgångar och det som samordnaren bör titta närmare på.
+    Compilation {
+        /// Omgångens nyckel.
+        #[arg(long)]
+        round: String,
+        /// md (Markdown) eller json (siffrorna för andra verktyg).
+        #[arg(long, value_enum, default_value = "md")]
+        format: CompilationFormat,
+        /// Filen att skriva.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// The formats a compilation can be written in.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CompilationFormat {
+    Md,
+    Json,
 }
 
 /// The formats a report can be written in.
@@ -531,6 +551,23 @@ async fn run(cli: Cli) -> Result<()> {
             let report =
                 uppfolj_web::reports::organisation_report(&store, &round, &organisation).await?;
             std::fs::write(&out, format.render(&report)?)
+                .with_context(|| format!("kan inte skriva {}", out.display()))?;
+            println!("Skrev {}.", out.display());
+            Ok(())
+        }
+        Command::Report(Report::Compilation { round, format, out }) => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            let round =
+                Key::parse(&round).map_err(|_| anyhow::anyhow!("omgången «{round}» finns inte"))?;
+            let compilation =
+                uppfolj_web::reports::round_compilation(&store, &round, |_| true).await?;
+            let bytes = match format {
+                CompilationFormat::Md => {
+                    uppfolj_report::compilation_markdown(&compilation).into_bytes()
+                }
+                CompilationFormat::Json => uppfolj_report::compilation_json(&compilation),
+            };
+            std::fs::write(&out, bytes)
                 .with_context(|| format!("kan inte skriva {}", out.display()))?;
             println!("Skrev {}.", out.display());
             Ok(())

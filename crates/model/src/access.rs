@@ -133,6 +133,12 @@ impl Actor {
         }
     }
 
+    /// Whether this person may read a round's compilation: coordinators while they prepare it,
+    /// everyone else once the round is published.
+    pub fn may_read_compilation(&self, round: RoundState) -> bool {
+        self.role == Role::Samordnare || round == RoundState::Published
+    }
+
     /// Whether this person may read an organisation's response in a round.
     pub fn may_read(&self, organisation: &Key, round: RoundState, response: ResponseState) -> bool {
         match self.role {
@@ -241,6 +247,11 @@ mod tests {
         assert!(!actor(Role::Uppgiftslamnare, &["a"]).may_answer_for(&key("b")));
         assert!(!actor(Role::Lasare, &[]).may_see_round(RoundState::Open));
         assert!(actor(Role::Lasare, &[]).may_see_round(RoundState::Published));
+        for role in [Role::Lasare, Role::Uppgiftslamnare] {
+            assert!(!actor(role, &["a"]).may_read_compilation(RoundState::Closed));
+            assert!(actor(role, &["a"]).may_read_compilation(RoundState::Published));
+        }
+        assert!(actor(Role::Samordnare, &[]).may_read_compilation(RoundState::Open));
         assert!(!actor(Role::Uppgiftslamnare, &["a"]).may_see_round(RoundState::Draft));
     }
 }

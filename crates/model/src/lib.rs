@@ -5,6 +5,7 @@
 //! which question, how report headings are numbered, when a response may be submitted.
 
 pub mod access;
+pub mod compilation;
 pub mod definitions;
 pub mod document;
 pub mod form;
@@ -18,6 +19,7 @@ pub mod scale;
 pub mod text;
 
 pub use access::{Actor, Email, Role};
+pub use compilation::{Compilation, CompilationInput, EarlierRound, ResponseData, compile};
 pub use definitions::{Definitions, ObjectRef};
 pub use document::{CommentRule, Document, DocumentKind, Period, Question, QuestionRef, Section};
 pub use form::{FormQuestion, response_form};

@@ -1,11 +1,14 @@
 //! Reports rendered from the model: an organisation's answers in a round in the house style of
 //! the seed report — every steering document a numbered heading, every section shown, and per
-//! section with questions a two-column table *Uppföljningsfrågor | Svarsalternativ med kommentar*.
+//! section with questions a two-column table *Uppföljningsfrågor | Svarsalternativ med kommentar*
+//! — and the city-wide compilation of a round.
 //!
 //! Everything here is a pure function of model values; the caller loads them.
 
+mod compilation;
 mod organisation;
 
+pub use compilation::{compilation_json, compilation_markdown, percent};
 pub use organisation::{OrganisationReport, ReportLine, ReportQuestion};
 
 /// Why a report could not be rendered.

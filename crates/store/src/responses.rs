@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use uppfolj_model::{
-    Answer, AnswerChange, AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState,
-    RoundState,
+    Answer, AnswerChange, AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseData,
+    ResponseState, RoundState,
 };
 
 use sqlx::AnyConnection;
@@ -182,6 +182,65 @@ fn answer(
         changed_by,
         changed_at: parse_time(changed_at)?,
     })
+}
+
+impl Store {
+    /// Every response of a round with its answers, in two queries whatever the number of
+    /// organisations: what a compilation reads. Answers are read by the scales given (the
+    /// definitions' own), keyed by the question's scale.
+    pub async fn round_responses(
+        &self,
+        round: &Key,
+        scales: &[AnswerScale],
+    ) -> Result<Vec<ResponseData>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let states = sqlx::query_as::<_, (String, String)>(
+            "SELECT o.key, p.state FROM responses p JOIN rounds r ON r.id = p.round_id \
+             JOIN organisations o ON o.id = p.organisation_id WHERE r.key = $1 ORDER BY o.position",
+        )
+        .bind(round.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut responses: Vec<ResponseData> = Vec::with_capacity(states.len());
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (organisation, state) in states {
+            index.insert(organisation.clone(), responses.len());
+            responses.push(ResponseData {
+                organisation: stored_key(&organisation)?,
+                state: ResponseState::parse(&state)
+                    .ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?,
+                answers: HashMap::new(),
+            });
+        }
+        let scales: HashMap<&str, &AnswerScale> =
+            scales.iter().map(|s| (s.key.as_str(), s)).collect();
+        let rows = sqlx::query_as::<_, (String, String, String, String, Option<String>, String, i64, String, String)>(
+            "SELECT o.key, d.key, q.key, s.key, a.value, a.comment, a.version, a.changed_by, a.changed_at \
+             FROM answers a JOIN responses p ON p.id = a.response_id \
+             JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
+             JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
+             JOIN scales s ON s.id = q.scale_id WHERE r.key = $1",
+        )
+        .bind(round.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+        for (organisation, document, question, scale, value, comment, version, by, at) in rows {
+            let scale = scales
+                .get(scale.as_str())
+                .ok_or_else(|| StoreError::Corrupt(format!("svarsskalan {scale}")))?;
+            let response = index
+                .get(&organisation)
+                .map(|&i| &mut responses[i])
+                .ok_or_else(|| StoreError::Corrupt(format!("svaret för {organisation}")))?;
+            let reference = QuestionRef {
+                document: stored_key(&document)?,
+                question: stored_key(&question)?,
+            };
+            let answer = answer(reference.clone(), scale, value, comment, version, by, &at)?;
+            response.answers.insert(reference, answer);
+        }
+        Ok(responses)
+    }
 }
 
 /// The answers of one response, read on the caller's connection (inside its transaction, if any).

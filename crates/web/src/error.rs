@@ -14,6 +14,9 @@ pub enum WebError {
     NotFound(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A page the caller may not see; the message says why.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("sidan kunde inte visas: {0}")]
     Render(String),
 }
@@ -37,6 +40,9 @@ impl IntoResponse for WebError {
         match &self {
             WebError::NotFound(_) | WebError::Store(StoreError::NotFound(_)) => {
                 error_page(StatusCode::NOT_FOUND, "Sidan finns inte", self.to_string())
+            }
+            WebError::Forbidden(_) => {
+                error_page(StatusCode::FORBIDDEN, "Ingen åtkomst", self.to_string())
             }
             WebError::Store(_) | WebError::Render(_) => {
                 tracing::error!(error = ?self, "request failed");

@@ -1,8 +1,12 @@
-//! Loading what a report needs; shared by the report pages and the command line.
+//! Loading what a report or a compilation needs; shared by the pages and the command line.
 
 use time::OffsetDateTime;
+use uppfolj_model::compilation::StatusThresholds;
 use uppfolj_model::text::swedish_cmp;
-use uppfolj_model::{Definitions, Document, Key, Organisation, Round};
+use uppfolj_model::{
+    Compilation, CompilationInput, Definitions, Document, EarlierRound, Key, Organisation, Round,
+    compile,
+};
 use uppfolj_report::OrganisationReport;
 use uppfolj_store::{Store, StoreError};
 
@@ -43,6 +47,45 @@ pub async fn round_reports(
         reports.push(report(store, &definitions, round, &documents, organisation).await?);
     }
     Ok(reports)
+}
+
+/// The compilation of a round, with the trend over the earlier rounds (by year) for which
+/// `earlier` holds: a reader who may only see published rounds gets only those.
+pub async fn round_compilation(
+    store: &Store,
+    round: &Key,
+    earlier: impl Fn(&Round) -> bool,
+) -> Result<Compilation, StoreError> {
+    let definitions = store.definitions().await?;
+    let round = find_round(&definitions, round)?;
+    let documents = round_documents(&definitions, round);
+    let refs: Vec<&Document> = documents.iter().collect();
+    let responses = store
+        .round_responses(&round.key, &definitions.scales)
+        .await?;
+    let mut before: Vec<&Round> = definitions
+        .rounds
+        .iter()
+        .filter(|r| r.year < round.year && earlier(r))
+        .collect();
+    before.sort_by_key(|r| r.year);
+    let mut rounds = Vec::with_capacity(before.len());
+    for r in before {
+        rounds.push(EarlierRound {
+            name: r.name.clone(),
+            year: r.year,
+            responses: store.round_responses(&r.key, &definitions.scales).await?,
+        });
+    }
+    Ok(compile(&CompilationInput {
+        round,
+        documents: &refs,
+        scales: &definitions.scales,
+        organisations: &definitions.organisations,
+        responses: &responses,
+        earlier: &rounds,
+        thresholds: StatusThresholds::default(),
+    }))
 }
 
 fn find_round<'a>(definitions: &'a Definitions, round: &Key) -> Result<&'a Round, StoreError> {

@@ -22,6 +22,7 @@ on_both_backends!(
     every_response_carries_security_headers,
     an_idle_session_expires,
     the_organisation_report_is_served_to_those_who_may_read_it,
+    the_compilation_shows_coordinators_the_counts_and_others_only_once_published,
 );
 
 fn cookies(reply: &Reply) -> Vec<(String, String)> {
@@ -549,6 +550,93 @@ async fn the_organisation_report_is_served_to_those_who_may_read_it(app: TestApp
         app.get("/omgangar/2025/svar/intraservice/rapport.docx", &anna)
             .await
             .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn the_compilation_shows_coordinators_the_counts_and_others_only_once_published(
+    app: TestApp,
+) {
+    let anna = app
+        .user(
+            "anna@intraservice.se",
+            Role::Uppgiftslamnare,
+            &["intraservice"],
+        )
+        .await;
+    let sam = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;
+    let lisa = app.user("lisa@politik.se", Role::Lasare, &[]).await;
+    let path = "/api/v1/rounds/2025/responses/intraservice/answers/trygghetsprogram/strategi-1-1";
+    app.call(
+        Method::PUT,
+        path,
+        &anna,
+        Some(json!({"answer": "nej", "comment": "", "version": 0})),
+    )
+    .await;
+
+    let page = app.get("/omgangar/2025/sammanstallning", &sam).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text
+            .contains("<h1>Sammanställning – Uppföljning 2025</h1>")
+    );
+    assert!(
+        page.text
+            .contains("<tr><th scope=\"row\">Nej</th><td>1</td><td>100 %</td><td>Nämnden för Intraservice</td></tr>"),
+        "the numbers are in a table beside the chart"
+    );
+    assert!(page.text.contains("role=\"img\""), "charts have a role");
+    assert!(
+        page.text
+            .contains("<title id=\"diagram-1\">Svarsfördelning: Ja 0 (0 %), Nej 1 (100 %)")
+    );
+    assert!(
+        page.text
+            .contains("<strong>Nämnden för Intraservice</strong>: Svar som inte är det positiva, utan kommentar"),
+        "a Nej without a comment is flagged"
+    );
+    assert!(
+        page.text.contains("Röd: i huvudsak inte uppfyllt"),
+        "status in words"
+    );
+    assert!(!page.text.contains("<script"));
+
+    assert_eq!(
+        app.get("/omgangar/2025/sammanstallning", &anna)
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "a respondent sees the round but not its compilation before publication"
+    );
+    assert_eq!(
+        app.get("/omgangar/2025/sammanstallning", &lisa)
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "a reader does not see an unpublished round at all"
+    );
+    for state in ["closed", "published"] {
+        app.call(
+            Method::POST,
+            "/api/v1/rounds/2025/state",
+            &sam,
+            Some(json!({ "state": state })),
+        )
+        .await;
+    }
+    assert!(
+        app.get("/omgangar/2025", &lisa)
+            .await
+            .text
+            .contains("href=\"/omgangar/2025/sammanstallning\""),
+        "the round page links to its compilation"
+    );
+    let published = app.get("/omgangar/2025/sammanstallning", &lisa).await;
+    assert_eq!(published.status, StatusCode::OK);
+    assert!(published.text.contains("Omgången är publicerad."));
+    assert_eq!(
+        app.get("/omgangar/1999/sammanstallning", &sam).await.status,
         StatusCode::NOT_FOUND
     );
 }

@@ -1,5 +1,6 @@
-//! Server-rendered pages: logging in and out, and the rounds.
+//! Server-rendered pages: logging in and out, the rounds, reports and compilations.
 
+mod compilation;
 mod reports;
 mod rounds;
 mod session;
@@ -16,6 +17,7 @@ pub fn router() -> Router<AppState> {
         .merge(rounds::router())
         .merge(session::router())
         .merge(reports::router())
+        .merge(compilation::router())
         .route("/halsa", get(health))
         .route("/assets/uppfolj.css", get(stylesheet))
 }

@@ -87,6 +87,8 @@ struct RoundPage {
     organisations: Vec<(Organisation, usize)>,
     chosen: Option<Organisation>,
     questions: usize,
+    /// Whether the caller may read the round's compilation, to link to it.
+    compilation: bool,
 }
 
 async fn round(
@@ -176,6 +178,7 @@ async fn round(
         .collect();
     organisations.sort_by(|a, b| swedish_cmp(&a.0.name, &b.0.name));
     let page = RoundPage {
+        compilation: caller.actor.may_read_compilation(round.state),
         round,
         lines,
         organisations,

@@ -1,0 +1,267 @@
+//! `uppfolj report compilation`, end to end on both backends: counts per question, section and
+//! document checked against numbers computed here from the imported report texts, and the trend
+//! across a round imported from a report and the next.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use uppfolj_store::Backend;
+use uppfolj_store::testing::TestDb;
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+fn uppfolj(url: &str, args: &[&str]) -> String {
+    let output: Output = Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("UPPFOLJ_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn import(url: &str, file: &Path, organisation: &str, round: &str) {
+    uppfolj(
+        url,
+        &[
+            "import",
+            "report",
+            file.to_str().unwrap(),
+            "--organisation",
+            organisation,
+            "--round",
+            round,
+        ],
+    );
+}
+
+fn compilation(url: &str, round: &str, dir: &Path) -> Value {
+    let out = dir.join(format!("sammanstallning-{round}.json"));
+    uppfolj(
+        url,
+        &[
+            "report",
+            "compilation",
+            "--round",
+            round,
+            "--format",
+            "json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap()
+}
+
+/// The answer lines of a report in the seed's layout: a line of one word indented by a space.
+fn set_answers(text: &str, change: impl Fn(usize, &str) -> Option<&'static str>) -> String {
+    let mut n = 0;
+    text.lines()
+        .map(|line| {
+            let word = line.trim();
+            if line.starts_with(' ') && ["Ja", "Nej"].contains(&word) {
+                n += 1;
+                match change(n, word) {
+                    Some(new) => format!(" {new} "),
+                    None => line.to_owned(),
+                }
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn counts_per_question_section_and_document_are_right(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let seed =
+        std::fs::read_to_string(repo("data/goteborg/reports/intraservice-2025.txt")).unwrap();
+    let reports = [
+        ("Nämnden för Intraservice", seed.clone()),
+        // Every third answer turned to Delvis, every fifth flipped.
+        (
+            "Kulturnämnden",
+            set_answers(&seed, |n, word| match (n % 3, n % 5, word) {
+                (0, _, _) => Some("Delvis"),
+                (_, 0, "Ja") => Some("Nej"),
+                (_, 0, _) => Some("Ja"),
+                _ => None,
+            }),
+        ),
+        // All Ja.
+        ("Arkivnämnden", set_answers(&seed, |_, _| Some("Ja"))),
+    ];
+    for (i, (organisation, text)) in reports.iter().enumerate() {
+        let file = dir.path().join(format!("{i}.txt"));
+        std::fs::write(&file, text).unwrap();
+        import(&db.url, &file, organisation, "2025");
+    }
+
+    // Expected, from the texts: per question (in report order) the answers given.
+    let parsed: Vec<_> = reports
+        .iter()
+        .map(|(_, text)| uppfolj_exchange::report::parse(text).unwrap())
+        .collect();
+    let questions: Vec<(String, String)> = parsed[0]
+        .questions()
+        .iter()
+        .map(|(s, q)| (s.number.clone(), q.text.clone()))
+        .collect();
+    let answers: Vec<Vec<String>> = (0..questions.len())
+        .map(|i| {
+            parsed
+                .iter()
+                .map(|p| p.questions()[i].1.answer.clone().unwrap())
+                .collect()
+        })
+        .collect();
+
+    let json = compilation(&db.url, "2025", dir.path());
+    let got = json["questions"].as_array().unwrap();
+    assert_eq!(got.len(), questions.len());
+    for (i, question) in got.iter().enumerate() {
+        assert_eq!(question["text"], questions[i].1.as_str());
+        assert_eq!(question["section"], questions[i].0.as_str());
+        assert_eq!(question["tally"]["assigned"], 3);
+        assert_eq!(question["tally"]["answered"], 3);
+        for option in question["tally"]["options"].as_array().unwrap() {
+            let label = option["label"].as_str().unwrap();
+            let expected = answers[i].iter().filter(|a| *a == label).count();
+            assert_eq!(option["count"], expected, "{label} of question {i}");
+        }
+    }
+
+    // Per part: the questions under it, by number.
+    let mut expected: HashMap<String, (usize, usize)> = HashMap::new();
+    for (i, (section, _)) in questions.iter().enumerate() {
+        let parts = section.split('.').count();
+        for depth in 1..=parts {
+            let part = section.split('.').take(depth).collect::<Vec<_>>().join(".");
+            let entry = expected.entry(part).or_default();
+            entry.0 += 3;
+            entry.1 += answers[i].iter().filter(|a| *a == "Ja").count();
+        }
+    }
+    for part in json["parts"].as_array().unwrap() {
+        let number = part["number"].as_str().unwrap();
+        let (answered, positive) = expected.get(number).copied().unwrap_or_default();
+        assert_eq!(part["tally"]["answered"], answered, "answered in {number}");
+        assert_eq!(part["tally"]["positive"], positive, "Ja in {number}");
+    }
+    let documents: usize = json["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["level"] == 1)
+        .count();
+    assert_eq!(documents, 3);
+    assert_eq!(json["total"]["answered"], 3 * questions.len());
+    let all_ja = &json["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "Arkivnämnden")
+        .unwrap()["tally"];
+    assert_eq!(all_ja["positive"], questions.len());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn counts_per_question_section_and_document_are_right_sqlite() {
+    counts_per_question_section_and_document_are_right(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn counts_per_question_section_and_document_are_right_postgres() {
+    counts_per_question_section_and_document_are_right(Backend::Postgres).await
+}
+
+async fn the_trend_spans_a_round_imported_from_a_report_and_the_next(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    for year in ["2024", "2025"] {
+        import(
+            &db.url,
+            &repo(&format!(
+                "data/test-reports/exempelstaden-miljonamnden-{year}.txt"
+            )),
+            "Miljönämnden",
+            year,
+        );
+    }
+    let json = compilation(&db.url, "2025", dir.path());
+    let trend = json["trend"].as_array().unwrap();
+    let of = |text: &str| {
+        trend
+            .iter()
+            .find(|t| t["text"] == text)
+            .unwrap_or_else(|| panic!("no trend for {text}: {trend:?}"))
+    };
+    let emissions = of("Har ni minskat era utsläpp?");
+    let years: Vec<i64> = emissions["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y["year"].as_i64().unwrap())
+        .collect();
+    assert_eq!(years, [2024, 2025]);
+    let share = |trend: &Value, year: usize, label: &str| {
+        trend["years"][year]["shares"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s[0] == label)
+            .unwrap()[1]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(share(emissions, 0, "Delvis"), 1.0);
+    assert_eq!(share(emissions, 1, "Ja"), 1.0);
+    assert_eq!(
+        emissions["changes"][0],
+        serde_json::json!({"organisation": "Miljönämnden", "before": "Delvis", "after": "Ja", "worse": false})
+    );
+    let plan = of("Har ni en plan?");
+    assert_eq!(
+        plan["changes"][0],
+        serde_json::json!({"organisation": "Miljönämnden", "before": "Ja", "after": "Delvis", "worse": true}),
+        "Ja to something else is flagged"
+    );
+    let flags: Vec<(&str, &str)> = json["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap(),
+                f["question"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        flags.contains(&("negative_without_comment", "Mäter ni luftkvaliteten?")),
+        "{flags:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_trend_spans_a_round_imported_from_a_report_and_the_next_sqlite() {
+    the_trend_spans_a_round_imported_from_a_report_and_the_next(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_trend_spans_a_round_imported_from_a_report_and_the_next_postgres() {
+    the_trend_spans_a_round_imported_from_a_report_and_the_next(Backend::Postgres).await
+}

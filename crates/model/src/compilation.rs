@@ -1,0 +1,810 @@
+//! The city-wide compilation (*sammanställning*) of a round: how the organisations answered,
+//! per question, per section and document, and per organisation; what changed since earlier
+//! rounds; and what a coordinator should look at before the executive board does.
+//!
+//! Everything is computed from the round's definitions and the responses handed in; which
+//! responses those are (all, or only a published round's) is the caller's decision.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::{
+    Answer, AnswerScale, AnswerValue, Document, Entry, Key, Organisation, QuestionRef,
+    ResponseState, Round, ScaleKind, number_round,
+};
+
+/// One organisation's response, as the compilation reads it.
+#[derive(Clone, Debug)]
+pub struct ResponseData {
+    pub organisation: Key,
+    pub state: ResponseState,
+    pub answers: HashMap<QuestionRef, Answer>,
+}
+
+/// An earlier round, for the trend: its answers per organisation.
+#[derive(Clone, Debug)]
+pub struct EarlierRound {
+    pub name: String,
+    pub year: i32,
+    pub responses: Vec<ResponseData>,
+}
+
+/// The shares at which a part's status turns green or yellow: the share of the positive answer
+/// (a choice scale's first option, *Ja*) among the part's answered questions.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct StatusThresholds {
+    pub green: f64,
+    pub yellow: f64,
+}
+
+impl Default for StatusThresholds {
+    fn default() -> Self {
+        StatusThresholds {
+            green: 0.75,
+            yellow: 0.5,
+        }
+    }
+}
+
+/// A part's status, told in words as well as by colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Green,
+    Yellow,
+    Red,
+    /// Nothing answered yet.
+    None,
+}
+
+impl Status {
+    /// What the status means, for people who do not see the colour.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Green => "Grön: i huvudsak uppfyllt",
+            Status::Yellow => "Gul: delvis uppfyllt",
+            Status::Red => "Röd: i huvudsak inte uppfyllt",
+            Status::None => "Inga svar ännu",
+        }
+    }
+}
+
+/// How often each answer was given.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Tally {
+    /// Assignments counted: an organisation asked a question counts once per question.
+    pub assigned: usize,
+    pub answered: usize,
+    /// Answers per option, in the scale's order; free-text and number answers count as answered
+    /// only.
+    pub options: Vec<OptionCount>,
+    /// Answered with the positive option (a choice scale's first).
+    pub positive: usize,
+}
+
+impl Tally {
+    /// The positive option's share of the answered choice questions, if any were answered.
+    pub fn positive_share(&self) -> Option<f64> {
+        let chosen: usize = self.options.iter().map(|o| o.count).sum();
+        (chosen > 0).then(|| self.positive as f64 / chosen as f64)
+    }
+
+    fn add(&mut self, other: &Tally) {
+        self.assigned += other.assigned;
+        self.answered += other.answered;
+        self.positive += other.positive;
+        for option in &other.options {
+            match self.options.iter_mut().find(|o| o.key == option.key) {
+                Some(mine) => mine.count += option.count,
+                None => self.options.push(option.clone()),
+            }
+        }
+    }
+}
+
+/// One answer option and how many gave it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OptionCount {
+    pub key: Key,
+    pub label: String,
+    pub count: usize,
+}
+
+/// One question across the organisations asked it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QuestionSummary {
+    pub question: QuestionRef,
+    /// The number of the section it stands under.
+    pub section: String,
+    pub text: String,
+    pub tally: Tally,
+    /// Per option, the organisations that gave it (names, in Swedish order).
+    pub by_option: Vec<(String, Vec<String>)>,
+    pub comments: Vec<Comment>,
+}
+
+/// A comment with whose it is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Comment {
+    pub organisation: String,
+    /// The answer the comment goes with, as people read it; `None` when unanswered.
+    pub answer: Option<String>,
+    pub text: String,
+}
+
+/// A document (level 1) or section with the roll-up of every question under it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartSummary {
+    pub number: String,
+    pub level: usize,
+    pub heading: String,
+    pub tally: Tally,
+    pub status: Status,
+    /// The organisations with the most answers other than the positive one, most first (at most
+    /// five, only those with at least one).
+    pub most_negative: Vec<(String, usize)>,
+}
+
+/// One organisation across the round.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OrganisationSummary {
+    pub key: Key,
+    pub name: String,
+    pub state: ResponseState,
+    pub tally: Tally,
+}
+
+/// Something a coordinator should look at.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Flag {
+    pub organisation: String,
+    /// `None` for a flag on the whole response.
+    pub question: Option<String>,
+    pub kind: FlagKind,
+}
+
+/// The kinds of [`Flag`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// An answer other than the positive one, without a comment.
+    NegativeWithoutComment,
+    /// A comment on a question left unanswered.
+    CommentWithoutAnswer,
+    /// The same answer and word-for-word the same comment three rounds running.
+    UnchangedThreeRounds,
+    /// The response was never submitted.
+    NeverSubmitted,
+}
+
+impl FlagKind {
+    /// What the flag says, in Swedish.
+    pub fn label(self) -> &'static str {
+        match self {
+            FlagKind::NegativeWithoutComment => "Svar som inte är det positiva, utan kommentar",
+            FlagKind::CommentWithoutAnswer => "Kommentar till en obesvarad fråga",
+            FlagKind::UnchangedThreeRounds => {
+                "Samma svar och ordagrant samma kommentar tre omgångar i rad"
+            }
+            FlagKind::NeverSubmitted => "Svaret har aldrig skickats in",
+        }
+    }
+}
+
+/// One question across this and earlier rounds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QuestionTrend {
+    pub question: QuestionRef,
+    pub text: String,
+    /// Per round, oldest first: the round's name and year, and each option's share of the
+    /// answers given (0–1), in the scale's order.
+    pub years: Vec<TrendPoint>,
+    /// Organisations whose answer differs from the previous round's.
+    pub changes: Vec<AnswerChangeSince>,
+}
+
+/// One round of a [`QuestionTrend`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrendPoint {
+    pub round: String,
+    pub year: i32,
+    pub answered: usize,
+    pub shares: Vec<(String, f64)>,
+}
+
+/// An organisation's answer that changed since the previous round.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AnswerChangeSince {
+    pub organisation: String,
+    pub before: String,
+    pub after: String,
+    /// From the positive answer to another: the change to look at first (*Ja → Nej*).
+    pub worse: bool,
+}
+
+/// The whole compilation, in the order a reader takes it in.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Compilation {
+    pub round: String,
+    pub year: i32,
+    pub thresholds: StatusThresholds,
+    /// Over every question of the round.
+    pub total: Tally,
+    pub parts: Vec<PartSummary>,
+    pub questions: Vec<QuestionSummary>,
+    pub organisations: Vec<OrganisationSummary>,
+    pub flags: Vec<Flag>,
+    pub trend: Vec<QuestionTrend>,
+}
+
+/// What a compilation is made from.
+pub struct CompilationInput<'a> {
+    pub round: &'a Round,
+    /// The round's documents, in its order.
+    pub documents: &'a [&'a Document],
+    pub scales: &'a [AnswerScale],
+    /// Every organisation that the responses or the round's targeting name.
+    pub organisations: &'a [Organisation],
+    pub responses: &'a [ResponseData],
+    /// Earlier rounds, oldest first.
+    pub earlier: &'a [EarlierRound],
+    pub thresholds: StatusThresholds,
+}
+
+/// Compiles a round. An organisation counts for a question when the round assigns it the
+/// question (active organisations), or when it answered it anyway (a round imported from a
+/// report, or an organisation made inactive since).
+pub fn compile(input: &CompilationInput<'_>) -> Compilation {
+    let scales: HashMap<&Key, &AnswerScale> = input.scales.iter().map(|s| (&s.key, s)).collect();
+    let mut organisations: Vec<&Organisation> = input.organisations.iter().collect();
+    organisations.sort_by(|a, b| crate::text::swedish_cmp(&a.name, &b.name));
+    let responses: HashMap<&Key, &ResponseData> = input
+        .responses
+        .iter()
+        .map(|r| (&r.organisation, r))
+        .collect();
+    let asked = |reference: &QuestionRef, organisation: &Organisation| {
+        (organisation.active && input.round.is_assigned(reference, organisation))
+            || responses
+                .get(&organisation.key)
+                .is_some_and(|r| r.answers.contains_key(reference))
+    };
+
+    let mut parts: Vec<PartSummary> = Vec::new();
+    let mut negatives: Vec<BTreeMap<String, usize>> = Vec::new();
+    let mut questions = Vec::new();
+    let mut per_organisation: HashMap<&Key, Tally> = HashMap::new();
+    let mut flags = Vec::new();
+    for entry in number_round(input.documents, |_| true) {
+        match entry {
+            Entry::Heading(heading) => {
+                parts.push(PartSummary {
+                    number: heading.number,
+                    level: heading.level,
+                    heading: heading.text,
+                    tally: Tally::default(),
+                    status: Status::None,
+                    most_negative: vec![],
+                });
+                negatives.push(BTreeMap::new());
+            }
+            Entry::Question {
+                reference,
+                question,
+            } => {
+                let scale = scales.get(&question.scale).copied();
+                let mut summary = QuestionSummary {
+                    question: reference.clone(),
+                    section: parts.last().map(|p| p.number.clone()).unwrap_or_default(),
+                    text: question.text.clone(),
+                    tally: empty_tally(scale),
+                    by_option: vec![],
+                    comments: vec![],
+                };
+                let mut givers: Vec<Vec<String>> = vec![vec![]; summary.tally.options.len()];
+                for organisation in organisations.iter().filter(|o| asked(&reference, o)) {
+                    let answer = responses
+                        .get(&organisation.key)
+                        .and_then(|r| r.answers.get(&reference));
+                    let mut one = empty_tally(scale);
+                    one.assigned = 1;
+                    let value = answer.and_then(|a| a.value.as_ref());
+                    let comment = answer.map_or("", |a| a.comment.trim());
+                    if let Some(value) = value {
+                        one.answered = 1;
+                        if let AnswerValue::Choice(key) = value
+                            && let Some(i) = one.options.iter().position(|o| &o.key == key)
+                        {
+                            one.options[i].count = 1;
+                            givers[i].push(organisation.name.clone());
+                            if i == 0 {
+                                one.positive = 1;
+                            } else {
+                                for (part, counts) in parts.iter().zip(negatives.iter_mut()) {
+                                    if reference_under(&summary.section, &part.number) {
+                                        *counts.entry(organisation.name.clone()).or_default() += 1;
+                                    }
+                                }
+                                if comment.is_empty() {
+                                    flags.push(Flag {
+                                        organisation: organisation.name.clone(),
+                                        question: Some(question.text.clone()),
+                                        kind: FlagKind::NegativeWithoutComment,
+                                    });
+                                }
+                            }
+                        }
+                    } else if !comment.is_empty() {
+                        flags.push(Flag {
+                            organisation: organisation.name.clone(),
+                            question: Some(question.text.clone()),
+                            kind: FlagKind::CommentWithoutAnswer,
+                        });
+                    }
+                    if !comment.is_empty() {
+                        summary.comments.push(Comment {
+                            organisation: organisation.name.clone(),
+                            answer: value.map(|v| display(scale, v)),
+                            text: comment.to_owned(),
+                        });
+                    }
+                    summary.tally.add(&one);
+                    per_organisation
+                        .entry(&organisation.key)
+                        .or_default()
+                        .add(&one);
+                }
+                for part in parts
+                    .iter_mut()
+                    .filter(|p| reference_under(&summary.section, &p.number))
+                {
+                    part.tally.add(&summary.tally);
+                }
+                summary.by_option = summary
+                    .tally
+                    .options
+                    .iter()
+                    .map(|o| o.label.clone())
+                    .zip(givers)
+                    .collect();
+                questions.push(summary);
+            }
+        }
+    }
+    for (part, counts) in parts.iter_mut().zip(negatives) {
+        part.status = status(&part.tally, input.thresholds);
+        let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
+        ranked.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| crate::text::swedish_cmp(&a.0, &b.0))
+        });
+        ranked.truncate(5);
+        part.most_negative = ranked;
+    }
+    let mut total = Tally::default();
+    for part in parts.iter().filter(|p| p.level == 1) {
+        total.add(&part.tally);
+    }
+
+    let organisations: Vec<OrganisationSummary> = organisations
+        .iter()
+        .filter_map(|o| {
+            let tally = per_organisation.remove(&o.key)?;
+            let state = responses
+                .get(&o.key)
+                .map_or(ResponseState::NotStarted, |r| r.state);
+            Some(OrganisationSummary {
+                key: o.key.clone(),
+                name: o.name.clone(),
+                state,
+                tally,
+            })
+        })
+        .collect();
+    for organisation in &organisations {
+        if matches!(
+            organisation.state,
+            ResponseState::NotStarted | ResponseState::Draft
+        ) {
+            flags.push(Flag {
+                organisation: organisation.name.clone(),
+                question: None,
+                kind: FlagKind::NeverSubmitted,
+            });
+        }
+    }
+    let trend = trend(input, &questions, &scales, &mut flags);
+    Compilation {
+        round: input.round.name.clone(),
+        year: input.round.year,
+        thresholds: input.thresholds,
+        total,
+        parts,
+        questions,
+        organisations,
+        flags,
+        trend,
+    }
+}
+
+/// Whether a question under section `section` counts for part `part`: the part itself or one of
+/// its ancestors.
+fn reference_under(section: &str, part: &str) -> bool {
+    section == part || section.starts_with(&format!("{part}."))
+}
+
+fn empty_tally(scale: Option<&AnswerScale>) -> Tally {
+    let options = match scale.map(|s| &s.kind) {
+        Some(ScaleKind::Choice { options }) => options
+            .iter()
+            .map(|o| OptionCount {
+                key: o.key.clone(),
+                label: o.label.clone(),
+                count: 0,
+            })
+            .collect(),
+        _ => vec![],
+    };
+    Tally {
+        options,
+        ..Tally::default()
+    }
+}
+
+fn display(scale: Option<&AnswerScale>, value: &AnswerValue) -> String {
+    scale.map_or_else(|| value.to_string(), |s| s.display(value))
+}
+
+fn status(tally: &Tally, thresholds: StatusThresholds) -> Status {
+    match tally.positive_share() {
+        None => Status::None,
+        Some(share) if share >= thresholds.green => Status::Green,
+        Some(share) if share >= thresholds.yellow => Status::Yellow,
+        Some(_) => Status::Red,
+    }
+}
+
+/// The trend of every question of this round that earlier rounds asked too (the same question
+/// reference), and the answers unchanged three rounds running.
+fn trend(
+    input: &CompilationInput<'_>,
+    questions: &[QuestionSummary],
+    scales: &HashMap<&Key, &AnswerScale>,
+    flags: &mut Vec<Flag>,
+) -> Vec<QuestionTrend> {
+    let names: HashMap<&Key, &str> = input
+        .organisations
+        .iter()
+        .map(|o| (&o.key, o.name.as_str()))
+        .collect();
+    let name = |key: &Key| names.get(key).map_or(key.as_str(), |n| n).to_owned();
+    let current = EarlierRound {
+        name: input.round.name.clone(),
+        year: input.round.year,
+        responses: input.responses.to_vec(),
+    };
+    let rounds: Vec<&EarlierRound> = input.earlier.iter().chain([&current]).collect();
+    let mut out = Vec::new();
+    for summary in questions {
+        let scale = input
+            .documents
+            .iter()
+            .find(|d| d.key == summary.question.document)
+            .and_then(|d| d.question(&summary.question.question))
+            .and_then(|q| scales.get(&q.scale).copied());
+        let answers_in = |round: &EarlierRound| -> BTreeMap<Key, (Option<String>, String)> {
+            round
+                .responses
+                .iter()
+                .filter_map(|r| {
+                    let answer = r.answers.get(&summary.question)?;
+                    Some((
+                        r.organisation.clone(),
+                        (
+                            answer.value.as_ref().map(|v| display(scale, v)),
+                            answer.comment.trim().to_owned(),
+                        ),
+                    ))
+                })
+                .collect()
+        };
+        let per_round: Vec<BTreeMap<Key, (Option<String>, String)>> =
+            rounds.iter().map(|r| answers_in(r)).collect();
+        if per_round[..per_round.len() - 1]
+            .iter()
+            .all(|answers| answers.is_empty())
+        {
+            continue;
+        }
+        let labels: Vec<String> = summary
+            .tally
+            .options
+            .iter()
+            .map(|o| o.label.clone())
+            .collect();
+        let positive = labels.first();
+        let years = rounds
+            .iter()
+            .zip(&per_round)
+            .map(|(round, answers)| {
+                let given: Vec<&String> =
+                    answers.values().filter_map(|(v, _)| v.as_ref()).collect();
+                let shares = labels
+                    .iter()
+                    .map(|label| {
+                        let count = given.iter().filter(|g| *g == &label).count();
+                        let share = if given.is_empty() {
+                            0.0
+                        } else {
+                            count as f64 / given.len() as f64
+                        };
+                        (label.clone(), share)
+                    })
+                    .collect();
+                TrendPoint {
+                    round: round.name.clone(),
+                    year: round.year,
+                    answered: given.len(),
+                    shares,
+                }
+            })
+            .collect();
+        let mut changes = Vec::new();
+        if let [.., before, after] = &per_round[..] {
+            for (organisation, (now, _)) in after {
+                if let (Some(Some(was)), Some(now)) = (before.get(organisation).map(|a| &a.0), now)
+                    && was != now
+                {
+                    changes.push(AnswerChangeSince {
+                        organisation: name(organisation),
+                        before: was.clone(),
+                        after: now.clone(),
+                        worse: positive == Some(was),
+                    });
+                }
+            }
+        }
+        changes.sort_by(|a, b| {
+            b.worse
+                .cmp(&a.worse)
+                .then_with(|| crate::text::swedish_cmp(&a.organisation, &b.organisation))
+        });
+        if let [.., a, b, c] = &per_round[..] {
+            for (organisation, now) in c {
+                if now.0.is_some()
+                    && !now.1.is_empty()
+                    && a.get(organisation) == Some(now)
+                    && b.get(organisation) == Some(now)
+                {
+                    flags.push(Flag {
+                        organisation: name(organisation),
+                        question: Some(summary.text.clone()),
+                        kind: FlagKind::UnchangedThreeRounds,
+                    });
+                }
+            }
+        }
+        out.push(QuestionTrend {
+            question: summary.question.clone(),
+            text: summary.text.clone(),
+            years,
+            changes,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OrganisationKind;
+    use crate::document::tests::{document, key, question, section};
+    use crate::round::tests::{org, round};
+    use crate::scale::tests::choice;
+
+    fn answer(q: &str, value: Option<&str>, comment: &str) -> (QuestionRef, Answer) {
+        let reference = QuestionRef {
+            document: key("d"),
+            question: key(q),
+        };
+        let answer = Answer {
+            question: reference.clone(),
+            value: value.map(|v| AnswerValue::Choice(key(v))),
+            comment: comment.into(),
+            version: 1,
+            changed_by: "t".into(),
+            changed_at: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        (reference, answer)
+    }
+
+    fn response(
+        organisation: &str,
+        state: ResponseState,
+        answers: &[(&str, Option<&str>, &str)],
+    ) -> ResponseData {
+        ResponseData {
+            organisation: key(organisation),
+            state,
+            answers: answers.iter().map(|(q, v, c)| answer(q, *v, c)).collect(),
+        }
+    }
+
+    /// Document d: section s1 with questions a and b, section s2 with c and s3 without questions.
+    fn setting() -> (Document, Vec<AnswerScale>, Vec<Organisation>) {
+        let doc = document(
+            "d",
+            vec![
+                section("s1", None, vec![question("a"), question("b")], vec![]),
+                section("s2", None, vec![question("c")], vec![]),
+                section("s3", None, vec![], vec![]),
+            ],
+        );
+        let scales = vec![choice("ja-nej", &[("ja", "Ja"), ("nej", "Nej")])];
+        let organisations = vec![
+            org("x", OrganisationKind::Namnd),
+            org("y", OrganisationKind::Namnd),
+            org("z", OrganisationKind::Bolag),
+        ];
+        (doc, scales, organisations)
+    }
+
+    #[test]
+    fn questions_parts_and_organisations_are_tallied_with_status_and_flags() {
+        let (doc, scales, organisations) = setting();
+        let responses = vec![
+            response(
+                "x",
+                ResponseState::Submitted,
+                &[
+                    ("a", Some("ja"), ""),
+                    ("b", Some("nej"), "Ingen budget."),
+                    ("c", Some("ja"), ""),
+                ],
+            ),
+            response(
+                "y",
+                ResponseState::Draft,
+                &[("a", Some("nej"), ""), ("c", None, "Vet inte.")],
+            ),
+        ];
+        let round = round(vec![]);
+        let c = compile(&CompilationInput {
+            round: &round,
+            documents: &[&doc],
+            scales: &scales,
+            organisations: &organisations,
+            responses: &responses,
+            earlier: &[],
+            thresholds: StatusThresholds::default(),
+        });
+        let a = &c.questions[0];
+        assert_eq!((a.tally.assigned, a.tally.answered), (3, 2));
+        assert_eq!(
+            a.by_option,
+            [
+                ("Ja".to_owned(), vec!["X".to_owned()]),
+                ("Nej".to_owned(), vec!["Y".to_owned()])
+            ]
+        );
+        let parts: Vec<(&str, usize, usize, Status)> = c
+            .parts
+            .iter()
+            .map(|p| {
+                (
+                    p.number.as_str(),
+                    p.tally.answered,
+                    p.tally.positive,
+                    p.status,
+                )
+            })
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("1", 4, 2, Status::Yellow),
+                ("1.1", 3, 1, Status::Red),
+                ("1.2", 1, 1, Status::Green),
+                ("1.3", 0, 0, Status::None),
+            ]
+        );
+        assert_eq!(c.parts[1].most_negative, [("X".into(), 1), ("Y".into(), 1)]);
+        assert_eq!((c.total.assigned, c.total.answered), (9, 4));
+        let states: Vec<(&str, ResponseState, usize)> = c
+            .organisations
+            .iter()
+            .map(|o| (o.name.as_str(), o.state, o.tally.answered))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("X", ResponseState::Submitted, 3),
+                ("Y", ResponseState::Draft, 1),
+                ("Z", ResponseState::NotStarted, 0)
+            ]
+        );
+        let flags: Vec<(&str, FlagKind)> = c
+            .flags
+            .iter()
+            .map(|f| (f.organisation.as_str(), f.kind))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                ("Y", FlagKind::NegativeWithoutComment),
+                ("Y", FlagKind::CommentWithoutAnswer),
+                ("Y", FlagKind::NeverSubmitted),
+                ("Z", FlagKind::NeverSubmitted),
+            ]
+        );
+        assert!(c.trend.is_empty());
+    }
+
+    #[test]
+    fn the_trend_shows_shares_per_year_flags_worse_answers_and_three_unchanged_rounds() {
+        let (doc, scales, organisations) = setting();
+        let earlier = |year: i32, answers: &[(&str, Option<&str>, &str)]| EarlierRound {
+            name: format!("Uppföljning {year}"),
+            year,
+            responses: vec![response("x", ResponseState::Accepted, answers)],
+        };
+        let rounds = [
+            earlier(
+                2023,
+                &[("a", Some("ja"), "Som förut."), ("b", Some("ja"), "")],
+            ),
+            earlier(
+                2024,
+                &[("a", Some("ja"), "Som förut."), ("b", Some("ja"), "")],
+            ),
+        ];
+        let responses = vec![response(
+            "x",
+            ResponseState::Submitted,
+            &[
+                ("a", Some("ja"), "Som förut."),
+                ("b", Some("nej"), "Pengarna tog slut."),
+            ],
+        )];
+        let round = round(vec![]);
+        let c = compile(&CompilationInput {
+            round: &round,
+            documents: &[&doc],
+            scales: &scales,
+            organisations: &organisations,
+            responses: &responses,
+            earlier: &rounds,
+            thresholds: StatusThresholds::default(),
+        });
+        assert_eq!(c.trend.len(), 2, "c was never asked before");
+        let b = &c.trend[1];
+        let years: Vec<(i32, Vec<f64>)> = b
+            .years
+            .iter()
+            .map(|y| (y.year, y.shares.iter().map(|s| s.1).collect()))
+            .collect();
+        assert_eq!(
+            years,
+            [
+                (2023, vec![1.0, 0.0]),
+                (2024, vec![1.0, 0.0]),
+                (2025, vec![0.0, 1.0])
+            ]
+        );
+        assert_eq!(
+            b.changes,
+            [AnswerChangeSince {
+                organisation: "X".into(),
+                before: "Ja".into(),
+                after: "Nej".into(),
+                worse: true
+            }]
+        );
+        assert!(c.flags.contains(&Flag {
+            organisation: "X".into(),
+            question: Some("Fråga a?".into()),
+            kind: FlagKind::UnchangedThreeRounds,
+        }));
+    }
+}

@@ -1,0 +1,184 @@
+//! The city-wide compilation as Markdown and JSON.
+
+use std::fmt::Write;
+
+use uppfolj_model::Compilation;
+use uppfolj_model::compilation::Tally;
+
+/// A share as people read it: `67 %`.
+pub fn percent(share: f64) -> String {
+    format!("{:.0} %", share * 100.0)
+}
+
+fn share(count: usize, of: usize) -> String {
+    if of == 0 {
+        "–".into()
+    } else {
+        percent(count as f64 / of as f64)
+    }
+}
+
+fn positive_share(tally: &Tally) -> String {
+    tally.positive_share().map_or_else(|| "–".into(), percent)
+}
+
+/// Pipes and line breaks would break a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The compilation as Markdown: summary, parts, questions with their comments, organisations,
+/// flags and trend.
+pub fn compilation_markdown(c: &Compilation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Sammanställning – {}\n", c.round);
+    let _ = writeln!(
+        out,
+        "{} av {} tilldelade frågor besvarade ({}). Andel positiva svar: {}.\n",
+        c.total.answered,
+        c.total.assigned,
+        share(c.total.answered, c.total.assigned),
+        positive_share(&c.total)
+    );
+    let _ = writeln!(
+        out,
+        "Status per avsnitt efter andelen positiva svar: grön från {}, gul från {}, annars röd.\n",
+        percent(c.thresholds.green),
+        percent(c.thresholds.yellow)
+    );
+
+    out.push_str("## Läget per dokument och avsnitt\n\n");
+    out.push_str("| Nr | Rubrik | Besvarade | Andel positiva | Status | Flest andra svar |\n");
+    out.push_str("|---|---|---:|---:|---|---|\n");
+    for part in &c.parts {
+        let most: Vec<String> = part
+            .most_negative
+            .iter()
+            .map(|(name, n)| format!("{name} ({n})"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} av {} | {} | {} | {} |",
+            part.number,
+            cell(&part.heading),
+            part.tally.answered,
+            part.tally.assigned,
+            positive_share(&part.tally),
+            part.status.label(),
+            cell(&most.join(", "))
+        );
+    }
+
+    out.push_str("\n## Frågorna\n\n");
+    for q in &c.questions {
+        let _ = writeln!(out, "### {} {}\n", q.section, q.text);
+        let _ = writeln!(
+            out,
+            "Ställd till {} organisationer, besvarad av {}.\n",
+            q.tally.assigned, q.tally.answered
+        );
+        if !q.tally.options.is_empty() {
+            out.push_str("| Svar | Antal | Andel | Organisationer |\n|---|---:|---:|---|\n");
+            for (option, (_, names)) in q.tally.options.iter().zip(&q.by_option) {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    cell(&option.label),
+                    option.count,
+                    share(option.count, q.tally.answered),
+                    cell(&names.join(", "))
+                );
+            }
+            out.push('\n');
+        }
+        for comment in &q.comments {
+            let answer = comment
+                .answer
+                .as_deref()
+                .map_or_else(|| "ej besvarad".to_owned(), str::to_owned);
+            let _ = writeln!(
+                out,
+                "- **{}** ({answer}): {}",
+                comment.organisation,
+                comment.text.replace("\n\n", " ¶ ")
+            );
+        }
+        if !q.comments.is_empty() {
+            out.push('\n');
+        }
+    }
+
+    out.push_str("## Organisationerna\n\n| Organisation | Status | Besvarade | Andel positiva |\n|---|---|---:|---:|\n");
+    for o in &c.organisations {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} av {} | {} |",
+            cell(&o.name),
+            o.state.label(),
+            o.tally.answered,
+            o.tally.assigned,
+            positive_share(&o.tally)
+        );
+    }
+
+    out.push_str("\n## Att titta närmare på\n\n");
+    if c.flags.is_empty() {
+        out.push_str("Inget att anmärka.\n");
+    }
+    for flag in &c.flags {
+        match &flag.question {
+            Some(question) => {
+                let _ = writeln!(
+                    out,
+                    "- {}: {} – «{question}»",
+                    flag.organisation,
+                    flag.kind.label()
+                );
+            }
+            None => {
+                let _ = writeln!(out, "- {}: {}", flag.organisation, flag.kind.label());
+            }
+        }
+    }
+
+    out.push_str("\n## Utvecklingen över tid\n\n");
+    if c.trend.is_empty() {
+        out.push_str("Ingen av omgångens frågor ställdes i en tidigare omgång.\n");
+    }
+    for t in &c.trend {
+        let _ = writeln!(out, "### {}\n", t.text);
+        let labels: Vec<&str> = t.years[0].shares.iter().map(|(l, _)| l.as_str()).collect();
+        let _ = writeln!(out, "| Omgång | Besvarade | {} |", labels.join(" | "));
+        let _ = writeln!(out, "|---|---:|{}", "---:|".repeat(labels.len()));
+        for year in &t.years {
+            let shares: Vec<String> = year.shares.iter().map(|(_, s)| percent(*s)).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                year.round,
+                year.answered,
+                shares.join(" | ")
+            );
+        }
+        out.push('\n');
+        for change in &t.changes {
+            let _ = writeln!(
+                out,
+                "- {}: {} → {}{}",
+                change.organisation,
+                change.before,
+                change.after,
+                if change.worse { " (försämring)" } else { "" }
+            );
+        }
+        if !t.changes.is_empty() {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The compilation's numbers as JSON, for other tools.
+pub fn compilation_json(c: &Compilation) -> Vec<u8> {
+    serde_json::to_vec_pretty(c).expect("a compilation serialises")
+}
