@@ -1,6 +1,7 @@
 //! `uppfolj`: the web server and the command line in one binary.
 
 mod goteborg;
+mod synthetic;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -55,6 +56,23 @@ enum Command {
         /// Adress att lyssna på.
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
+    },
+    /// Skapar syntetiska data för mätningar: organisationer, ett styrdokument med frågor och
+    /// en omgång per år där alla har svarat (den senaste ger sammanställningen, de tidigare
+    /// utvecklingen).
+    Generate {
+        /// Antal organisationer.
+        #[arg(long, default_value_t = 300)]
+        organisations: usize,
+        /// Antal frågor.
+        #[arg(long, default_value_t = 60)]
+        questions: usize,
+        /// Antal omgångar, en per år.
+        #[arg(long, default_value_t = 6)]
+        rounds: usize,
+        /// Den senaste omgångens år.
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
     },
     /// Startar webbservern mot databasen.
     Serve {
@@ -553,6 +571,42 @@ async fn run(cli: Cli) -> Result<()> {
             std::fs::write(&out, format.render(&report)?)
                 .with_context(|| format!("kan inte skriva {}", out.display()))?;
             println!("Skrev {}.", out.display());
+            Ok(())
+        }
+        Command::Generate {
+            organisations,
+            questions,
+            rounds,
+            year,
+        } => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            let size = synthetic::Size {
+                organisations,
+                questions,
+                rounds,
+            };
+            let definitions = synthetic::definitions(size, year);
+            store.apply_definitions(&definitions).await?;
+            for (r, round) in definitions.rounds.iter().enumerate() {
+                for (o, organisation) in definitions.organisations.iter().enumerate() {
+                    store
+                        .import_answers(
+                            &round.key,
+                            &organisation.key,
+                            &synthetic::answers(size, o + 1, r),
+                            "syntetiska data",
+                        )
+                        .await
+                        .map_err(|(_, e)| e)?;
+                }
+            }
+            println!(
+                "Skapade {} med {} frågor och {}; senaste omgången: {}.",
+                count(organisations, "organisation", "organisationer"),
+                questions,
+                count(rounds, "omgång", "omgångar"),
+                definitions.rounds.last().map_or("–", |r| r.key.as_str())
+            );
             Ok(())
         }
         Command::Report(Report::Compilation { round, format, out }) => {

@@ -265,3 +265,38 @@ async fn the_trend_spans_a_round_imported_from_a_report_and_the_next_sqlite() {
 async fn the_trend_spans_a_round_imported_from_a_report_and_the_next_postgres() {
     the_trend_spans_a_round_imported_from_a_report_and_the_next(Backend::Postgres).await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn generated_synthetic_rounds_compile_with_a_trend_over_every_year() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    let said = uppfolj(
+        &db.url,
+        &[
+            "generate",
+            "--organisations",
+            "4",
+            "--questions",
+            "12",
+            "--rounds",
+            "3",
+            "--year",
+            "2024",
+        ],
+    );
+    assert!(said.contains("Skapade 4 organisationer med 12 frågor och 3 omgångar"));
+    let json = compilation(&db.url, "syntet-2024", dir.path());
+    assert_eq!(json["organisations"].as_array().unwrap().len(), 4);
+    assert_eq!(json["questions"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        json["total"]["answered"], 48,
+        "everyone answered everything"
+    );
+    let years: Vec<i64> = json["trend"][0]["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y["year"].as_i64().unwrap())
+        .collect();
+    assert_eq!(years, [2022, 2023, 2024]);
+}

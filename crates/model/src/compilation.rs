@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use crate::text::swedish_key;
 use crate::{
-    Answer, AnswerScale, AnswerValue, Document, Entry, Key, Organisation, QuestionRef,
-    ResponseState, Round, ScaleKind, number_round,
+    AnswerScale, AnswerValue, Document, Entry, Key, Organisation, QuestionRef, ResponseState,
+    Round, ScaleKind, number_round,
 };
 
 /// One organisation's response, as the compilation reads it.
@@ -19,7 +20,18 @@ use crate::{
 pub struct ResponseData {
     pub organisation: Key,
     pub state: ResponseState,
-    pub answers: HashMap<QuestionRef, Answer>,
+    pub answers: AnswersByQuestion,
+}
+
+/// A response's answers by question. A compilation looks answers up a few hundred thousand
+/// times, so the map uses a fast non-cryptographic hash; its keys are the city's own data.
+pub type AnswersByQuestion = HashMap<QuestionRef, Given, rustc_hash::FxBuildHasher>;
+
+/// An answer as far as a compilation cares: what was answered and said, not who saved it when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Given {
+    pub value: Option<AnswerValue>,
+    pub comment: String,
 }
 
 /// An earlier round, for the trend: its answers per organisation.
@@ -76,8 +88,8 @@ pub struct Tally {
     /// Assignments counted: an organisation asked a question counts once per question.
     pub assigned: usize,
     pub answered: usize,
-    /// Answers per option, in the scale's order; free-text and number answers count as answered
-    /// only.
+    /// Answers per option, in the scale's order (an organisation's: the options it gave, in the
+    /// order first given); free-text and number answers count as answered only.
     pub options: Vec<OptionCount>,
     /// Answered with the positive option (a choice scale's first).
     pub positive: usize,
@@ -88,6 +100,17 @@ impl Tally {
     pub fn positive_share(&self) -> Option<f64> {
         let chosen: usize = self.options.iter().map(|o| o.count).sum();
         (chosen > 0).then(|| self.positive as f64 / chosen as f64)
+    }
+
+    /// Counts one answer with `option`, adding the option where this tally lacks it.
+    fn count(&mut self, option: &OptionCount) {
+        match self.options.iter_mut().find(|o| o.key == option.key) {
+            Some(mine) => mine.count += 1,
+            None => self.options.push(OptionCount {
+                count: 1,
+                ..option.clone()
+            }),
+        }
     }
 
     fn add(&mut self, other: &Tally) {
@@ -258,23 +281,22 @@ pub struct CompilationInput<'a> {
 pub fn compile(input: &CompilationInput<'_>) -> Compilation {
     let scales: HashMap<&Key, &AnswerScale> = input.scales.iter().map(|s| (&s.key, s)).collect();
     let mut organisations: Vec<&Organisation> = input.organisations.iter().collect();
-    organisations.sort_by(|a, b| crate::text::swedish_cmp(&a.name, &b.name));
+    organisations.sort_by_cached_key(|o| swedish_key(&o.name));
     let responses: HashMap<&Key, &ResponseData> = input
         .responses
         .iter()
         .map(|r| (&r.organisation, r))
         .collect();
-    let asked = |reference: &QuestionRef, organisation: &Organisation| {
-        (organisation.active && input.round.is_assigned(reference, organisation))
-            || responses
-                .get(&organisation.key)
-                .is_some_and(|r| r.answers.contains_key(reference))
-    };
+    // Per organisation, in the sorted order: its response, and its tally once asked anything.
+    let their_responses: Vec<Option<&ResponseData>> = organisations
+        .iter()
+        .map(|o| responses.get(&o.key).copied())
+        .collect();
+    let mut per_organisation: Vec<Option<Tally>> = vec![None; organisations.len()];
 
     let mut parts: Vec<PartSummary> = Vec::new();
     let mut negatives: Vec<BTreeMap<String, usize>> = Vec::new();
     let mut questions = Vec::new();
-    let mut per_organisation: HashMap<&Key, Tally> = HashMap::new();
     let mut flags = Vec::new();
     for entry in number_round(input.documents, |_| true) {
         match entry {
@@ -294,37 +316,53 @@ pub fn compile(input: &CompilationInput<'_>) -> Compilation {
                 question,
             } => {
                 let scale = scales.get(&question.scale).copied();
+                let section = parts.last().map(|p| p.number.clone()).unwrap_or_default();
+                let above: Vec<usize> = parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| reference_under(&section, &p.number))
+                    .map(|(i, _)| i)
+                    .collect();
                 let mut summary = QuestionSummary {
                     question: reference.clone(),
-                    section: parts.last().map(|p| p.number.clone()).unwrap_or_default(),
+                    section,
                     text: question.text.clone(),
                     tally: empty_tally(scale),
                     by_option: vec![],
                     comments: vec![],
                 };
                 let mut givers: Vec<Vec<String>> = vec![vec![]; summary.tally.options.len()];
-                for organisation in organisations.iter().filter(|o| asked(&reference, o)) {
-                    let answer = responses
-                        .get(&organisation.key)
-                        .and_then(|r| r.answers.get(&reference));
-                    let mut one = empty_tally(scale);
-                    one.assigned = 1;
+                for (o, organisation) in organisations.iter().enumerate() {
+                    let answer = their_responses[o].and_then(|r| r.answers.get(&reference));
+                    let asked = answer.is_some()
+                        || (organisation.active
+                            && input.round.is_assigned(&reference, organisation));
+                    if !asked {
+                        continue;
+                    }
+                    let theirs = per_organisation[o].get_or_insert_with(Tally::default);
+                    summary.tally.assigned += 1;
+                    theirs.assigned += 1;
                     let value = answer.and_then(|a| a.value.as_ref());
                     let comment = answer.map_or("", |a| a.comment.trim());
                     if let Some(value) = value {
-                        one.answered = 1;
+                        summary.tally.answered += 1;
+                        theirs.answered += 1;
                         if let AnswerValue::Choice(key) = value
-                            && let Some(i) = one.options.iter().position(|o| &o.key == key)
+                            && let Some(i) =
+                                summary.tally.options.iter().position(|o| &o.key == key)
                         {
-                            one.options[i].count = 1;
+                            let option = &mut summary.tally.options[i];
+                            option.count += 1;
+                            theirs.count(option);
                             givers[i].push(organisation.name.clone());
                             if i == 0 {
-                                one.positive = 1;
+                                summary.tally.positive += 1;
+                                theirs.positive += 1;
                             } else {
-                                for (part, counts) in parts.iter().zip(negatives.iter_mut()) {
-                                    if reference_under(&summary.section, &part.number) {
-                                        *counts.entry(organisation.name.clone()).or_default() += 1;
-                                    }
+                                for &i in &above {
+                                    *negatives[i].entry(organisation.name.clone()).or_default() +=
+                                        1;
                                 }
                                 if comment.is_empty() {
                                     flags.push(Flag {
@@ -349,17 +387,9 @@ pub fn compile(input: &CompilationInput<'_>) -> Compilation {
                             text: comment.to_owned(),
                         });
                     }
-                    summary.tally.add(&one);
-                    per_organisation
-                        .entry(&organisation.key)
-                        .or_default()
-                        .add(&one);
                 }
-                for part in parts
-                    .iter_mut()
-                    .filter(|p| reference_under(&summary.section, &p.number))
-                {
-                    part.tally.add(&summary.tally);
+                for &i in &above {
+                    parts[i].tally.add(&summary.tally);
                 }
                 summary.by_option = summary
                     .tally
@@ -375,10 +405,7 @@ pub fn compile(input: &CompilationInput<'_>) -> Compilation {
     for (part, counts) in parts.iter_mut().zip(negatives) {
         part.status = status(&part.tally, input.thresholds);
         let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
-        ranked.sort_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then_with(|| crate::text::swedish_cmp(&a.0, &b.0))
-        });
+        ranked.sort_by_cached_key(|(name, n)| (std::cmp::Reverse(*n), swedish_key(name)));
         ranked.truncate(5);
         part.most_negative = ranked;
     }
@@ -389,8 +416,9 @@ pub fn compile(input: &CompilationInput<'_>) -> Compilation {
 
     let organisations: Vec<OrganisationSummary> = organisations
         .iter()
-        .filter_map(|o| {
-            let tally = per_organisation.remove(&o.key)?;
+        .zip(per_organisation)
+        .filter_map(|(o, tally)| {
+            let tally = tally?;
             let state = responses
                 .get(&o.key)
                 .map_or(ResponseState::NotStarted, |r| r.state);
@@ -473,18 +501,25 @@ fn trend(
     scales: &HashMap<&Key, &AnswerScale>,
     flags: &mut Vec<Flag>,
 ) -> Vec<QuestionTrend> {
+    if input.earlier.is_empty() {
+        return vec![];
+    }
     let names: HashMap<&Key, &str> = input
         .organisations
         .iter()
         .map(|o| (&o.key, o.name.as_str()))
         .collect();
     let name = |key: &Key| names.get(key).map_or(key.as_str(), |n| n).to_owned();
-    let current = EarlierRound {
-        name: input.round.name.clone(),
-        year: input.round.year,
-        responses: input.responses.to_vec(),
-    };
-    let rounds: Vec<&EarlierRound> = input.earlier.iter().chain([&current]).collect();
+    let rounds: Vec<(&str, i32, &[ResponseData])> = input
+        .earlier
+        .iter()
+        .map(|r| (r.name.as_str(), r.year, r.responses.as_slice()))
+        .chain([(input.round.name.as_str(), input.round.year, input.responses)])
+        .collect();
+    let by_organisation: Vec<HashMap<&Key, &ResponseData>> = rounds
+        .iter()
+        .map(|(_, _, responses)| responses.iter().map(|r| (&r.organisation, r)).collect())
+        .collect();
     let mut out = Vec::new();
     for summary in questions {
         let scale = input
@@ -493,96 +528,95 @@ fn trend(
             .find(|d| d.key == summary.question.document)
             .and_then(|d| d.question(&summary.question.question))
             .and_then(|q| scales.get(&q.scale).copied());
-        let answers_in = |round: &EarlierRound| -> BTreeMap<Key, (Option<String>, String)> {
-            round
-                .responses
-                .iter()
-                .filter_map(|r| {
-                    let answer = r.answers.get(&summary.question)?;
-                    Some((
-                        r.organisation.clone(),
-                        (
-                            answer.value.as_ref().map(|v| display(scale, v)),
-                            answer.comment.trim().to_owned(),
-                        ),
-                    ))
-                })
-                .collect()
+        let given_in = |round: usize, organisation: &Key| {
+            by_organisation[round]
+                .get(organisation)
+                .and_then(|r| r.answers.get(&summary.question))
         };
-        let per_round: Vec<BTreeMap<Key, (Option<String>, String)>> =
-            rounds.iter().map(|r| answers_in(r)).collect();
-        if per_round[..per_round.len() - 1]
-            .iter()
-            .all(|answers| answers.is_empty())
-        {
+        let asked_before = rounds[..rounds.len() - 1].iter().any(|(_, _, responses)| {
+            responses
+                .iter()
+                .any(|r| r.answers.contains_key(&summary.question))
+        });
+        if !asked_before {
             continue;
         }
-        let labels: Vec<String> = summary
-            .tally
-            .options
-            .iter()
-            .map(|o| o.label.clone())
-            .collect();
-        let positive = labels.first();
+        let options = &summary.tally.options;
+        let positive = options.first().map(|o| AnswerValue::Choice(o.key.clone()));
         let years = rounds
             .iter()
-            .zip(&per_round)
-            .map(|(round, answers)| {
-                let given: Vec<&String> =
-                    answers.values().filter_map(|(v, _)| v.as_ref()).collect();
-                let shares = labels
+            .map(|(round, year, responses)| {
+                let mut counts = vec![0usize; options.len()];
+                let mut answered = 0;
+                for response in responses.iter() {
+                    let Some(value) = response
+                        .answers
+                        .get(&summary.question)
+                        .and_then(|g| g.value.as_ref())
+                    else {
+                        continue;
+                    };
+                    answered += 1;
+                    if let AnswerValue::Choice(key) = value
+                        && let Some(i) = options.iter().position(|o| &o.key == key)
+                    {
+                        counts[i] += 1;
+                    }
+                }
+                let shares = options
                     .iter()
-                    .map(|label| {
-                        let count = given.iter().filter(|g| *g == &label).count();
-                        let share = if given.is_empty() {
+                    .zip(counts)
+                    .map(|(option, count)| {
+                        let share = if answered == 0 {
                             0.0
                         } else {
-                            count as f64 / given.len() as f64
+                            count as f64 / answered as f64
                         };
-                        (label.clone(), share)
+                        (option.label.clone(), share)
                     })
                     .collect();
                 TrendPoint {
-                    round: round.name.clone(),
-                    year: round.year,
-                    answered: given.len(),
+                    round: (*round).to_owned(),
+                    year: *year,
+                    answered,
                     shares,
                 }
             })
             .collect();
+        let current = rounds.len() - 1;
         let mut changes = Vec::new();
-        if let [.., before, after] = &per_round[..] {
-            for (organisation, (now, _)) in after {
-                if let (Some(Some(was)), Some(now)) = (before.get(organisation).map(|a| &a.0), now)
-                    && was != now
-                {
-                    changes.push(AnswerChangeSince {
-                        organisation: name(organisation),
-                        before: was.clone(),
-                        after: now.clone(),
-                        worse: positive == Some(was),
-                    });
-                }
+        for response in input.responses {
+            let organisation = &response.organisation;
+            let now = given_in(current, organisation).and_then(|g| g.value.as_ref());
+            let was = given_in(current - 1, organisation).and_then(|g| g.value.as_ref());
+            if let (Some(was), Some(now)) = (was, now)
+                && was != now
+            {
+                changes.push(AnswerChangeSince {
+                    organisation: name(organisation),
+                    before: display(scale, was),
+                    after: display(scale, now),
+                    worse: positive.as_ref() == Some(was),
+                });
             }
         }
-        changes.sort_by(|a, b| {
-            b.worse
-                .cmp(&a.worse)
-                .then_with(|| crate::text::swedish_cmp(&a.organisation, &b.organisation))
-        });
-        if let [.., a, b, c] = &per_round[..] {
-            for (organisation, now) in c {
-                if now.0.is_some()
-                    && !now.1.is_empty()
-                    && a.get(organisation) == Some(now)
-                    && b.get(organisation) == Some(now)
-                {
-                    flags.push(Flag {
-                        organisation: name(organisation),
-                        question: Some(summary.text.clone()),
-                        kind: FlagKind::UnchangedThreeRounds,
-                    });
-                }
+        changes.sort_by_cached_key(|c| (!c.worse, swedish_key(&c.organisation)));
+        let same =
+            |a: &Given, b: &Given| a.value == b.value && a.comment.trim() == b.comment.trim();
+        for response in input.responses.iter().filter(|_| current >= 2) {
+            let organisation = &response.organisation;
+            let Some(now) = given_in(current, organisation) else {
+                continue;
+            };
+            let unchanged = (1..=2).all(|back| {
+                given_in(current - back, organisation).is_some_and(|before| same(before, now))
+            });
+            if now.value.is_some() && !now.comment.trim().is_empty() && unchanged {
+                flags.push(Flag {
+                    organisation: name(organisation),
+                    question: Some(summary.text.clone()),
+                    kind: FlagKind::UnchangedThreeRounds,
+                });
             }
         }
         out.push(QuestionTrend {
@@ -603,20 +637,16 @@ mod tests {
     use crate::round::tests::{org, round};
     use crate::scale::tests::choice;
 
-    fn answer(q: &str, value: Option<&str>, comment: &str) -> (QuestionRef, Answer) {
+    fn answer(q: &str, value: Option<&str>, comment: &str) -> (QuestionRef, Given) {
         let reference = QuestionRef {
             document: key("d"),
             question: key(q),
         };
-        let answer = Answer {
-            question: reference.clone(),
+        let given = Given {
             value: value.map(|v| AnswerValue::Choice(key(v))),
             comment: comment.into(),
-            version: 1,
-            changed_by: "t".into(),
-            changed_at: time::OffsetDateTime::UNIX_EPOCH,
         };
-        (reference, answer)
+        (reference, given)
     }
 
     fn response(

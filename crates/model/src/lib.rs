@@ -19,7 +19,9 @@ pub mod scale;
 pub mod text;
 
 pub use access::{Actor, Email, Role};
-pub use compilation::{Compilation, CompilationInput, EarlierRound, ResponseData, compile};
+pub use compilation::{
+    AnswersByQuestion, Compilation, CompilationInput, EarlierRound, Given, ResponseData, compile,
+};
 pub use definitions::{Definitions, ObjectRef};
 pub use document::{CommentRule, Document, DocumentKind, Period, Question, QuestionRef, Section};
 pub use form::{FormQuestion, response_form};

@@ -3,15 +3,15 @@
 use std::collections::HashMap;
 
 use uppfolj_model::{
-    Answer, AnswerChange, AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseData,
-    ResponseState, RoundState,
+    Answer, AnswerChange, AnswerInput, AnswerScale, AnswerValue, AnswersByQuestion, Given, Key,
+    QuestionRef, ResponseData, ResponseState, RoundState,
 };
 
 use sqlx::AnyConnection;
 
 use crate::definitions::{stored_key, stored_scale};
 use crate::writer::SaveJob;
-use crate::{SaveError, Store, StoreError, now, parse_time};
+use crate::{Backend, SaveError, Store, StoreError, now, parse_time};
 
 /// One organisation's response in a round, as far as progress is concerned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -185,59 +185,61 @@ fn answer(
 }
 
 impl Store {
-    /// Every response of a round with its answers, in two queries whatever the number of
-    /// organisations: what a compilation reads. Answers are read by the scales given (the
-    /// definitions' own), keyed by the question's scale.
+    /// Every response of a round with what it answered, in one query whatever the number of
+    /// organisations: what a compilation reads. Each response's answers come packed as one JSON
+    /// array, because SQLite's driver hands rows over from its worker thread one at a time,
+    /// which costs more than the rest of a compilation. Answers are read by the scales given
+    /// (the definitions' own).
     pub async fn round_responses(
         &self,
         round: &Key,
         scales: &[AnswerScale],
     ) -> Result<Vec<ResponseData>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let states = sqlx::query_as::<_, (String, String)>(
-            "SELECT o.key, p.state FROM responses p JOIN rounds r ON r.id = p.round_id \
-             JOIN organisations o ON o.id = p.organisation_id WHERE r.key = $1 ORDER BY o.position",
-        )
+        let answers = match self.backend {
+            Backend::Sqlite => {
+                "(SELECT json_group_array(json_array(d.key, q.key, s.key, a.value, a.comment)) \
+                 FROM answers a JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
+                 JOIN scales s ON s.id = q.scale_id WHERE a.response_id = p.id)"
+            }
+            Backend::Postgres => {
+                "(SELECT COALESCE(json_agg(json_build_array(d.key, q.key, s.key, a.value, a.comment))::text, '[]') \
+                 FROM answers a JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
+                 JOIN scales s ON s.id = q.scale_id WHERE a.response_id = p.id)"
+            }
+        };
+        let rows = sqlx::query_as::<_, (String, String, String)>(&format!(
+            "SELECT o.key, p.state, {answers} FROM responses p JOIN rounds r ON r.id = p.round_id \
+             JOIN organisations o ON o.id = p.organisation_id WHERE r.key = $1 ORDER BY o.position"
+        ))
         .bind(round.as_str())
-        .fetch_all(&mut *conn)
+        .fetch_all(&self.pool)
         .await?;
-        let mut responses: Vec<ResponseData> = Vec::with_capacity(states.len());
-        let mut index: HashMap<String, usize> = HashMap::new();
-        for (organisation, state) in states {
-            index.insert(organisation.clone(), responses.len());
+        let scales: HashMap<&str, &AnswerScale> =
+            scales.iter().map(|s| (s.key.as_str(), s)).collect();
+        type Packed = (String, String, String, Option<String>, String);
+        let mut responses = Vec::with_capacity(rows.len());
+        for (organisation, state, packed) in rows {
+            let packed: Vec<Packed> = serde_json::from_str(&packed)
+                .map_err(|e| StoreError::Corrupt(format!("svaren för {organisation}: {e}")))?;
+            let mut answers = AnswersByQuestion::default();
+            answers.reserve(packed.len());
+            for (document, question, scale, value, comment) in packed {
+                let scale = scales
+                    .get(scale.as_str())
+                    .ok_or_else(|| StoreError::Corrupt(format!("svarsskalan {scale}")))?;
+                let reference = QuestionRef {
+                    document: stored_key(&document)?,
+                    question: stored_key(&question)?,
+                };
+                let value = value.and_then(|v| AnswerValue::from_stored(scale, &v));
+                answers.insert(reference, Given { value, comment });
+            }
             responses.push(ResponseData {
                 organisation: stored_key(&organisation)?,
                 state: ResponseState::parse(&state)
                     .ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?,
-                answers: HashMap::new(),
+                answers,
             });
-        }
-        let scales: HashMap<&str, &AnswerScale> =
-            scales.iter().map(|s| (s.key.as_str(), s)).collect();
-        let rows = sqlx::query_as::<_, (String, String, String, String, Option<String>, String, i64, String, String)>(
-            "SELECT o.key, d.key, q.key, s.key, a.value, a.comment, a.version, a.changed_by, a.changed_at \
-             FROM answers a JOIN responses p ON p.id = a.response_id \
-             JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
-             JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
-             JOIN scales s ON s.id = q.scale_id WHERE r.key = $1",
-        )
-        .bind(round.as_str())
-        .fetch_all(&mut *conn)
-        .await?;
-        for (organisation, document, question, scale, value, comment, version, by, at) in rows {
-            let scale = scales
-                .get(scale.as_str())
-                .ok_or_else(|| StoreError::Corrupt(format!("svarsskalan {scale}")))?;
-            let response = index
-                .get(&organisation)
-                .map(|&i| &mut responses[i])
-                .ok_or_else(|| StoreError::Corrupt(format!("svaret för {organisation}")))?;
-            let reference = QuestionRef {
-                document: stored_key(&document)?,
-                question: stored_key(&question)?,
-            };
-            let answer = answer(reference.clone(), scale, value, comment, version, by, &at)?;
-            response.answers.insert(reference, answer);
         }
         Ok(responses)
     }

@@ -60,23 +60,39 @@ pub async fn round_compilation(
     let round = find_round(&definitions, round)?;
     let documents = round_documents(&definitions, round);
     let refs: Vec<&Document> = documents.iter().collect();
-    let responses = store
-        .round_responses(&round.key, &definitions.scales)
-        .await?;
     let mut before: Vec<&Round> = definitions
         .rounds
         .iter()
         .filter(|r| r.year < round.year && earlier(r))
         .collect();
     before.sort_by_key(|r| r.year);
-    let mut rounds = Vec::with_capacity(before.len());
-    for r in before {
-        rounds.push(EarlierRound {
+    // The rounds load side by side: on PostgreSQL the server builds them on every core.
+    let mut loads = tokio::task::JoinSet::new();
+    for (i, key) in before
+        .iter()
+        .map(|r| &r.key)
+        .chain([&round.key])
+        .enumerate()
+    {
+        let (store, key, scales) = (store.clone(), key.clone(), definitions.scales.clone());
+        loads.spawn(async move { (i, store.round_responses(&key, &scales).await) });
+    }
+    let mut loaded = Vec::with_capacity(before.len() + 1);
+    while let Some(done) = loads.join_next().await {
+        let (i, responses) = done.map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        loaded.push((i, responses?));
+    }
+    loaded.sort_by_key(|(i, _)| *i);
+    let (_, responses) = loaded.pop().expect("the round itself was loaded");
+    let rounds: Vec<EarlierRound> = before
+        .iter()
+        .zip(loaded)
+        .map(|(r, (_, responses))| EarlierRound {
             name: r.name.clone(),
             year: r.year,
-            responses: store.round_responses(&r.key, &definitions.scales).await?,
-        });
-    }
+            responses,
+        })
+        .collect();
     Ok(compile(&CompilationInput {
         round,
         documents: &refs,
