@@ -307,6 +307,30 @@ enum Export {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Skriver sammanställningen av en omgång som tabeller: frågor, avsnitt, organisationer,
+    /// kommentarer, utveckling över tid och det som bör granskas.
+    Compilation {
+        /// Omgångens nyckel.
+        #[arg(long)]
+        round: String,
+        /// xlsx (en arbetsbok med ett blad per tabell) eller csv (en fil per tabell i mappen
+        /// --out).
+        #[arg(long, value_enum)]
+        format: CompilationExport,
+        /// Fältavgränsare i CSV: ; (standard, som svenska Excel vill ha) eller ,.
+        #[arg(long, default_value = ";")]
+        delimiter: char,
+        /// Filen (xlsx) eller mappen (csv) att skriva.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// The formats a compilation can be exported in.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CompilationExport {
+    Csv,
+    Xlsx,
 }
 
 /// The formats answers can be exported in.
@@ -523,6 +547,44 @@ async fn run(cli: Cli) -> Result<()> {
         }) => {
             let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
             import_report(&store, &file, &organisation, &round, dry_run).await
+        }
+        Command::Export(Export::Compilation {
+            round,
+            format,
+            delimiter,
+            out,
+        }) => {
+            let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
+            let round =
+                Key::parse(&round).map_err(|_| anyhow::anyhow!("omgången «{round}» finns inte"))?;
+            let compilation =
+                uppfolj_web::reports::round_compilation(&store, &round, |_| true).await?;
+            let sheets = uppfolj_exchange::compilation::sheets(&compilation);
+            match format {
+                CompilationExport::Xlsx => {
+                    std::fs::write(&out, uppfolj_exchange::compilation::xlsx(&sheets)?)
+                        .with_context(|| format!("kan inte skriva {}", out.display()))?;
+                }
+                CompilationExport::Csv => {
+                    if !matches!(delimiter, ';' | ',' | '\t') {
+                        anyhow::bail!("avgränsaren ska vara ; , eller tab");
+                    }
+                    std::fs::create_dir_all(&out)
+                        .with_context(|| format!("kan inte skapa mappen {}", out.display()))?;
+                    for sheet in &sheets {
+                        let path = out.join(format!("{}.csv", sheet.file));
+                        let bytes = uppfolj_exchange::compilation::csv(sheet, delimiter as u8)?;
+                        std::fs::write(&path, bytes)
+                            .with_context(|| format!("kan inte skriva {}", path.display()))?;
+                    }
+                }
+            }
+            println!(
+                "Skrev {} till {}.",
+                count(sheets.len(), "tabell", "tabeller"),
+                out.display()
+            );
+            Ok(())
         }
         Command::Export(Export::Answers {
             round,

@@ -300,3 +300,114 @@ async fn generated_synthetic_rounds_compile_with_a_trend_over_every_year() {
         .collect();
     assert_eq!(years, [2022, 2023, 2024]);
 }
+
+/// The export's question table says what the JSON says, row by row; the workbook has a sheet per
+/// view, and opens in LibreOffice where it is installed (CI installs it).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_compilation_exports_as_csv_tables_and_an_xlsx_workbook() {
+    let db = TestDb::new(Backend::Postgres).await;
+    let dir = tempfile::tempdir().unwrap();
+    for year in ["2024", "2025"] {
+        import(
+            &db.url,
+            &repo(&format!(
+                "data/test-reports/exempelstaden-miljonamnden-{year}.txt"
+            )),
+            "Miljönämnden",
+            year,
+        );
+    }
+    let json = compilation(&db.url, "2025", dir.path());
+    let tables = dir.path().join("tabeller");
+    let said = uppfolj(
+        &db.url,
+        &[
+            "export",
+            "compilation",
+            "--round",
+            "2025",
+            "--format",
+            "csv",
+            "--out",
+            tables.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        said.trim(),
+        format!("Skrev 6 tabeller till {}.", tables.display())
+    );
+    let text = std::fs::read_to_string(tables.join("fragor.csv")).unwrap();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark for Excel");
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let rows: Vec<(String, String, usize)> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[1].to_owned(), r[4].to_owned(), r[5].parse().unwrap()))
+        .collect();
+    let mut expected = Vec::new();
+    for q in json["questions"].as_array().unwrap() {
+        for option in q["tally"]["options"].as_array().unwrap() {
+            expected.push((
+                q["text"].as_str().unwrap().to_owned(),
+                option["label"].as_str().unwrap().to_owned(),
+                option["count"].as_u64().unwrap() as usize,
+            ));
+        }
+    }
+    assert_eq!(rows, expected);
+    assert!(
+        std::fs::read_to_string(tables.join("utveckling.csv"))
+            .unwrap()
+            .contains("Har ni en plan?;Uppföljning 2024;2024;1;Ja;1")
+    );
+
+    let workbook = dir.path().join("sammanstallning.xlsx");
+    uppfolj(
+        &db.url,
+        &[
+            "export",
+            "compilation",
+            "--round",
+            "2025",
+            "--format",
+            "xlsx",
+            "--out",
+            workbook.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(&workbook).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a zip container");
+    let names = String::from_utf8_lossy(&bytes);
+    assert!(names.contains("xl/worksheets/sheet6.xml") && !names.contains("sheet7.xml"));
+    if Path::new("/usr/bin/libreoffice").exists() || std::env::var_os("CI_LIBREOFFICE").is_some() {
+        let converted = Command::new("libreoffice")
+            // Comma-separated, double-quoted, UTF-8 (76), first line as is.
+            .args([
+                "--headless",
+                "--convert-to",
+                "csv:Text - txt - csv (StarCalc):44,34,76,1",
+                "--outdir",
+            ])
+            .arg(dir.path())
+            .arg(&workbook)
+            .env("HOME", dir.path())
+            .output()
+            .expect("libreoffice runs");
+        assert!(converted.status.success(), "{converted:?}");
+        let first_sheet = std::fs::read_to_string(dir.path().join("sammanstallning.csv")).unwrap();
+        assert!(
+            first_sheet.starts_with(
+                "\"avsnitt\",\"fråga\",\"tilldelade\",\"besvarade\",\"svar\",\"antal\",\"andel\""
+            ),
+            "{first_sheet}"
+        );
+        assert!(
+            first_sheet.contains("\"Har ni minskat era utsläpp?\",1,1,\"Ja\",1,100%"),
+            "numbers stay numbers and shares percentages: {first_sheet}"
+        );
+    }
+}
