@@ -8,7 +8,8 @@
 # QUESTIONS questions and ROUNDS yearly rounds answered by everyone; the benchmark in
 # crates/web/benches/compilation.rs then times the compilation of the last round as the page
 # computes it (every response of it and of the earlier rounds loaded, then compiled), and
-# `uppfolj report compilation` is timed whole with hyperfine (process start to the written file).
+# `uppfolj report compilation` is timed whole with hyperfine (process start to the written file),
+# as JSON and as PDF.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,4 +41,6 @@ for backend in $BACKENDS; do
   cargo bench --quiet -p uppfolj-web --bench compilation
   hyperfine --warmup 2 --runs "$RUNS" -n "report compilation --format json ($backend)" \
     "$BIN report compilation --round syntet-2025 --format json --out $WORK/sammanstallning.json"
+  hyperfine --warmup 1 --runs 5 -n "report compilation --format pdf ($backend)" \
+    "$BIN report compilation --round syntet-2025 --format pdf --out $WORK/sammanstallning.pdf"
 done

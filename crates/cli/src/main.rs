@@ -134,8 +134,8 @@ enum Report {
         /// Omgångens nyckel.
         #[arg(long)]
         round: String,
-        /// md (Markdown) eller json (siffrorna för andra verktyg).
-        #[arg(long, value_enum, default_value = "md")]
+        /// pdf (tillgänglig PDF/UA), md (Markdown) eller json (siffrorna för andra verktyg).
+        #[arg(long, value_enum, default_value = "pdf")]
         format: CompilationFormat,
         /// Filen att skriva.
         #[arg(long)]
@@ -146,6 +146,7 @@ enum Report {
 /// The formats a compilation can be written in.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum CompilationFormat {
+    Pdf,
     Md,
     Json,
 }
@@ -678,6 +679,10 @@ async fn run(cli: Cli) -> Result<()> {
             let compilation =
                 uppfolj_web::reports::round_compilation(&store, &round, |_| true).await?;
             let bytes = match format {
+                CompilationFormat::Pdf => {
+                    let today = time::OffsetDateTime::now_utc().date();
+                    uppfolj_report::compilation_pdf(&compilation, today)?
+                }
                 CompilationFormat::Md => {
                     uppfolj_report::compilation_markdown(&compilation).into_bytes()
                 }

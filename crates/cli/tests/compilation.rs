@@ -266,6 +266,49 @@ async fn the_trend_spans_a_round_imported_from_a_report_and_the_next_postgres() 
     the_trend_spans_a_round_imported_from_a_report_and_the_next(Backend::Postgres).await
 }
 
+/// The PDF for the executive board carries the numbers, the trend and every comment.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_compilation_typesets_to_a_pdf_with_every_comment_in_an_appendix() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    for year in ["2024", "2025"] {
+        import(
+            &db.url,
+            &repo(&format!(
+                "data/test-reports/exempelstaden-miljonamnden-{year}.txt"
+            )),
+            "Miljönämnden",
+            year,
+        );
+    }
+    let out = dir.path().join("sammanstallning.pdf");
+    uppfolj(
+        &db.url,
+        &[
+            "report",
+            "compilation",
+            "--round",
+            "2025",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let pdf = std::fs::read(&out).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "PDF is the default format");
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "Sammanställning – Uppföljning 2025",
+        "Läget per dokument och avsnitt",
+        "Utvecklingen över tid",
+        "Bilaga: kommentarerna per fråga",
+        "Planen är antagen men inte budgeterad.",
+        "Miljönämnden: Ja → Delvis (försämring)",
+    ] {
+        assert!(text.contains(expected), "«{expected}» in {text}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn generated_synthetic_rounds_compile_with_a_trend_over_every_year() {
     let db = TestDb::new(Backend::Sqlite).await;

@@ -5,6 +5,8 @@ use std::fmt::Write;
 use uppfolj_model::Compilation;
 use uppfolj_model::compilation::Tally;
 
+use crate::ReportError;
+
 /// A share as people read it: `67 %`.
 pub fn percent(share: f64) -> String {
     format!("{:.0} %", share * 100.0)
@@ -178,7 +180,47 @@ pub fn compilation_markdown(c: &Compilation) -> String {
     out
 }
 
-/// The compilation's numbers as JSON, for other tools.
+/// The compilation's numbers as JSON, for other tools, with the Swedish labels of states,
+/// statuses and flags beside their codes.
 pub fn compilation_json(c: &Compilation) -> Vec<u8> {
-    serde_json::to_vec_pretty(c).expect("a compilation serialises")
+    serde_json::to_vec_pretty(&labelled(c)).expect("a JSON value serialises")
 }
+
+fn labelled(c: &Compilation) -> serde_json::Value {
+    let mut value = serde_json::to_value(c).expect("a compilation serialises");
+    for (part, json) in c
+        .parts
+        .iter()
+        .zip(value["parts"].as_array_mut().into_iter().flatten())
+    {
+        json["status_label"] = part.status.label().into();
+    }
+    for (o, json) in c
+        .organisations
+        .iter()
+        .zip(value["organisations"].as_array_mut().into_iter().flatten())
+    {
+        json["state_label"] = o.state.label().into();
+    }
+    for (flag, json) in c
+        .flags
+        .iter()
+        .zip(value["flags"].as_array_mut().into_iter().flatten())
+    {
+        json["label"] = flag.kind.label().into();
+    }
+    value
+}
+
+/// The compilation as a tagged, accessible PDF (PDF/UA-1) for the executive board: numbered
+/// headings, bar charts with text alternatives, tables, and every comment in an appendix.
+pub fn compilation_pdf(c: &Compilation, printed: time::Date) -> Result<Vec<u8>, ReportError> {
+    Ok(uppfolj_pdf::render(
+        COMPILATION_TYPST,
+        &[("compilation.json", compilation_json(c))],
+        printed,
+    )?)
+}
+
+/// The compilation's house style as typst markup; it reads `compilation.json`.
+const COMPILATION_TYPST: &str = include_str!("../templates/compilation.typ");

@@ -8,7 +8,7 @@
 mod compilation;
 mod organisation;
 
-pub use compilation::{compilation_json, compilation_markdown, percent};
+pub use compilation::{compilation_json, compilation_markdown, compilation_pdf, percent};
 pub use organisation::{OrganisationReport, ReportLine, ReportQuestion};
 
 /// Why a report could not be rendered.
