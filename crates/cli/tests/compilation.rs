@@ -64,6 +64,20 @@ fn compilation(url: &str, round: &str, dir: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap()
 }
 
+/// Miljönämnden's two test reports, as the rounds 2024 and 2025.
+fn import_miljonamnden(url: &str) {
+    for year in ["2024", "2025"] {
+        import(
+            url,
+            &repo(&format!(
+                "data/test-reports/exempelstaden-miljonamnden-{year}.txt"
+            )),
+            "Miljönämnden",
+            year,
+        );
+    }
+}
+
 /// The answer lines of a report in the seed's layout: a line of one word indented by a space.
 fn set_answers(text: &str, change: impl Fn(usize, &str) -> Option<&'static str>) -> String {
     let mut n = 0;
@@ -191,16 +205,7 @@ async fn counts_per_question_section_and_document_are_right_postgres() {
 async fn the_trend_spans_a_round_imported_from_a_report_and_the_next(backend: Backend) {
     let db = TestDb::new(backend).await;
     let dir = tempfile::tempdir().unwrap();
-    for year in ["2024", "2025"] {
-        import(
-            &db.url,
-            &repo(&format!(
-                "data/test-reports/exempelstaden-miljonamnden-{year}.txt"
-            )),
-            "Miljönämnden",
-            year,
-        );
-    }
+    import_miljonamnden(&db.url);
     let json = compilation(&db.url, "2025", dir.path());
     let trend = json["trend"].as_array().unwrap();
     let of = |text: &str| {
@@ -271,16 +276,7 @@ async fn the_trend_spans_a_round_imported_from_a_report_and_the_next_postgres() 
 async fn the_compilation_typesets_to_a_pdf_with_every_comment_in_an_appendix() {
     let db = TestDb::new(Backend::Sqlite).await;
     let dir = tempfile::tempdir().unwrap();
-    for year in ["2024", "2025"] {
-        import(
-            &db.url,
-            &repo(&format!(
-                "data/test-reports/exempelstaden-miljonamnden-{year}.txt"
-            )),
-            "Miljönämnden",
-            year,
-        );
-    }
+    import_miljonamnden(&db.url);
     let out = dir.path().join("sammanstallning.pdf");
     uppfolj(
         &db.url,
@@ -350,16 +346,7 @@ async fn generated_synthetic_rounds_compile_with_a_trend_over_every_year() {
 async fn the_compilation_exports_as_csv_tables_and_an_xlsx_workbook() {
     let db = TestDb::new(Backend::Postgres).await;
     let dir = tempfile::tempdir().unwrap();
-    for year in ["2024", "2025"] {
-        import(
-            &db.url,
-            &repo(&format!(
-                "data/test-reports/exempelstaden-miljonamnden-{year}.txt"
-            )),
-            "Miljönämnden",
-            year,
-        );
-    }
+    import_miljonamnden(&db.url);
     let json = compilation(&db.url, "2025", dir.path());
     let tables = dir.path().join("tabeller");
     let said = uppfolj(

@@ -113,14 +113,27 @@ pub fn answer_rows(
 /// CSV for Swedish Excel: UTF-8 with a byte-order mark, `delimiter` between fields (`;` is what
 /// Excel expects where the decimal sign is a comma), a header row, every field quoted as needed.
 pub fn csv(rows: &[AnswerRow], delimiter: u8) -> Result<Vec<u8>, csv::Error> {
+    excel_csv(&COLUMNS, rows.iter().map(AnswerRow::cells), delimiter)
+}
+
+/// CSV as Swedish Excel opens it: UTF-8 with a byte-order mark, `delimiter` between cells.
+pub(crate) fn excel_csv<R, C>(
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+    delimiter: u8,
+) -> Result<Vec<u8>, csv::Error>
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<[u8]>,
+{
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
         let mut writer = csv::WriterBuilder::new()
             .delimiter(delimiter)
             .from_writer(&mut out);
-        writer.write_record(COLUMNS)?;
+        writer.write_record(header)?;
         for row in rows {
-            writer.write_record(row.cells())?;
+            writer.write_record(row)?;
         }
         writer.flush()?;
     }

@@ -214,18 +214,11 @@ pub fn sheets(c: &Compilation) -> Vec<Sheet> {
 
 /// A sheet as CSV for Swedish Excel: UTF-8 with a byte-order mark and `delimiter` between cells.
 pub fn csv(sheet: &Sheet, delimiter: u8) -> Result<Vec<u8>, csv::Error> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .from_writer(&mut out);
-        writer.write_record(sheet.header)?;
-        for row in &sheet.rows {
-            writer.write_record(row.iter().map(Cell::text))?;
-        }
-        writer.flush()?;
-    }
-    Ok(out)
+    crate::answers::excel_csv(
+        sheet.header,
+        sheet.rows.iter().map(|row| row.iter().map(Cell::text)),
+        delimiter,
+    )
 }
 
 /// Every sheet in one workbook, each with a bold, frozen header row, a filter and readable
