@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use uppfolj_exchange::{Diagnostic, answers, definitions, report};
-use uppfolj_model::{Document, Email, Key, Role, RoundState};
+use uppfolj_model::{Audience, Document, Email, Key, Role, RoundState};
 use uppfolj_report::OrganisationReport;
 use uppfolj_store::{Store, mask};
 use uppfolj_web::auth::secrets;
@@ -134,9 +134,14 @@ enum Report {
         /// Omgångens nyckel.
         #[arg(long)]
         round: String,
-        /// pdf (tillgänglig PDF/UA), md (Markdown) eller json (siffrorna för andra verktyg).
+        /// pdf (tillgänglig PDF/UA), html (en sida), md (Markdown) eller json (siffrorna för
+        /// andra verktyg).
         #[arg(long, value_enum, default_value = "pdf")]
         format: CompilationFormat,
+        /// Den publicerade versionen: bara inskickade svar, utan kommentarer som inte är
+        /// avsedda för publicering och utan det som samordnaren bör titta på.
+        #[arg(long)]
+        public: bool,
         /// Filen att skriva.
         #[arg(long)]
         out: PathBuf,
@@ -147,6 +152,7 @@ enum Report {
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum CompilationFormat {
     Pdf,
+    Html,
     Md,
     Json,
 }
@@ -314,10 +320,14 @@ enum Export {
         /// Omgångens nyckel.
         #[arg(long)]
         round: String,
-        /// xlsx (en arbetsbok med ett blad per tabell) eller csv (en fil per tabell i mappen
-        /// --out).
+        /// xlsx (en arbetsbok med ett blad per tabell, för Excel), ods (detsamma för
+        /// LibreOffice) eller csv (en fil per tabell i mappen --out).
         #[arg(long, value_enum)]
         format: CompilationExport,
+        /// Den publicerade versionen: bara inskickade svar, utan kommentarer som inte är
+        /// avsedda för publicering.
+        #[arg(long)]
+        public: bool,
         /// Fältavgränsare i CSV: ; (standard, som svenska Excel vill ha) eller ,.
         #[arg(long, default_value = ";")]
         delimiter: char,
@@ -332,6 +342,7 @@ enum Export {
 enum CompilationExport {
     Csv,
     Xlsx,
+    Ods,
 }
 
 /// The formats answers can be exported in.
@@ -552,18 +563,22 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Export(Export::Compilation {
             round,
             format,
+            public,
             delimiter,
             out,
         }) => {
             let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
-            let round =
-                Key::parse(&round).map_err(|_| anyhow::anyhow!("omgången «{round}» finns inte"))?;
+            let round = round_key(&round)?;
             let compilation =
-                uppfolj_web::reports::round_compilation(&store, &round, |_| true).await?;
+                uppfolj_web::reports::round_compilation(&store, &round, audience(public)).await?;
             let sheets = uppfolj_exchange::compilation::sheets(&compilation);
             match format {
                 CompilationExport::Xlsx => {
                     std::fs::write(&out, uppfolj_exchange::compilation::xlsx(&sheets)?)
+                        .with_context(|| format!("kan inte skriva {}", out.display()))?;
+                }
+                CompilationExport::Ods => {
+                    std::fs::write(&out, uppfolj_exchange::compilation::ods(&sheets)?)
                         .with_context(|| format!("kan inte skriva {}", out.display()))?;
                 }
                 CompilationExport::Csv => {
@@ -627,8 +642,7 @@ async fn run(cli: Cli) -> Result<()> {
         }) => {
             let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
             let organisation = organisation_key(&store, &organisation).await?;
-            let round =
-                Key::parse(&round).map_err(|_| anyhow::anyhow!("omgången «{round}» finns inte"))?;
+            let round = round_key(&round)?;
             let report =
                 uppfolj_web::reports::organisation_report(&store, &round, &organisation).await?;
             std::fs::write(&out, format.render(&report)?)
@@ -672,16 +686,23 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Report(Report::Compilation { round, format, out }) => {
+        Command::Report(Report::Compilation {
+            round,
+            format,
+            public,
+            out,
+        }) => {
             let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
-            let round =
-                Key::parse(&round).map_err(|_| anyhow::anyhow!("omgången «{round}» finns inte"))?;
+            let round = round_key(&round)?;
             let compilation =
-                uppfolj_web::reports::round_compilation(&store, &round, |_| true).await?;
+                uppfolj_web::reports::round_compilation(&store, &round, audience(public)).await?;
             let bytes = match format {
                 CompilationFormat::Pdf => {
                     let today = time::OffsetDateTime::now_utc().date();
                     uppfolj_report::compilation_pdf(&compilation, today)?
+                }
+                CompilationFormat::Html => {
+                    uppfolj_web::compilation_document(compilation)?.into_bytes()
                 }
                 CompilationFormat::Md => {
                     uppfolj_report::compilation_markdown(&compilation).into_bytes()
@@ -695,8 +716,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Report(Report::Organisations { round, format, out }) => {
             let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
-            let round =
-                Key::parse(&round).map_err(|_| anyhow::anyhow!("omgången «{round}» finns inte"))?;
+            let round = round_key(&round)?;
             let reports = uppfolj_web::reports::round_reports(&store, &round).await?;
             std::fs::create_dir_all(&out)
                 .with_context(|| format!("kan inte skapa mappen {}", out.display()))?;
@@ -782,6 +802,20 @@ async fn demo_answers(store: &Store) -> Result<()> {
 }
 
 /// Finds an organisation by key or by name (any case).
+/// Who a compilation is for: the coordinator running the command, or with `--public` the public.
+fn audience(public: bool) -> Audience {
+    if public {
+        Audience::Public
+    } else {
+        Audience::Coordinators
+    }
+}
+
+/// A round's key as given on the command line; a malformed one cannot name a round.
+fn round_key(given: &str) -> Result<Key> {
+    Key::parse(given).map_err(|_| anyhow::anyhow!("omgången «{given}» finns inte"))
+}
+
 async fn organisation_key(store: &Store, given: &str) -> Result<Key> {
     let organisations = store.organisations().await?;
     organisations

@@ -97,6 +97,7 @@ pub fn definitions(size: Size, last: i32) -> Definitions {
             documents: vec![document.key.clone()],
             targets: vec![],
             state: RoundState::Closed,
+            thresholds: Default::default(),
         })
         .collect();
     Definitions {
@@ -136,6 +137,7 @@ pub fn answers(size: Size, organisation: usize, round: usize) -> Vec<(QuestionRe
                     value: Some(value.into()),
                     comment,
                     version: 0,
+                    withheld: false,
                 },
             )
         })

@@ -340,10 +340,10 @@ async fn generated_synthetic_rounds_compile_with_a_trend_over_every_year() {
     assert_eq!(years, [2022, 2023, 2024]);
 }
 
-/// The export's question table says what the JSON says, row by row; the workbook has a sheet per
-/// view, and opens in LibreOffice where it is installed (CI installs it).
+/// The export's question table says what the JSON says, row by row; the XLSX and ODS workbooks
+/// have a sheet per view, and open in LibreOffice where it is installed (CI installs it).
 #[tokio::test(flavor = "multi_thread")]
-async fn the_compilation_exports_as_csv_tables_and_an_xlsx_workbook() {
+async fn the_compilation_exports_as_csv_tables_and_xlsx_and_ods_workbooks() {
     let db = TestDb::new(Backend::Postgres).await;
     let dir = tempfile::tempdir().unwrap();
     import_miljonamnden(&db.url);
@@ -413,31 +413,132 @@ async fn the_compilation_exports_as_csv_tables_and_an_xlsx_workbook() {
     assert!(bytes.starts_with(b"PK"), "a zip container");
     let names = String::from_utf8_lossy(&bytes);
     assert!(names.contains("xl/worksheets/sheet6.xml") && !names.contains("sheet7.xml"));
+    let spreadsheet = dir.path().join("ods").join("sammanstallning.ods");
+    std::fs::create_dir_all(spreadsheet.parent().unwrap()).unwrap();
+    uppfolj(
+        &db.url,
+        &[
+            "export",
+            "compilation",
+            "--round",
+            "2025",
+            "--format",
+            "ods",
+            "--out",
+            spreadsheet.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(&spreadsheet).unwrap();
+    assert!(
+        bytes.starts_with(b"PK")
+            && String::from_utf8_lossy(&bytes[..100])
+                .contains("mimetypeapplication/vnd.oasis.opendocument.spreadsheet"),
+        "an OpenDocument spreadsheet"
+    );
     if Path::new("/usr/bin/libreoffice").exists() || std::env::var_os("CI_LIBREOFFICE").is_some() {
-        let converted = Command::new("libreoffice")
-            // Comma-separated, double-quoted, UTF-8 (76), first line as is.
-            .args([
-                "--headless",
-                "--convert-to",
-                "csv:Text - txt - csv (StarCalc):44,34,76,1",
-                "--outdir",
-            ])
-            .arg(dir.path())
-            .arg(&workbook)
-            .env("HOME", dir.path())
-            .output()
-            .expect("libreoffice runs");
-        assert!(converted.status.success(), "{converted:?}");
-        let first_sheet = std::fs::read_to_string(dir.path().join("sammanstallning.csv")).unwrap();
-        assert!(
-            first_sheet.starts_with(
-                "\"avsnitt\",\"fråga\",\"tilldelade\",\"besvarade\",\"svar\",\"antal\",\"andel\""
-            ),
-            "{first_sheet}"
-        );
-        assert!(
-            first_sheet.contains("\"Har ni minskat era utsläpp?\",1,1,\"Ja\",1,100%"),
-            "numbers stay numbers and shares percentages: {first_sheet}"
-        );
+        for file in [&workbook, &spreadsheet] {
+            let first_sheet = libreoffice_first_sheet(file);
+            assert!(
+                first_sheet.starts_with(
+                    "\"avsnitt\",\"fråga\",\"tilldelade\",\"besvarade\",\"svar\",\"antal\",\"andel\""
+                ),
+                "{}: {first_sheet}",
+                file.display()
+            );
+            assert!(
+                first_sheet.contains("\"Har ni minskat era utsläpp?\",1,1,\"Ja\",1,100%"),
+                "numbers stay numbers and shares percentages in {}: {first_sheet}",
+                file.display()
+            );
+        }
     }
+}
+
+/// The first sheet of a workbook as LibreOffice reads it, converted to CSV next to it.
+fn libreoffice_first_sheet(file: &Path) -> String {
+    let dir = file.parent().unwrap();
+    let converted = Command::new("libreoffice")
+        // Comma-separated, double-quoted, UTF-8 (76), first line as is.
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            "--outdir",
+        ])
+        .arg(dir)
+        .arg(file)
+        .env("HOME", dir)
+        .output()
+        .expect("libreoffice runs");
+    assert!(converted.status.success(), "{converted:?}");
+    std::fs::read_to_string(file.with_extension("csv")).unwrap()
+}
+
+/// The compilation's JSON, for coordinators and as published, follows the schema kept in the
+/// repository; the schema is strict enough to reject a document that lacks a part.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_json_follows_the_schema_in_the_repository() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    import_miljonamnden(&db.url);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo("schemas/compilation.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft202012::new(&schema).expect("the schema is valid");
+    let internal = compilation(&db.url, "2025", dir.path());
+    assert!(
+        !internal["trend"].as_array().unwrap().is_empty(),
+        "a trend to check too"
+    );
+    let published = dir.path().join("publicerad.json");
+    uppfolj(
+        &db.url,
+        &[
+            "report",
+            "compilation",
+            "--round",
+            "2025",
+            "--format",
+            "json",
+            "--public",
+            "--out",
+            published.to_str().unwrap(),
+        ],
+    );
+    let published: Value = serde_json::from_slice(&std::fs::read(published).unwrap()).unwrap();
+    assert_eq!(published["audience"], "public");
+    for document in [&internal, &published] {
+        let errors: Vec<String> = validator
+            .iter_errors(document)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+    let mut broken = internal.clone();
+    broken.as_object_mut().unwrap().remove("total");
+    broken["parts"][0]["status"] = "lila".into();
+    assert_eq!(validator.iter_errors(&broken).count(), 2);
+
+    let html = dir.path().join("sammanstallning.html");
+    uppfolj(
+        &db.url,
+        &[
+            "report",
+            "compilation",
+            "--round",
+            "2025",
+            "--format",
+            "html",
+            "--out",
+            html.to_str().unwrap(),
+        ],
+    );
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(html.contains("<html lang=\"sv\">") && html.contains("<style>"));
+    assert!(
+        !html.contains("/assets/"),
+        "a file on its own, styles inside"
+    );
+    assert!(html.contains("Har ni minskat era utsläpp?"));
 }

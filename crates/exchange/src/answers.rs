@@ -113,20 +113,26 @@ pub fn answer_rows(
 /// CSV for Swedish Excel: UTF-8 with a byte-order mark, `delimiter` between fields (`;` is what
 /// Excel expects where the decimal sign is a comma), a header row, every field quoted as needed.
 pub fn csv(rows: &[AnswerRow], delimiter: u8) -> Result<Vec<u8>, csv::Error> {
-    excel_csv(&COLUMNS, rows.iter().map(AnswerRow::cells), delimiter)
+    write_csv(&COLUMNS, rows.iter().map(AnswerRow::cells), delimiter, true)
 }
 
-/// CSV as Swedish Excel opens it: UTF-8 with a byte-order mark, `delimiter` between cells.
-pub(crate) fn excel_csv<R, C>(
+/// CSV in UTF-8 with a header row and `delimiter` between cells; with a byte-order mark, which
+/// Swedish Excel needs to read UTF-8, or without, as open data should be.
+pub(crate) fn write_csv<R, C>(
     header: &[&str],
     rows: impl IntoIterator<Item = R>,
     delimiter: u8,
+    byte_order_mark: bool,
 ) -> Result<Vec<u8>, csv::Error>
 where
     R: IntoIterator<Item = C>,
     C: AsRef<[u8]>,
 {
-    let mut out = "\u{feff}".as_bytes().to_vec();
+    let mut out = if byte_order_mark {
+        "\u{feff}".as_bytes().to_vec()
+    } else {
+        Vec::new()
+    };
     {
         let mut writer = csv::WriterBuilder::new()
             .delimiter(delimiter)

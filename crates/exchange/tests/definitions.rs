@@ -328,3 +328,49 @@ fn the_examples_in_the_format_documentation_are_valid() {
         (3, 1, 1, 1)
     );
 }
+
+#[test]
+fn a_round_sets_its_status_thresholds_and_bad_ones_are_located() {
+    let round = |status: &str| {
+        format!(
+            "[round]\nkey = \"2026\"\nname = \"Uppföljning 2026\"\nyear = 2026\nopens = 2027-01-11\n\
+             closes = 2027-02-26\ndocuments = [\"trygghetsprogram\"]\n{status}"
+        )
+    };
+    let parsed = definitions::parse(vec![source(
+        "rounds/2026.toml",
+        &round("\n[round.status]\ngreen = 0.8\nyellow = 0.6\n"),
+    )])
+    .unwrap()
+    .check(load(&[goteborg_dir()]))
+    .unwrap();
+    let ours = parsed
+        .rounds
+        .iter()
+        .find(|r| r.key.as_str() == "2026")
+        .unwrap();
+    assert_eq!((ours.thresholds.green, ours.thresholds.yellow), (0.8, 0.6));
+    let exported = definitions::export(&parsed);
+    let (_, text) = exported
+        .iter()
+        .find(|(path, _)| path.ends_with("2026.toml"))
+        .unwrap();
+    assert!(
+        text.contains("[round.status]\ngreen = 0.8\nyellow = 0.6"),
+        "{text}"
+    );
+
+    let found = match definitions::parse(vec![source(
+        "rounds/2026.toml",
+        &round("\n[round.status]\ngreen = 0.5\nyellow = 0.6\n"),
+    )]) {
+        Err(problems) => problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        Ok(_) => vec![],
+    };
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("rounds/2026.toml:") && found[0].contains("gul"),
+        "{}",
+        found[0]
+    );
+}

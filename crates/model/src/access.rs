@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Key, ResponseState, RoundState};
+use crate::{Audience, Key, ResponseState, RoundState};
 
 /// What a person does in Uppfölj.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -137,6 +137,16 @@ impl Actor {
     /// everyone else once the round is published.
     pub fn may_read_compilation(&self, round: RoundState) -> bool {
         self.role == Role::Samordnare || round == RoundState::Published
+    }
+
+    /// Which version of a compilation this person reads: coordinators everything, everyone else
+    /// what is published (no drafts, no withheld comments).
+    pub fn compilation_audience(&self) -> Audience {
+        if self.role == Role::Samordnare {
+            Audience::Coordinators
+        } else {
+            Audience::Public
+        }
     }
 
     /// Whether this person may read an organisation's response in a round.

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::text::swedish_key;
 use crate::{
@@ -32,6 +32,51 @@ pub type AnswersByQuestion = HashMap<QuestionRef, Given, rustc_hash::FxBuildHash
 pub struct Given {
     pub value: Option<AnswerValue>,
     pub comment: String,
+    /// The comment is not for publication.
+    pub withheld: bool,
+}
+
+impl ResponseData {
+    /// What may be published of a response: nothing of a draft (only submitted and accepted
+    /// answers are the organisation's word), and no withheld comment's text.
+    pub fn published(&self) -> ResponseData {
+        let answers = if self.state.is_submitted() {
+            self.answers
+                .iter()
+                .map(|(question, given)| {
+                    // A withheld comment leaves only the mark that there was one.
+                    let withheld = given.withheld && !given.comment.trim().is_empty();
+                    let comment = if withheld {
+                        String::new()
+                    } else {
+                        given.comment.clone()
+                    };
+                    let given = Given {
+                        value: given.value.clone(),
+                        comment,
+                        withheld,
+                    };
+                    (question.clone(), given)
+                })
+                .collect()
+        } else {
+            AnswersByQuestion::default()
+        };
+        ResponseData {
+            organisation: self.organisation.clone(),
+            state: self.state,
+            answers,
+        }
+    }
+}
+
+/// Who a compilation is made for. The public (and readers, and respondents) see the published
+/// version; coordinators see every answer, every comment and the quality flags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Coordinators,
+    Public,
 }
 
 /// An earlier round, for the trend: its answers per organisation.
@@ -44,10 +89,28 @@ pub struct EarlierRound {
 
 /// The shares at which a part's status turns green or yellow: the share of the positive answer
 /// (a choice scale's first option, *Ja*) among the part's answered questions.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StatusThresholds {
     pub green: f64,
     pub yellow: f64,
+}
+
+impl StatusThresholds {
+    /// Thresholds that make sense: shares between 0 and 1, yellow not above green.
+    pub fn new(green: f64, yellow: f64) -> Result<StatusThresholds, String> {
+        let share = 0.0..=1.0;
+        if !share.contains(&green) || !share.contains(&yellow) {
+            return Err(format!(
+                "gränserna för grön ({green}) och gul ({yellow}) ska vara andelar mellan 0 och 1"
+            ));
+        }
+        if yellow > green {
+            return Err(format!(
+                "gränsen för gul ({yellow}) kan inte ligga över gränsen för grön ({green})"
+            ));
+        }
+        Ok(StatusThresholds { green, yellow })
+    }
 }
 
 impl Default for StatusThresholds {
@@ -153,7 +216,23 @@ pub struct Comment {
     pub organisation: String,
     /// The answer the comment goes with, as people read it; `None` when unanswered.
     pub answer: Option<String>,
+    /// Empty in a published compilation when the comment is withheld.
     pub text: String,
+    /// Not for publication: coordinators see the text marked so, the public only that a comment
+    /// was withheld.
+    pub withheld: bool,
+}
+
+impl Comment {
+    /// The comment as shown: a withheld comment's text marked as not for publication, or, where
+    /// its text was left out, a note that there was one.
+    pub fn shown(&self) -> String {
+        match (self.withheld, self.text.is_empty()) {
+            (true, true) => "Kommentaren är undanhållen från publicering.".into(),
+            (true, false) => format!("(Ej för publicering) {}", self.text),
+            (false, _) => self.text.clone(),
+        }
+    }
 }
 
 /// A document (level 1) or section with the roll-up of every question under it.
@@ -259,9 +338,11 @@ pub struct Compilation {
     pub organisations: Vec<OrganisationSummary>,
     pub flags: Vec<Flag>,
     pub trend: Vec<QuestionTrend>,
+    pub audience: Audience,
 }
 
 /// What a compilation is made from.
+#[derive(Clone, Copy)]
 pub struct CompilationInput<'a> {
     pub round: &'a Round,
     /// The round's documents, in its order.
@@ -272,13 +353,46 @@ pub struct CompilationInput<'a> {
     pub responses: &'a [ResponseData],
     /// Earlier rounds, oldest first.
     pub earlier: &'a [EarlierRound],
-    pub thresholds: StatusThresholds,
+    pub audience: Audience,
 }
 
 /// Compiles a round. An organisation counts for a question when the round assigns it the
 /// question (active organisations), or when it answered it anyway (a round imported from a
 /// report, or an organisation made inactive since).
+///
+/// For the public it counts only what may be published ([`ResponseData::published`]), in this
+/// round and the earlier ones, and leaves out the quality flags, which are the coordinators'.
 pub fn compile(input: &CompilationInput<'_>) -> Compilation {
+    match input.audience {
+        Audience::Coordinators => compile_visible(input),
+        Audience::Public => {
+            let responses: Vec<ResponseData> = input
+                .responses
+                .iter()
+                .map(ResponseData::published)
+                .collect();
+            let earlier: Vec<EarlierRound> = input
+                .earlier
+                .iter()
+                .map(|r| EarlierRound {
+                    name: r.name.clone(),
+                    year: r.year,
+                    responses: r.responses.iter().map(ResponseData::published).collect(),
+                })
+                .collect();
+            let mut compilation = compile_visible(&CompilationInput {
+                responses: &responses,
+                earlier: &earlier,
+                ..*input
+            });
+            compilation.flags.clear();
+            compilation
+        }
+    }
+}
+
+/// Compiles every answer in `input`.
+fn compile_visible(input: &CompilationInput<'_>) -> Compilation {
     let scales: HashMap<&Key, &AnswerScale> = input.scales.iter().map(|s| (&s.key, s)).collect();
     let mut organisations: Vec<&Organisation> = input.organisations.iter().collect();
     organisations.sort_by_cached_key(|o| swedish_key(&o.name));
@@ -345,6 +459,7 @@ pub fn compile(input: &CompilationInput<'_>) -> Compilation {
                     theirs.assigned += 1;
                     let value = answer.and_then(|a| a.value.as_ref());
                     let comment = answer.map_or("", |a| a.comment.trim());
+                    let withheld = answer.is_some_and(|a| a.withheld);
                     if let Some(value) = value {
                         summary.tally.answered += 1;
                         theirs.answered += 1;
@@ -380,11 +495,12 @@ pub fn compile(input: &CompilationInput<'_>) -> Compilation {
                             kind: FlagKind::CommentWithoutAnswer,
                         });
                     }
-                    if !comment.is_empty() {
+                    if !comment.is_empty() || withheld {
                         summary.comments.push(Comment {
                             organisation: organisation.name.clone(),
                             answer: value.map(|v| display(scale, v)),
                             text: comment.to_owned(),
+                            withheld,
                         });
                     }
                 }
@@ -403,7 +519,7 @@ pub fn compile(input: &CompilationInput<'_>) -> Compilation {
         }
     }
     for (part, counts) in parts.iter_mut().zip(negatives) {
-        part.status = status(&part.tally, input.thresholds);
+        part.status = status(&part.tally, input.round.thresholds);
         let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
         ranked.sort_by_cached_key(|(name, n)| (std::cmp::Reverse(*n), swedish_key(name)));
         ranked.truncate(5);
@@ -446,13 +562,14 @@ pub fn compile(input: &CompilationInput<'_>) -> Compilation {
     Compilation {
         round: input.round.name.clone(),
         year: input.round.year,
-        thresholds: input.thresholds,
+        thresholds: input.round.thresholds,
         total,
         parts,
         questions,
         organisations,
         flags,
         trend,
+        audience: input.audience,
     }
 }
 
@@ -645,6 +762,7 @@ mod tests {
         let given = Given {
             value: value.map(|v| AnswerValue::Choice(key(v))),
             comment: comment.into(),
+            withheld: false,
         };
         (reference, given)
     }
@@ -707,7 +825,7 @@ mod tests {
             organisations: &organisations,
             responses: &responses,
             earlier: &[],
-            thresholds: StatusThresholds::default(),
+            audience: Audience::Coordinators,
         });
         let a = &c.questions[0];
         assert_eq!((a.tally.assigned, a.tally.answered), (3, 2));
@@ -805,7 +923,7 @@ mod tests {
             organisations: &organisations,
             responses: &responses,
             earlier: &rounds,
-            thresholds: StatusThresholds::default(),
+            audience: Audience::Coordinators,
         });
         assert_eq!(c.trend.len(), 2, "c was never asked before");
         let b = &c.trend[1];
@@ -836,5 +954,110 @@ mod tests {
             question: Some("Fråga a?".into()),
             kind: FlagKind::UnchangedThreeRounds,
         }));
+    }
+
+    #[test]
+    fn the_public_sees_submitted_answers_only_without_withheld_comments_or_flags() {
+        let (doc, scales, organisations) = setting();
+        let mut x = response(
+            "x",
+            ResponseState::Submitted,
+            &[
+                ("a", Some("ja"), ""),
+                ("b", Some("nej"), "Rör en säkerhetsfråga."),
+                ("c", Some("ja"), "Klart i år."),
+            ],
+        );
+        let b = QuestionRef {
+            document: key("d"),
+            question: key("b"),
+        };
+        x.answers.get_mut(&b).unwrap().withheld = true;
+        let y = response(
+            "y",
+            ResponseState::Draft,
+            &[("a", Some("nej"), ""), ("c", None, "Vet inte.")],
+        );
+        let responses = vec![x, y];
+        let round = round(vec![]);
+        let input = CompilationInput {
+            round: &round,
+            documents: &[&doc],
+            scales: &scales,
+            organisations: &organisations,
+            responses: &responses,
+            earlier: &[],
+            audience: Audience::Public,
+        };
+        let public = compile(&input);
+        let a = &public.questions[0];
+        assert_eq!(
+            (a.tally.assigned, a.tally.answered),
+            (3, 1),
+            "Y's draft is left out"
+        );
+        let comments = |c: &Compilation, i: usize| -> Vec<(String, String, bool)> {
+            c.questions[i]
+                .comments
+                .iter()
+                .map(|c| (c.organisation.clone(), c.text.clone(), c.withheld))
+                .collect()
+        };
+        assert_eq!(comments(&public, 1), [("X".into(), String::new(), true)]);
+        assert_eq!(
+            comments(&public, 2),
+            [("X".into(), "Klart i år.".into(), false)]
+        );
+        assert!(
+            public.flags.is_empty(),
+            "quality flags are the coordinators'"
+        );
+        assert_eq!(public.audience, Audience::Public);
+
+        let internal = compile(&CompilationInput {
+            audience: Audience::Coordinators,
+            ..input
+        });
+        assert_eq!(
+            comments(&internal, 1),
+            [("X".into(), "Rör en säkerhetsfråga.".into(), true)]
+        );
+        assert_eq!(internal.questions[0].tally.answered, 2);
+        assert!(!internal.flags.is_empty());
+    }
+
+    #[test]
+    fn each_round_sets_its_own_status_thresholds() {
+        let (doc, scales, organisations) = setting();
+        let responses = vec![response(
+            "x",
+            ResponseState::Submitted,
+            &[("a", Some("ja"), ""), ("b", Some("nej"), "Nej.")],
+        )];
+        let mut round = round(vec![]);
+        let status_of_1_1 = |round: &Round| {
+            compile(&CompilationInput {
+                round,
+                documents: &[&doc],
+                scales: &scales,
+                organisations: &organisations,
+                responses: &responses,
+                earlier: &[],
+                audience: Audience::Coordinators,
+            })
+            .parts[1]
+                .status
+        };
+        assert_eq!(
+            status_of_1_1(&round),
+            Status::Yellow,
+            "half Ja, defaults 75 % / 50 %"
+        );
+        round.thresholds = StatusThresholds::new(0.5, 0.25).unwrap();
+        assert_eq!(status_of_1_1(&round), Status::Green);
+        round.thresholds = StatusThresholds::new(0.9, 0.6).unwrap();
+        assert_eq!(status_of_1_1(&round), Status::Red);
+        assert!(StatusThresholds::new(0.5, 0.6).unwrap_err().contains("gul"));
+        assert!(StatusThresholds::new(1.5, 0.6).is_err());
     }
 }

@@ -94,6 +94,7 @@ mod tests {
             value: Some(AnswerValue::Choice(key("ja"))),
             comment: String::new(),
             version: 1,
+            withheld: false,
             changed_by: "a@b.se".into(),
             changed_at: time::OffsetDateTime::UNIX_EPOCH,
         };

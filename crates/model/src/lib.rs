@@ -20,7 +20,8 @@ pub mod text;
 
 pub use access::{Actor, Email, Role};
 pub use compilation::{
-    AnswersByQuestion, Compilation, CompilationInput, EarlierRound, Given, ResponseData, compile,
+    AnswersByQuestion, Audience, Compilation, CompilationInput, EarlierRound, Given, ResponseData,
+    compile,
 };
 pub use definitions::{Definitions, ObjectRef};
 pub use document::{CommentRule, Document, DocumentKind, Period, Question, QuestionRef, Section};

@@ -74,6 +74,12 @@ impl ResponseState {
         )
     }
 
+    /// Whether the organisation has handed the response in (and it was not returned since): only
+    /// then are its answers the organisation's word, fit to publish.
+    pub fn is_submitted(self) -> bool {
+        matches!(self, ResponseState::Submitted | ResponseState::Accepted)
+    }
+
     /// The state after an answer is saved: a first save starts the draft, a returned response stays returned.
     pub fn after_save(self) -> Result<ResponseState, TransitionError> {
         match self {
@@ -137,6 +143,10 @@ pub struct Answer {
     /// Starts at 1 with the first save and grows by one with every save; a save must name the
     /// version it was made from, so a save made from stale data is a conflict, not an overwrite.
     pub version: i64,
+    /// The comment is not for publication (it touches on secrecy, say): published views leave
+    /// it out and say that a comment was withheld.
+    #[serde(default)]
+    pub withheld: bool,
     pub changed_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub changed_at: OffsetDateTime,
@@ -151,6 +161,9 @@ pub struct AnswerChange {
     pub old_comment: String,
     pub new_value: Option<String>,
     pub new_comment: String,
+    /// Whether the comment was withheld from publication after the change.
+    #[serde(default)]
+    pub withheld: bool,
     pub changed_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub changed_at: OffsetDateTime,
@@ -165,6 +178,8 @@ pub struct AnswerInput {
     pub comment: String,
     /// The version the respondent saw; 0 when the question had no answer yet.
     pub version: i64,
+    /// The comment is not for publication; see [`Answer::withheld`].
+    pub withheld: bool,
 }
 
 impl AnswerInput {
@@ -252,6 +267,7 @@ mod tests {
             value: value.map(|v| AnswerValue::Choice(key(v))),
             comment: comment.into(),
             version: 1,
+            withheld: false,
             changed_by: "anna@example.se".into(),
             changed_at: OffsetDateTime::UNIX_EPOCH,
         }
@@ -342,6 +358,7 @@ mod tests {
             value: Some("Ja".into()),
             comment: "å".repeat(MAX_COMMENT_CHARS),
             version: 0,
+            withheld: false,
         };
         assert_eq!(ok.check(&scale), Ok(Some(AnswerValue::Choice(key("ja")))));
         let blank = AnswerInput {

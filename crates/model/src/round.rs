@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::compilation::StatusThresholds;
 use crate::{Document, Key, Organisation, OrganisationKind, Path, Problem, QuestionRef};
 
 /// One follow-up: which documents, who answers what, and when.
@@ -22,6 +23,10 @@ pub struct Round {
     /// Questions limited to some organisations; every other question goes to every active one.
     pub targets: Vec<Target>,
     pub state: RoundState,
+    /// Where the compilation's status per section turns green or yellow; set per round, as the
+    /// executive board's expectations change.
+    #[serde(default)]
+    pub thresholds: StatusThresholds,
 }
 
 /// Limits one question to listed organisations and/or organisation kinds.
@@ -219,6 +224,7 @@ pub(crate) mod tests {
             documents: vec![key("d")],
             targets,
             state: RoundState::Draft,
+            thresholds: Default::default(),
         }
     }
 

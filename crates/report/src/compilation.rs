@@ -2,10 +2,13 @@
 
 use std::fmt::Write;
 
-use uppfolj_model::Compilation;
 use uppfolj_model::compilation::Tally;
+use uppfolj_model::{Audience, Compilation};
 
 use crate::ReportError;
+
+/// What a published compilation says about what it leaves out.
+pub const PUBLISHED_NOTE: &str = "Publicerad version: bara inskickade svar räknas, och kommentarer som inte är avsedda för publicering är utelämnade.";
 
 /// A share as people read it: `67 %`.
 pub fn percent(share: f64) -> String {
@@ -48,6 +51,10 @@ pub fn compilation_markdown(c: &Compilation) -> String {
         percent(c.thresholds.green),
         percent(c.thresholds.yellow)
     );
+    if c.audience == Audience::Public {
+        out.push_str(PUBLISHED_NOTE);
+        out.push_str("\n\n");
+    }
 
     out.push_str("## Läget per dokument och avsnitt\n\n");
     out.push_str("| Nr | Rubrik | Besvarade | Andel positiva | Status | Flest andra svar |\n");
@@ -102,7 +109,7 @@ pub fn compilation_markdown(c: &Compilation) -> String {
                 out,
                 "- **{}** ({answer}): {}",
                 comment.organisation,
-                comment.text.replace("\n\n", " ¶ ")
+                comment.shown().replace("\n\n", " ¶ ")
             );
         }
         if !q.comments.is_empty() {
@@ -123,24 +130,8 @@ pub fn compilation_markdown(c: &Compilation) -> String {
         );
     }
 
-    out.push_str("\n## Att titta närmare på\n\n");
-    if c.flags.is_empty() {
-        out.push_str("Inget att anmärka.\n");
-    }
-    for flag in &c.flags {
-        match &flag.question {
-            Some(question) => {
-                let _ = writeln!(
-                    out,
-                    "- {}: {} – «{question}»",
-                    flag.organisation,
-                    flag.kind.label()
-                );
-            }
-            None => {
-                let _ = writeln!(out, "- {}: {}", flag.organisation, flag.kind.label());
-            }
-        }
+    if c.audience == Audience::Coordinators {
+        flags_markdown(c, &mut out);
     }
 
     out.push_str("\n## Utvecklingen över tid\n\n");
@@ -180,6 +171,29 @@ pub fn compilation_markdown(c: &Compilation) -> String {
     out
 }
 
+/// The quality flags, which only coordinators see.
+fn flags_markdown(c: &Compilation, out: &mut String) {
+    out.push_str("\n## Att titta närmare på\n\n");
+    if c.flags.is_empty() {
+        out.push_str("Inget att anmärka.\n");
+    }
+    for flag in &c.flags {
+        match &flag.question {
+            Some(question) => {
+                let _ = writeln!(
+                    out,
+                    "- {}: {} – «{question}»",
+                    flag.organisation,
+                    flag.kind.label()
+                );
+            }
+            None => {
+                let _ = writeln!(out, "- {}: {}", flag.organisation, flag.kind.label());
+            }
+        }
+    }
+}
+
 /// The compilation's numbers as JSON, for other tools, with the Swedish labels of states,
 /// statuses and flags beside their codes.
 pub fn compilation_json(c: &Compilation) -> Vec<u8> {
@@ -209,6 +223,23 @@ fn labelled(c: &Compilation) -> serde_json::Value {
     {
         json["label"] = flag.kind.label().into();
     }
+    for (q, json) in c
+        .questions
+        .iter()
+        .zip(value["questions"].as_array_mut().into_iter().flatten())
+    {
+        for (comment, json) in q
+            .comments
+            .iter()
+            .zip(json["comments"].as_array_mut().into_iter().flatten())
+        {
+            json["shown"] = comment.shown().into();
+        }
+    }
+    value["note"] = match c.audience {
+        Audience::Public => PUBLISHED_NOTE.into(),
+        Audience::Coordinators => serde_json::Value::Null,
+    };
     value
 }
 

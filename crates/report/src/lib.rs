@@ -8,7 +8,13 @@
 mod compilation;
 mod organisation;
 
-pub use compilation::{compilation_json, compilation_markdown, compilation_pdf, percent};
+pub use compilation::{
+    PUBLISHED_NOTE, compilation_json, compilation_markdown, compilation_pdf, percent,
+};
+
+/// The JSON schema that [`compilation_json`]'s output follows, kept in the repository's
+/// `schemas/` folder and served with the open data.
+pub const COMPILATION_SCHEMA: &str = include_str!("../../../schemas/compilation.schema.json");
 pub use organisation::{OrganisationReport, ReportLine, ReportQuestion};
 
 /// Why a report could not be rendered.

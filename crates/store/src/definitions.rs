@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use sqlx::{Any, AnyConnection, Transaction};
 use time::Date;
+use uppfolj_model::compilation::StatusThresholds;
 use uppfolj_model::{
     AnswerScale, CommentRule, Definitions, Document, DocumentKind, Key, Organisation,
     OrganisationKind, Period, Question, QuestionRef, Round, RoundState, ScaleKind, Section, Target,
@@ -266,9 +267,10 @@ async fn load_round_keys(conn: &mut AnyConnection) -> Result<Vec<Key>, StoreErro
 }
 
 async fn load_round(conn: &mut AnyConnection, key: &Key) -> Result<Round, StoreError> {
-    let (id, name, year, opens, closes, state) =
-        sqlx::query_as::<_, (i64, String, i64, String, String, String)>(
-            "SELECT id, name, year, opens_on, closes_on, state FROM rounds WHERE key = $1",
+    let (id, name, year, opens, closes, state, green, yellow) =
+        sqlx::query_as::<_, (i64, String, i64, String, String, String, f64, f64)>(
+            "SELECT id, name, year, opens_on, closes_on, state, status_green, status_yellow \
+             FROM rounds WHERE key = $1",
         )
         .bind(key.as_str())
         .fetch_optional(&mut *conn)
@@ -330,6 +332,7 @@ async fn load_round(conn: &mut AnyConnection, key: &Key) -> Result<Round, StoreE
         targets,
         state: RoundState::parse(&state)
             .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {state}")))?,
+        thresholds: StatusThresholds::new(green, yellow).map_err(StoreError::Corrupt)?,
     })
 }
 
@@ -444,15 +447,19 @@ async fn store_document(
 /// Upserts a round's definition; its state is left as it is (a new round starts as a draft).
 async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Result<(), StoreError> {
     let round_id: i64 = sqlx::query_scalar(
-        "INSERT INTO rounds (key, name, year, opens_on, closes_on, state) VALUES ($1, $2, $3, $4, $5, 'draft') \
+        "INSERT INTO rounds (key, name, year, opens_on, closes_on, state, status_green, status_yellow) \
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7) \
          ON CONFLICT (key) DO UPDATE SET name = excluded.name, year = excluded.year, \
-         opens_on = excluded.opens_on, closes_on = excluded.closes_on RETURNING id",
+         opens_on = excluded.opens_on, closes_on = excluded.closes_on, \
+         status_green = excluded.status_green, status_yellow = excluded.status_yellow RETURNING id",
     )
     .bind(round.key.as_str())
     .bind(&round.name)
     .bind(i64::from(round.year))
     .bind(round.opens.to_string())
     .bind(round.closes.to_string())
+    .bind(round.thresholds.green)
+    .bind(round.thresholds.yellow)
     .fetch_one(&mut **tx)
     .await?;
     for table in [

@@ -98,8 +98,8 @@ impl Store {
         round: &Key,
         organisation: &Key,
     ) -> Result<Vec<AnswerChange>, StoreError> {
-        let rows = sqlx::query_as::<_, (String, String, i64, Option<String>, String, Option<String>, String, String, String)>(
-            "SELECT d.key, q.key, h.version, h.old_value, h.old_comment, h.new_value, h.new_comment, h.changed_by, h.changed_at \
+        let rows = sqlx::query_as::<_, (String, String, i64, Option<String>, String, Option<String>, String, i64, String, String)>(
+            "SELECT d.key, q.key, h.version, h.old_value, h.old_comment, h.new_value, h.new_comment, h.withheld, h.changed_by, h.changed_at \
              FROM answer_history h JOIN responses p ON p.id = h.response_id \
              JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
              JOIN questions q ON q.id = h.question_id JOIN documents d ON d.id = q.document_id \
@@ -119,6 +119,7 @@ impl Store {
                     old_comment,
                     new_value,
                     new_comment,
+                    withheld,
                     by,
                     at,
                 )| {
@@ -132,6 +133,7 @@ impl Store {
                         old_comment,
                         new_value,
                         new_comment,
+                        withheld: withheld != 0,
                         changed_by: by,
                         changed_at: parse_time(&at)?,
                     })
@@ -165,23 +167,45 @@ impl Store {
     }
 }
 
-fn answer(
-    question: QuestionRef,
-    scale: &AnswerScale,
-    value: Option<String>,
-    comment: String,
-    version: i64,
-    changed_by: String,
-    changed_at: &str,
-) -> Result<Answer, StoreError> {
-    Ok(Answer {
-        question,
-        value: value.and_then(|v| AnswerValue::from_stored(scale, &v)),
-        comment,
-        version,
-        changed_by,
-        changed_at: parse_time(changed_at)?,
-    })
+/// An answer as stored in one row of `answers`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AnswerRow {
+    pub(crate) value: Option<String>,
+    pub(crate) comment: String,
+    pub(crate) version: i64,
+    pub(crate) withheld: i64,
+    pub(crate) changed_by: String,
+    pub(crate) changed_at: String,
+}
+
+/// A stored answer with its question and scale.
+#[derive(sqlx::FromRow)]
+struct LoadedAnswer {
+    document: String,
+    question: String,
+    scale_key: String,
+    scale_name: String,
+    scale_definition: String,
+    #[sqlx(flatten)]
+    answer: AnswerRow,
+}
+
+impl AnswerRow {
+    pub(crate) fn answer(
+        self,
+        question: QuestionRef,
+        scale: &AnswerScale,
+    ) -> Result<Answer, StoreError> {
+        Ok(Answer {
+            question,
+            value: self.value.and_then(|v| AnswerValue::from_stored(scale, &v)),
+            comment: self.comment,
+            version: self.version,
+            withheld: self.withheld != 0,
+            changed_by: self.changed_by,
+            changed_at: parse_time(&self.changed_at)?,
+        })
+    }
 }
 
 impl Store {
@@ -197,12 +221,12 @@ impl Store {
     ) -> Result<Vec<ResponseData>, StoreError> {
         let answers = match self.backend {
             Backend::Sqlite => {
-                "(SELECT json_group_array(json_array(d.key, q.key, s.key, a.value, a.comment)) \
+                "(SELECT json_group_array(json_array(d.key, q.key, s.key, a.value, a.comment, a.withheld)) \
                  FROM answers a JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
                  JOIN scales s ON s.id = q.scale_id WHERE a.response_id = p.id)"
             }
             Backend::Postgres => {
-                "(SELECT COALESCE(json_agg(json_build_array(d.key, q.key, s.key, a.value, a.comment))::text, '[]') \
+                "(SELECT COALESCE(json_agg(json_build_array(d.key, q.key, s.key, a.value, a.comment, a.withheld))::text, '[]') \
                  FROM answers a JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
                  JOIN scales s ON s.id = q.scale_id WHERE a.response_id = p.id)"
             }
@@ -216,14 +240,14 @@ impl Store {
         .await?;
         let scales: HashMap<&str, &AnswerScale> =
             scales.iter().map(|s| (s.key.as_str(), s)).collect();
-        type Packed = (String, String, String, Option<String>, String);
+        type Packed = (String, String, String, Option<String>, String, i64);
         let mut responses = Vec::with_capacity(rows.len());
         for (organisation, state, packed) in rows {
             let packed: Vec<Packed> = serde_json::from_str(&packed)
                 .map_err(|e| StoreError::Corrupt(format!("svaren för {organisation}: {e}")))?;
             let mut answers = AnswersByQuestion::default();
             answers.reserve(packed.len());
-            for (document, question, scale, value, comment) in packed {
+            for (document, question, scale, value, comment, withheld) in packed {
                 let scale = scales
                     .get(scale.as_str())
                     .ok_or_else(|| StoreError::Corrupt(format!("svarsskalan {scale}")))?;
@@ -232,7 +256,15 @@ impl Store {
                     question: stored_key(&question)?,
                 };
                 let value = value.and_then(|v| AnswerValue::from_stored(scale, &v));
-                answers.insert(reference, Given { value, comment });
+                let withheld = withheld != 0;
+                answers.insert(
+                    reference,
+                    Given {
+                        value,
+                        comment,
+                        withheld,
+                    },
+                );
             }
             responses.push(ResponseData {
                 organisation: stored_key(&organisation)?,
@@ -251,8 +283,9 @@ pub(crate) async fn load_answers(
     round: &Key,
     organisation: &Key,
 ) -> Result<HashMap<QuestionRef, Answer>, StoreError> {
-    let rows = sqlx::query_as::<_, (String, String, String, String, String, Option<String>, String, i64, String, String)>(
-        "SELECT d.key, q.key, s.key, s.name, s.definition, a.value, a.comment, a.version, a.changed_by, a.changed_at \
+    let rows = sqlx::query_as::<_, LoadedAnswer>(
+        "SELECT d.key AS document, q.key AS question, s.key AS scale_key, s.name AS scale_name, \
+         s.definition AS scale_definition, a.value, a.comment, a.version, a.withheld, a.changed_by, a.changed_at \
          FROM answers a JOIN responses p ON p.id = a.response_id \
          JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
          JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
@@ -263,18 +296,13 @@ pub(crate) async fn load_answers(
     .fetch_all(&mut *conn)
     .await?;
     let mut answers = HashMap::new();
-    for (document, question, scale_key, scale_name, definition, value, comment, version, by, at) in
-        rows
-    {
+    for row in rows {
         let reference = QuestionRef {
-            document: stored_key(&document)?,
-            question: stored_key(&question)?,
+            document: stored_key(&row.document)?,
+            question: stored_key(&row.question)?,
         };
-        let scale = stored_scale(&scale_key, scale_name, &definition)?;
-        answers.insert(
-            reference.clone(),
-            answer(reference, &scale, value, comment, version, by, &at)?,
-        );
+        let scale = stored_scale(&row.scale_key, row.scale_name, &row.scale_definition)?;
+        answers.insert(reference.clone(), row.answer.answer(reference, &scale)?);
     }
     Ok(answers)
 }
@@ -355,73 +383,31 @@ pub(crate) async fn save_one(
         .ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?;
     let next_state = state.after_save()?;
 
-    let previous = sqlx::query_as::<_, (Option<String>, String, i64, String, String)>(
-            "SELECT value, comment, version, changed_by, changed_at FROM answers WHERE response_id = $1 AND question_id = $2",
-        )
-        .bind(response_id)
-        .bind(question_id)
-        .fetch_optional(&mut *conn)
+    let previous = stored_answer(conn, response_id, question_id)
         .await
         .map_err(StoreError::from)?;
-    let current_version = previous.as_ref().map_or(0, |p| p.2);
+    let current_version = previous.as_ref().map_or(0, |p| p.version);
     if current_version != input.version {
         let current = previous
-            .map(|(value, comment, version, changed_by, changed_at)| {
-                answer(
-                    question.clone(),
-                    &scale,
-                    value,
-                    comment,
-                    version,
-                    changed_by,
-                    &changed_at,
-                )
-                .map(Box::new)
-            })
+            .map(|p| p.answer(question.clone(), &scale).map(Box::new))
             .transpose()?;
         return Err(SaveError::Conflict { current });
     }
     let stored = value.as_ref().map(AnswerValue::to_stored);
-    let version = current_version + 1;
-    let written = sqlx::query(
-            "INSERT INTO answers (response_id, question_id, value, comment, version, changed_by, changed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment, \
-             version = excluded.version, changed_by = excluded.changed_by, changed_at = excluded.changed_at \
-             WHERE answers.version = $8",
-        )
-        .bind(response_id)
-        .bind(question_id)
-        .bind(stored.as_deref())
-        .bind(&input.comment)
-        .bind(version)
-        .bind(by)
-        .bind(&changed_at)
-        .bind(current_version)
-        .execute(&mut *conn)
-        .await
-        .map_err(StoreError::from)?;
-    if written.rows_affected() != 1 {
+    let Some(version) = write_answer(
+        conn,
+        (response_id, question_id),
+        previous,
+        stored.as_deref(),
+        input,
+        (by, &changed_at),
+    )
+    .await
+    .map_err(StoreError::from)?
+    else {
         // Another instance saved between our read and our write (PostgreSQL, READ COMMITTED).
         return Err(SaveError::Conflict { current: None });
-    }
-    let (old_value, old_comment) = previous.map_or((None, String::new()), |p| (p.0, p.1));
-    sqlx::query(
-            "INSERT INTO answer_history (response_id, question_id, version, old_value, old_comment, new_value, new_comment, changed_by, changed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(response_id)
-        .bind(question_id)
-        .bind(version)
-        .bind(old_value)
-        .bind(old_comment)
-        .bind(stored.as_deref())
-        .bind(&input.comment)
-        .bind(by)
-        .bind(&changed_at)
-        .execute(&mut *conn)
-        .await
-        .map_err(StoreError::from)?;
+    };
     if next_state != state {
         sqlx::query("UPDATE responses SET state = $1 WHERE id = $2")
             .bind(next_state.as_str())
@@ -435,10 +421,82 @@ pub(crate) async fn save_one(
         value,
         comment: input.comment.clone(),
         version,
+        withheld: input.withheld,
         changed_by: by.to_owned(),
         changed_at: parse_time(&changed_at)?,
     };
     Ok(SavedAnswer { answer, scale })
+}
+
+/// The answer stored for a question of a response, if any.
+pub(crate) async fn stored_answer(
+    conn: &mut AnyConnection,
+    response_id: i64,
+    question_id: i64,
+) -> Result<Option<AnswerRow>, sqlx::Error> {
+    sqlx::query_as::<_, AnswerRow>(
+        "SELECT value, comment, version, withheld, changed_by, changed_at FROM answers \
+         WHERE response_id = $1 AND question_id = $2",
+    )
+    .bind(response_id)
+    .bind(question_id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Writes the next version of an answer (`previous`'s plus one) and its history entry, if the
+/// stored version is still `previous`'s; returns the new version, or `None` when someone wrote in
+/// between. `stored` is the value as stored, `(by, at)` who writes and when.
+pub(crate) async fn write_answer(
+    conn: &mut AnyConnection,
+    (response_id, question_id): (i64, i64),
+    previous: Option<AnswerRow>,
+    stored: Option<&str>,
+    input: &AnswerInput,
+    (by, at): (&str, &str),
+) -> Result<Option<i64>, sqlx::Error> {
+    let current_version = previous.as_ref().map_or(0, |p| p.version);
+    let version = current_version + 1;
+    let written = sqlx::query(
+        "INSERT INTO answers (response_id, question_id, value, comment, version, changed_by, changed_at, withheld) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $9) \
+         ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment, \
+         version = excluded.version, changed_by = excluded.changed_by, changed_at = excluded.changed_at, \
+         withheld = excluded.withheld \
+         WHERE answers.version = $8",
+    )
+    .bind(response_id)
+    .bind(question_id)
+    .bind(stored)
+    .bind(&input.comment)
+    .bind(version)
+    .bind(by)
+    .bind(at)
+    .bind(current_version)
+    .bind(i64::from(input.withheld))
+    .execute(&mut *conn)
+    .await?;
+    if written.rows_affected() != 1 {
+        return Ok(None);
+    }
+    let (old_value, old_comment) = previous.map_or((None, String::new()), |p| (p.value, p.comment));
+    sqlx::query(
+        "INSERT INTO answer_history (response_id, question_id, version, old_value, old_comment, new_value, \
+         new_comment, changed_by, changed_at, withheld) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(response_id)
+    .bind(question_id)
+    .bind(version)
+    .bind(old_value)
+    .bind(old_comment)
+    .bind(stored)
+    .bind(&input.comment)
+    .bind(by)
+    .bind(at)
+    .bind(i64::from(input.withheld))
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(version))
 }
 
 /// What a save needs to know about its round, organisation and question, in one row.

@@ -7,8 +7,8 @@ use uppfolj_model::{
 };
 
 use crate::definitions::{stored_key, stored_scale};
-use crate::responses::load_answers;
-use crate::{SaveError, Store, StoreError, WorkflowError, now, parse_time};
+use crate::responses::{AnswerRow, load_answers, stored_answer, write_answer};
+use crate::{SaveError, SavedAnswer, Store, StoreError, WorkflowError, now, parse_time};
 
 /// Where a response stands, with the coordinator's latest message to the respondent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,7 +70,7 @@ impl Store {
         let rows = sqlx::query_as::<_, ResponseRow>(
             "SELECT p.state, p.reopened, (SELECT e.message FROM response_events e \
              WHERE e.response_id = p.id AND e.state = 'returned' ORDER BY e.id DESC LIMIT 1) AS message, \
-             d.key AS document, q.key AS question, s.key AS scale, a.value, a.comment, a.version, a.changed_by, a.changed_at \
+             d.key AS document, q.key AS question, s.key AS scale, a.value, a.comment, a.version, a.withheld, a.changed_by, a.changed_at \
              FROM responses p JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
              LEFT JOIN answers a ON a.response_id = p.id LEFT JOIN questions q ON q.id = a.question_id \
              LEFT JOIN documents d ON d.id = q.document_id LEFT JOIN scales s ON s.id = q.scale_id \
@@ -130,6 +130,7 @@ impl Store {
                 value: row.value.and_then(|v| AnswerValue::from_stored(scale, &v)),
                 comment,
                 version,
+                withheld: row.withheld.is_some_and(|w| w != 0),
                 changed_by: by,
                 changed_at: parse_time(&at)?,
             };
@@ -248,7 +249,7 @@ impl Store {
         let rows = sqlx::query_as::<_, PreviousRow>(
             "SELECT r.key AS round_key, r.name AS round_name, d.key AS document, q.key AS question, \
              s.key AS scale_key, s.name AS scale_name, s.definition AS scale_definition, a.value, a.comment, \
-             a.version, a.changed_by, a.changed_at \
+             a.version, a.withheld, a.changed_by, a.changed_at \
              FROM answers a JOIN responses p ON p.id = a.response_id JOIN rounds r ON r.id = p.round_id \
              JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
              JOIN scales s ON s.id = q.scale_id \
@@ -273,15 +274,7 @@ impl Store {
                 question: stored_key(&row.question)?,
             };
             let scale = stored_scale(&row.scale_key, row.scale_name, &row.scale_definition)?;
-            let answer = Answer {
-                question: reference.clone(),
-                value: row.value.and_then(|v| AnswerValue::from_stored(&scale, &v)),
-                comment: row.comment,
-                version: row.version,
-                changed_by: row.changed_by,
-                changed_at: parse_time(&row.changed_at)?,
-            };
-            answers.insert(reference, answer);
+            answers.insert(reference.clone(), row.answer.answer(reference, &scale)?);
         }
         Ok(Some((name, key, answers)))
     }
@@ -299,6 +292,7 @@ struct ResponseRow {
     value: Option<String>,
     comment: Option<String>,
     version: Option<i64>,
+    withheld: Option<i64>,
     changed_by: Option<String>,
     changed_at: Option<String>,
 }
@@ -313,11 +307,8 @@ struct PreviousRow {
     scale_key: String,
     scale_name: String,
     scale_definition: String,
-    value: Option<String>,
-    comment: String,
-    version: i64,
-    changed_by: String,
-    changed_at: String,
+    #[sqlx(flatten)]
+    answer: AnswerRow,
 }
 
 fn parse_state(text: &str) -> Result<ResponseState, StoreError> {
@@ -325,6 +316,85 @@ fn parse_state(text: &str) -> Result<ResponseState, StoreError> {
 }
 
 impl Store {
+    /// Marks an answer's comment as not for publication, or for publication again, whatever the
+    /// state of the round and the response: a coordinator may have to withhold a comment after
+    /// the round was published. Guarded by the answer's version like a save, and kept in its
+    /// history.
+    pub async fn set_withheld(
+        &self,
+        round: &Key,
+        organisation: &Key,
+        question: &QuestionRef,
+        withheld: bool,
+        version: i64,
+        by: &str,
+    ) -> Result<SavedAnswer, SaveError> {
+        let mut tx = self.write_transaction().await?;
+        let found: Option<(i64, i64, String, String, String)> = sqlx::query_as(
+            "SELECT p.id, q.id, s.key, s.name, s.definition FROM responses p \
+             JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
+             JOIN documents d ON d.key = $3 JOIN questions q ON q.document_id = d.id AND q.key = $4 \
+             JOIN scales s ON s.id = q.scale_id WHERE r.key = $1 AND o.key = $2",
+        )
+        .bind(round.as_str())
+        .bind(organisation.as_str())
+        .bind(question.document.as_str())
+        .bind(question.question.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        let no_answer = || {
+            SaveError::from(StoreError::NotFound(format!(
+                "svaret på frågan «{question}» från «{organisation}» i omgången «{round}»"
+            )))
+        };
+        let (response_id, question_id, scale_key, scale_name, definition) =
+            found.ok_or_else(no_answer)?;
+        let scale = stored_scale(&scale_key, scale_name, &definition)?;
+        let previous = stored_answer(&mut tx, response_id, question_id)
+            .await
+            .map_err(StoreError::from)?
+            .ok_or_else(no_answer)?;
+        if previous.version != version {
+            let current = previous.answer(question.clone(), &scale)?;
+            return Err(SaveError::Conflict {
+                current: Some(Box::new(current)),
+            });
+        }
+        let input = AnswerInput {
+            value: previous.value.clone(),
+            comment: previous.comment.clone(),
+            version,
+            withheld,
+        };
+        let at = now();
+        let stored = previous.value.clone();
+        let written = write_answer(
+            &mut tx,
+            (response_id, question_id),
+            Some(previous),
+            stored.as_deref(),
+            &input,
+            (by, &at),
+        )
+        .await
+        .map_err(StoreError::from)?;
+        let Some(version) = written else {
+            return Err(SaveError::Conflict { current: None });
+        };
+        tx.commit().await.map_err(StoreError::from)?;
+        let answer = Answer {
+            question: question.clone(),
+            value: stored.and_then(|v| AnswerValue::from_stored(&scale, &v)),
+            comment: input.comment,
+            version,
+            withheld,
+            changed_by: by.to_owned(),
+            changed_at: parse_time(&at)?,
+        };
+        Ok(SavedAnswer { answer, scale })
+    }
+
     /// Stores answers taken from an earlier report as the organisation's submitted response, in
     /// one transaction. Unlike a respondent's save it needs no open round and no version: the
     /// report is the record. Answers equal to what is stored are left alone, so importing the same
@@ -389,53 +459,29 @@ impl Store {
                 .check(&scale)
                 .map_err(|e| (i, SaveError::Invalid(e)))?;
             let stored = value.as_ref().map(AnswerValue::to_stored);
-            let previous: Option<(Option<String>, String, i64)> =
-                sqlx::query_as("SELECT value, comment, version FROM answers WHERE response_id = $1 AND question_id = $2")
-                    .bind(response_id)
-                    .bind(question_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(fail(i))?;
-            if previous
-                .as_ref()
-                .is_some_and(|(v, c, _)| *v == stored && *c == input.comment)
-            {
+            let previous = stored_answer(&mut tx, response_id, question_id)
+                .await
+                .map_err(fail(i))?;
+            if previous.as_ref().is_some_and(|p| {
+                p.value == stored
+                    && p.comment == input.comment
+                    && (p.withheld != 0) == input.withheld
+            }) {
                 continue;
             }
-            let version = previous.as_ref().map_or(0, |p| p.2) + 1;
-            sqlx::query(
-                "INSERT INTO answers (response_id, question_id, value, comment, version, changed_by, changed_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (response_id, question_id) DO UPDATE SET \
-                 value = excluded.value, comment = excluded.comment, version = excluded.version, \
-                 changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            let written = write_answer(
+                &mut tx,
+                (response_id, question_id),
+                previous,
+                stored.as_deref(),
+                input,
+                (by, &at),
             )
-            .bind(response_id)
-            .bind(question_id)
-            .bind(stored.as_deref())
-            .bind(&input.comment)
-            .bind(version)
-            .bind(by)
-            .bind(&at)
-            .execute(&mut *tx)
             .await
             .map_err(fail(i))?;
-            let (old_value, old_comment) = previous.map_or((None, String::new()), |p| (p.0, p.1));
-            sqlx::query(
-                "INSERT INTO answer_history (response_id, question_id, version, old_value, old_comment, new_value, new_comment, changed_by, changed_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(response_id)
-            .bind(question_id)
-            .bind(version)
-            .bind(old_value)
-            .bind(old_comment)
-            .bind(stored.as_deref())
-            .bind(&input.comment)
-            .bind(by)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await
-            .map_err(fail(i))?;
+            if written.is_none() {
+                return Err((i, SaveError::Conflict { current: None }));
+            }
             changed += 1;
         }
         let state = parse_state(&state).map_err(|e| (0, e.into()))?;

@@ -37,6 +37,8 @@ on_both_backends!(
     concurrent_saves_stand_or_fall_per_request,
     many_concurrent_first_loads_of_the_definitions_finish,
     round_states_follow_the_workflow,
+    a_withheld_comment_is_kept_with_its_answer_and_may_be_marked_after_publication,
+    each_round_keeps_its_status_thresholds,
 );
 
 fn goteborg() -> Definitions {
@@ -69,6 +71,7 @@ fn input(value: Option<&str>, comment: &str, version: i64) -> AnswerInput {
         value: value.map(str::to_owned),
         comment: comment.into(),
         version,
+        withheld: false,
     }
 }
 
@@ -481,4 +484,80 @@ async fn many_concurrent_first_loads_of_the_definitions_finish(store: &Store) {
     tokio::time::timeout(std::time::Duration::from_secs(20), all)
         .await
         .expect("no load waits forever for a connection");
+}
+
+async fn a_withheld_comment_is_kept_with_its_answer_and_may_be_marked_after_publication(
+    store: &Store,
+) {
+    open_goteborg(store).await;
+    let (round, org, q) = (key("2025"), key("intraservice"), seed_question());
+    let secret = AnswerInput {
+        withheld: true,
+        ..input(Some("nej"), "Rör en säkerhetsskyddad lokal.", 0)
+    };
+    let saved = store
+        .save_answer(&round, &org, &q, &secret, "anna@example.se")
+        .await
+        .unwrap();
+    assert!(saved.answer.withheld);
+    assert!(store.answers(&round, &org).await.unwrap()[&q].withheld);
+    let definitions = store.definitions().await.unwrap();
+    let responses = store
+        .round_responses(&round, &definitions.scales)
+        .await
+        .unwrap();
+    let given = &responses[0].answers[&q];
+    assert!(given.withheld, "the compilation's load carries the mark");
+    assert_eq!(given.comment, "Rör en säkerhetsskyddad lokal.");
+
+    for state in [RoundState::Closed, RoundState::Published] {
+        store.set_round_state(&round, state).await.unwrap();
+    }
+    let stale = store
+        .set_withheld(&round, &org, &q, false, 0, "samordnare@example.se")
+        .await;
+    assert!(matches!(
+        stale,
+        Err(SaveError::Conflict { current: Some(_) })
+    ));
+    let released = store
+        .set_withheld(&round, &org, &q, false, 1, "samordnare@example.se")
+        .await
+        .unwrap();
+    assert_eq!(
+        (released.answer.version, released.answer.withheld),
+        (2, false)
+    );
+    assert_eq!(released.answer.comment, "Rör en säkerhetsskyddad lokal.");
+    let history = store.answer_history(&round, &org).await.unwrap();
+    let marks: Vec<(i64, bool, &str)> = history
+        .iter()
+        .map(|h| (h.version, h.withheld, h.changed_by.as_str()))
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            (1, true, "anna@example.se"),
+            (2, false, "samordnare@example.se")
+        ]
+    );
+    let missing = store
+        .set_withheld(&round, &key("arkivnamnden"), &q, true, 1, "s@example.se")
+        .await;
+    assert!(matches!(
+        missing,
+        Err(SaveError::Store(StoreError::NotFound(_)))
+    ));
+}
+
+async fn each_round_keeps_its_status_thresholds(store: &Store) {
+    let mut definitions = goteborg();
+    definitions.rounds[0].thresholds =
+        uppfolj_model::compilation::StatusThresholds::new(0.9, 0.6).unwrap();
+    store.apply_definitions(&definitions).await.unwrap();
+    let round = store.round(&definitions.rounds[0].key).await.unwrap();
+    assert_eq!(
+        (round.thresholds.green, round.thresholds.yellow),
+        (0.9, 0.6)
+    );
 }

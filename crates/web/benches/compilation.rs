@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use uppfolj_model::Key;
+use uppfolj_model::{Audience, Key};
 use uppfolj_store::Store;
 use uppfolj_web::reports::round_compilation;
 
@@ -39,7 +39,7 @@ fn main() {
         let mut size = (0, 0, 0);
         for i in 0..runs + 2 {
             let start = Instant::now();
-            let compilation = round_compilation(&store, &round, |_| true)
+            let compilation = round_compilation(&store, &round, Audience::Coordinators)
                 .await
                 .expect("the round compiles");
             if i >= 2 {

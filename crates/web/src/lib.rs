@@ -23,6 +23,7 @@ use uppfolj_store::Store;
 
 pub use api::ApiDoc;
 pub use error::{Failure, WebError};
+pub use pages::compilation::compilation_document;
 
 /// Settings the web layer needs beyond the database.
 #[derive(Clone, Debug)]

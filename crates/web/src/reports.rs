@@ -1,11 +1,10 @@
 //! Loading what a report or a compilation needs; shared by the pages and the command line.
 
 use time::OffsetDateTime;
-use uppfolj_model::compilation::StatusThresholds;
 use uppfolj_model::text::swedish_cmp;
 use uppfolj_model::{
-    Compilation, CompilationInput, Definitions, Document, EarlierRound, Key, Organisation, Round,
-    compile,
+    Audience, Compilation, CompilationInput, Definitions, Document, EarlierRound, Key,
+    Organisation, Round, RoundState, compile,
 };
 use uppfolj_report::OrganisationReport;
 use uppfolj_store::{Store, StoreError};
@@ -49,13 +48,15 @@ pub async fn round_reports(
     Ok(reports)
 }
 
-/// The compilation of a round, with the trend over the earlier rounds (by year) for which
-/// `earlier` holds: a reader who may only see published rounds gets only those.
+/// The compilation of a round for `audience`, with the trend over the earlier rounds (by year):
+/// for the public only the published ones.
 pub async fn round_compilation(
     store: &Store,
     round: &Key,
-    earlier: impl Fn(&Round) -> bool,
+    audience: Audience,
 ) -> Result<Compilation, StoreError> {
+    let earlier =
+        |r: &Round| audience == Audience::Coordinators || r.state == RoundState::Published;
     let definitions = store.definitions().await?;
     let round = find_round(&definitions, round)?;
     let documents = round_documents(&definitions, round);
@@ -100,7 +101,7 @@ pub async fn round_compilation(
         organisations: &definitions.organisations,
         responses: &responses,
         earlier: &rounds,
-        thresholds: StatusThresholds::default(),
+        audience,
     }))
 }
 

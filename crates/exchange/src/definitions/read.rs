@@ -6,6 +6,7 @@
 use serde::Deserialize;
 use time::{Date, Month};
 use toml::value::Datetime;
+use uppfolj_model::compilation::StatusThresholds;
 use uppfolj_model::{
     AnswerOption, AnswerScale, CommentRule, Document, DocumentKind, Key, Organisation,
     OrganisationKind, Path, Period, Question, QuestionRef, Round, RoundState, ScaleKind, Section,
@@ -113,6 +114,15 @@ struct RawRound {
     documents: Vec<String>,
     #[serde(default)]
     target: Vec<RawTarget>,
+    /// The compilation's status thresholds, shares of the positive answer.
+    status: Option<RawStatus>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatus {
+    green: f64,
+    yellow: f64,
 }
 
 #[derive(Deserialize)]
@@ -340,6 +350,16 @@ impl Problems {
                 )),
             }
         }
+        let thresholds = match raw.status {
+            None => Some(StatusThresholds::default()),
+            Some(status) => match StatusThresholds::new(status.green, status.yellow) {
+                Ok(thresholds) => Some(thresholds),
+                Err(message) => {
+                    self.0.push((at.field("status"), message));
+                    None
+                }
+            },
+        };
         Some(Round {
             key: key?,
             name: raw.name,
@@ -349,6 +369,7 @@ impl Problems {
             documents,
             targets,
             state: RoundState::Draft,
+            thresholds: thresholds?,
         })
     }
 

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
+use uppfolj_model::compilation::StatusThresholds;
 use uppfolj_model::{
     AnswerScale, CommentRule, Definitions, Document, Organisation, Round, ScaleKind, Section,
 };
@@ -166,6 +167,13 @@ fn round(round: &Round) -> String {
         round.closes,
         list(&round.documents),
     );
+    if round.thresholds != StatusThresholds::default() {
+        let _ = writeln!(
+            out,
+            "\n[round.status]\ngreen = {:?}\nyellow = {:?}",
+            round.thresholds.green, round.thresholds.yellow
+        );
+    }
     for target in &round.targets {
         let _ = writeln!(
             out,

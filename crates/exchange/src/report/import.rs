@@ -207,6 +207,7 @@ pub fn plan_import(
                 documents: vec![],
                 targets: vec![],
                 state: RoundState::Draft,
+                thresholds: Default::default(),
             }
         }
     };

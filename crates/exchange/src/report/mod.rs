@@ -102,6 +102,7 @@ pub fn answers_for(
             value: parsed.answer.clone(),
             comment: parsed.comment.clone(),
             version: 0,
+            withheld: false,
         };
         answers.push((reference, input));
     }

@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/rounds", get(rounds::list).post(rounds::create))
         .route("/api/v1/rounds/{round}", get(rounds::detail))
         .route("/api/v1/rounds/{round}/state", post(rounds::change_state))
+        .route("/api/v1/rounds/{round}/status", put(rounds::set_thresholds))
         .route(
             "/api/v1/rounds/{round}/targets/{document}/{question}",
             put(rounds::set_target).delete(rounds::remove_target),
@@ -59,6 +60,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/rounds/{round}/responses/{organisation}/answers/{document}/{question}",
             put(responses::save),
+        )
+        .route(
+            "/api/v1/rounds/{round}/responses/{organisation}/answers/{document}/{question}/withheld",
+            put(responses::withhold),
         )
         .route(
             "/api/v1/rounds/{round}/responses/{organisation}/submit",
@@ -88,8 +93,8 @@ pub fn router() -> Router<AppState> {
     paths(
         admin::me, admin::logout_everywhere, admin::organisations, admin::users, admin::create_user,
         admin::tokens, admin::create_token, admin::revoke_token,
-        rounds::list, rounds::create, rounds::detail, rounds::change_state, rounds::set_target, rounds::remove_target,
-        responses::progress, responses::response, responses::save, responses::save_batch, responses::submit,
+        rounds::list, rounds::create, rounds::detail, rounds::change_state, rounds::set_thresholds, rounds::set_target, rounds::remove_target,
+        responses::progress, responses::response, responses::save, responses::withhold, responses::save_batch, responses::submit,
         responses::send_back, responses::accept, responses::reopen, responses::history,
     ),
     modifiers(&BearerAuth),

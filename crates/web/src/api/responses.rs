@@ -16,6 +16,7 @@ use uppfolj_store::{SaveError, WorkflowError};
 use super::types::{
     AnswerInputJson, AnswerJson, Batch, ChangeJson, EventJson, HistoryJson, MessageJson, Problem,
     Progress, ResponseJson, ResponseQuestion, Saved, SavedAnswer, ScaleJson, StateJson,
+    Withholding,
 };
 use super::{ApiJson, find_organisation, key, require_coordinator, round_documents, visible_round};
 use crate::AppState;
@@ -199,7 +200,7 @@ async fn save_failure(
     state: &AppState,
     error: SaveError,
     question: &QuestionRef,
-    yours: &AnswerInput,
+    yours: serde_json::Value,
 ) -> Failure {
     let SaveError::Conflict { current } = &error else {
         return error.into();
@@ -230,9 +231,19 @@ async fn save_failure(
         json!({
             "question": question.to_string(),
             "current": current,
-            "yours": { "answer": yours.value, "comment": yours.comment, "version": yours.version },
+            "yours": yours,
         }),
     )
+}
+
+/// The answer a refused save tried to store, shown beside the stored one in a conflict.
+fn yours(input: &AnswerInput) -> serde_json::Value {
+    json!({
+        "answer": input.value,
+        "comment": input.comment,
+        "version": input.version,
+        "withheld": input.withheld,
+    })
 }
 
 /// Saves one answer. `version` must be the version you saw (0 if unanswered); otherwise 409 with
@@ -262,6 +273,7 @@ pub async fn save(
         value: body.answer,
         comment: body.comment,
         version: body.version,
+        withheld: body.withheld,
     };
     match state
         .store
@@ -275,7 +287,50 @@ pub async fn save(
         .await
     {
         Ok(saved) => Ok(Json(saved_answer(&saved))),
-        Err(error) => Err(save_failure(&state, error, &reference, &input).await),
+        Err(error) => Err(save_failure(&state, error, &reference, yours(&input)).await),
+    }
+}
+
+/// Marks a comment as not for publication, or for publication again (coordinators, in any state
+/// of the round, also after publication). `version` guards against concurrent edits as in a save.
+#[utoipa::path(put, path = "/api/v1/rounds/{round}/responses/{organisation}/answers/{document}/{question}/withheld", tag = "svar",
+    request_body = Withholding,
+    params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key"),
+        ("document" = String, Path, description = "The document's key"), ("question" = String, Path, description = "The question's key")),
+    responses((status = 200, body = AnswerJson), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+pub async fn withhold(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((round, organisation, document, question)): Path<(String, String, String, String)>,
+    ApiJson(body): ApiJson<Withholding>,
+) -> Result<Json<SavedAnswer>, Failure> {
+    require_coordinator(&caller)?;
+    let (round, organisation) = (
+        key(&round, "omgången")?,
+        key(&organisation, "organisationen")?,
+    );
+    let reference = QuestionRef {
+        document: key(&document, "dokumentet")?,
+        question: key(&question, "frågan")?,
+    };
+    let saved = state
+        .store
+        .set_withheld(
+            &round,
+            &organisation,
+            &reference,
+            body.withheld,
+            body.version,
+            caller.actor.email.as_str(),
+        )
+        .await;
+    match saved {
+        Ok(saved) => Ok(Json(saved_answer(&saved))),
+        Err(error) => {
+            let yours = json!({ "withheld": body.withheld, "version": body.version });
+            Err(save_failure(&state, error, &reference, yours).await)
+        }
     }
 }
 
@@ -316,6 +371,7 @@ pub async fn save_batch(
                 value: item.answer,
                 comment: item.comment,
                 version: item.version,
+                withheld: item.withheld,
             },
         ));
     }
@@ -332,7 +388,7 @@ pub async fn save_batch(
         })),
         Err((i, error)) => {
             let (question, input) = &inputs[i];
-            let mut failure = save_failure(&state, error, question, input).await;
+            let mut failure = save_failure(&state, error, question, yours(input)).await;
             failure.extra["index"] = json!(i);
             if failure.extra.get("field").is_some() {
                 failure.extra["field"] = json!(format!("answers[{i}].answer"));
@@ -596,6 +652,7 @@ pub async fn history(
                 old_comment: c.old_comment,
                 new_answer: c.new_value,
                 new_comment: c.new_comment,
+                withheld: c.withheld,
                 changed_by: c.changed_by,
                 changed_at: rfc3339(c.changed_at),
             })

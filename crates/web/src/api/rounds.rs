@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::json;
 use time::Date;
+use uppfolj_model::compilation::StatusThresholds;
 use uppfolj_model::{
     CommentRule, Definitions, Entry, OrganisationKind, QuestionRef, Round, RoundState, Target,
     number_round,
@@ -12,7 +13,7 @@ use uppfolj_model::{
 
 use super::types::{
     HeadingJson, NewRound, Problem, QuestionJson, RoundDetail, RoundStateChange, RoundSummary,
-    ScaleJson, TargetJson,
+    ScaleJson, TargetJson, ThresholdsJson,
 };
 use super::{ApiJson, key, require_coordinator, round_documents, visible_round};
 use crate::AppState;
@@ -114,14 +115,18 @@ pub async fn create(
             json!({ "field": "key" }),
         ));
     }
-    let (documents, targets) = match &body.copy_from {
+    let (documents, targets, copied) = match &body.copy_from {
         Some(source) => {
             let source = definitions
                 .rounds
                 .iter()
                 .find(|r| r.key.as_str() == source)
                 .ok_or_else(|| Failure::not_found(format!("omgången «{source}» finns inte")))?;
-            (source.documents.clone(), source.targets.clone())
+            (
+                source.documents.clone(),
+                source.targets.clone(),
+                source.thresholds,
+            )
         }
         None => {
             let keys = body
@@ -132,8 +137,12 @@ pub async fn create(
                         .map_err(|e| Failure::bad_request("documents", e.to_string()))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            (keys, vec![])
+            (keys, vec![], StatusThresholds::default())
         }
+    };
+    let thresholds = match &body.status {
+        Some(status) => thresholds(status)?,
+        None => copied,
     };
     let round = Round {
         key: round_key,
@@ -144,6 +153,7 @@ pub async fn create(
         documents,
         targets,
         state: RoundState::Draft,
+        thresholds,
     };
     store_round(&state, &definitions, round.clone()).await?;
     Ok((StatusCode::CREATED, Json(RoundSummary::from(&round))))
@@ -171,6 +181,36 @@ async fn store_round(
     }
     state.store.apply_definitions(&single).await?;
     Ok(())
+}
+
+fn thresholds(status: &ThresholdsJson) -> Result<StatusThresholds, Failure> {
+    StatusThresholds::new(status.green, status.yellow)
+        .map_err(|message| Failure::bad_request("status", message))
+}
+
+/// Sets the shares of *Ja* from which the compilation calls a section green or yellow.
+#[utoipa::path(put, path = "/api/v1/rounds/{round}/status", tag = "omgångar", request_body = ThresholdsJson,
+    params(("round" = String, Path, description = "The round's key")),
+    responses((status = 200, body = RoundSummary), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn set_thresholds(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+    ApiJson(body): ApiJson<ThresholdsJson>,
+) -> Result<Json<RoundSummary>, Failure> {
+    require_coordinator(&caller)?;
+    let round_key = key(&round, "omgången")?;
+    let definitions = state.store.definitions().await?;
+    let mut round = definitions
+        .rounds
+        .iter()
+        .find(|r| r.key == round_key)
+        .cloned()
+        .ok_or_else(|| Failure::not_found(format!("omgången «{round_key}» finns inte")))?;
+    round.thresholds = thresholds(&body)?;
+    store_round(&state, &definitions, round.clone()).await?;
+    Ok(Json(RoundSummary::from(&round)))
 }
 
 fn date(text: &str, field: &str) -> Result<Date, Failure> {

@@ -69,6 +69,7 @@ pub struct RoundSummary {
     pub closes: String,
     /// draft, open, closed or published.
     pub state: String,
+    pub status: ThresholdsJson,
 }
 
 impl From<&Round> for RoundSummary {
@@ -80,6 +81,10 @@ impl From<&Round> for RoundSummary {
             opens: r.opens.to_string(),
             closes: r.closes.to_string(),
             state: r.state.as_str().into(),
+            status: ThresholdsJson {
+                green: r.thresholds.green,
+                yellow: r.thresholds.yellow,
+            },
         }
     }
 }
@@ -178,6 +183,8 @@ pub struct AnswerJson {
     /// The option's label (Ja, Nej …) or the value as shown.
     pub label: Option<String>,
     pub comment: String,
+    /// The comment is not for publication: published compilations leave it out.
+    pub withheld: bool,
     pub version: i64,
     pub changed_by: String,
     pub changed_at: String,
@@ -189,6 +196,7 @@ impl AnswerJson {
             answer: answer.value.as_ref().map(|v| v.to_stored()),
             label: answer.value.as_ref().map(|v| scale.display(v)),
             comment: answer.comment.clone(),
+            withheld: answer.withheld,
             version: answer.version,
             changed_by: answer.changed_by.clone(),
             changed_at: answer
@@ -233,6 +241,9 @@ pub struct AnswerInputJson {
     #[serde(default)]
     pub comment: String,
     pub version: i64,
+    /// Mark the comment as not for publication (secrecy, say); false when left out.
+    #[serde(default)]
+    pub withheld: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -244,6 +255,9 @@ pub struct BatchItem {
     #[serde(default)]
     pub comment: String,
     pub version: i64,
+    /// Mark the comment as not for publication; false when left out.
+    #[serde(default)]
+    pub withheld: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -290,6 +304,8 @@ pub struct ChangeJson {
     pub old_comment: String,
     pub new_answer: Option<String>,
     pub new_comment: String,
+    /// Whether the comment was withheld from publication after the change.
+    pub withheld: bool,
     pub changed_by: String,
     pub changed_at: String,
 }
@@ -316,6 +332,27 @@ pub struct NewRound {
     /// Document keys, in report order; required unless `copy_from` is given.
     #[serde(default)]
     pub documents: Vec<String>,
+    /// The compilation's status thresholds; copied with `copy_from`, else 0.75 and 0.5.
+    pub status: Option<ThresholdsJson>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Withholding {
+    /// true: the comment is not for publication; false: it may be published again.
+    pub withheld: bool,
+    /// The answer's version as the caller saw it.
+    pub version: i64,
+}
+
+/// The shares of the positive answer (Ja) from which a section's status is green or yellow.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdsJson {
+    /// Between 0 and 1, for example 0.75.
+    pub green: f64,
+    /// Between 0 and 1 and not above `green`, for example 0.5.
+    pub yellow: f64,
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -1,6 +1,6 @@
 //! Server-rendered pages: logging in and out, the rounds, reports and compilations.
 
-mod compilation;
+pub mod compilation;
 mod reports;
 mod rounds;
 mod session;
@@ -26,9 +26,12 @@ async fn health() -> &'static str {
     "ok"
 }
 
+/// The one stylesheet, embedded in the binary.
+const STYLESHEET: &str = include_str!("../../assets/uppfolj.css");
+
 async fn stylesheet() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        include_str!("../../assets/uppfolj.css"),
+        STYLESHEET,
     )
 }

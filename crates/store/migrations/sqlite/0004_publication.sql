@@ -1,0 +1,6 @@
+-- Publication: comments withheld from the published compilation, and each round's thresholds for
+-- the compilation's status per section (shares of the positive answer).
+ALTER TABLE answers ADD COLUMN withheld INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE answer_history ADD COLUMN withheld INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rounds ADD COLUMN status_green REAL NOT NULL DEFAULT 0.75;
+ALTER TABLE rounds ADD COLUMN status_yellow REAL NOT NULL DEFAULT 0.5;
