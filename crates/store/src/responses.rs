@@ -219,18 +219,10 @@ impl Store {
         round: &Key,
         scales: &[AnswerScale],
     ) -> Result<Vec<ResponseData>, StoreError> {
-        let answers = match self.backend {
-            Backend::Sqlite => {
-                "(SELECT json_group_array(json_array(d.key, q.key, s.key, a.value, a.comment, a.withheld)) \
-                 FROM answers a JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
-                 JOIN scales s ON s.id = q.scale_id WHERE a.response_id = p.id)"
-            }
-            Backend::Postgres => {
-                "(SELECT COALESCE(json_agg(json_build_array(d.key, q.key, s.key, a.value, a.comment, a.withheld))::text, '[]') \
-                 FROM answers a JOIN questions q ON q.id = a.question_id JOIN documents d ON d.id = q.document_id \
-                 JOIN scales s ON s.id = q.scale_id WHERE a.response_id = p.id)"
-            }
-        };
+        let answers = packed_answers(
+            self.backend,
+            "d.key, q.key, s.key, a.value, a.comment, a.withheld",
+        );
         let rows = sqlx::query_as::<_, (String, String, String)>(&format!(
             "SELECT o.key, p.state, {answers} FROM responses p JOIN rounds r ON r.id = p.round_id \
              JOIN organisations o ON o.id = p.organisation_id WHERE r.key = $1 ORDER BY o.position"
@@ -274,6 +266,20 @@ impl Store {
             });
         }
         Ok(responses)
+    }
+}
+
+/// A subquery giving the answers of response `p` as one JSON array of arrays of `columns` (over
+/// `answers a`, `questions q`, `documents d` and `scales s`); `[]` when there are none.
+pub(crate) fn packed_answers(backend: Backend, columns: &str) -> String {
+    let from = "FROM answers a JOIN questions q ON q.id = a.question_id \
+                JOIN documents d ON d.id = q.document_id JOIN scales s ON s.id = q.scale_id \
+                WHERE a.response_id = p.id";
+    match backend {
+        Backend::Sqlite => format!("(SELECT json_group_array(json_array({columns})) {from})"),
+        Backend::Postgres => {
+            format!("(SELECT COALESCE(json_agg(json_build_array({columns}))::text, '[]') {from})")
+        }
     }
 }
 

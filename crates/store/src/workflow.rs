@@ -7,7 +7,7 @@ use uppfolj_model::{
 };
 
 use crate::definitions::{stored_key, stored_scale};
-use crate::responses::{AnswerRow, load_answers, stored_answer, write_answer};
+use crate::responses::{AnswerRow, load_answers, packed_answers, stored_answer, write_answer};
 use crate::{SaveError, SavedAnswer, Store, StoreError, WorkflowError, now, parse_time};
 
 /// Where a response stands, with the coordinator's latest message to the respondent.
@@ -60,27 +60,30 @@ impl Store {
         })
     }
 
-    /// A response's state and answers in one query; `scales` (from the definitions) read the values.
+    /// A response's state and answers in one query of one row; `scales` (from the definitions)
+    /// read the values. The answers come packed as JSON, because SQLite's driver hands rows over
+    /// from its worker thread one at a time, which costs more than the query.
     pub async fn response(
         &self,
         round: &Key,
         organisation: &Key,
         scales: &[AnswerScale],
     ) -> Result<(ResponseStatus, HashMap<QuestionRef, Answer>), StoreError> {
-        let rows = sqlx::query_as::<_, ResponseRow>(
+        let answers = packed_answers(
+            self.backend,
+            "d.key, q.key, s.key, a.value, a.comment, a.version, a.withheld, a.changed_by, a.changed_at",
+        );
+        let row = sqlx::query_as::<_, (String, i64, Option<String>, String)>(&format!(
             "SELECT p.state, p.reopened, (SELECT e.message FROM response_events e \
-             WHERE e.response_id = p.id AND e.state = 'returned' ORDER BY e.id DESC LIMIT 1) AS message, \
-             d.key AS document, q.key AS question, s.key AS scale, a.value, a.comment, a.version, a.withheld, a.changed_by, a.changed_at \
+             WHERE e.response_id = p.id AND e.state = 'returned' ORDER BY e.id DESC LIMIT 1), {answers} \
              FROM responses p JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
-             LEFT JOIN answers a ON a.response_id = p.id LEFT JOIN questions q ON q.id = a.question_id \
-             LEFT JOIN documents d ON d.id = q.document_id LEFT JOIN scales s ON s.id = q.scale_id \
-             WHERE r.key = $1 AND o.key = $2",
-        )
+             WHERE r.key = $1 AND o.key = $2"
+        ))
         .bind(round.as_str())
         .bind(organisation.as_str())
-        .fetch_all(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        let Some(first) = rows.first() else {
+        let Some((state, reopened, message, packed)) = row else {
             return Ok((
                 ResponseStatus {
                     state: ResponseState::NotStarted,
@@ -91,32 +94,25 @@ impl Store {
             ));
         };
         let status = ResponseStatus {
-            state: parse_state(&first.state)?,
-            message: first.message.clone().filter(|m| !m.is_empty()),
-            reopened: first.reopened != 0,
+            state: parse_state(&state)?,
+            message: message.filter(|m| !m.is_empty()),
+            reopened: reopened != 0,
         };
-        let mut answers = HashMap::new();
-        for row in rows {
-            let (
-                Some(document),
-                Some(question),
-                Some(scale),
-                Some(comment),
-                Some(version),
-                Some(by),
-                Some(at),
-            ) = (
-                row.document,
-                row.question,
-                row.scale,
-                row.comment,
-                row.version,
-                row.changed_by,
-                row.changed_at,
-            )
-            else {
-                continue;
-            };
+        type Packed = (
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            i64,
+            i64,
+            String,
+            String,
+        );
+        let packed: Vec<Packed> = serde_json::from_str(&packed)
+            .map_err(|e| StoreError::Corrupt(format!("svaren för {organisation}: {e}")))?;
+        let mut answers = HashMap::with_capacity(packed.len());
+        for (document, question, scale, value, comment, version, withheld, by, at) in packed {
             let scale = scales
                 .iter()
                 .find(|s| s.key.as_str() == scale)
@@ -127,10 +123,10 @@ impl Store {
             };
             let answer = Answer {
                 question: reference.clone(),
-                value: row.value.and_then(|v| AnswerValue::from_stored(scale, &v)),
+                value: value.and_then(|v| AnswerValue::from_stored(scale, &v)),
                 comment,
                 version,
-                withheld: row.withheld.is_some_and(|w| w != 0),
+                withheld: withheld != 0,
                 changed_by: by,
                 changed_at: parse_time(&at)?,
             };
@@ -278,23 +274,6 @@ impl Store {
         }
         Ok(Some((name, key, answers)))
     }
-}
-
-/// A response's state with one of its answers (none for a response without answers).
-#[derive(sqlx::FromRow)]
-struct ResponseRow {
-    state: String,
-    reopened: i64,
-    message: Option<String>,
-    document: Option<String>,
-    question: Option<String>,
-    scale: Option<String>,
-    value: Option<String>,
-    comment: Option<String>,
-    version: Option<i64>,
-    withheld: Option<i64>,
-    changed_by: Option<String>,
-    changed_at: Option<String>,
 }
 
 /// One answer of an earlier round, with that round's key and name.
