@@ -205,7 +205,7 @@ impl From<SaveError> for Failure {
     fn from(error: SaveError) -> Failure {
         match error {
             SaveError::Store(e) => e.into(),
-            SaveError::Invalid(message) => Failure::bad_request("answer", message),
+            SaveError::Invalid(e) => Failure::bad_request(e.field.as_str(), e.message),
             SaveError::NotAssigned => Failure::forbidden(true, error.to_string()),
             SaveError::RoundNotOpen(_) | SaveError::Locked(_) => {
                 Failure::conflict(error.to_string(), json!({}))

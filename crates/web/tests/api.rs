@@ -673,6 +673,11 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing(app: TestApp) {
         )
         .await;
     assert_eq!(long.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        long.json()["field"],
+        "comment",
+        "the field that is too long is named"
+    );
     assert!(
         long.json()["detail"]
             .as_str()

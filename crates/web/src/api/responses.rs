@@ -334,8 +334,8 @@ pub async fn save_batch(
             let (question, input) = &inputs[i];
             let mut failure = save_failure(&state, error, question, input).await;
             failure.extra["index"] = json!(i);
-            if failure.extra.get("field").is_some() {
-                failure.extra["field"] = json!(format!("answers[{i}].answer"));
+            if let Some(field) = failure.extra.get("field").and_then(|f| f.as_str()) {
+                failure.extra["field"] = json!(format!("answers[{i}].{field}"));
             }
             Err(failure)
         }
