@@ -19,6 +19,15 @@ pub enum WebError {
     Forbidden(String),
     #[error("sidan kunde inte visas: {0}")]
     Render(String),
+    /// A refusal from a check the pages share with the API, shown as a page.
+    #[error("{}", .0.detail)]
+    Refused(Failure),
+}
+
+impl From<Failure> for WebError {
+    fn from(failure: Failure) -> WebError {
+        WebError::Refused(failure)
+    }
 }
 
 #[derive(Template)]
@@ -37,7 +46,11 @@ fn error_page(status: StatusCode, title: &str, message: String) -> Response {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        match &self {
+        match self {
+            WebError::Refused(mut failure) => {
+                failure.api = false;
+                failure.into_response()
+            }
             WebError::NotFound(_) | WebError::Store(StoreError::NotFound(_)) => {
                 error_page(StatusCode::NOT_FOUND, "Sidan finns inte", self.to_string())
             }

@@ -9,7 +9,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 use uppfolj_model::{
     Answer, AnswerChange, AnswerScale, Definitions, Document, FormQuestion, Key, Organisation,
-    Question, QuestionRef, ResponseState, Round, RoundState, TransitionError,
+    Question, QuestionRef, ResponseState, Round, RoundState, SubmitProblem, TransitionError,
     check_submission, response_form,
 };
 use uppfolj_store::{ResponseEvent, ResponseStatus, WorkflowError};
@@ -108,6 +108,25 @@ impl ResponseView {
             &self.answers,
             &self.previous,
         )
+    }
+
+    /// How many of the assigned questions have an answer (a comment alone is not one).
+    pub fn answered(&self) -> usize {
+        self.form()
+            .iter()
+            .filter(|f| f.answer.is_some_and(|a| a.value.is_some()))
+            .count()
+    }
+
+    /// What stops the response from being submitted now: the check that submitting runs.
+    pub fn problems(&self) -> Vec<SubmitProblem> {
+        check_submission(&assigned(&self.form()), &self.answers)
+    }
+
+    /// Whether the organisation may answer in the round now: it is open, or closed and reopened
+    /// for this organisation.
+    pub fn round_takes_answers(&self) -> bool {
+        takes_answers(self.round(), &self.status)
     }
 }
 
@@ -328,8 +347,17 @@ fn checked_message(message: &str) -> Result<&str, Failure> {
 
 /// A response's history: every change of its answers and of its state, oldest first.
 pub(crate) struct History {
+    pub definitions: Arc<Definitions>,
+    index: usize,
+    pub organisation: Organisation,
     pub changes: Vec<AnswerChange>,
     pub events: Vec<ResponseEvent>,
+}
+
+impl History {
+    pub fn round(&self) -> &Round {
+        &self.definitions.rounds[self.index]
+    }
 }
 
 /// Loads a response's history, if the caller may read the response.
@@ -360,5 +388,11 @@ pub(crate) async fn history(
         .store
         .response_events(&round.key, &organisation.key)
         .await?;
-    Ok(History { changes, events })
+    Ok(History {
+        index,
+        organisation,
+        changes,
+        events,
+        definitions,
+    })
 }
