@@ -234,7 +234,7 @@ impl IntoResponse for Failure {
             if self.status == StatusCode::UNAUTHORIZED {
                 return Redirect::to("/logga-in").into_response();
             }
-            return error_page(self.status, self.title, self.detail);
+            return error_page(self.status, self.title, capitalised(&self.detail));
         }
         let mut body = json!({
             "type": format!("urn:uppfolj:problem:{}", self.kind),
@@ -257,4 +257,14 @@ impl IntoResponse for Failure {
         }
         response
     }
+}
+
+/// A message written to follow a colon (as problem details and the model's are) as a sentence of
+/// its own, for a page.
+pub(crate) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".")
+        .unwrap_or_default()
 }

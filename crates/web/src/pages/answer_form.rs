@@ -15,8 +15,9 @@ use uppfolj_model::{
     ResponseState, Round, ScaleKind, number_round,
 };
 
-use super::{capitalised, csrf, days_left, page, question_id, response_path, saved};
+use super::{csrf, days_left, page, question_id, response_path, saved};
 use crate::auth::Caller;
+use crate::error::capitalised;
 use crate::responses::{ResponseView, load};
 use crate::{AppState, WebError};
 

@@ -109,15 +109,6 @@ fn swedish_time(at: OffsetDateTime) -> String {
     format!("{} {:02}:{:02}", local.date(), local.hour(), local.minute())
 }
 
-/// A message written to follow a colon (as the model's are) as a sentence of its own.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".")
-        .unwrap_or_default()
-}
-
 /// When an answer was saved and by whom: «Sparat 2026-11-26 14:03 av anna@goteborg.se».
 fn saved(answer: &Answer) -> String {
     format!(

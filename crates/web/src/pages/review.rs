@@ -10,8 +10,9 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use uppfolj_model::{ResponseState, Round, RoundState};
 
-use super::{capitalised, check_csrf, csrf, page, response_path};
+use super::{check_csrf, csrf, page, response_path};
 use crate::auth::Caller;
+use crate::error::capitalised;
 use crate::lookup::require_coordinator;
 use crate::responses::{Decision, ResponseView, decide, load};
 use crate::{AppState, WebError};

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use uppfolj_model::Email;
 
-use super::{capitalised, check_csrf};
+use super::check_csrf;
 use crate::auth::{self, Caller, SESSION_COOKIE, secrets};
+use crate::error::capitalised;
 use crate::{AppState, WebError};
 
 /// The cookie that carries the login form's CSRF token before there is a session.

@@ -12,6 +12,7 @@ use uppfolj_model::{ResponseState, Round};
 
 use super::{check_csrf, csrf, page, question_id, response_path};
 use crate::auth::Caller;
+use crate::error::capitalised;
 use crate::responses::{self, ResponseView, load, may_answer};
 use crate::{AppState, WebError};
 
@@ -44,7 +45,7 @@ fn render(caller: &Caller, view: &ResponseView, status: StatusCode) -> Response 
         .map(|p| {
             (
                 format!("{base}#fraga-{}", question_id(&p.question)),
-                super::capitalised(&p.message),
+                capitalised(&p.message),
             )
         })
         .collect();
