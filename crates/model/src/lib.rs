@@ -31,8 +31,8 @@ pub use numbering::{Entry, Heading, number_round};
 pub use organisation::{Organisation, OrganisationKind};
 pub use problem::{Path, Problem, Step};
 pub use response::{
-    Answer, AnswerChange, AnswerInput, MAX_COMMENT_CHARS, ResponseState, SubmitProblem,
-    TransitionError, check_submission,
+    Answer, AnswerChange, AnswerInput, InputError, InputField, MAX_COMMENT_CHARS, ResponseState,
+    SubmitProblem, TransitionError, check_submission,
 };
 pub use round::{Round, RoundState, Target};
 pub use scale::{AnswerOption, AnswerScale, AnswerValue, ScaleKind, ValueError};

@@ -182,24 +182,56 @@ pub struct AnswerInput {
     pub withheld: bool,
 }
 
+/// The part of an [`AnswerInput`] that a refusal concerns, so that a form can mark that field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputField {
+    Answer,
+    Comment,
+    Version,
+}
+
+impl InputField {
+    /// The field's name in the API's JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputField::Answer => "answer",
+            InputField::Comment => "comment",
+            InputField::Version => "version",
+        }
+    }
+}
+
+/// Why an input was refused before anything was stored, tied to the field it concerns.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct InputError {
+    pub field: InputField,
+    pub message: String,
+}
+
 impl AnswerInput {
     /// Checks an input against its question's scale before anything is stored, and returns the
     /// answer read by the scale.
-    pub fn check(&self, scale: &AnswerScale) -> Result<Option<AnswerValue>, String> {
+    pub fn check(&self, scale: &AnswerScale) -> Result<Option<AnswerValue>, InputError> {
+        let refuse = |field, message: String| Err(InputError { field, message });
         if self.comment.chars().count() > MAX_COMMENT_CHARS {
-            return Err(format!(
-                "kommentaren får vara högst {MAX_COMMENT_CHARS} tecken"
-            ));
+            return refuse(
+                InputField::Comment,
+                format!("kommentaren får vara högst {MAX_COMMENT_CHARS} tecken"),
+            );
         }
         if self.version < 0 {
-            return Err("versionen kan inte vara negativ".into());
+            return refuse(
+                InputField::Version,
+                "versionen kan inte vara negativ".into(),
+            );
         }
         match self.value.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
             Some(given) => scale
                 .parse_value(given)
                 .map(Some)
-                .map_err(|e| e.to_string()),
+                .or_else(|e| refuse(InputField::Answer, e.to_string())),
         }
     }
 }
@@ -370,14 +402,20 @@ mod tests {
             comment: "å".repeat(MAX_COMMENT_CHARS + 1),
             ..ok.clone()
         };
-        assert!(long.check(&scale).unwrap_err().contains("10000"));
+        let refused = long.check(&scale).unwrap_err();
+        assert!(refused.message.contains("10000"));
+        assert_eq!(refused.field, InputField::Comment);
         let foreign = AnswerInput {
             value: Some("delvis".into()),
             ..ok.clone()
         };
         assert_eq!(
             foreign.check(&scale).unwrap_err(),
-            "«delvis» är inte ett svarsalternativ; välj ett av: Ja, Nej, Ej aktuellt"
+            InputError {
+                field: InputField::Answer,
+                message: "«delvis» är inte ett svarsalternativ; välj ett av: Ja, Nej, Ej aktuellt"
+                    .into()
+            }
         );
         let negative = AnswerInput { version: -1, ..ok };
         assert!(negative.check(&scale).is_err());

@@ -1,4 +1,4 @@
-use uppfolj_model::{Answer, RoundState, SubmitProblem, TransitionError};
+use uppfolj_model::{Answer, InputError, RoundState, SubmitProblem, TransitionError};
 
 /// Why the store could not do what was asked. Messages are for the person running Uppfölj.
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +37,8 @@ pub enum SaveError {
     Locked(#[from] TransitionError),
     #[error("frågan är inte ställd till den här organisationen i omgången")]
     NotAssigned,
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(InputError),
 }
 
 /// Why a response could not change state.

@@ -19,6 +19,15 @@ pub enum WebError {
     Forbidden(String),
     #[error("sidan kunde inte visas: {0}")]
     Render(String),
+    /// A refusal from a check the pages share with the API, shown as a page.
+    #[error("{}", .0.detail)]
+    Refused(Failure),
+}
+
+impl From<Failure> for WebError {
+    fn from(failure: Failure) -> WebError {
+        WebError::Refused(failure)
+    }
 }
 
 #[derive(Template)]
@@ -37,7 +46,11 @@ fn error_page(status: StatusCode, title: &str, message: String) -> Response {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        match &self {
+        match self {
+            WebError::Refused(mut failure) => {
+                failure.api = false;
+                failure.into_response()
+            }
             WebError::NotFound(_) | WebError::Store(StoreError::NotFound(_)) => {
                 error_page(StatusCode::NOT_FOUND, "Sidan finns inte", self.to_string())
             }
@@ -205,7 +218,7 @@ impl From<SaveError> for Failure {
     fn from(error: SaveError) -> Failure {
         match error {
             SaveError::Store(e) => e.into(),
-            SaveError::Invalid(message) => Failure::bad_request("answer", message),
+            SaveError::Invalid(e) => Failure::bad_request(e.field.as_str(), e.message),
             SaveError::NotAssigned => Failure::forbidden(true, error.to_string()),
             SaveError::RoundNotOpen(_) | SaveError::Locked(_) => {
                 Failure::conflict(error.to_string(), json!({}))
@@ -221,7 +234,7 @@ impl IntoResponse for Failure {
             if self.status == StatusCode::UNAUTHORIZED {
                 return Redirect::to("/logga-in").into_response();
             }
-            return error_page(self.status, self.title, self.detail);
+            return error_page(self.status, self.title, capitalised(&self.detail));
         }
         let mut body = json!({
             "type": format!("urn:uppfolj:problem:{}", self.kind),
@@ -244,4 +257,14 @@ impl IntoResponse for Failure {
         }
         response
     }
+}
+
+/// A message written to follow a colon (as problem details and the model's are) as a sentence of
+/// its own, for a page.
+pub(crate) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".")
+        .unwrap_or_default()
 }

@@ -8,8 +8,10 @@ pub mod accounts;
 mod api;
 pub mod auth;
 mod error;
+mod lookup;
 mod pages;
 pub mod reports;
+mod responses;
 
 use std::net::SocketAddr;
 

@@ -114,7 +114,7 @@ fn find_round<'a>(definitions: &'a Definitions, round: &Key) -> Result<&'a Round
 }
 
 /// The round's documents as they stand now, in the round's order.
-fn round_documents(definitions: &Definitions, round: &Round) -> Vec<Document> {
+pub(crate) fn round_documents(definitions: &Definitions, round: &Round) -> Vec<Document> {
     round
         .documents
         .iter()

@@ -584,20 +584,7 @@ async fn last_years_answers_are_shown_beside_this_years(app: TestApp) {
         Some(json!({"answer": "nej", "comment": "Förra året", "version": 0})),
     )
     .await;
-    let next = json!({"key": "2026", "name": "Uppföljning 2026", "year": 2026, "opens": "2027-11-15", "closes": "2028-01-31", "copy_from": "2025"});
-    assert_eq!(
-        app.call(Method::POST, "/api/v1/rounds", &sam, Some(next))
-            .await
-            .status,
-        StatusCode::CREATED
-    );
-    app.call(
-        Method::POST,
-        "/api/v1/rounds/2026/state",
-        &sam,
-        Some(json!({"state": "open"})),
-    )
-    .await;
+    app.open_next_round(&sam).await;
     let view = app
         .get("/api/v1/rounds/2026/responses/intraservice", &anna)
         .await
@@ -673,6 +660,11 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing(app: TestApp) {
         )
         .await;
     assert_eq!(long.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        long.json()["field"],
+        "comment",
+        "the field that is too long is named"
+    );
     assert!(
         long.json()["detail"]
             .as_str()

@@ -9,7 +9,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
 use uppfolj_model::Role;
 
-use common::{Reply, TestApp};
+use common::{TestApp, cookie, hidden, login, session, with_cookie};
 
 on_both_backends!(
     pages_show_the_stored_round,
@@ -24,89 +24,6 @@ on_both_backends!(
     the_organisation_report_is_served_to_those_who_may_read_it,
     the_compilation_shows_coordinators_the_counts_and_others_only_once_published,
 );
-
-fn cookies(reply: &Reply) -> Vec<(String, String)> {
-    reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
-}
-
-fn cookie(reply: &Reply, name: &str) -> Option<String> {
-    cookies(reply)
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {html}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
-
-/// Logs in through the form and returns the session cookie.
-async fn login(app: &TestApp, email: &str, password: &str) -> Reply {
-    let form = app
-        .send(Request::get("/logga-in").body(Body::empty()).unwrap())
-        .await;
-    let token = cookie(&form, "uppfolj_form").unwrap();
-    let body = format!(
-        "email={email}&password={}&csrf={token}",
-        password.replace(' ', "+")
-    );
-    app.send(
-        Request::post("/logga-in")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, format!("uppfolj_form={token}"))
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
-}
-
-async fn session(app: &TestApp, email: &str) -> String {
-    let reply = login(app, email, "ett långt lösenord").await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
-    cookie(&reply, "uppfolj_session").expect("a session cookie")
-}
-
-async fn with_cookie(
-    app: &TestApp,
-    method: Method,
-    uri: &str,
-    session: &str,
-    csrf: Option<&str>,
-    body: Option<&str>,
-) -> Reply {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::COOKIE, format!("uppfolj_session={session}"));
-    if let Some(csrf) = csrf {
-        request = request.header("x-csrf-token", csrf);
-    }
-    let body = match body {
-        Some(text) if text.starts_with('{') => {
-            request = request.header(header::CONTENT_TYPE, "application/json");
-            Body::from(text.to_owned())
-        }
-        Some(text) => {
-            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(text.to_owned())
-        }
-        None => Body::empty(),
-    };
-    app.send(request.body(body).unwrap()).await
-}
 
 async fn pages_show_the_stored_round(app: TestApp) {
     let token = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;

@@ -6,20 +6,18 @@ mod responses;
 mod rounds;
 pub mod types;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::de::DeserializeOwned;
-use uppfolj_model::{Definitions, Key, Organisation, Round};
 use utoipa::OpenApi;
 
 use crate::AppState;
-use crate::auth::Caller;
 use crate::error::Failure;
+use crate::lookup::{key, require_coordinator, visible_round};
+use crate::reports::round_documents;
 
 /// Every `/api/v1` route.
 pub fn router() -> Router<AppState> {
@@ -194,61 +192,5 @@ fn where_in_json(message: &str) -> String {
     match position {
         Some(position) => format!("{text} (rad {position})"),
         None => text,
-    }
-}
-
-/// Parses a path segment as a key; anything else names nothing that exists.
-fn key(text: &str, what: &str) -> Result<Key, Failure> {
-    Key::parse(text).map_err(|_| Failure::not_found(format!("{what} «{text}» finns inte")))
-}
-
-/// Loads the definitions and finds a round the caller may see.
-async fn visible_round(
-    state: &AppState,
-    caller: &Caller,
-    round: &str,
-) -> Result<(Arc<Definitions>, usize), Failure> {
-    let key = key(round, "omgången")?;
-    let definitions = state.store.definitions().await?;
-    let index = definitions
-        .rounds
-        .iter()
-        .position(|r| r.key == key)
-        .ok_or_else(|| Failure::not_found(format!("omgången «{round}» finns inte")))?;
-    if !caller.actor.may_see_round(definitions.rounds[index].state) {
-        return Err(Failure::forbidden(
-            true,
-            format!("du har inte tillgång till omgången «{round}»"),
-        ));
-    }
-    Ok((definitions, index))
-}
-
-fn find_organisation<'a>(
-    definitions: &'a Definitions,
-    organisation: &str,
-) -> Result<&'a Organisation, Failure> {
-    definitions
-        .organisations
-        .iter()
-        .find(|o| o.key.as_str() == organisation)
-        .ok_or_else(|| Failure::not_found(format!("organisationen «{organisation}» finns inte")))
-}
-
-/// The round's documents as they stand now, in report order.
-fn round_documents(definitions: &Definitions, round: &Round) -> Vec<uppfolj_model::Document> {
-    round
-        .documents
-        .iter()
-        .filter_map(|k| definitions.documents.iter().find(|d| &d.key == k))
-        .map(|d| d.current())
-        .collect()
-}
-
-fn require_coordinator(caller: &Caller) -> Result<(), Failure> {
-    if caller.actor.may_manage() {
-        Ok(())
-    } else {
-        Err(Failure::forbidden(true, "bara samordnare får göra detta"))
     }
 }

@@ -1,27 +1,23 @@
 //! Responses: progress, one organisation's answers, saving, and the workflow from draft to accepted.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde_json::json;
 use time::OffsetDateTime;
-use uppfolj_model::{
-    AnswerInput, Definitions, Organisation, QuestionRef, ResponseState, Round, RoundState,
-    TransitionError, check_submission, response_form,
-};
-use uppfolj_store::{SaveError, WorkflowError};
+use uppfolj_model::{AnswerInput, QuestionRef};
+use uppfolj_store::SaveError;
 
 use super::types::{
     AnswerInputJson, AnswerJson, Batch, ChangeJson, EventJson, HistoryJson, MessageJson, Problem,
     Progress, ResponseJson, ResponseQuestion, Saved, SavedAnswer, ScaleJson, StateJson,
     Withholding,
 };
-use super::{ApiJson, find_organisation, key, require_coordinator, round_documents, visible_round};
+use super::{ApiJson, key, visible_round};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::Failure;
+use crate::lookup::require_coordinator;
+use crate::responses::{self as shared, Decision};
 
 /// Each organisation's progress in a round, as far as the caller may see.
 #[utoipa::path(get, path = "/api/v1/rounds/{round}/responses", tag = "svar",
@@ -33,80 +29,20 @@ pub async fn progress(
     Path(round): Path<String>,
 ) -> Result<Json<Vec<Progress>>, Failure> {
     let (definitions, index) = visible_round(&state, &caller, &round).await?;
-    let round = &definitions.rounds[index];
-    let documents = round_documents(&definitions, round);
-    let summaries: HashMap<_, _> = state
-        .store
-        .responses(&round.key)
-        .await?
-        .into_iter()
-        .map(|s| (s.organisation.clone(), s))
-        .collect();
-    let today = OffsetDateTime::now_utc().date();
-    let mut rows = Vec::new();
-    for organisation in definitions.organisations.iter().filter(|o| o.active) {
-        let summary = summaries.get(&organisation.key);
-        let response_state = summary.map_or(ResponseState::NotStarted, |s| s.state);
-        let assigned = round.assigned_questions(&documents, organisation).len();
-        if assigned == 0
-            || !caller
-                .actor
-                .may_read(&organisation.key, round.state, response_state)
-        {
-            continue;
-        }
-        let finished = matches!(
-            response_state,
-            ResponseState::Submitted | ResponseState::Accepted
-        );
-        rows.push(Progress {
-            organisation: organisation.key.to_string(),
-            name: organisation.name.clone(),
-            state: response_state.as_str().into(),
-            answered: summary.map_or(0, |s| s.answered),
-            assigned,
-            last_activity: summary.map(|s| s.updated_at.clone()),
-            days_left: (!finished).then(|| (round.closes - today).whole_days()),
-        });
-    }
-    Ok(Json(rows))
-}
-
-/// Finds the round and organisation and checks that the caller may read the response.
-async fn readable(
-    state: &AppState,
-    caller: &Caller,
-    round: &str,
-    organisation: &str,
-) -> Result<
-    (
-        Arc<Definitions>,
-        usize,
-        Organisation,
-        uppfolj_store::ResponseStatus,
-    ),
-    Failure,
-> {
-    let (definitions, index) = visible_round(state, caller, round).await?;
-    let organisation = find_organisation(&definitions, organisation)?.clone();
-    let round = &definitions.rounds[index];
-    let status = state
-        .store
-        .response_status(&round.key, &organisation.key)
-        .await?;
-    if !caller
-        .actor
-        .may_read(&organisation.key, round.state, status.state)
-    {
-        return Err(Failure::forbidden(
-            true,
-            format!(
-                "du har inte tillgång till svaret från {}",
-                organisation.name
-            ),
-        ));
-    }
-    Ok((definitions, index, organisation, status))
+    let rows = shared::progress(&state, &caller, &definitions, &definitions.rounds[index]).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|row| Progress {
+                organisation: row.organisation.key.to_string(),
+                name: row.organisation.name,
+                state: row.state.as_str().into(),
+                answered: row.answered,
+                assigned: row.assigned,
+                last_activity: row.last_activity,
+                days_left: row.days_left,
+            })
+            .collect(),
+    ))
 }
 
 /// One organisation's response: the questions assigned to it in report order, its answers with
@@ -119,56 +55,15 @@ pub async fn response(
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
 ) -> Result<Json<ResponseJson>, Failure> {
-    let (definitions, index) = visible_round(&state, &caller, &round).await?;
-    let round = &definitions.rounds[index];
-    let organisation = find_organisation(&definitions, &organisation)?;
-    let (status, answers) = state
-        .store
-        .response(&round.key, &organisation.key, &definitions.scales)
-        .await?;
-    if !caller
-        .actor
-        .may_read(&organisation.key, round.state, status.state)
-    {
-        return Err(Failure::forbidden(
-            true,
-            format!(
-                "du har inte tillgång till svaret från {}",
-                organisation.name
-            ),
-        ));
-    }
-    // Last year's answers exist only if an earlier round does.
-    let previous = if definitions.rounds.iter().any(|r| r.year < round.year) {
-        state
-            .store
-            .previous_answers(&round.key, &organisation.key)
-            .await?
-    } else {
-        None
-    };
-    let empty = HashMap::new();
-    let (previous_round, previous_answers) = match &previous {
-        Some((name, _, answers)) => (Some(name.clone()), answers),
-        None => (None, &empty),
-    };
-    let documents = round_documents(&definitions, round);
-    let refs: Vec<_> = documents.iter().collect();
-    let form = response_form(
-        round,
-        &refs,
-        &definitions.scales,
-        organisation,
-        &answers,
-        previous_answers,
-    );
+    let view = shared::load(&state, &caller, &round, &organisation).await?;
     Ok(Json(ResponseJson {
-        round: round.key.to_string(),
-        organisation: organisation.key.to_string(),
-        state: status.state.as_str().into(),
-        message: status.message,
-        previous_round,
-        questions: form
+        round: view.round().key.to_string(),
+        organisation: view.organisation.key.to_string(),
+        state: view.status.state.as_str().into(),
+        message: view.status.message.clone(),
+        previous_round: view.previous_round.clone(),
+        questions: view
+            .form()
             .iter()
             .map(|f| ResponseQuestion {
                 id: f.reference.to_string(),
@@ -181,18 +76,6 @@ pub async fn response(
             })
             .collect(),
     }))
-}
-
-fn may_answer(caller: &Caller, organisation: &str) -> Result<(), Failure> {
-    let key = key(organisation, "organisationen")?;
-    if caller.actor.may_answer_for(&key) {
-        Ok(())
-    } else {
-        Err(Failure::forbidden(
-            true,
-            format!("du svarar inte för organisationen «{organisation}»"),
-        ))
-    }
 }
 
 /// Turns a refused save into problem details; a conflict shows the saved answer beside yours.
@@ -260,11 +143,8 @@ pub async fn save(
     Path((round, organisation, document, question)): Path<(String, String, String, String)>,
     ApiJson(body): ApiJson<AnswerInputJson>,
 ) -> Result<Json<SavedAnswer>, Failure> {
-    may_answer(&caller, &organisation)?;
-    let (round, organisation) = (
-        key(&round, "omgången")?,
-        key(&organisation, "organisationen")?,
-    );
+    let organisation = shared::may_answer(&caller, &organisation)?;
+    let round = key(&round, "omgången")?;
     let reference = QuestionRef {
         document: key(&document, "dokumentet")?,
         question: key(&question, "frågan")?,
@@ -352,11 +232,8 @@ pub async fn save_batch(
     Path((round, organisation)): Path<(String, String)>,
     ApiJson(body): ApiJson<Batch>,
 ) -> Result<Json<Saved>, Failure> {
-    may_answer(&caller, &organisation)?;
-    let (round, organisation) = (
-        key(&round, "omgången")?,
-        key(&organisation, "organisationen")?,
-    );
+    let organisation = shared::may_answer(&caller, &organisation)?;
+    let round = key(&round, "omgången")?;
     let mut inputs = Vec::with_capacity(body.answers.len());
     for (i, item) in body.answers.into_iter().enumerate() {
         let reference = QuestionRef::parse(&item.question).ok_or_else(|| {
@@ -390,30 +267,12 @@ pub async fn save_batch(
             let (question, input) = &inputs[i];
             let mut failure = save_failure(&state, error, question, yours(input)).await;
             failure.extra["index"] = json!(i);
-            if failure.extra.get("field").is_some() {
-                failure.extra["field"] = json!(format!("answers[{i}].answer"));
+            if let Some(field) = failure.extra.get("field").and_then(|f| f.as_str()) {
+                failure.extra["field"] = json!(format!("answers[{i}].{field}"));
             }
             Err(failure)
         }
     }
-}
-
-/// The round, the organisation and the questions it must answer, for the submit check.
-async fn submit_context(
-    state: &AppState,
-    round: &str,
-    organisation: &str,
-) -> Result<(Arc<Definitions>, Round, Organisation), Failure> {
-    let round_key = key(round, "omgången")?;
-    let definitions = state.store.definitions().await?;
-    let round = definitions
-        .rounds
-        .iter()
-        .find(|r| r.key == round_key)
-        .cloned()
-        .ok_or_else(|| Failure::not_found(format!("omgången «{round_key}» finns inte")))?;
-    let organisation = find_organisation(&definitions, organisation)?.clone();
-    Ok((definitions, round, organisation))
 }
 
 /// Submits a response: every assigned question answered and every comment rule met, or 422
@@ -427,55 +286,7 @@ pub async fn submit(
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
 ) -> Result<Json<StateJson>, Failure> {
-    may_answer(&caller, &organisation)?;
-    let (definitions, round, organisation) = submit_context(&state, &round, &organisation).await?;
-    let status = state
-        .store
-        .response_status(&round.key, &organisation.key)
-        .await?;
-    if !(round.state == RoundState::Open || (round.state == RoundState::Closed && status.reopened))
-    {
-        return Err(Failure::conflict(
-            format!(
-                "omgången är {} och tar inte emot svar",
-                round.state.label().to_lowercase()
-            ),
-            json!({}),
-        ));
-    }
-    let documents = round_documents(&definitions, &round);
-    let refs: Vec<_> = documents.iter().collect();
-    let empty = HashMap::new();
-    let assigned: Vec<_> = response_form(
-        &round,
-        &refs,
-        &definitions.scales,
-        &organisation,
-        &empty,
-        &empty,
-    )
-    .into_iter()
-    .map(|f| (f.reference, f.question, f.scale))
-    .collect();
-    let next = state
-        .store
-        .change_response(
-            &round.key,
-            &organisation.key,
-            caller.actor.email.as_str(),
-            "",
-            false,
-            |current, answers| {
-                let next = current.submit()?;
-                let problems = check_submission(&assigned, answers);
-                if problems.is_empty() {
-                    Ok(next)
-                } else {
-                    Err(WorkflowError::Incomplete(problems))
-                }
-            },
-        )
-        .await?;
+    let next = shared::submit(&state, &caller, &round, &organisation).await?;
     Ok(Json(StateJson {
         state: next.as_str().into(),
     }))
@@ -491,15 +302,12 @@ pub async fn send_back(
     Path((round, organisation)): Path<(String, String)>,
     ApiJson(body): ApiJson<MessageJson>,
 ) -> Result<Json<StateJson>, Failure> {
-    let message = checked_message(&body.message)?;
-    coordinate(
+    decide(
         &state,
         &caller,
         &round,
         &organisation,
-        message,
-        false,
-        ResponseState::send_back,
+        Decision::Return(&body.message),
     )
     .await
 }
@@ -513,16 +321,7 @@ pub async fn accept(
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
 ) -> Result<Json<StateJson>, Failure> {
-    coordinate(
-        &state,
-        &caller,
-        &round,
-        &organisation,
-        "",
-        false,
-        ResponseState::accept,
-    )
-    .await
+    decide(&state, &caller, &round, &organisation, Decision::Accept).await
 }
 
 /// Reopens a closed round for one organisation, so that it can complete its response.
@@ -535,70 +334,28 @@ pub async fn reopen(
     Path((round, organisation)): Path<(String, String)>,
     ApiJson(body): ApiJson<MessageJson>,
 ) -> Result<Json<StateJson>, Failure> {
-    let message = checked_message(&body.message)?;
-    coordinate(
+    decide(
         &state,
         &caller,
         &round,
         &organisation,
-        message,
-        true,
-        |current| match current {
-            ResponseState::Submitted | ResponseState::Accepted => current.send_back(),
-            other => Ok(other),
-        },
+        Decision::Reopen(&body.message),
     )
     .await
 }
 
-/// A coordinator's change of a response's state, with a message to the organisation; `reopen`
-/// also lets the organisation answer in the closed round.
-async fn coordinate(
+/// A coordinator's decision, answered with the response's new state.
+async fn decide(
     state: &AppState,
     caller: &Caller,
     round: &str,
     organisation: &str,
-    message: &str,
-    reopen: bool,
-    decide: impl FnOnce(ResponseState) -> Result<ResponseState, TransitionError>,
+    decision: Decision<'_>,
 ) -> Result<Json<StateJson>, Failure> {
-    require_coordinator(caller)?;
-    let (_, round, organisation) = submit_context(state, round, organisation).await?;
-    if reopen && round.state != RoundState::Closed {
-        return Err(Failure::conflict(
-            "bara en stängd omgång kan öppnas igen för en organisation",
-            json!({}),
-        ));
-    }
-    let by = caller.actor.email.as_str();
-    let next = state
-        .store
-        .change_response(
-            &round.key,
-            &organisation.key,
-            by,
-            message,
-            reopen,
-            |current, _| Ok(decide(current)?),
-        )
-        .await?;
+    let next = shared::decide(state, caller, round, organisation, decision).await?;
     Ok(Json(StateJson {
         state: next.as_str().into(),
     }))
-}
-
-fn checked_message(message: &str) -> Result<&str, Failure> {
-    let message = message.trim();
-    if message.is_empty() {
-        return Err(Failure::bad_request(
-            "message",
-            "skriv ett meddelande till organisationen",
-        ));
-    }
-    if message.chars().count() > uppfolj_model::MAX_COMMENT_CHARS {
-        return Err(Failure::bad_request("message", "meddelandet är för långt"));
-    }
-    Ok(message)
 }
 
 /// Narrows a response's history to one answer.
@@ -627,17 +384,12 @@ pub async fn history(
         })?),
         None => None,
     };
-    let (definitions, index, organisation, _) =
-        readable(&state, &caller, &round, &organisation).await?;
-    let round = &definitions.rounds[index].key;
-    let mut changes = state.store.answer_history(round, &organisation.key).await?;
+    let history = shared::history(&state, &caller, &round, &organisation).await?;
+    let mut changes = history.changes;
     if let Some(only) = &only {
         changes.retain(|c| &c.question == only);
     }
-    let events = state
-        .store
-        .response_events(round, &organisation.key)
-        .await?;
+    let events = history.events;
     let rfc3339 = |t: OffsetDateTime| {
         t.format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default()

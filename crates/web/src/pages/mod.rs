@@ -1,21 +1,36 @@
-//! Server-rendered pages: logging in and out, the rounds, reports and compilations.
+//! Server-rendered pages: logging in and out, the rounds, a response's form, submission, review
+//! and history, reports and compilations. Every form posts without JavaScript.
 
+mod answer_form;
+mod answer_save;
 pub mod compilation;
+mod history;
 mod reports;
+mod review;
 mod rounds;
 mod session;
+mod submit;
 
+use askama::Template;
 use axum::Router;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use time::{Date, Month, OffsetDateTime, UtcOffset};
+use uppfolj_model::{Answer, QuestionRef};
 
-use crate::AppState;
+use crate::auth::Caller;
+use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(rounds::router())
         .merge(session::router())
+        .merge(answer_form::router())
+        .merge(answer_save::router())
+        .merge(submit::router())
+        .merge(review::router())
+        .merge(history::router())
         .merge(reports::router())
         .merge(compilation::router())
         .route("/halsa", get(health))
@@ -34,4 +49,122 @@ async fn stylesheet() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         STYLESHEET,
     )
+}
+
+/// The token a page's forms carry; empty for a caller without a session (a token has no forms).
+fn csrf(caller: &Caller) -> &str {
+    caller.session.as_ref().map_or("", |s| s.csrf.as_str())
+}
+
+/// Refuses a form post whose CSRF token is not the session's (or that came without a session).
+fn check_csrf(caller: &Caller, given: &str) -> Result<(), WebError> {
+    if caller.csrf_ok(given) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden(
+            "Formuläret hade gått ut. Ladda om sidan och försök igen.".into(),
+        ))
+    }
+}
+
+/// Renders a page with a status; pages with answers on them are not stored by browsers.
+fn page(template: impl Template, status: StatusCode) -> Response {
+    match template.render() {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) => WebError::Render(e.to_string()).into_response(),
+    }
+}
+
+/// The address of an organisation's response in a round, from which its pages hang.
+fn response_path(round: &str, organisation: &str) -> String {
+    format!("/omgangar/{round}/svar/{organisation}")
+}
+
+/// The id of a question on the form, unique because keys have no `_`; its section is `fraga-…`.
+fn question_id(question: &QuestionRef) -> String {
+    format!("{}_{}", question.document, question.question)
+}
+
+/// A time as people in Sweden read it: `2026-11-26 14:03`, in Swedish time (CET, or CEST from
+/// the last Sunday of March to the last Sunday of October, changing at 01:00 UTC).
+fn swedish_time(at: OffsetDateTime) -> String {
+    let at = at.to_offset(UtcOffset::UTC);
+    let last_sunday = |month| {
+        let last =
+            Date::from_calendar_date(at.year(), month, 31).expect("March and October have 31 days");
+        last - time::Duration::days(i64::from(last.weekday().number_days_from_sunday()))
+    };
+    let summer_from = last_sunday(Month::March).midnight().assume_utc() + time::Duration::hours(1);
+    let summer_until =
+        last_sunday(Month::October).midnight().assume_utc() + time::Duration::hours(1);
+    let hours = if at >= summer_from && at < summer_until {
+        2
+    } else {
+        1
+    };
+    let local = at.to_offset(UtcOffset::from_hms(hours, 0, 0).expect("a valid offset"));
+    format!("{} {:02}:{:02}", local.date(), local.hour(), local.minute())
+}
+
+/// When an answer was saved and by whom: «Sparat 2026-11-26 14:03 av anna@goteborg.se».
+fn saved(answer: &Answer) -> String {
+    format!(
+        "Sparat {} av {}",
+        swedish_time(answer.changed_at),
+        answer.changed_by
+    )
+}
+
+/// Days to a deadline in words: «3 dagar kvar», «sista dagen i dag», «2 dagar sent».
+fn days_left(days: i64) -> String {
+    match days {
+        0 => "sista dagen i dag".to_owned(),
+        1 => "1 dag kvar".to_owned(),
+        -1 => "1 dag sent".to_owned(),
+        d if d > 1 => format!("{d} dagar kvar"),
+        d => format!("{} dagar sent", -d),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_are_shown_in_swedish_time_across_daylight_saving() {
+        let table = [
+            (datetime!(2026-11-26 13:03 UTC), "2026-11-26 14:03"),
+            (datetime!(2026-07-01 12:00 UTC), "2026-07-01 14:00"),
+            (datetime!(2026-03-29 00:59 UTC), "2026-03-29 01:59"),
+            (datetime!(2026-03-29 01:00 UTC), "2026-03-29 03:00"),
+            (datetime!(2026-10-25 00:59 UTC), "2026-10-25 02:59"),
+            (datetime!(2026-10-25 01:00 UTC), "2026-10-25 02:00"),
+            (datetime!(2026-12-31 23:30 UTC), "2027-01-01 00:30"),
+        ];
+        for (at, shown) in table {
+            assert_eq!(swedish_time(at), shown, "{at}");
+        }
+    }
+
+    #[test]
+    fn deadlines_are_told_in_days_left_or_late() {
+        let told: Vec<String> = [3, 1, 0, -1, -4].into_iter().map(days_left).collect();
+        assert_eq!(
+            told,
+            [
+                "3 dagar kvar",
+                "1 dag kvar",
+                "sista dagen i dag",
+                "1 dag sent",
+                "4 dagar sent"
+            ]
+        );
+    }
 }

@@ -9,9 +9,13 @@ use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
 use uppfolj_model::text::swedish_cmp;
-use uppfolj_model::{Entry, Key, Organisation, Round, number_round};
+use uppfolj_model::{
+    Entry, Key, Organisation, ResponseState, Role, Round, RoundState, number_round,
+};
 
+use super::days_left;
 use crate::auth::Caller;
+use crate::responses::progress;
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -20,11 +24,23 @@ pub fn router() -> Router<AppState> {
         .route("/omgangar/{round}", get(round))
 }
 
+/// A response the caller answers for, on the start page.
+struct ToAnswer {
+    round: Round,
+    organisation: Organisation,
+    state: ResponseState,
+    answered: usize,
+    assigned: usize,
+    /// Days left or late, in words; `None` once submitted or accepted.
+    deadline: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "start.html")]
 struct StartPage {
     csrf: String,
     rounds: Vec<Round>,
+    to_answer: Vec<ToAnswer>,
     documents: Vec<(String, &'static str, usize)>,
     organisations: usize,
 }
@@ -42,8 +58,30 @@ async fn start(State(state): State<AppState>, caller: Caller) -> Result<Html<Str
             )
         })
         .collect();
+    let mut to_answer = Vec::new();
+    if caller.actor.role == Role::Uppgiftslamnare {
+        for round in definitions
+            .rounds
+            .iter()
+            .filter(|r| r.state == RoundState::Open && caller.actor.may_see_round(r.state))
+        {
+            for row in progress(&state, &caller, &definitions, round).await? {
+                if caller.actor.may_answer_for(&row.organisation.key) {
+                    to_answer.push(ToAnswer {
+                        round: round.clone(),
+                        organisation: row.organisation,
+                        state: row.state,
+                        answered: row.answered,
+                        assigned: row.assigned,
+                        deadline: row.days_left.map(days_left),
+                    });
+                }
+            }
+        }
+    }
     let page = StartPage {
         csrf: caller.session.map(|s| s.csrf).unwrap_or_default(),
+        to_answer,
         rounds: definitions
             .rounds
             .iter()
@@ -89,6 +127,8 @@ struct RoundPage {
     questions: usize,
     /// Whether the caller may read the round's compilation, to link to it.
     compilation: bool,
+    /// Whether the caller answers for the chosen organisation, to link to its form.
+    answers_for_chosen: bool,
 }
 
 async fn round(
@@ -179,6 +219,9 @@ async fn round(
     organisations.sort_by(|a, b| swedish_cmp(&a.0.name, &b.0.name));
     let page = RoundPage {
         compilation: caller.actor.may_read_compilation(round.state),
+        answers_for_chosen: chosen
+            .as_ref()
+            .is_some_and(|o| caller.actor.may_answer_for(&o.key)),
         round,
         lines,
         organisations,

@@ -11,7 +11,9 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use uppfolj_model::Email;
 
+use super::check_csrf;
 use crate::auth::{self, Caller, SESSION_COOKIE, secrets};
+use crate::error::capitalised;
 use crate::{AppState, WebError};
 
 /// The cookie that carries the login form's CSRF token before there is a session.
@@ -236,13 +238,7 @@ async fn logout(
     caller: Caller,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    if !caller.csrf_ok(&form.csrf) {
-        return Ok((
-            StatusCode::FORBIDDEN,
-            "Formuläret hade gått ut. Ladda om sidan och försök igen.",
-        )
-            .into_response());
-    }
+    check_csrf(&caller, &form.csrf)?;
     if let Some(session) = &caller.session {
         state.store.delete_session(&session.token_hash).await?;
     }
@@ -320,12 +316,4 @@ async fn first_login(
     };
     state.store.set_password(user_id, &hash).await?;
     start_session(&state, user_id).await
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".")
-        .unwrap_or_default()
 }

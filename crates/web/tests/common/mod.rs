@@ -121,6 +121,110 @@ impl TestApp {
     pub async fn get(&self, uri: &str, token: &str) -> Reply {
         self.call(Method::GET, uri, token, None).await
     }
+
+    /// Copies round 2025 as round 2026 and opens it, with a coordinator's token: a round whose
+    /// previous round is 2025.
+    pub async fn open_next_round(&self, coordinator: &str) {
+        let next = serde_json::json!({"key": "2026", "name": "Uppföljning 2026", "year": 2026, "opens": "2027-11-15", "closes": "2028-01-31", "copy_from": "2025"});
+        let created = self
+            .call(Method::POST, "/api/v1/rounds", coordinator, Some(next))
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        let opened = self
+            .call(
+                Method::POST,
+                "/api/v1/rounds/2026/state",
+                coordinator,
+                Some(serde_json::json!({"state": "open"})),
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::OK, "{}", opened.text);
+    }
+}
+
+// Browser sessions: logging in through the form, and requests with the session cookie.
+
+pub fn cookies(reply: &Reply) -> Vec<(String, String)> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+pub fn cookie(reply: &Reply, name: &str) -> Option<String> {
+    cookies(reply)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+pub fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// Logs in through the form and returns the session cookie.
+pub async fn login(app: &TestApp, email: &str, password: &str) -> Reply {
+    let form = app
+        .send(Request::get("/logga-in").body(Body::empty()).unwrap())
+        .await;
+    let token = cookie(&form, "uppfolj_form").unwrap();
+    let body = format!(
+        "email={email}&password={}&csrf={token}",
+        password.replace(' ', "+")
+    );
+    app.send(
+        Request::post("/logga-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("uppfolj_form={token}"))
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+pub async fn session(app: &TestApp, email: &str) -> String {
+    let reply = login(app, email, "ett långt lösenord").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+    cookie(&reply, "uppfolj_session").expect("a session cookie")
+}
+
+pub async fn with_cookie(
+    app: &TestApp,
+    method: Method,
+    uri: &str,
+    session: &str,
+    csrf: Option<&str>,
+    body: Option<&str>,
+) -> Reply {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::COOKIE, format!("uppfolj_session={session}"));
+    if let Some(csrf) = csrf {
+        request = request.header("x-csrf-token", csrf);
+    }
+    let body = match body {
+        Some(text) if text.starts_with('{') => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Body::from(text.to_owned())
+        }
+        Some(text) => {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(text.to_owned())
+        }
+        None => Body::empty(),
+    };
+    app.send(request.body(body).unwrap()).await
 }
 
 /// Declares `name::sqlite` and `name::postgres` tests running `name(TestApp)`.

@@ -1,0 +1,260 @@
+//! The answer form for one round and organisation: the round's documents with their numbered
+//! headings in report order, each assigned question as a form of its own (answer options as
+//! radio buttons, a comment, last round's answer with a button to take it over, and whether it is
+//! saved). Read-only for those who may read but not answer, and once the response is submitted.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use time::OffsetDateTime;
+use uppfolj_model::{
+    AnswerInput, AnswerScale, Entry, InputError, InputField, Organisation, QuestionRef,
+    ResponseState, Round, ScaleKind, number_round,
+};
+
+use super::{csrf, days_left, page, question_id, response_path, saved};
+use crate::auth::Caller;
+use crate::error::capitalised;
+use crate::responses::{ResponseView, load};
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/omgangar/{round}/svar/{organisation}", get(show))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((round, organisation)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let view = load(&state, &caller, &round, &organisation).await?;
+    Ok(render(&caller, &view, None, StatusCode::OK))
+}
+
+/// A save refused before anything was stored, shown on the form at its question and field.
+pub(super) struct Refused {
+    pub question: QuestionRef,
+    pub input: AnswerInput,
+    pub error: InputError,
+}
+
+/// One line of the form: a numbered heading or a question.
+enum Line {
+    Heading {
+        level: usize,
+        number: String,
+        text: String,
+    },
+    Question(Box<QuestionView>),
+}
+
+/// One answer option as a radio button.
+struct Choice {
+    key: String,
+    label: String,
+    checked: bool,
+}
+
+/// Last round's answer beside a question.
+struct Previous {
+    /// The stored value, posted again by «Ta över».
+    value: String,
+    label: Option<String>,
+    comment: String,
+    /// Whether its comment was withheld from publication; taking it over keeps the mark.
+    withheld: bool,
+}
+
+struct QuestionView {
+    /// Unique on the page; the question's section is `fraga-{id}`.
+    id: String,
+    action: String,
+    text: String,
+    audience: Option<String>,
+    guidance: Vec<String>,
+    /// The options of a choice scale; empty for a text or number answer.
+    choices: Vec<Choice>,
+    /// The answer as text, for a text or number scale.
+    free_value: String,
+    unit: Option<String>,
+    comment: String,
+    comment_rule: Option<String>,
+    /// The comment is not for publication.
+    withheld: bool,
+    version: i64,
+    /// «Sparat 2026-11-26 14:03 av …» or «Ej besvarad».
+    saved: String,
+    /// The stored answer's label, for the read-only form.
+    label: Option<String>,
+    previous: Option<Previous>,
+    /// The field a refused save concerns (`svar` or `kommentar`) and why.
+    error: Option<(&'static str, String)>,
+}
+
+impl QuestionView {
+    fn invalid(&self, field: &str) -> bool {
+        self.error.as_ref().is_some_and(|(f, _)| *f == field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "answer_form.html")]
+struct FormPage<'a> {
+    csrf: &'a str,
+    round: &'a Round,
+    organisation: &'a Organisation,
+    base: String,
+    state: ResponseState,
+    message: Option<&'a str>,
+    editable: bool,
+    takes_answers: bool,
+    reviewer: bool,
+    previous_round: Option<&'a str>,
+    answered: usize,
+    total: usize,
+    deadline: String,
+    lines: Vec<Line>,
+    /// A refused save: the field's id and the message, for the summary at the top.
+    refused: Option<(String, String)>,
+}
+
+/// Renders the form; a refused save shows what was posted with its error at the question.
+pub(super) fn render(
+    caller: &Caller,
+    view: &ResponseView,
+    refused: Option<Refused>,
+    status: StatusCode,
+) -> Response {
+    let round = view.round();
+    let base = response_path(round.key.as_str(), view.organisation.key.as_str());
+    let editable = caller.actor.may_answer_for(&view.organisation.key)
+        && view.status.state.is_editable()
+        && view.round_takes_answers();
+    let form = view.form();
+    let mut lines = Vec::new();
+    let mut summary = None;
+    let refs: Vec<_> = view.documents.iter().collect();
+    let assigned: Vec<&QuestionRef> = form.iter().map(|f| &f.reference).collect();
+    for entry in number_round(&refs, |q| assigned.contains(&q)) {
+        match entry {
+            Entry::Heading(h) => lines.push(Line::Heading {
+                level: (h.level + 1).min(6),
+                number: h.number,
+                text: h.text,
+            }),
+            Entry::Question { reference, .. } => {
+                let Some(f) = form.iter().find(|f| f.reference == reference) else {
+                    continue;
+                };
+                let id = question_id(&reference);
+                let mut question = QuestionView {
+                    action: format!(
+                        "{base}/fragor/{}/{}",
+                        reference.document, reference.question
+                    ),
+                    text: f.question.text.clone(),
+                    audience: f.question.audience.clone(),
+                    guidance: f.question.guidance.clone(),
+                    choices: Vec::new(),
+                    free_value: String::new(),
+                    unit: match &f.scale.kind {
+                        ScaleKind::Number { unit } => Some(unit.clone()),
+                        _ => None,
+                    },
+                    comment: f.answer.map(|a| a.comment.clone()).unwrap_or_default(),
+                    comment_rule: comment_rule(f.question, f.scale),
+                    withheld: f.answer.is_some_and(|a| a.withheld),
+                    version: f.answer.map_or(0, |a| a.version),
+                    saved: f.answer.map_or_else(|| "Ej besvarad".to_owned(), saved),
+                    label: f
+                        .answer
+                        .and_then(|a| a.value.as_ref())
+                        .map(|v| f.scale.display(v)),
+                    previous: f.previous.map(|p| Previous {
+                        value: p.value.as_ref().map(|v| v.to_stored()).unwrap_or_default(),
+                        label: p.value.as_ref().map(|v| f.scale.display(v)),
+                        comment: p.comment.clone(),
+                        withheld: p.withheld,
+                    }),
+                    error: None,
+                    id,
+                };
+                let stored = f
+                    .answer
+                    .and_then(|a| a.value.as_ref())
+                    .map(|v| v.to_stored());
+                let mut chosen = stored.clone();
+                question.free_value = stored.unwrap_or_default();
+                if let Some(r) = refused.as_ref().filter(|r| r.question == reference) {
+                    let given = r.input.value.clone().unwrap_or_default();
+                    chosen = f.scale.parse_value(&given).ok().map(|v| v.to_stored());
+                    question.free_value = given;
+                    question.comment = r.input.comment.clone();
+                    let field = match r.error.field {
+                        InputField::Comment => "kommentar",
+                        InputField::Answer | InputField::Version => "svar",
+                    };
+                    let message = capitalised(&r.error.message);
+                    summary = Some((format!("{field}-{}", question.id), message.clone()));
+                    question.error = Some((field, message));
+                }
+                question.choices = choices(f.scale, chosen.as_deref());
+                lines.push(Line::Question(Box::new(question)));
+            }
+        }
+    }
+    let today = OffsetDateTime::now_utc().date();
+    let template = FormPage {
+        csrf: csrf(caller),
+        round,
+        organisation: &view.organisation,
+        state: view.status.state,
+        message: view.status.message.as_deref(),
+        editable,
+        takes_answers: view.round_takes_answers(),
+        reviewer: caller.actor.may_manage(),
+        previous_round: view.previous_round.as_deref(),
+        answered: view.answered(),
+        total: form.len(),
+        deadline: days_left((round.closes - today).whole_days()),
+        lines,
+        refused: summary,
+        base,
+    };
+    page(template, status)
+}
+
+fn choices(scale: &AnswerScale, chosen: Option<&str>) -> Vec<Choice> {
+    scale
+        .options()
+        .iter()
+        .map(|o| Choice {
+            key: o.key.to_string(),
+            label: o.label.clone(),
+            checked: chosen == Some(o.key.as_str()),
+        })
+        .collect()
+}
+
+/// The comment rule in words, shown under the comment's label.
+fn comment_rule(question: &uppfolj_model::Question, scale: &AnswerScale) -> Option<String> {
+    match &question.comment {
+        uppfolj_model::CommentRule::Optional => None,
+        uppfolj_model::CommentRule::Required => Some("Kommentar krävs.".to_owned()),
+        uppfolj_model::CommentRule::RequiredFor(options) => {
+            let labels: Vec<&str> = scale
+                .options()
+                .iter()
+                .filter(|o| options.contains(&o.key))
+                .map(|o| o.label.as_str())
+                .collect();
+            Some(format!(
+                "Kommentar krävs om svaret är {}.",
+                labels.join(" eller ")
+            ))
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Saving one question of the answer form: a plain form post carrying the version the form was
+//! made from. Saved, it goes back to the question; refused input is shown at its field with
+//! nothing saved; a save made from a stale version shows both texts and lets the person choose.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use serde::Deserialize;
+use uppfolj_model::{AnswerInput, QuestionRef};
+use uppfolj_store::SaveError;
+
+use super::answer_form::{self, Refused};
+use super::{check_csrf, csrf, page, question_id, response_path, saved};
+use crate::auth::Caller;
+use crate::lookup::key;
+use crate::responses::{ResponseView, load, may_answer};
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/omgangar/{round}/svar/{organisation}/fragor/{document}/{question}",
+        post(save),
+    )
+}
+
+/// One question's form as posted.
+#[derive(Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    csrf: String,
+    /// The chosen option's key, or the text or number; absent when no option is chosen.
+    svar: Option<String>,
+    #[serde(default)]
+    kommentar: String,
+    #[serde(default)]
+    version: i64,
+    /// Present (`ja`) when the comment is not for publication.
+    ej_publicera: Option<String>,
+}
+
+async fn save(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((round, organisation, document, question)): Path<(String, String, String, String)>,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, &form.csrf)?;
+    let organisation_key = may_answer(&caller, &organisation)?;
+    let reference = QuestionRef {
+        document: key(&document, "dokumentet")?,
+        question: key(&question, "frågan")?,
+    };
+    // Browsers send line breaks as CRLF; store them as typed.
+    let input = AnswerInput {
+        value: form.svar,
+        comment: form.kommentar.replace("\r\n", "\n"),
+        version: form.version,
+        withheld: form.ej_publicera.is_some(),
+    };
+    let saved = state
+        .store
+        .save_answer(
+            &key(&round, "omgången")?,
+            &organisation_key,
+            &reference,
+            &input,
+            caller.actor.email.as_str(),
+        )
+        .await;
+    match saved {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "{}#fraga-{}",
+            response_path(&round, &organisation),
+            question_id(&reference)
+        ))
+        .into_response()),
+        Err(SaveError::Invalid(error)) => {
+            let view = load(&state, &caller, &round, &organisation).await?;
+            let refused = Refused {
+                question: reference,
+                input,
+                error,
+            };
+            Ok(answer_form::render(
+                &caller,
+                &view,
+                Some(refused),
+                StatusCode::BAD_REQUEST,
+            ))
+        }
+        Err(SaveError::Conflict { .. }) => {
+            let view = load(&state, &caller, &round, &organisation).await?;
+            conflict(&caller, &view, &reference, &input)
+        }
+        Err(other) => Err(crate::Failure::from(other).into()),
+    }
+}
+
+/// The conflict page: what you wrote beside what is stored now.
+#[derive(Template)]
+#[template(path = "conflict.html")]
+struct ConflictPage<'a> {
+    csrf: &'a str,
+    action: String,
+    back: String,
+    question: &'a str,
+    /// Your answer: the value as posted, its label, and your comment.
+    yours_value: String,
+    yours_label: Option<String>,
+    yours_comment: &'a str,
+    yours_withheld: bool,
+    /// The stored answer's label, comment and who saved it when.
+    theirs_label: Option<String>,
+    theirs_comment: String,
+    theirs_saved: String,
+    version: i64,
+}
+
+fn conflict(
+    caller: &Caller,
+    view: &ResponseView,
+    reference: &QuestionRef,
+    input: &AnswerInput,
+) -> Result<Response, WebError> {
+    let form = view.form();
+    let asked = form
+        .iter()
+        .find(|f| &f.reference == reference)
+        .ok_or_else(|| WebError::NotFound(format!("frågan «{reference}»")))?;
+    let base = response_path(view.round().key.as_str(), view.organisation.key.as_str());
+    let yours_value = input.value.clone().unwrap_or_default();
+    let current = asked.answer;
+    let template = ConflictPage {
+        csrf: csrf(caller),
+        action: format!(
+            "{base}/fragor/{}/{}",
+            reference.document, reference.question
+        ),
+        back: format!("{base}#fraga-{}", question_id(reference)),
+        question: &asked.question.text,
+        yours_label: asked
+            .scale
+            .parse_value(&yours_value)
+            .ok()
+            .map(|v| asked.scale.display(&v)),
+        yours_value,
+        yours_comment: &input.comment,
+        yours_withheld: input.withheld,
+        theirs_label: current
+            .and_then(|a| a.value.as_ref())
+            .map(|v| asked.scale.display(v)),
+        theirs_comment: current.map(|a| a.comment.clone()).unwrap_or_default(),
+        theirs_saved: current.map_or_else(String::new, saved),
+        version: current.map_or(0, |a| a.version),
+    };
+    Ok(page(template, StatusCode::CONFLICT))
+}

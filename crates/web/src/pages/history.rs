@@ -1,0 +1,133 @@
+//! A response's history: every change of every answer with who, when, and the value and comment
+//! before and after, per question in report order; and the response's way through the workflow.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uppfolj_model::{AnswerChange, AnswerValue, Entry, Round, number_round};
+
+use super::{page, question_id, response_path, swedish_time};
+use crate::auth::Caller;
+use crate::reports::round_documents;
+use crate::responses::history;
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/omgangar/{round}/svar/{organisation}/historik", get(show))
+}
+
+/// One change as shown: values as their labels.
+struct Change {
+    version: i64,
+    at: String,
+    by: String,
+    old_answer: String,
+    old_comment: String,
+    new_answer: String,
+    new_comment: String,
+}
+
+/// A question with its changes, oldest first.
+struct QuestionChanges {
+    id: String,
+    number: String,
+    text: String,
+    changes: Vec<Change>,
+}
+
+struct Event {
+    at: String,
+    by: String,
+    state: &'static str,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage<'a> {
+    round: &'a Round,
+    organisation: &'a str,
+    base: String,
+    questions: Vec<QuestionChanges>,
+    events: Vec<Event>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((round, organisation)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let found = history(&state, &caller, &round, &organisation).await?;
+    let round = found.round();
+    let documents = round_documents(&found.definitions, round);
+    let refs: Vec<_> = documents.iter().collect();
+    let mut heading = String::new();
+    let mut questions = Vec::new();
+    for entry in number_round(&refs, |q| found.changes.iter().any(|c| &c.question == q)) {
+        match entry {
+            Entry::Heading(h) => heading = h.number,
+            Entry::Question {
+                reference,
+                question,
+            } => {
+                let scale = found
+                    .definitions
+                    .scales
+                    .iter()
+                    .find(|s| s.key == question.scale);
+                let label = |value: &Option<String>| match value {
+                    None => "Ej besvarad".to_owned(),
+                    Some(stored) => scale
+                        .and_then(|s| AnswerValue::from_stored(s, stored).map(|v| s.display(&v)))
+                        .unwrap_or_else(|| stored.clone()),
+                };
+                let changes = found
+                    .changes
+                    .iter()
+                    .filter(|c| c.question == reference)
+                    .map(|c: &AnswerChange| Change {
+                        version: c.version,
+                        at: swedish_time(c.changed_at),
+                        by: c.changed_by.clone(),
+                        old_answer: label(&c.old_value),
+                        old_comment: c.old_comment.clone(),
+                        new_answer: label(&c.new_value),
+                        new_comment: c.new_comment.clone(),
+                    })
+                    .collect();
+                questions.push(QuestionChanges {
+                    id: question_id(&reference),
+                    number: heading.clone(),
+                    text: question.text.clone(),
+                    changes,
+                });
+            }
+        }
+    }
+    let events = found
+        .events
+        .iter()
+        .map(|e| Event {
+            at: OffsetDateTime::parse(&e.changed_at, &Rfc3339)
+                .map_or_else(|_| e.changed_at.clone(), swedish_time),
+            by: e.changed_by.clone(),
+            state: e.state.label(),
+            message: e.message.clone(),
+        })
+        .collect();
+    Ok(page(
+        HistoryPage {
+            round,
+            organisation: &found.organisation.name,
+            base: response_path(round.key.as_str(), found.organisation.key.as_str()),
+            questions,
+            events,
+        },
+        StatusCode::OK,
+    ))
+}

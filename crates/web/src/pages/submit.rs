@@ -1,0 +1,97 @@
+//! Submitting a response: the page lists every problem the submit check finds, each linked to its
+//! question, and offers the button once there are none. Submitting runs the same check as the API.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use uppfolj_model::{ResponseState, Round};
+
+use super::{check_csrf, csrf, page, question_id, response_path};
+use crate::auth::Caller;
+use crate::error::capitalised;
+use crate::responses::{self, ResponseView, load, may_answer};
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/omgangar/{round}/svar/{organisation}/skicka-in",
+        get(show).post(submit),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "submit.html")]
+struct SubmitPage<'a> {
+    csrf: &'a str,
+    round: &'a Round,
+    organisation: &'a str,
+    base: String,
+    state: ResponseState,
+    takes_answers: bool,
+    /// Each problem's link to its question and its message.
+    problems: Vec<(String, String)>,
+}
+
+fn render(caller: &Caller, view: &ResponseView, status: StatusCode) -> Response {
+    let round = view.round();
+    let base = response_path(round.key.as_str(), view.organisation.key.as_str());
+    let problems = view
+        .problems()
+        .into_iter()
+        .map(|p| {
+            (
+                format!("{base}#fraga-{}", question_id(&p.question)),
+                capitalised(&p.message),
+            )
+        })
+        .collect();
+    page(
+        SubmitPage {
+            csrf: csrf(caller),
+            round,
+            organisation: &view.organisation.name,
+            state: view.status.state,
+            takes_answers: view.round_takes_answers(),
+            problems,
+            base,
+        },
+        status,
+    )
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((round, organisation)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    may_answer(&caller, &organisation)?;
+    let view = load(&state, &caller, &round, &organisation).await?;
+    Ok(render(&caller, &view, StatusCode::OK))
+}
+
+#[derive(Deserialize)]
+struct SubmitForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((round, organisation)): Path<(String, String)>,
+    Form(form): Form<SubmitForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, &form.csrf)?;
+    match responses::submit(&state, &caller, &round, &organisation).await {
+        Ok(_) => Ok(Redirect::to(&response_path(&round, &organisation)).into_response()),
+        Err(failure) if failure.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let view = load(&state, &caller, &round, &organisation).await?;
+            Ok(render(&caller, &view, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(failure) => Err(failure.into()),
+    }
+}
