@@ -1,6 +1,7 @@
 // Every kind of page, as a reader of the site meets it. Each one is opened as `role` (null: not
 // logged in), must answer `status` with one `h1` reading `h1`, passes the axe scan, fits 360 px,
-// shows focus on every Tab stop, and is photographed at 1280 and 360 px as screenshots/NAME-*.png.
+// shows focus on every Tab stop, and is photographed at 1280 and 360 px as screenshots/NAME-*.png
+// (unless `screenshot: false`: a long page whose look another entry already shows).
 //
 // To add a page kind, add an entry: `path` to open it with a GET, or `open(page)` for one that
 // takes more (a form post), returning the HTTP status of the page shown. `status` is 200 unless
@@ -30,7 +31,7 @@ export const PAGES = [
   { name: 'start-coordinator', role: 'samordnare', path: '/', h1: 'Uppföljningsomgångar' },
   { name: 'start-respondent', role: 'uppgiftslamnare', path: '/', h1: 'Uppföljningsomgångar' },
   { name: 'start-reader', role: 'lasare', path: '/', h1: 'Uppföljningsomgångar' },
-  { name: 'round', role: 'samordnare', path: ROUND, h1: 'Uppföljning 2025' },
+  { name: 'round', role: 'samordnare', path: ROUND, h1: 'Uppföljning 2025', screenshot: false },
   {
     name: 'round-organisation',
     role: 'uppgiftslamnare',

@@ -33,24 +33,27 @@ export async function overflowAt360(page) {
  */
 export async function invisibleFocus(page, limit = 25) {
   const problems = [];
-  const seen = new Set();
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press('Tab');
-    const name = await focused(page);
-    if (name === 'body' || seen.has(name)) break;
-    seen.add(name);
-    const problem = await page.evaluate(() => {
+    const stop = await page.evaluate(() => {
       const element = document.activeElement;
+      if (!element || element === document.body) return { last: true };
+      // Tab has come round again once it reaches an element it has been on.
+      const last = element.hasAttribute('data-e2e-visited');
+      element.setAttribute('data-e2e-visited', '');
       const style = getComputedStyle(element);
       const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
-      if (!outline && style.boxShadow === 'none') return 'no outline or shadow';
       const box = element.getBoundingClientRect();
-      const inside =
+      const inView =
         box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0 &&
         box.left < innerWidth && box.top < innerHeight;
-      return inside ? null : 'not in view';
+      let problem = null;
+      if (!outline && style.boxShadow === 'none') problem = 'no outline or shadow';
+      else if (!inView) problem = 'not in view';
+      return { last, problem };
     });
-    if (problem) problems.push(`${name}: ${problem}`);
+    if (stop.last) break;
+    if (stop.problem) problems.push(`${await focused(page)}: ${stop.problem}`);
   }
   return problems;
 }

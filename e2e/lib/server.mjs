@@ -42,13 +42,13 @@ export async function startServer({ binary, log }) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   // Never leave the server behind, whichever way this process ends.
   const kill = () => child.kill('SIGKILL');
+  const interrupted = () => {
+    kill();
+    process.exit(1);
+  };
   process.once('exit', kill);
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => {
-      kill();
-      process.exit(1);
-    });
-  }
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
 
   const out = createWriteStream(log);
   child.stderr.pipe(out, { end: false });
@@ -60,6 +60,8 @@ export async function startServer({ binary, log }) {
       clearTimeout(timer);
     }
     process.removeListener('exit', kill);
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
     out.end();
     rmSync(dir, { recursive: true, force: true });
   };
