@@ -1,0 +1,150 @@
+// What people do on the site today, step by step. Each flow runs twice, in a fresh browser
+// context with JavaScript on and with it off, and gets `page` (in that context, not logged in).
+//
+// To add a flow, add an entry: `name` and `run(page)`; fail with node:assert.
+
+import assert from 'node:assert/strict';
+
+import { ACCOUNTS, PASSWORD } from './lib/server.mjs';
+import { focused, heading, logInByKeyboard, submitWith, tabTo, where } from './lib/browser.mjs';
+
+const ROUND = '/omgangar/2025';
+
+/** The text of the element `selector` matches, trimmed, with white space collapsed. */
+async function text(page, selector) {
+  return (await page.locator(selector).innerText()).replace(/\s+/g, ' ').trim();
+}
+
+export const FLOWS = [
+  {
+    name: 'logs in through the form by keyboard only',
+    async run(page) {
+      await page.goto('/logga-in');
+      // The first Tab stop skips to the content, and shows itself when it has focus.
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(page), 'a "Hoppa till innehållet"');
+      const skip = await page.locator('a.skip').boundingBox();
+      assert.ok(skip && skip.x >= 0 && skip.y >= 0, `the skip link is in view when focused: ${JSON.stringify(skip)}`);
+      const status = await logInByKeyboard(page, 'samordnare');
+      assert.equal(status, 303, 'a good login redirects');
+      assert.equal(where(page), '/');
+      assert.equal(await heading(page), 'Uppföljningsomgångar');
+    },
+  },
+  {
+    name: 'shows each role its start page',
+    async run(page) {
+      await logInByKeyboard(page, 'samordnare');
+      assert.match(await text(page, 'table'), /Uppföljning 2025 2025 Öppen/);
+      assert.match(await text(page, 'main'), /41 organisationer svarar/);
+      await page.context().clearCookies();
+
+      await logInByKeyboard(page, 'uppgiftslamnare');
+      assert.equal(await heading(page), 'Uppföljningsomgångar');
+      assert.match(await text(page, 'table'), /Uppföljning 2025 2025 Öppen/);
+      await page.context().clearCookies();
+
+      // A reader sees rounds once they are published; the demo's round is open.
+      await logInByKeyboard(page, 'lasare');
+      assert.equal(await heading(page), 'Uppföljningsomgångar');
+      assert.equal(await page.locator('table').count(), 0, 'a reader sees no open round');
+      assert.match(await text(page, 'main'), /inga omgångar/);
+    },
+  },
+  {
+    name: 'opens the round and picks an organisation',
+    async run(page) {
+      await logInByKeyboard(page, 'samordnare');
+      await page.getByRole('link', { name: 'Uppföljning 2025' }).click();
+      assert.equal(where(page), ROUND);
+      assert.equal(await heading(page), 'Uppföljning 2025');
+      assert.match(await text(page, 'main'), /Status: Öppen\./);
+      // The filter is a plain GET form: pick by keyboard, send with Enter.
+      await page.locator('#organisation').selectOption({ label: 'Nämnden för Intraservice (17 frågor)' });
+      await page.focus('#organisation');
+      await tabTo(page, 'button "Visa"', 1);
+      await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+      assert.equal(where(page), `${ROUND}?organisation=intraservice`);
+      assert.match(await text(page, '.summary'), /Nämnden för Intraservice får 17 frågor i omgången/);
+      assert.equal(await page.locator('section.question').count(), 17);
+    },
+  },
+  {
+    name: 'reads an organisation report',
+    async run(page) {
+      await logInByKeyboard(page, 'uppgiftslamnare');
+      await page.goto(`${ROUND}?organisation=intraservice`);
+      await page.getByRole('link', { name: 'webbsida' }).click();
+      assert.equal(where(page), `${ROUND}/svar/intraservice/rapport.html`);
+      assert.equal(await heading(page), 'Uppföljning 2025 – Nämnden för Intraservice');
+      // The seed report's 17 answers, each in the table beside its question.
+      assert.equal(await page.locator('tbody tr').count(), 17);
+      assert.equal(await page.locator('.unanswered').count(), 0);
+    },
+  },
+  {
+    name: 'reads the compilation',
+    async run(page) {
+      await logInByKeyboard(page, 'samordnare');
+      await page.goto(ROUND);
+      await page.getByRole('link', { name: 'Sammanställning av omgångens svar' }).click();
+      assert.equal(where(page), `${ROUND}/sammanstallning`);
+      assert.equal(await heading(page), 'Sammanställning – Uppföljning 2025');
+      await page.getByRole('link', { name: 'Organisationerna' }).click();
+      assert.equal(new URL(page.url()).hash, '#organisationer');
+      const intraservice = page.getByRole('row', { name: /^Nämnden för Intraservice/ });
+      assert.match(await intraservice.innerText(), /17 av 17/);
+      // Every chart has a table with the same numbers.
+      const charts = await page.locator('svg.chart').count();
+      assert.ok(charts > 0, 'the compilation has charts');
+      assert.equal(await page.locator('section.question svg.chart + table').count(), charts);
+    },
+  },
+  {
+    name: 'answers an unknown address with a 404 page',
+    async run(page) {
+      await logInByKeyboard(page, 'samordnare');
+      for (const path of ['/finns-inte', '/omgangar/1999']) {
+        const response = await page.goto(path);
+        assert.equal(response.status(), 404, path);
+        assert.equal(await heading(page), 'Sidan finns inte');
+        await page.getByRole('link', { name: 'Till startsidan' }).click();
+        assert.equal(where(page), '/');
+      }
+    },
+  },
+  {
+    name: 'says so when the password is wrong, and keeps the e-mail address',
+    async run(page) {
+      const status = await logInByKeyboard(page, 'uppgiftslamnare', 'inte lösenordet');
+      assert.equal(status, 401);
+      assert.equal(where(page), '/logga-in');
+      assert.equal(await text(page, '[role="alert"]'), 'Fel e-postadress eller lösenord.');
+      assert.equal(await page.inputValue('#email'), ACCOUNTS.uppgiftslamnare);
+      for (const field of ['#email', '#password']) {
+        assert.equal(await page.getAttribute(field, 'aria-invalid'), 'true', field);
+        assert.equal(await page.getAttribute(field, 'aria-describedby'), 'fel', field);
+      }
+      // The address is still there: Tab to the password and try again.
+      await tabTo(page, 'input#password');
+      await page.keyboard.type(PASSWORD);
+      assert.equal(await submitWith(page), 303);
+      assert.equal(where(page), '/');
+    },
+  },
+  {
+    name: 'logs out',
+    async run(page) {
+      await logInByKeyboard(page, 'samordnare');
+      const session = await page.context().cookies();
+      await page.getByRole('button', { name: 'Logga ut' }).focus();
+      assert.equal(await submitWith(page, 'Enter'), 303);
+      assert.equal(where(page), '/logga-in');
+      assert.equal(await heading(page), 'Logga in');
+      // The session is ended on the server too: its old cookie leads back to the login.
+      await page.context().addCookies(session);
+      await page.goto('/');
+      assert.equal(where(page), '/logga-in');
+    },
+  },
+];

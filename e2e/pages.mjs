@@ -1,0 +1,92 @@
+// Every kind of page, as a reader of the site meets it. Each one is opened as `role` (null: not
+// logged in), must answer `status` with one `h1` reading `h1`, passes the axe scan, fits 360 px,
+// shows focus on every Tab stop, and is photographed at 1280 and 360 px as screenshots/NAME-*.png
+// (unless `screenshot: false`: a long page whose look another entry already shows).
+//
+// To add a page kind, add an entry: `path` to open it with a GET, or `open(page)` for one that
+// takes more (a form post), returning the HTTP status of the page shown. `status` is 200 unless
+// given.
+
+import { ACCOUNTS } from './lib/server.mjs';
+import { submitWith } from './lib/browser.mjs';
+
+const ROUND = '/omgangar/2025';
+
+export const PAGES = [
+  { name: 'login', role: null, path: '/logga-in', h1: 'Logga in' },
+  {
+    name: 'login-error',
+    role: null,
+    async open(page) {
+      await page.goto('/logga-in');
+      await page.fill('#email', ACCOUNTS.lasare);
+      await page.fill('#password', 'fel lösenord');
+      await page.focus('#password');
+      return submitWith(page);
+    },
+    status: 401,
+    h1: 'Logga in',
+  },
+  { name: 'first-login', role: null, path: '/forsta-inloggning/okand-lank', h1: 'Välj ditt lösenord' },
+  { name: 'start-coordinator', role: 'samordnare', path: '/', h1: 'Uppföljningsomgångar' },
+  { name: 'start-respondent', role: 'uppgiftslamnare', path: '/', h1: 'Uppföljningsomgångar' },
+  { name: 'start-reader', role: 'lasare', path: '/', h1: 'Uppföljningsomgångar' },
+  { name: 'round', role: 'samordnare', path: ROUND, h1: 'Uppföljning 2025', screenshot: false },
+  {
+    name: 'round-organisation',
+    role: 'uppgiftslamnare',
+    path: `${ROUND}?organisation=intraservice`,
+    h1: 'Uppföljning 2025',
+  },
+  {
+    name: 'report',
+    role: 'uppgiftslamnare',
+    path: `${ROUND}/svar/intraservice/rapport.html`,
+    h1: 'Uppföljning 2025 – Nämnden för Intraservice',
+  },
+  {
+    name: 'compilation',
+    role: 'samordnare',
+    path: `${ROUND}/sammanstallning`,
+    h1: 'Sammanställning – Uppföljning 2025',
+  },
+  {
+    name: 'answer-form',
+    role: 'uppgiftslamnare',
+    path: `${ROUND}/svar/intraservice`,
+    h1: 'Nämnden för Intraservice – Uppföljning 2025',
+  },
+  {
+    name: 'submit',
+    role: 'uppgiftslamnare',
+    path: `${ROUND}/svar/intraservice/skicka-in`,
+    h1: 'Skicka in svaret',
+  },
+  {
+    name: 'submit-errors',
+    role: 'samordnare',
+    path: `${ROUND}/svar/socialnamnden-centrum/skicka-in`,
+    h1: 'Skicka in svaret',
+  },
+  {
+    name: 'history',
+    role: 'uppgiftslamnare',
+    path: `${ROUND}/svar/intraservice/historik`,
+    h1: 'Historik för svaret från Nämnden för Intraservice',
+  },
+  {
+    name: 'review',
+    role: 'samordnare',
+    path: `${ROUND}/svar/intraservice/granska`,
+    h1: 'Granska svaret från Nämnden för Intraservice',
+  },
+  { name: 'published', role: null, path: '/publicerat', h1: 'Publicerade sammanställningar' },
+  { name: 'not-found', role: 'samordnare', path: '/finns-inte', status: 404, h1: 'Sidan finns inte' },
+  {
+    name: 'forbidden',
+    role: 'lasare',
+    path: `${ROUND}/svar/intraservice/rapport.html`,
+    status: 403,
+    h1: 'Åtkomst nekad',
+  },
+];
