@@ -35,13 +35,15 @@ export const FLOWS = [
     name: 'shows each role its start page',
     async run(page) {
       await logInByKeyboard(page, 'samordnare');
-      assert.match(await text(page, 'table'), /Uppföljning 2025 2025 Öppen/);
+      assert.match(await text(page, '#omgangar'), /Omgångar/);
+      assert.match(await text(page, 'main'), /Uppföljning 2025 2025 Öppen/);
       assert.match(await text(page, 'main'), /41 organisationer svarar/);
       await page.context().clearCookies();
 
       await logInByKeyboard(page, 'uppgiftslamnare');
       assert.equal(await heading(page), 'Uppföljningsomgångar');
-      assert.match(await text(page, 'table'), /Uppföljning 2025 2025 Öppen/);
+      assert.match(await text(page, 'main'), /Att besvara/);
+      assert.match(await text(page, 'main'), /Uppföljning 2025 2025 Öppen/);
       await page.context().clearCookies();
 
       // A reader sees rounds once they are published; the demo's round is open.
@@ -145,6 +147,78 @@ export const FLOWS = [
       await page.context().addCookies(session);
       await page.goto('/');
       assert.equal(where(page), '/logga-in');
+    },
+  },
+  {
+    name: 'a respondent answers every question by keyboard, fixes a missing comment, submits; the coordinator returns it with a message',
+    async run(page) {
+      const form = `${ROUND}/svar/socialnamnden-centrum`;
+      await logInByKeyboard(page, 'socialnamnd');
+      await page.goto(form);
+      const questions = page.locator('form.answer-form');
+      const count = await questions.count();
+      assert.ok(count >= 10, `the Göteborg set asks Socialnämnden Centrum ${count} questions`);
+      // The first question whose comment is required for Nej gets Nej without a comment.
+      let nej = -1;
+      for (let i = 0; i < count; i++) {
+        const hint = questions.nth(i).locator('.hint');
+        if ((await hint.count()) > 0 && /Nej/.test(await hint.first().innerText())) {
+          nej = i;
+          break;
+        }
+      }
+      assert.ok(nej >= 0, 'some question needs a comment for Nej');
+      for (let i = 0; i < count; i++) {
+        const question = questions.nth(i);
+        const radios = question.locator('input[type=radio]');
+        // Focus lands on the first option as a Tab into the group would; the rest is keys.
+        await radios.first().focus();
+        await page.keyboard.press('Space');
+        if (i === nej) await page.keyboard.press('ArrowRight');
+        await page.keyboard.press('Tab');
+        assert.match(await focused(page), /^textarea#kommentar-/, 'Tab from the options reaches the comment');
+        await page.keyboard.press('Control+A');
+        await page.keyboard.press('Delete');
+        await page.keyboard.press('Tab');
+        assert.match(await focused(page), /^input#ej-publicera-/);
+        await page.keyboard.press('Tab');
+        assert.match(await focused(page), /^button "Spara/);
+        assert.equal(await submitWith(page), 303, `question ${i + 1} saved`);
+      }
+      assert.equal(await page.locator('text=Ej besvarad').count(), 0, 'every question answered');
+
+      await page.goto(`${form}/skicka-in`);
+      const problems = page.locator('main li a');
+      assert.equal(await problems.count(), 1, 'one problem: the missing comment');
+      assert.match(await problems.first().innerText(), /kommentar/);
+      await problems.first().focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/#fraga-/);
+      const anchor = new URL(page.url()).hash.slice('#fraga-'.length);
+      await page.locator(`#kommentar-${anchor}`).focus();
+      await page.keyboard.type('Vi saknar personal för insatsen i år.');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      assert.equal(await submitWith(page), 303, 'the comment is saved');
+
+      await page.goto(`${form}/skicka-in`);
+      assert.equal(await page.locator('main li a').count(), 0, 'no problems left');
+      await page.getByRole('button', { name: 'Skicka in svaret' }).focus();
+      assert.equal(await submitWith(page), 303, 'submitted');
+      assert.match(await text(page, 'main'), /inskickat och låst/);
+      await page.context().clearCookies();
+
+      await logInByKeyboard(page, 'samordnare');
+      await page.goto(`${form}/granska`);
+      await page.locator('#meddelande-aterskicka').focus();
+      await page.keyboard.type('Beskriv hur ni följer upp insatserna.');
+      await page.keyboard.press('Tab');
+      assert.equal(await submitWith(page), 303, 'returned');
+      await page.context().clearCookies();
+
+      await logInByKeyboard(page, 'socialnamnd');
+      await page.goto(form);
+      assert.match(await text(page, '.notice.returned'), /Beskriv hur ni följer upp insatserna\./);
     },
   },
 ];

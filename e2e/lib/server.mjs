@@ -14,6 +14,7 @@ export const PASSWORD = 'uppfolj-demo';
 export const ACCOUNTS = {
   samordnare: 'samordnare@demo.uppfolj.se',
   uppgiftslamnare: 'intraservice@demo.uppfolj.se',
+  socialnamnd: 'sn-centrum@demo.uppfolj.se',
   lasare: 'lasare@demo.uppfolj.se',
 };
 
