@@ -80,6 +80,13 @@ export const PAGES = [
     path: `${ROUND}/svar/intraservice/granska`,
     h1: 'Granska svaret från Nämnden för Intraservice',
   },
+  { name: 'new-round', role: 'samordnare', path: '/omgangar/ny', h1: 'Ny omgång' },
+  {
+    name: 'manage-round',
+    role: 'samordnare',
+    path: `${ROUND}/hantera`,
+    h1: 'Hantera Uppföljning 2025',
+  },
   { name: 'published', role: null, path: '/publicerat', h1: 'Publicerade sammanställningar' },
   { name: 'not-found', role: 'samordnare', path: '/finns-inte', status: 404, h1: 'Sidan finns inte' },
   {

@@ -12,6 +12,7 @@ mod lookup;
 mod pages;
 pub mod reports;
 mod responses;
+mod rounds;
 
 use std::net::SocketAddr;
 

@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode, header};
 use serde_json::{Value, json};
 use uppfolj_model::Role;
 
-use common::{Reply, TestApp, hidden, session, with_cookie};
+use common::{Reply, TestApp, encode, hidden, session, with_cookie};
 
 on_both_backends!(
     the_form_lists_exactly_the_assigned_questions_in_report_order_with_radio_buttons,
@@ -29,26 +29,6 @@ on_both_backends!(
 const FORM: &str = "/omgangar/2025/svar/intraservice";
 const API: &str = "/api/v1/rounds/2025/responses/intraservice";
 const FIRST: &str = "trygghetsprogram/strategi-1-1";
-
-/// Encodes form fields as a browser does.
-fn encode(fields: &[(&str, &str)]) -> String {
-    let value = |text: &str| {
-        text.bytes()
-            .map(|b| match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                b' ' => "+".to_owned(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
-    fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", value(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
 
 /// A respondent's session and its CSRF token, read from the form.
 async fn respondent(app: &TestApp, email: &str, organisation: &str) -> (String, String, String) {

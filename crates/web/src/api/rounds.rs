@@ -3,13 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde_json::json;
-use time::Date;
-use uppfolj_model::compilation::StatusThresholds;
-use uppfolj_model::{
-    CommentRule, Definitions, Entry, OrganisationKind, QuestionRef, Round, RoundState, Target,
-    number_round,
-};
+use uppfolj_model::{CommentRule, Entry, OrganisationKind, QuestionRef, Target, number_round};
 
 use super::types::{
     HeadingJson, NewRound, Problem, QuestionJson, RoundDetail, RoundStateChange, RoundSummary,
@@ -19,6 +13,7 @@ use super::{ApiJson, key, require_coordinator, round_documents, visible_round};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::Failure;
+use crate::rounds::{self, NewRoundInput};
 
 /// The rounds the caller may see, newest first.
 #[utoipa::path(get, path = "/api/v1/rounds", tag = "omgångar",
@@ -105,87 +100,18 @@ pub async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<NewRound>,
 ) -> Result<(StatusCode, Json<RoundSummary>), Failure> {
-    require_coordinator(&caller)?;
-    let round_key = uppfolj_model::Key::parse(&body.key)
-        .map_err(|e| Failure::bad_request("key", e.to_string()))?;
-    let definitions = state.store.definitions().await?;
-    if definitions.rounds.iter().any(|r| r.key == round_key) {
-        return Err(Failure::conflict(
-            format!("omgången «{round_key}» finns redan"),
-            json!({ "field": "key" }),
-        ));
-    }
-    let (documents, targets, copied) = match &body.copy_from {
-        Some(source) => {
-            let source = definitions
-                .rounds
-                .iter()
-                .find(|r| r.key.as_str() == source)
-                .ok_or_else(|| Failure::not_found(format!("omgången «{source}» finns inte")))?;
-            (
-                source.documents.clone(),
-                source.targets.clone(),
-                source.thresholds,
-            )
-        }
-        None => {
-            let keys = body
-                .documents
-                .iter()
-                .map(|d| {
-                    uppfolj_model::Key::parse(d)
-                        .map_err(|e| Failure::bad_request("documents", e.to_string()))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            (keys, vec![], StatusThresholds::default())
-        }
-    };
-    let thresholds = match &body.status {
-        Some(status) => thresholds(status)?,
-        None => copied,
-    };
-    let round = Round {
-        key: round_key,
-        name: body.name.trim().to_owned(),
+    let input = NewRoundInput {
+        key: body.key,
+        name: body.name,
         year: body.year,
-        opens: date(&body.opens, "opens")?,
-        closes: date(&body.closes, "closes")?,
-        documents,
-        targets,
-        state: RoundState::Draft,
-        thresholds,
+        opens: body.opens,
+        closes: body.closes,
+        copy_from: body.copy_from,
+        documents: body.documents,
+        thresholds: body.status.map(|s| (s.green, s.yellow)),
     };
-    store_round(&state, &definitions, round.clone()).await?;
+    let round = rounds::create(&state, &caller, input).await?;
     Ok((StatusCode::CREATED, Json(RoundSummary::from(&round))))
-}
-
-/// Checks a round against everything stored and stores it; problems become one 400 naming the first field.
-async fn store_round(
-    state: &AppState,
-    existing: &Definitions,
-    round: Round,
-) -> Result<(), Failure> {
-    let single = Definitions {
-        rounds: vec![round],
-        ..Definitions::default()
-    };
-    let problems = single.clone().with_fallback(existing.clone()).validate();
-    if let Some((_, problem)) = problems
-        .iter()
-        .find(|(object, _)| *object == uppfolj_model::ObjectRef::Round(0))
-    {
-        let all: Vec<String> = problems.iter().map(|(_, p)| p.to_string()).collect();
-        let mut failure = Failure::bad_request(&problem.path.to_string(), all.join("; "));
-        failure.extra["problems"] = json!(all);
-        return Err(failure);
-    }
-    state.store.apply_definitions(&single).await?;
-    Ok(())
-}
-
-fn thresholds(status: &ThresholdsJson) -> Result<StatusThresholds, Failure> {
-    StatusThresholds::new(status.green, status.yellow)
-        .map_err(|message| Failure::bad_request("status", message))
 }
 
 /// Sets the shares of *Ja* from which the compilation calls a section green or yellow.
@@ -199,26 +125,8 @@ pub async fn set_thresholds(
     Path(round): Path<String>,
     ApiJson(body): ApiJson<ThresholdsJson>,
 ) -> Result<Json<RoundSummary>, Failure> {
-    require_coordinator(&caller)?;
-    let round_key = key(&round, "omgången")?;
-    let definitions = state.store.definitions().await?;
-    let mut round = definitions
-        .rounds
-        .iter()
-        .find(|r| r.key == round_key)
-        .cloned()
-        .ok_or_else(|| Failure::not_found(format!("omgången «{round_key}» finns inte")))?;
-    round.thresholds = thresholds(&body)?;
-    store_round(&state, &definitions, round.clone()).await?;
+    let round = rounds::set_thresholds(&state, &caller, &round, body.green, body.yellow).await?;
     Ok(Json(RoundSummary::from(&round)))
-}
-
-fn date(text: &str, field: &str) -> Result<Date, Failure> {
-    Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| Failure::bad_request(field, format!("«{text}» är inte ett datum (ÅÅÅÅ-MM-DD)")))
 }
 
 /// Opens, closes or publishes a round.
@@ -232,16 +140,8 @@ pub async fn change_state(
     Path(round): Path<String>,
     ApiJson(body): ApiJson<RoundStateChange>,
 ) -> Result<Json<RoundSummary>, Failure> {
-    require_coordinator(&caller)?;
-    let round = key(&round, "omgången")?;
-    let next = RoundState::parse(&body.state).ok_or_else(|| {
-        Failure::bad_request(
-            "state",
-            "status ska vara draft, open, closed eller published",
-        )
-    })?;
-    state.store.set_round_state(&round, next).await?;
-    Ok(Json(RoundSummary::from(&state.store.round(&round).await?)))
+    let round = rounds::change_state(&state, &caller, &round, &body.state).await?;
+    Ok(Json(RoundSummary::from(&round)))
 }
 
 /// Limits a question in a round to the organisations and kinds given.
@@ -331,6 +231,6 @@ async fn retarget(
     }
     round.targets.retain(|t| t.question != question);
     round.targets.extend(target);
-    store_round(state, &definitions, round.clone()).await?;
+    rounds::store_round(state, &definitions, round.clone()).await?;
     Ok(Json(RoundSummary::from(&round)))
 }

@@ -7,6 +7,7 @@ pub mod compilation;
 mod history;
 mod reports;
 mod review;
+mod round_admin;
 mod rounds;
 mod session;
 mod submit;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(answer_save::router())
         .merge(submit::router())
         .merge(review::router())
+        .merge(round_admin::router())
         .merge(history::router())
         .merge(reports::router())
         .merge(compilation::router())

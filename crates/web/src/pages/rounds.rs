@@ -43,6 +43,8 @@ struct StartPage {
     to_answer: Vec<ToAnswer>,
     documents: Vec<(String, &'static str, usize)>,
     organisations: usize,
+    /// Whether the caller manages rounds: links to managing them, and the hint on an empty list.
+    manage: bool,
 }
 
 async fn start(State(state): State<AppState>, caller: Caller) -> Result<Html<String>, WebError> {
@@ -90,6 +92,7 @@ async fn start(State(state): State<AppState>, caller: Caller) -> Result<Html<Str
             .collect(),
         documents,
         organisations: definitions.organisations.len(),
+        manage: caller.actor.may_manage(),
     };
     Ok(Html(
         page.render().map_err(|e| WebError::Render(e.to_string()))?,
@@ -129,6 +132,8 @@ struct RoundPage {
     compilation: bool,
     /// Whether the caller answers for the chosen organisation, to link to its form.
     answers_for_chosen: bool,
+    /// Whether the caller manages rounds, to link to this one's management.
+    manage: bool,
 }
 
 async fn round(
@@ -222,6 +227,7 @@ async fn round(
         answers_for_chosen: chosen
             .as_ref()
             .is_some_and(|o| caller.actor.may_answer_for(&o.key)),
+        manage: caller.actor.may_manage(),
         round,
         lines,
         organisations,

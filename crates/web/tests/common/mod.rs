@@ -243,3 +243,23 @@ macro_rules! on_both_backends {
         }
     )*};
 }
+
+/// Encodes form fields as a browser does.
+pub fn encode(fields: &[(&str, &str)]) -> String {
+    let value = |text: &str| {
+        text.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".to_owned(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", value(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}

@@ -1,0 +1,326 @@
+//! The coordinator's round pages through the real router, on both backends: creating a round as
+//! a copy of last year's, refused input shown at its field, opening, closing and publishing,
+//! the progress of every organisation, the status thresholds, and that nobody else gets in.
+
+mod common;
+
+use axum::http::{Method, StatusCode, header};
+use serde_json::json;
+use uppfolj_model::Role;
+
+use common::{Reply, TestApp, encode, hidden, session, with_cookie};
+
+on_both_backends!(
+    a_coordinator_creates_next_years_round_as_a_copy_of_last_years,
+    refused_input_is_shown_at_its_field_and_nothing_is_created,
+    a_coordinator_opens_closes_and_publishes_and_follows_progress,
+    thresholds_are_set_in_percent_and_checked,
+    only_coordinators_reach_the_round_pages,
+);
+
+/// A user's session cookie and its CSRF token.
+async fn signed_in(
+    app: &TestApp,
+    email: &str,
+    role: Role,
+    organisations: &[&str],
+) -> (String, String, String) {
+    let token = app.user(email, role, organisations).await;
+    let cookie = session(app, email).await;
+    let page = with_cookie(app, Method::GET, "/", &cookie, None, None).await;
+    (token, cookie, hidden(&page.text, "csrf"))
+}
+
+async fn get(app: &TestApp, cookie: &str, uri: &str) -> Reply {
+    with_cookie(app, Method::GET, uri, cookie, None, None).await
+}
+
+async fn post(app: &TestApp, cookie: &str, uri: &str, fields: &[(&str, &str)]) -> Reply {
+    with_cookie(app, Method::POST, uri, cookie, None, Some(&encode(fields))).await
+}
+
+fn location(reply: &Reply) -> &str {
+    reply.headers[header::LOCATION].to_str().unwrap()
+}
+
+fn new_round<'a>(csrf: &'a str, key: &'a str, closes: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("namn", "Uppföljning 2026"),
+        ("nyckel", key),
+        ("ar", "2026"),
+        ("oppnar", "2027-01-11"),
+        ("stanger", closes),
+        ("kopiera", "2025"),
+    ]
+}
+
+async fn a_coordinator_creates_next_years_round_as_a_copy_of_last_years(app: TestApp) {
+    let (token, cookie, csrf) = signed_in(&app, "sam@stad.se", Role::Samordnare, &[]).await;
+    let start = get(&app, &cookie, "/").await;
+    assert!(start.text.contains("href=\"/omgangar/ny\""));
+    let form = get(&app, &cookie, "/omgangar/ny").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.text
+            .contains("<input id=\"nyckel\" name=\"nyckel\" value=\"2026\" required>")
+    );
+    assert!(
+        form.text
+            .contains("<option value=\"2025\" selected>Uppföljning 2025</option>"),
+        "last year's round is copied by default"
+    );
+    let created = post(
+        &app,
+        &cookie,
+        "/omgangar/ny",
+        &new_round(&csrf, "2026", "2027-02-26"),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    assert_eq!(location(&created), "/omgangar/2026/hantera");
+
+    let copy = app.get("/api/v1/rounds/2026", &token).await.json();
+    let original = app.get("/api/v1/rounds/2025", &token).await.json();
+    assert_eq!(copy["state"], json!("draft"));
+    assert_eq!(copy["closes"], json!("2027-02-26"));
+    assert_eq!(
+        copy["headings"], original["headings"],
+        "the same documents and questions"
+    );
+    let definitions = app.store().definitions().await.unwrap();
+    let targets = |key: &str| {
+        definitions
+            .rounds
+            .iter()
+            .find(|r| r.key.as_str() == key)
+            .unwrap()
+            .targets
+            .clone()
+    };
+    assert_eq!(targets("2026"), targets("2025"), "the same targeting");
+}
+
+async fn refused_input_is_shown_at_its_field_and_nothing_is_created(app: TestApp) {
+    let (token, cookie, csrf) = signed_in(&app, "sam@stad.se", Role::Samordnare, &[]).await;
+    let taken = post(
+        &app,
+        &cookie,
+        "/omgangar/ny",
+        &new_round(&csrf, "2025", "2027-02-26"),
+    )
+    .await;
+    assert_eq!(taken.status, StatusCode::BAD_REQUEST);
+    assert!(taken.text.contains("omgången «2025» finns redan"));
+    assert!(
+        taken
+            .text
+            .contains("aria-invalid=\"true\" aria-describedby=\"fel-nyckel\"")
+    );
+    assert!(
+        taken.text.contains("value=\"Uppföljning 2026\""),
+        "what was written stays"
+    );
+
+    let bad_date = post(
+        &app,
+        &cookie,
+        "/omgangar/ny",
+        &new_round(&csrf, "2026", "27 februari"),
+    )
+    .await;
+    assert_eq!(bad_date.status, StatusCode::BAD_REQUEST);
+    assert!(bad_date.text.contains("«27 februari» är inte ett datum"));
+    assert!(bad_date.text.contains(
+        "id=\"stanger\" name=\"stanger\" value=\"27 februari\" required aria-invalid=\"true\""
+    ));
+
+    let mut bad_year = new_round(&csrf, "2026", "2027-02-26");
+    bad_year[3] = ("ar", "tjugo");
+    let refused = post(&app, &cookie, "/omgangar/ny", &bad_year).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.text.contains("aria-describedby=\"fel-ar\""));
+
+    let rounds = app.get("/api/v1/rounds", &token).await.json();
+    assert_eq!(rounds.as_array().unwrap().len(), 1, "nothing was created");
+}
+
+async fn a_coordinator_opens_closes_and_publishes_and_follows_progress(app: TestApp) {
+    let (token, cookie, csrf) = signed_in(&app, "sam@stad.se", Role::Samordnare, &[]).await;
+    let anna = app
+        .user(
+            "anna@intraservice.se",
+            Role::Uppgiftslamnare,
+            &["intraservice"],
+        )
+        .await;
+    app.call(
+        Method::PUT,
+        "/api/v1/rounds/2025/responses/intraservice/answers/trygghetsprogram/strategi-1-1",
+        &anna,
+        Some(json!({ "answer": "ja", "comment": "", "version": 0 })),
+    )
+    .await;
+    let page = get(&app, &cookie, "/omgangar/2025/hantera").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("<th scope=\"row\">Nämnden för Intraservice</th>\n    <td>Utkast</td>\n    <td>1 av 17</td>"), "{}", page.text);
+    assert!(page.text.contains(">Stäng omgången</button>"));
+    assert!(
+        !page.text.contains(">Publicera sammanställningen</button>"),
+        "an open round is closed first"
+    );
+    assert!(
+        get(&app, &cookie, "/omgangar/2025")
+            .await
+            .text
+            .contains("href=\"/omgangar/2025/hantera\"")
+    );
+
+    for (next, then) in [("closed", "Stängd"), ("published", "Publicerad")] {
+        let moved = post(
+            &app,
+            &cookie,
+            "/omgangar/2025/hantera",
+            &[("csrf", &csrf), ("atgard", "status"), ("status", next)],
+        )
+        .await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.text);
+        assert_eq!(
+            app.get("/api/v1/rounds/2025", &token).await.json()["state"],
+            json!(next)
+        );
+        assert!(
+            get(&app, &cookie, "/omgangar/2025/hantera")
+                .await
+                .text
+                .contains(&format!("<strong>{then}</strong>"))
+        );
+    }
+    let again = post(
+        &app,
+        &cookie,
+        "/omgangar/2025/hantera",
+        &[("csrf", &csrf), ("atgard", "status"), ("status", "open")],
+    )
+    .await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "a published round is final"
+    );
+}
+
+async fn thresholds_are_set_in_percent_and_checked(app: TestApp) {
+    let (token, cookie, csrf) = signed_in(&app, "sam@stad.se", Role::Samordnare, &[]).await;
+    let set = |green: &'static str, yellow: &'static str| {
+        let csrf = csrf.clone();
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            post(
+                app,
+                &cookie,
+                "/omgangar/2025/hantera",
+                &[
+                    ("csrf", &csrf),
+                    ("atgard", "granser"),
+                    ("gron", green),
+                    ("gul", yellow),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(set("90", "70").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/api/v1/rounds/2025", &token).await.json()["status"],
+        json!({ "green": 0.9, "yellow": 0.7 })
+    );
+    let wrong = set("50", "70").await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.text.contains("gränsen för gul"));
+    assert!(wrong.text.contains(
+        "id=\"gron\" name=\"gron\" inputmode=\"numeric\" value=\"50\" aria-invalid=\"true\""
+    ));
+    let words = set("mycket", "50").await;
+    assert_eq!(words.status, StatusCode::BAD_REQUEST);
+    assert!(words.text.contains("i procent"));
+    assert_eq!(
+        app.get("/api/v1/rounds/2025", &token).await.json()["status"],
+        json!({ "green": 0.9, "yellow": 0.7 }),
+        "refused thresholds change nothing"
+    );
+}
+
+async fn only_coordinators_reach_the_round_pages(app: TestApp) {
+    let (_, sam, sam_csrf) = signed_in(&app, "sam@stad.se", Role::Samordnare, &[]).await;
+    let (token, anna, csrf) = signed_in(
+        &app,
+        "anna@intraservice.se",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    let (_, lisa, lisa_csrf) = signed_in(&app, "lisa@politik.se", Role::Lasare, &[]).await;
+    for (cookie, csrf) in [(&anna, &csrf), (&lisa, &lisa_csrf)] {
+        assert_eq!(
+            get(&app, cookie, "/omgangar/ny").await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            post(
+                &app,
+                cookie,
+                "/omgangar/ny",
+                &new_round(csrf, "2026", "2027-02-26")
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_ne!(
+            get(&app, cookie, "/omgangar/2025/hantera").await.status,
+            StatusCode::OK
+        );
+        let refused = post(
+            &app,
+            cookie,
+            "/omgangar/2025/hantera",
+            &[("csrf", csrf), ("atgard", "status"), ("status", "closed")],
+        )
+        .await;
+        assert!(refused.status == StatusCode::FORBIDDEN || refused.status == StatusCode::NOT_FOUND);
+    }
+    let forged = post(
+        &app,
+        &sam,
+        "/omgangar/2025/hantera",
+        &[("csrf", "fel"), ("atgard", "status"), ("status", "closed")],
+    )
+    .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "a post without the session's CSRF token"
+    );
+    assert!(!sam_csrf.is_empty());
+    assert_eq!(
+        app.get("/api/v1/rounds/2025", &token).await.json()["state"],
+        json!("open")
+    );
+    assert_eq!(
+        anonymous_status(&app, "/omgangar/ny").await,
+        StatusCode::SEE_OTHER,
+        "no session: off to the login page"
+    );
+}
+
+async fn anonymous_status(app: &TestApp, uri: &str) -> StatusCode {
+    app.send(
+        axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .status
+}
