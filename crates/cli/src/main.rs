@@ -42,6 +42,18 @@ struct Cli {
     /// Skicka kakor utan Secure-flaggan: bara för vanlig HTTP i ett betrott nät.
     #[arg(long, env = "UPPFOLJ_INSECURE_COOKIES", global = true)]
     insecure_cookies: bool,
+    /// E-postserver för påminnelser och meddelanden, t.ex. smtp://smtp.stad.se:25,
+    /// smtp://namn:lösenord@smtp.stad.se:587?tls=required eller smtps://…; utan den skickas ingen e-post.
+    #[arg(long, env = "UPPFOLJ_SMTP_URL", global = true)]
+    smtp_url: Option<String>,
+    /// Avsändare för e-posten.
+    #[arg(
+        long,
+        env = "UPPFOLJ_MAIL_FROM",
+        default_value = "Uppfölj <uppfolj@localhost>",
+        global = true
+    )]
+    mail_from: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -385,6 +397,11 @@ async fn run(cli: Cli) -> Result<()> {
     let web = Web {
         public_url: cli.public_url.clone(),
         insecure_cookies: cli.insecure_cookies,
+        mailer: cli
+            .smtp_url
+            .as_deref()
+            .map(|url| uppfolj_web::mail::Mailer::new(url, &cli.mail_from))
+            .transpose()?,
     };
     match cli.command {
         Command::Init => {
@@ -978,6 +995,7 @@ fn diagnostics_error(problems: &[Diagnostic]) -> anyhow::Error {
 struct Web {
     public_url: Option<String>,
     insecure_cookies: bool,
+    mailer: Option<uppfolj_web::mail::Mailer>,
 }
 
 /// Serves until stopped; `announce` runs once the address is known, after the line with it.
@@ -992,6 +1010,7 @@ async fn serve(store: Store, web: &Web, bind: SocketAddr, announce: impl FnOnce(
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
         secure_cookies: !web.insecure_cookies,
+        mailer: web.mailer.clone(),
     };
     tracing::info!(%addr, "listening");
     println!(

@@ -9,6 +9,7 @@ mod api;
 pub mod auth;
 mod error;
 mod lookup;
+pub mod mail;
 mod pages;
 pub mod reports;
 mod responses;
@@ -36,6 +37,8 @@ pub struct WebConfig {
     /// Mark cookies `Secure` (sent over HTTPS and to localhost only). Turn off only for plain
     /// HTTP on a trusted network.
     pub secure_cookies: bool,
+    /// The SMTP relay for reminders and notices; `None` sends nothing.
+    pub mailer: Option<mail::Mailer>,
 }
 
 /// What every handler can reach.

@@ -302,6 +302,7 @@ pub(crate) async fn decide(
     decision: Decision<'_>,
 ) -> Result<ResponseState, Failure> {
     type Rule = fn(ResponseState) -> Result<ResponseState, TransitionError>;
+    let notify = !matches!(decision, Decision::Accept);
     let (message, reopen, rule): (&str, bool, Rule) = match decision {
         Decision::Accept => ("", false, ResponseState::accept),
         Decision::Return(message) => (checked_message(message)?, false, ResponseState::send_back),
@@ -318,7 +319,7 @@ pub(crate) async fn decide(
             json!({}),
         ));
     }
-    Ok(state
+    let next = state
         .store
         .change_response(
             &round.key,
@@ -328,7 +329,23 @@ pub(crate) async fn decide(
             reopen,
             |current, _| Ok(rule(current)?),
         )
-        .await?)
+        .await?;
+    if notify {
+        // The decision stands whether or not the e-mail goes out; a failure is the relay's.
+        let base = state.config.public_url.trim_end_matches('/');
+        let body = format!(
+            "Hej!\n\nSvaret från {} i {} har skickats tillbaka för komplettering med det här \
+             meddelandet:\n\n{message}\n\nSvaret: {base}/omgangar/{}/svar/{}\n\nHälsningar\nUppfölj",
+            organisation.name, round.name, round.key, organisation.key
+        );
+        let subject = format!("Komplettera svaret: {}", round.name);
+        if let Err(e) =
+            crate::mail::notify_respondents(state, &organisation.key, &subject, &body).await
+        {
+            tracing::warn!(error = %e, "the notice of a returned response was not sent");
+        }
+    }
+    Ok(next)
 }
 
 fn checked_message(message: &str) -> Result<&str, Failure> {

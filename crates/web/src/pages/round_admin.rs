@@ -9,12 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use time::Duration;
-use uppfolj_model::{Document, Round, RoundState};
+use uppfolj_model::{Document, Organisation, Round, RoundState};
 
 use super::{check_csrf, csrf, days_left, page};
 use crate::auth::Caller;
 use crate::error::Failure;
-use crate::lookup::{require_coordinator, visible_round};
+use crate::lookup::{find_organisation, require_coordinator, visible_round};
+use crate::mail;
 use crate::responses::{ProgressRow, progress};
 use crate::rounds::{self, NewRoundInput};
 use crate::{AppState, WebError};
@@ -261,6 +262,11 @@ struct ManagePage<'a> {
     green: String,
     yellow: String,
     error: Option<String>,
+    /// Whether e-mail can be sent, to offer reminders.
+    mail: bool,
+    /// What the last reminders reached, or why they failed.
+    notice: Option<String>,
+    mail_error: Option<String>,
 }
 
 impl ManagePage<'_> {
@@ -274,14 +280,23 @@ async fn manage(
     caller: Caller,
     Path(round): Path<String>,
 ) -> Result<Response, WebError> {
-    manage_page(&state, &caller, &round, None, StatusCode::OK).await
+    manage_page(&state, &caller, &round, Outcome::default(), StatusCode::OK).await
+}
+
+/// What the management page reports after a refused change or a round of reminders.
+#[derive(Default)]
+struct Outcome {
+    /// Refused thresholds as written, and why.
+    thresholds: Option<(String, String, String)>,
+    notice: Option<String>,
+    mail_error: Option<String>,
 }
 
 async fn manage_page(
     state: &AppState,
     caller: &Caller,
     round: &str,
-    error: Option<(String, String, String)>,
+    outcome: Outcome,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     require_coordinator(caller)?;
@@ -290,7 +305,7 @@ async fn manage_page(
     let rows = progress(state, caller, &definitions, round).await?;
     let submitted = rows.iter().filter(|r| r.state.is_submitted()).count();
     let percent = |share: f64| format!("{:.0}", share * 100.0);
-    let (green, yellow, error) = match error {
+    let (green, yellow, error) = match outcome.thresholds {
         Some((green, yellow, message)) => (green, yellow, Some(message)),
         None => (
             percent(round.thresholds.green),
@@ -308,6 +323,9 @@ async fn manage_page(
             green,
             yellow,
             error,
+            mail: state.config.mailer.is_some(),
+            notice: outcome.notice,
+            mail_error: outcome.mail_error,
         },
         status,
     ))
@@ -343,20 +361,72 @@ async fn act(
                 if failure.status != StatusCode::BAD_REQUEST {
                     return Err(failure.into());
                 }
-                let error = (green.to_owned(), yellow.to_owned(), failure.detail);
-                return manage_page(
-                    &state,
-                    &caller,
-                    &round,
-                    Some(error),
-                    StatusCode::BAD_REQUEST,
-                )
-                .await;
+                let outcome = Outcome {
+                    thresholds: Some((green.to_owned(), yellow.to_owned(), failure.detail)),
+                    ..Outcome::default()
+                };
+                return manage_page(&state, &caller, &round, outcome, StatusCode::BAD_REQUEST)
+                    .await;
             }
         }
+        "paminn" => return remind(&state, &caller, &round, &fields).await,
         other => {
             return Err(Failure::bad_request("atgard", format!("okänd åtgärd «{other}»")).into());
         }
     }
     Ok(Redirect::to(&format!("/omgangar/{round}/hantera")).into_response())
+}
+
+/// Sends reminders to the organisations ticked, and shows what they reached.
+async fn remind(
+    state: &AppState,
+    caller: &Caller,
+    round: &str,
+    fields: &Fields,
+) -> Result<Response, WebError> {
+    require_coordinator(caller)?;
+    let (definitions, index) = visible_round(state, caller, round).await?;
+    let chosen: Vec<&Organisation> = fields
+        .iter()
+        .filter(|(k, _)| k == "organisation")
+        .map(|(_, key)| find_organisation(&definitions, key))
+        .collect::<Result<_, _>>()?;
+    let mut outcome = Outcome::default();
+    let mut status = StatusCode::OK;
+    if chosen.is_empty() {
+        outcome.mail_error = Some("Kryssa för minst en organisation att påminna.".into());
+        status = StatusCode::BAD_REQUEST;
+    } else {
+        match mail::remind(state, &definitions.rounds[index], &chosen).await {
+            Ok(reached) => {
+                let mut notice = format!(
+                    "Påminnelsen skickades till {} {} på {} {}.",
+                    reached.people,
+                    if reached.people == 1 {
+                        "person"
+                    } else {
+                        "personer"
+                    },
+                    reached.organisations,
+                    if reached.organisations == 1 {
+                        "organisation"
+                    } else {
+                        "organisationer"
+                    },
+                );
+                if !reached.without_respondents.is_empty() {
+                    notice.push_str(&format!(
+                        " Ingen svarar för {}: lägg till en uppgiftslämnare.",
+                        reached.without_respondents.join(", ")
+                    ));
+                }
+                outcome.notice = Some(notice);
+            }
+            Err(e) => {
+                outcome.mail_error = Some(format!("Påminnelsen kunde inte skickas: {e}"));
+                status = StatusCode::BAD_GATEWAY;
+            }
+        }
+    }
+    manage_page(state, caller, round, outcome, status).await
 }

@@ -47,6 +47,14 @@ pub fn goteborg() -> Definitions {
 impl TestApp {
     /// The Göteborg set with round 2025 open.
     pub async fn new(backend: Backend) -> TestApp {
+        TestApp::with_mailer(backend, None).await
+    }
+
+    /// The same, sending e-mail through `mailer`.
+    pub async fn with_mailer(
+        backend: Backend,
+        mailer: Option<uppfolj_web::mail::Mailer>,
+    ) -> TestApp {
         let db = TestDb::new(backend).await;
         db.store.apply_definitions(&goteborg()).await.unwrap();
         db.store
@@ -56,6 +64,7 @@ impl TestApp {
         let config = WebConfig {
             public_url: "http://uppfolj.test".into(),
             secure_cookies: true,
+            mailer,
         };
         let router = router(AppState {
             store: db.store.clone(),

@@ -1,0 +1,150 @@
+//! E-mail to the people of a round: reminders before the deadline and the notice that a
+//! response was returned for completion. Sent through the SMTP relay the administrator
+//! configures; without one, Uppfölj works the same and sends nothing.
+
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use uppfolj_model::{Actor, Key, Organisation, Role, Round};
+
+use crate::AppState;
+
+/// Why an e-mail could not be sent. Messages are for the administrator.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("e-postinställningen är felaktig: {0}")]
+    Config(String),
+    #[error("e-postmeddelandet till {to} kunde inte skickas: {reason}")]
+    Send { to: String, reason: String },
+}
+
+/// Sends plain-text e-mail in Swedish through one SMTP relay.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer").field("from", &self.from).finish()
+    }
+}
+
+impl Mailer {
+    /// A mailer for the relay at `url` — `smtp://host:25` (plain, a relay on the local network),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://…` (TLS) — sending
+    /// as `from` (`Uppfölj <uppfolj@stad.se>`).
+    pub fn new(url: &str, from: &str) -> Result<Mailer, MailError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| MailError::Config(format!("SMTP-adressen: {e}")))?
+            .build();
+        let from = from
+            .parse()
+            .map_err(|e| MailError::Config(format!("avsändaren «{from}»: {e}")))?;
+        Ok(Mailer { transport, from })
+    }
+
+    /// Sends one message to each address; stops at the first that fails.
+    pub async fn send(&self, to: &[String], subject: &str, body: &str) -> Result<(), MailError> {
+        for address in to {
+            let failed = |reason: String| MailError::Send {
+                to: address.clone(),
+                reason,
+            };
+            let recipient: Mailbox = address.parse().map_err(|e| failed(format!("{e}")))?;
+            let message = Message::builder()
+                .from(self.from.clone())
+                .to(recipient)
+                .subject(subject)
+                .header(ContentType::TEXT_PLAIN)
+                .body(body.to_owned())
+                .map_err(|e| failed(e.to_string()))?;
+            self.transport
+                .send(message)
+                .await
+                .map_err(|e| failed(e.to_string()))?;
+        }
+        Ok(())
+    }
+}
+
+/// The e-mail addresses of the people who answer for `organisation`.
+pub fn respondents_of(users: &[Actor], organisation: &Key) -> Vec<String> {
+    users
+        .iter()
+        .filter(|u| u.role == Role::Uppgiftslamnare && u.organisations.contains(organisation))
+        .map(|u| u.email.to_string())
+        .collect()
+}
+
+/// Sends `subject` and `body` to everyone who answers for `organisation`; returns how many were
+/// written to. Without a configured relay nothing is sent.
+pub(crate) async fn notify_respondents(
+    state: &AppState,
+    organisation: &Key,
+    subject: &str,
+    body: &str,
+) -> Result<usize, MailError> {
+    let Some(mailer) = &state.config.mailer else {
+        return Ok(0);
+    };
+    let users = state
+        .store
+        .users()
+        .await
+        .map_err(|e| MailError::Config(format!("användarna kunde inte läsas: {e}")))?;
+    let to = respondents_of(&users, organisation);
+    mailer.send(&to, subject, body).await?;
+    Ok(to.len())
+}
+
+/// What a round of reminders reached.
+pub(crate) struct Reminded {
+    pub people: usize,
+    pub organisations: usize,
+    /// Organisations chosen that nobody answers for (names).
+    pub without_respondents: Vec<String>,
+}
+
+/// Reminds the respondents of the chosen organisations that the round awaits their answers,
+/// with the deadline and a link to their form.
+pub(crate) async fn remind(
+    state: &AppState,
+    round: &Round,
+    organisations: &[&Organisation],
+) -> Result<Reminded, MailError> {
+    let Some(mailer) = &state.config.mailer else {
+        return Err(MailError::Config(
+            "ingen e-postserver är inställd (UPPFOLJ_SMTP_URL)".into(),
+        ));
+    };
+    let users = state
+        .store
+        .users()
+        .await
+        .map_err(|e| MailError::Config(format!("användarna kunde inte läsas: {e}")))?;
+    let base = state.config.public_url.trim_end_matches('/');
+    let mut reminded = Reminded {
+        people: 0,
+        organisations: 0,
+        without_respondents: vec![],
+    };
+    for organisation in organisations {
+        let to = respondents_of(&users, &organisation.key);
+        if to.is_empty() {
+            reminded.without_respondents.push(organisation.name.clone());
+            continue;
+        }
+        let body = format!(
+            "Hej!\n\n{} har ännu inte skickat in sitt svar i {}. Sista dag att svara är {}.\n\n\
+             Svara här: {base}/omgangar/{}/svar/{}\n\nHälsningar\nUppfölj",
+            organisation.name, round.name, round.closes, round.key, organisation.key
+        );
+        mailer
+            .send(&to, &format!("Påminnelse: {}", round.name), &body)
+            .await?;
+        reminded.people += to.len();
+        reminded.organisations += 1;
+    }
+    Ok(reminded)
+}

@@ -1,0 +1,271 @@
+//! E-mail through a real SMTP server (aiosmtpd, started by the test), on both backends: the
+//! coordinator's reminders reach the respondents of the organisations chosen, with the deadline
+//! and a link to their form; returning a response for completion tells its respondents why.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use uppfolj_model::Role;
+use uppfolj_web::mail::Mailer;
+
+use common::{TestApp, encode, hidden, session, with_cookie};
+
+/// The SMTP server, stopped when dropped, and the file it writes what it receives to.
+struct SmtpSink {
+    child: Child,
+    file: PathBuf,
+    _dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl SmtpSink {
+    fn start() -> SmtpSink {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("mail.jsonl");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(&file)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs the SMTP server (pip install aiosmtpd)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(
+            line.trim(),
+            "ready",
+            "the SMTP server started (is aiosmtpd installed?)"
+        );
+        SmtpSink {
+            child,
+            file,
+            _dir: dir,
+            port,
+        }
+    }
+
+    fn mailer(&self) -> Mailer {
+        Mailer::new(
+            &format!("smtp://127.0.0.1:{}", self.port),
+            "Uppfölj <uppfolj@stad.test>",
+        )
+        .unwrap()
+    }
+
+    /// The messages received, once there are at least `count` (waits up to five seconds).
+    fn messages(&self, count: usize) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let text = std::fs::read_to_string(&self.file).unwrap_or_default();
+            let messages: Vec<Value> = text
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            if messages.len() >= count || Instant::now() > deadline {
+                return messages;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+macro_rules! on_both_backends_with_mail {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let sink = super::SmtpSink::start();
+                let app = super::TestApp::with_mailer(uppfolj_store::Backend::Sqlite, Some(sink.mailer())).await;
+                super::$name(app, &sink).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let sink = super::SmtpSink::start();
+                let app = super::TestApp::with_mailer(uppfolj_store::Backend::Postgres, Some(sink.mailer())).await;
+                super::$name(app, &sink).await
+            }
+        }
+    )*};
+}
+
+on_both_backends_with_mail!(
+    reminders_reach_the_respondents_of_the_organisations_chosen,
+    returning_a_response_tells_its_respondents_why,
+);
+
+async fn coordinator(app: &TestApp) -> (String, String) {
+    app.user("sam@stad.test", Role::Samordnare, &[]).await;
+    let cookie = session(app, "sam@stad.test").await;
+    let page = with_cookie(app, Method::GET, "/", &cookie, None, None).await;
+    let csrf = hidden(&page.text, "csrf");
+    (cookie, csrf)
+}
+
+async fn reminders_reach_the_respondents_of_the_organisations_chosen(
+    app: TestApp,
+    sink: &SmtpSink,
+) {
+    app.user(
+        "anna@intraservice.test",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    app.user(
+        "bo@intraservice.test",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    app.user("cia@kultur.test", Role::Uppgiftslamnare, &["kulturnamnden"])
+        .await;
+    let (cookie, csrf) = coordinator(&app).await;
+    let page = with_cookie(
+        &app,
+        Method::GET,
+        "/omgangar/2025/hantera",
+        &cookie,
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        page.text
+            .contains("name=\"organisation\" value=\"intraservice\"")
+    );
+    let sent = with_cookie(
+        &app,
+        Method::POST,
+        "/omgangar/2025/hantera",
+        &cookie,
+        None,
+        Some(&encode(&[
+            ("csrf", &csrf),
+            ("atgard", "paminn"),
+            ("organisation", "intraservice"),
+            ("organisation", "arkivnamnden"),
+        ])),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+    assert!(
+        sent.text.contains(
+            "Påminnelsen skickades till 2 personer på 1 organisation. Ingen svarar för Arkivnämnden"
+        ),
+        "{}",
+        sent.text
+    );
+    let messages = sink.messages(2);
+    let mut to: Vec<&str> = messages
+        .iter()
+        .map(|m| m["to"][0].as_str().unwrap())
+        .collect();
+    to.sort();
+    assert_eq!(
+        to,
+        ["anna@intraservice.test", "bo@intraservice.test"],
+        "not Kulturnämnden's"
+    );
+    let first = &messages[0];
+    assert_eq!(first["subject"], json!("Påminnelse: Uppföljning 2025"));
+    assert_eq!(first["from"], json!("uppfolj@stad.test"));
+    let body = first["body"].as_str().unwrap();
+    assert!(body.contains("Nämnden för Intraservice har ännu inte skickat in sitt svar"));
+    assert!(
+        body.contains("http://uppfolj.test/omgangar/2025/svar/intraservice"),
+        "{body}"
+    );
+
+    let none = with_cookie(
+        &app,
+        Method::POST,
+        "/omgangar/2025/hantera",
+        &cookie,
+        None,
+        Some(&encode(&[("csrf", &csrf), ("atgard", "paminn")])),
+    )
+    .await;
+    assert_eq!(none.status, StatusCode::BAD_REQUEST);
+    assert!(none.text.contains("Kryssa för minst en organisation"));
+    assert_eq!(sink.messages(3).len(), 2, "nothing more was sent");
+}
+
+async fn returning_a_response_tells_its_respondents_why(app: TestApp, sink: &SmtpSink) {
+    let anna = app
+        .user(
+            "anna@intraservice.test",
+            Role::Uppgiftslamnare,
+            &["intraservice"],
+        )
+        .await;
+    let sam = app.user("sam@stad.test", Role::Samordnare, &[]).await;
+    let response = app
+        .get("/api/v1/rounds/2025/responses/intraservice", &anna)
+        .await
+        .json();
+    let answers: Vec<Value> = response["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| json!({ "question": q["id"], "answer": q["scale"]["options"][0]["key"], "version": 0 }))
+        .collect();
+    app.call(
+        Method::PUT,
+        "/api/v1/rounds/2025/responses/intraservice/answers",
+        &anna,
+        Some(json!({ "answers": answers })),
+    )
+    .await;
+    let submitted = app
+        .call(
+            Method::POST,
+            "/api/v1/rounds/2025/responses/intraservice/submit",
+            &anna,
+            None,
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
+    let returned = app
+        .call(
+            Method::POST,
+            "/api/v1/rounds/2025/responses/intraservice/return",
+            &sam,
+            Some(json!({ "message": "Beskriv insatserna för unga." })),
+        )
+        .await;
+    assert_eq!(returned.status, StatusCode::OK, "{}", returned.text);
+    let messages = sink.messages(1);
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0]["to"], json!(["anna@intraservice.test"]));
+    assert_eq!(
+        messages[0]["subject"],
+        json!("Komplettera svaret: Uppföljning 2025")
+    );
+    assert!(
+        messages[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Beskriv insatserna för unga.")
+    );
+}
