@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use uppfolj_model::{Definitions, Key, Organisation};
+use uppfolj_model::{Definitions, Key, Organisation, QuestionRef, Round};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -12,6 +12,24 @@ use crate::error::Failure;
 /// Parses a path segment as a key; anything else names nothing that exists.
 pub(crate) fn key(text: &str, what: &str) -> Result<Key, Failure> {
     Key::parse(text).map_err(|_| Failure::not_found(format!("{what} «{text}» finns inte")))
+}
+
+/// Parses a question's path segments, `{document}/{question}`.
+pub(crate) fn question_ref(document: &str, question: &str) -> Result<QuestionRef, Failure> {
+    Ok(QuestionRef {
+        document: key(document, "dokumentet")?,
+        question: key(question, "frågan")?,
+    })
+}
+
+/// The stored round `round`, to change and store again.
+pub(crate) fn stored_round(definitions: &Definitions, round: &Key) -> Result<Round, Failure> {
+    definitions
+        .rounds
+        .iter()
+        .find(|r| &r.key == round)
+        .cloned()
+        .ok_or_else(|| Failure::not_found(format!("omgången «{round}» finns inte")))
 }
 
 /// Loads the definitions and finds a round the caller may see.

@@ -10,7 +10,7 @@ use uppfolj_model::{Definitions, Key, ObjectRef, Round, RoundState};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::Failure;
-use crate::lookup::{key, require_coordinator};
+use crate::lookup::{key, require_coordinator, stored_round};
 
 /// A new round as asked for: its fields as written, to be checked here.
 pub(crate) struct NewRoundInput {
@@ -117,12 +117,7 @@ pub(crate) async fn set_thresholds(
     require_coordinator(caller)?;
     let round_key = key(round, "omgången")?;
     let definitions = state.store.definitions().await?;
-    let mut round = definitions
-        .rounds
-        .iter()
-        .find(|r| r.key == round_key)
-        .cloned()
-        .ok_or_else(|| Failure::not_found(format!("omgången «{round_key}» finns inte")))?;
+    let mut round = stored_round(&definitions, &round_key)?;
     round.thresholds = thresholds(green, yellow)?;
     store_round(state, &definitions, round.clone()).await?;
     Ok(round)

@@ -16,7 +16,7 @@ use super::{ApiJson, key, visible_round};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::Failure;
-use crate::lookup::require_coordinator;
+use crate::lookup::{question_ref, require_coordinator};
 use crate::responses::{self as shared, Decision};
 
 /// Each organisation's progress in a round, as far as the caller may see.
@@ -145,10 +145,7 @@ pub async fn save(
 ) -> Result<Json<SavedAnswer>, Failure> {
     let organisation = shared::may_answer(&caller, &organisation)?;
     let round = key(&round, "omgången")?;
-    let reference = QuestionRef {
-        document: key(&document, "dokumentet")?,
-        question: key(&question, "frågan")?,
-    };
+    let reference = question_ref(&document, &question)?;
     let input = AnswerInput {
         value: body.answer,
         comment: body.comment,
@@ -190,10 +187,7 @@ pub async fn withhold(
         key(&round, "omgången")?,
         key(&organisation, "organisationen")?,
     );
-    let reference = QuestionRef {
-        document: key(&document, "dokumentet")?,
-        question: key(&question, "frågan")?,
-    };
+    let reference = question_ref(&document, &question)?;
     let saved = state
         .store
         .set_withheld(

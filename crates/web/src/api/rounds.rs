@@ -13,6 +13,7 @@ use super::{ApiJson, key, require_coordinator, round_documents, visible_round};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::Failure;
+use crate::lookup::{question_ref, stored_round};
 use crate::rounds::{self, NewRoundInput};
 
 /// The rounds the caller may see, newest first.
@@ -156,10 +157,7 @@ pub async fn set_target(
     ApiJson(body): ApiJson<TargetJson>,
 ) -> Result<Json<RoundSummary>, Failure> {
     require_coordinator(&caller)?;
-    let reference = QuestionRef {
-        document: key(&document, "dokumentet")?,
-        question: key(&question, "frågan")?,
-    };
+    let reference = question_ref(&document, &question)?;
     let organisations = body
         .organisations
         .iter()
@@ -196,10 +194,7 @@ pub async fn remove_target(
     Path((round, document, question)): Path<(String, String, String)>,
 ) -> Result<Json<RoundSummary>, Failure> {
     require_coordinator(&caller)?;
-    let reference = QuestionRef {
-        document: key(&document, "dokumentet")?,
-        question: key(&question, "frågan")?,
-    };
+    let reference = question_ref(&document, &question)?;
     retarget(&state, &round, reference, None).await
 }
 
@@ -211,12 +206,7 @@ async fn retarget(
 ) -> Result<Json<RoundSummary>, Failure> {
     let round_key = key(round, "omgången")?;
     let definitions = state.store.definitions().await?;
-    let mut round = definitions
-        .rounds
-        .iter()
-        .find(|r| r.key == round_key)
-        .cloned()
-        .ok_or_else(|| Failure::not_found(format!("omgången «{round_key}» finns inte")))?;
+    let mut round = stored_round(&definitions, &round_key)?;
     let exists = round.documents.contains(&question.document)
         && definitions
             .documents

@@ -15,7 +15,7 @@ use uppfolj_store::SaveError;
 use super::answer_form::{self, Refused};
 use super::{check_csrf, csrf, page, question_id, response_path, saved};
 use crate::auth::Caller;
-use crate::lookup::key;
+use crate::lookup::{key, question_ref};
 use crate::responses::{ResponseView, load, may_answer};
 use crate::{AppState, WebError};
 
@@ -49,10 +49,7 @@ async fn save(
 ) -> Result<Response, WebError> {
     check_csrf(&caller, &form.csrf)?;
     let organisation_key = may_answer(&caller, &organisation)?;
-    let reference = QuestionRef {
-        document: key(&document, "dokumentet")?,
-        question: key(&question, "frågan")?,
-    };
+    let reference = question_ref(&document, &question)?;
     // Browsers send line breaks as CRLF; store them as typed.
     let input = AnswerInput {
         value: form.svar,

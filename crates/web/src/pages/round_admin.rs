@@ -53,7 +53,6 @@ impl FieldError {
             ("opens", "oppnar"),
             ("closes", "stanger"),
             ("documents", "dokument"),
-            ("status", "gron"),
         ]
         .into_iter()
         .find(|(api, _)| named.contains(api))
