@@ -49,6 +49,16 @@ impl OrganisationKind {
         }
     }
 
+    /// The kind in the plural, as a heading over a group of organisations: «Nämnder».
+    pub fn plural(self) -> &'static str {
+        match self {
+            OrganisationKind::Namnd => "Nämnder",
+            OrganisationKind::Styrelse => "Styrelser",
+            OrganisationKind::Bolag => "Bolag",
+            OrganisationKind::Forvaltning => "Förvaltningar",
+        }
+    }
+
     /// Reads the stored word back.
     pub fn parse(text: &str) -> Option<OrganisationKind> {
         OrganisationKind::ALL

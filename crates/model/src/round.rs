@@ -130,6 +130,43 @@ impl Round {
             .collect()
     }
 
+    /// Sets who answers each of `questions` to the organisations chosen in a matrix of questions
+    /// × `organisations` (the active ones). A question chosen for every one of them gets no target,
+    /// so that an organisation added later gets it too; any other gets the chosen list, replacing
+    /// rules by kind. Questions chosen for nobody are refused, in order, and nothing changes.
+    pub fn assign(
+        &mut self,
+        questions: &[QuestionRef],
+        organisations: &[Organisation],
+        chosen: &HashSet<(QuestionRef, Key)>,
+    ) -> Result<(), Vec<QuestionRef>> {
+        let active: Vec<&Organisation> = organisations.iter().filter(|o| o.active).collect();
+        let mut targets = Vec::new();
+        let mut unasked = Vec::new();
+        for question in questions {
+            let picked: Vec<Key> = active
+                .iter()
+                .filter(|o| chosen.contains(&(question.clone(), o.key.clone())))
+                .map(|o| o.key.clone())
+                .collect();
+            if picked.is_empty() {
+                unasked.push(question.clone());
+            } else if picked.len() < active.len() {
+                targets.push(Target {
+                    question: question.clone(),
+                    organisations: picked,
+                    kinds: vec![],
+                });
+            }
+        }
+        if !unasked.is_empty() {
+            return Err(unasked);
+        }
+        self.targets.retain(|t| !questions.contains(&t.question));
+        self.targets.extend(targets);
+        Ok(())
+    }
+
     /// Checks the round's own fields and that its targets are not contradictory; references to
     /// documents, questions and organisations are checked by [`crate::Definitions::validate`].
     pub fn validate(&self, at: &Path) -> Vec<Problem> {
@@ -233,6 +270,47 @@ pub(crate) mod tests {
             document: key("d"),
             question: key(k),
         }
+    }
+
+    #[test]
+    fn a_matrix_lists_who_answers_and_drops_the_limit_when_everyone_does() {
+        let organisations = [
+            org("sn", OrganisationKind::Namnd),
+            org("fn", OrganisationKind::Namnd),
+            org("bo", OrganisationKind::Bolag),
+        ];
+        let mut round = round(vec![Target {
+            question: q("a"),
+            organisations: vec![],
+            kinds: vec![OrganisationKind::Bolag],
+        }]);
+        let pick = |pairs: &[(&str, &str)]| -> HashSet<(QuestionRef, Key)> {
+            pairs.iter().map(|(qk, o)| (q(qk), key(o))).collect()
+        };
+        let chosen = pick(&[("a", "sn"), ("a", "fn"), ("a", "bo"), ("b", "fn")]);
+        round
+            .assign(&[q("a"), q("b")], &organisations, &chosen)
+            .unwrap();
+        assert_eq!(
+            round.targets,
+            [Target {
+                question: q("b"),
+                organisations: vec![key("fn")],
+                kinds: vec![],
+            }]
+        );
+        assert!(round.is_assigned(&q("a"), &organisations[2]));
+        assert!(!round.is_assigned(&q("b"), &organisations[0]));
+    }
+
+    #[test]
+    fn a_matrix_that_asks_a_question_of_nobody_is_refused_unchanged() {
+        let organisations = [org("sn", OrganisationKind::Namnd)];
+        let mut round = round(vec![]);
+        let chosen: HashSet<(QuestionRef, Key)> = [(q("a"), key("sn"))].into();
+        let refused = round.assign(&[q("a"), q("b"), q("c")], &organisations, &chosen);
+        assert_eq!(refused, Err(vec![q("b"), q("c")]));
+        assert!(round.targets.is_empty());
     }
 
     #[test]

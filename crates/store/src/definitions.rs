@@ -32,47 +32,31 @@ impl Store {
         definitions: &Definitions,
     ) -> Result<ApplySummary, StoreError> {
         let mut tx = self.write_transaction().await?;
-        let mut summary = ApplySummary::default();
-        for scale in &definitions.scales {
-            let stored = serde_json::to_string(&scale.kind).expect("scale kinds serialise");
-            sqlx::query(
-                "INSERT INTO scales (key, name, definition, position) \
-                 VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM scales)) \
-                 ON CONFLICT (key) DO UPDATE SET name = excluded.name, definition = excluded.definition",
-            )
-            .bind(scale.key.as_str())
-            .bind(&scale.name)
-            .bind(stored)
-            .execute(&mut *tx)
-            .await?;
-            summary.scales += 1;
-        }
-        for organisation in &definitions.organisations {
-            sqlx::query(
-                "INSERT INTO organisations (key, name, short_name, kind, active, position) \
-                 VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(position), 0) + 1 FROM organisations)) \
-                 ON CONFLICT (key) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, \
-                 kind = excluded.kind, active = excluded.active",
-            )
-            .bind(organisation.key.as_str())
-            .bind(&organisation.name)
-            .bind(organisation.short_name.as_deref())
-            .bind(organisation.kind.as_str())
-            .bind(i64::from(organisation.active))
-            .execute(&mut *tx)
-            .await?;
-            summary.organisations += 1;
-        }
-        let scale_ids = ids(&mut tx, "SELECT key, id FROM scales").await?;
-        for document in &definitions.documents {
-            summary.questions += store_document(&mut tx, document, &scale_ids).await?;
-            summary.documents += 1;
-        }
-        for round in &definitions.rounds {
-            store_round(&mut tx, round).await?;
-            summary.rounds += 1;
-        }
+        let summary = store_definitions(&mut tx, definitions).await?;
         bump_definitions(&mut tx).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Stores definitions as [`Store::apply_definitions`] does, unless any definition has changed
+    /// since they were read at `seen` (see [`Store::definitions_at`]): a form built on what the
+    /// coordinator saw does not overwrite what someone else changed meanwhile.
+    pub async fn apply_definitions_unless_changed(
+        &self,
+        definitions: &Definitions,
+        seen: i64,
+    ) -> Result<ApplySummary, StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let bumped = sqlx::query(
+            "UPDATE meta SET value = value + 1 WHERE key = 'definitions' AND value = $1",
+        )
+        .bind(seen)
+        .execute(&mut *tx)
+        .await?;
+        if bumped.rows_affected() == 0 {
+            return Err(StoreError::Changed);
+        }
+        let summary = store_definitions(&mut tx, definitions).await?;
         tx.commit().await?;
         Ok(summary)
     }
@@ -80,6 +64,12 @@ impl Store {
     /// Every definition, retired sections and questions included. Served from a copy in memory
     /// that is reloaded when any instance has changed definitions or a round's state since.
     pub async fn definitions(&self) -> Result<Arc<Definitions>, StoreError> {
+        Ok(self.definitions_at().await?.1)
+    }
+
+    /// The definitions with the change counter they were read at (or an earlier one), to hand to
+    /// [`Store::apply_definitions_unless_changed`].
+    pub async fn definitions_at(&self) -> Result<(i64, Arc<Definitions>), StoreError> {
         let version: i64 = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'definitions'")
             .fetch_one(&self.pool)
             .await?;
@@ -88,8 +78,8 @@ impl Store {
             .read()
             .expect("the cache lock is never poisoned")
             .clone();
-        if let Some((_, definitions)) = cached.filter(|(at, _)| *at == version) {
-            return Ok(definitions);
+        if let Some(current) = cached.filter(|(at, _)| *at == version) {
+            return Ok(current);
         }
         // One load at a time: requests that arrive meanwhile wait and take its result.
         let _loading = self.reload.lock().await;
@@ -98,8 +88,8 @@ impl Store {
             .read()
             .expect("the cache lock is never poisoned")
             .clone();
-        if let Some((_, definitions)) = cached.filter(|(at, _)| *at >= version) {
-            return Ok(definitions);
+        if let Some(current) = cached.filter(|(at, _)| *at >= version) {
+            return Ok(current);
         }
         let version: i64 = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'definitions'")
             .fetch_one(&self.pool)
@@ -109,7 +99,7 @@ impl Store {
             .cache
             .write()
             .expect("the cache lock is never poisoned") = Some((version, definitions.clone()));
-        Ok(definitions)
+        Ok((version, definitions))
     }
 
     /// Reads every definition in one read transaction, so that the copy is consistent, on one
@@ -346,6 +336,55 @@ struct SectionRow {
     label: Option<String>,
     title: String,
     retired: i64,
+}
+
+/// Writes definitions matched by key into an open write transaction; the caller bumps the
+/// change counter.
+async fn store_definitions(
+    tx: &mut Transaction<'static, Any>,
+    definitions: &Definitions,
+) -> Result<ApplySummary, StoreError> {
+    let mut summary = ApplySummary::default();
+    for scale in &definitions.scales {
+        let stored = serde_json::to_string(&scale.kind).expect("scale kinds serialise");
+        sqlx::query(
+            "INSERT INTO scales (key, name, definition, position) \
+             VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM scales)) \
+             ON CONFLICT (key) DO UPDATE SET name = excluded.name, definition = excluded.definition",
+        )
+        .bind(scale.key.as_str())
+        .bind(&scale.name)
+        .bind(stored)
+        .execute(&mut **tx)
+        .await?;
+        summary.scales += 1;
+    }
+    for organisation in &definitions.organisations {
+        sqlx::query(
+            "INSERT INTO organisations (key, name, short_name, kind, active, position) \
+             VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(position), 0) + 1 FROM organisations)) \
+             ON CONFLICT (key) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, \
+             kind = excluded.kind, active = excluded.active",
+        )
+        .bind(organisation.key.as_str())
+        .bind(&organisation.name)
+        .bind(organisation.short_name.as_deref())
+        .bind(organisation.kind.as_str())
+        .bind(i64::from(organisation.active))
+        .execute(&mut **tx)
+        .await?;
+        summary.organisations += 1;
+    }
+    let scale_ids = ids(tx, "SELECT key, id FROM scales").await?;
+    for document in &definitions.documents {
+        summary.questions += store_document(tx, document, &scale_ids).await?;
+        summary.documents += 1;
+    }
+    for round in &definitions.rounds {
+        store_round(tx, round).await?;
+        summary.rounds += 1;
+    }
+    Ok(summary)
 }
 
 /// Marks the definitions as changed, for every instance's cache; call inside the changing transaction.

@@ -21,6 +21,11 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Rule(String),
+    /// Someone changed the definitions after the caller read them; nothing was stored.
+    #[error(
+        "någon annan har ändrat inställningarna under tiden; ladda om sidan och gör om ändringen"
+    )]
+    Changed,
 }
 
 /// Why an answer was not saved. Each case is something the respondent can act on.
