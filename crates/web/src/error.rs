@@ -33,12 +33,19 @@ impl From<Failure> for WebError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    nav: Option<crate::pages::Nav>,
     title: &'a str,
     message: String,
 }
 
 fn error_page(status: StatusCode, title: &str, message: String) -> Response {
-    match (ErrorPage { title, message }).render() {
+    match (ErrorPage {
+        nav: None,
+        title,
+        message,
+    })
+    .render()
+    {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, title.to_owned()).into_response(),
     }
@@ -189,6 +196,7 @@ impl From<StoreError> for Failure {
         match error {
             StoreError::NotFound(what) => Failure::not_found(format!("{what} finns inte")),
             StoreError::Rule(message) => Failure::conflict(message, json!({})),
+            StoreError::Changed => Failure::conflict(StoreError::Changed.to_string(), json!({})),
             other => Failure::internal(&other),
         }
     }

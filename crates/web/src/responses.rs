@@ -77,6 +77,62 @@ pub(crate) async fn progress(
     Ok(rows)
 }
 
+/// One organisation's line on the coordinator's coverage board: its progress, and for each of
+/// the round's documents, in order, how many of its assigned questions have an answer.
+pub(crate) struct CoverageRow {
+    pub progress: ProgressRow,
+    /// Answered and assigned per document; `(0, 0)` where the document asks it nothing.
+    pub documents: Vec<(usize, usize)>,
+}
+
+/// The coverage board: [`progress`] broken down by document.
+pub(crate) async fn coverage(
+    state: &AppState,
+    caller: &Caller,
+    definitions: &Definitions,
+    round: &Round,
+) -> Result<Vec<CoverageRow>, Failure> {
+    let rows = progress(state, caller, definitions, round).await?;
+    let documents = round_documents(definitions, round);
+    let answered: HashMap<Key, Vec<QuestionRef>> = state
+        .store
+        .round_responses(&round.key, &definitions.scales)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let given = r
+                .answers
+                .iter()
+                .filter(|(_, given)| given.value.is_some())
+                .map(|(question, _)| question.clone())
+                .collect();
+            (r.organisation, given)
+        })
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|progress| {
+            let given = answered.get(&progress.organisation.key);
+            let documents = documents
+                .iter()
+                .map(|document| {
+                    let assigned = round
+                        .assigned_questions(std::slice::from_ref(document), &progress.organisation);
+                    let done = assigned
+                        .iter()
+                        .filter(|q| given.is_some_and(|g| g.contains(q)))
+                        .count();
+                    (done, assigned.len())
+                })
+                .collect();
+            CoverageRow {
+                progress,
+                documents,
+            }
+        })
+        .collect())
+}
+
 /// One organisation's response in a round, loaded for someone who may read it.
 pub(crate) struct ResponseView {
     pub definitions: Arc<Definitions>,

@@ -83,7 +83,7 @@ pub(crate) async fn create(
         state: RoundState::Draft,
         thresholds,
     };
-    store_round(state, &definitions, round.clone()).await?;
+    store_round(state, &definitions, round.clone(), None).await?;
     Ok(round)
 }
 
@@ -119,16 +119,18 @@ pub(crate) async fn set_thresholds(
     let definitions = state.store.definitions().await?;
     let mut round = stored_round(&definitions, &round_key)?;
     round.thresholds = thresholds(green, yellow)?;
-    store_round(state, &definitions, round.clone()).await?;
+    store_round(state, &definitions, round.clone(), None).await?;
     Ok(round)
 }
 
 /// Checks a round against everything stored and stores it; problems become one 400 naming the
-/// first field.
+/// first field. Given the settings' change counter a form was built from (`seen`), a change made
+/// since is a 409 and nothing is stored.
 pub(crate) async fn store_round(
     state: &AppState,
     existing: &Definitions,
     round: Round,
+    seen: Option<i64>,
 ) -> Result<(), Failure> {
     let single = Definitions {
         rounds: vec![round],
@@ -144,7 +146,15 @@ pub(crate) async fn store_round(
         failure.extra["problems"] = json!(all);
         return Err(failure);
     }
-    state.store.apply_definitions(&single).await?;
+    match seen {
+        Some(seen) => {
+            state
+                .store
+                .apply_definitions_unless_changed(&single, seen)
+                .await?
+        }
+        None => state.store.apply_definitions(&single).await?,
+    };
     Ok(())
 }
 

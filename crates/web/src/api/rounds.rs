@@ -221,6 +221,6 @@ async fn retarget(
     }
     round.targets.retain(|t| t.question != question);
     round.targets.extend(target);
-    rounds::store_round(state, &definitions, round.clone()).await?;
+    rounds::store_round(state, &definitions, round.clone(), None).await?;
     Ok(Json(RoundSummary::from(&round)))
 }

@@ -15,7 +15,7 @@ use uppfolj_model::{
     ResponseState, Round, ScaleKind, number_round,
 };
 
-use super::{csrf, days_left, page, question_id, response_path, saved};
+use super::{Nav, csrf, days_left, page, question_id, response_path, saved};
 use crate::auth::Caller;
 use crate::error::capitalised;
 use crate::responses::{ResponseView, load};
@@ -103,6 +103,7 @@ impl QuestionView {
 #[derive(Template)]
 #[template(path = "answer_form.html")]
 struct FormPage<'a> {
+    nav: Option<Nav>,
     csrf: &'a str,
     round: &'a Round,
     organisation: &'a Organisation,
@@ -208,6 +209,7 @@ pub(super) fn render(
     }
     let today = OffsetDateTime::now_utc().date();
     let template = FormPage {
+        nav: Nav::of(caller),
         csrf: csrf(caller),
         round,
         organisation: &view.organisation,

@@ -4,17 +4,19 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::{Form, Router};
+use axum::{Form, Json, Router};
 use serde::Deserialize;
-use uppfolj_model::{AnswerInput, QuestionRef};
-use uppfolj_store::SaveError;
+use serde_json::json;
+use uppfolj_model::{AnswerInput, InputField, QuestionRef};
+use uppfolj_store::{SaveError, SavedAnswer};
 
 use super::answer_form::{self, Refused};
-use super::{check_csrf, csrf, page, question_id, response_path, saved};
+use super::{Nav, check_csrf, csrf, page, question_id, response_path, saved};
 use crate::auth::Caller;
+use crate::error::capitalised;
 use crate::lookup::{key, question_ref};
 use crate::responses::{ResponseView, load, may_answer};
 use crate::{AppState, WebError};
@@ -41,10 +43,20 @@ struct AnswerForm {
     ej_publicera: Option<String>,
 }
 
+/// Whether the post came from the form's script, which wants a short JSON reply to show beside
+/// the question instead of a page.
+fn from_script(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
 async fn save(
     State(state): State<AppState>,
     caller: Caller,
     Path((round, organisation, document, question)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, &form.csrf)?;
@@ -67,6 +79,9 @@ async fn save(
             caller.actor.email.as_str(),
         )
         .await;
+    if from_script(&headers) {
+        return Ok(script_reply(saved));
+    }
     match saved {
         Ok(_) => Ok(Redirect::to(&format!(
             "{}#fraga-{}",
@@ -96,10 +111,48 @@ async fn save(
     }
 }
 
+/// The reply to the form's script: the new version and «Sparat …» on success; otherwise the
+/// message to show, and for refused input the field it concerns. A conflict is only announced:
+/// the script then leaves the question to a plain post, which shows both texts.
+fn script_reply(saved: Result<SavedAnswer, SaveError>) -> Response {
+    match saved {
+        Ok(saved) => Json(json!({
+            "version": saved.answer.version,
+            "saved": super::saved(&saved.answer),
+        }))
+        .into_response(),
+        Err(SaveError::Invalid(error)) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({
+                "field": match error.field {
+                    InputField::Answer => "svar",
+                    InputField::Comment => "kommentar",
+                    InputField::Version => "version",
+                },
+                "message": capitalised(&error.to_string()),
+            })),
+        )
+            .into_response(),
+        Err(SaveError::Conflict { .. }) => (
+            StatusCode::CONFLICT,
+            Json(json!({
+                "message": "Någon annan har sparat ett nytt svar på frågan under tiden. Tryck på Spara för att se båda texterna och välja.",
+            })),
+        )
+            .into_response(),
+        Err(other) => {
+            let failure = crate::Failure::from(other);
+            (failure.status, Json(json!({ "message": capitalised(&failure.detail) })))
+                .into_response()
+        }
+    }
+}
+
 /// The conflict page: what you wrote beside what is stored now.
 #[derive(Template)]
 #[template(path = "conflict.html")]
 struct ConflictPage<'a> {
+    nav: Option<Nav>,
     csrf: &'a str,
     action: String,
     back: String,
@@ -131,6 +184,7 @@ fn conflict(
     let yours_value = input.value.clone().unwrap_or_default();
     let current = asked.answer;
     let template = ConflictPage {
+        nav: Nav::of(caller),
         csrf: csrf(caller),
         action: format!(
             "{base}/fragor/{}/{}",

@@ -16,6 +16,7 @@ use uppfolj_model::compilation::{Compilation, OptionCount, QuestionTrend, Status
 use uppfolj_model::{Audience, Key, Round, RoundState};
 use uppfolj_report::{PUBLISHED_NOTE, percent};
 
+use super::Nav;
 use crate::auth::Caller;
 use crate::reports::round_compilation;
 use crate::{AppState, WebError};
@@ -135,6 +136,7 @@ fn status_class(status: &Status) -> &'static str {
 #[derive(Template)]
 #[template(path = "compilation.html")]
 struct CompilationPage {
+    nav: Option<Nav>,
     c: Compilation,
     /// What the page says about the round's state, e.g. «Omgången är stängd.».
     state: String,
@@ -181,6 +183,7 @@ impl CompilationPage {
 /// html`: the page as served, without links into the application.
 pub fn compilation_document(c: Compilation) -> Result<String, WebError> {
     CompilationPage {
+        nav: None,
         state: String::new(),
         files: String::new(),
         open_data: vec![],
@@ -238,6 +241,7 @@ async fn page(
     let (key, round_state) = readable_round(&state, &caller, &round).await?;
     let c = round_compilation(&state.store, &key, caller.actor.compilation_audience()).await?;
     CompilationPage {
+        nav: Nav::of(&caller),
         c,
         state: format!("Omgången är {}.", round_state.label().to_lowercase()),
         files: format!("/omgangar/{key}/sammanstallning"),
@@ -280,6 +284,7 @@ async fn pdf_download(c: Compilation, round: &Key) -> Result<Response, WebError>
 #[derive(Template)]
 #[template(path = "published.html")]
 struct PublishedPage {
+    nav: Option<Nav>,
     rounds: Vec<Round>,
 }
 
@@ -293,7 +298,7 @@ async fn published(State(state): State<AppState>) -> Result<Html<String>, WebErr
         .collect();
     rounds.sort_by_key(|r| std::cmp::Reverse(r.year));
     Ok(Html(
-        PublishedPage { rounds }
+        PublishedPage { nav: None, rounds }
             .render()
             .map_err(|e| WebError::Render(e.to_string()))?,
     ))
@@ -307,6 +312,7 @@ async fn published_page(
     let c = round_compilation(&state.store, &key, Audience::Public).await?;
     let open_data = open_data_files(&c);
     CompilationPage {
+        nav: None,
         c,
         state: "Omgången är publicerad.".into(),
         files: format!("/publicerat/{key}"),

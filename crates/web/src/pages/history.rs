@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uppfolj_model::{AnswerChange, AnswerValue, Entry, Round, number_round};
 
-use super::{page, question_id, response_path, swedish_time};
+use super::{Nav, page, question_id, response_path, swedish_time};
 use crate::auth::Caller;
 use crate::reports::round_documents;
 use crate::responses::history;
@@ -50,6 +50,7 @@ struct Event {
 #[derive(Template)]
 #[template(path = "history.html")]
 struct HistoryPage<'a> {
+    nav: Option<Nav>,
     round: &'a Round,
     organisation: &'a str,
     base: String,
@@ -122,6 +123,7 @@ async fn show(
         .collect();
     Ok(page(
         HistoryPage {
+            nav: Nav::of(&caller),
             round,
             organisation: &found.organisation.name,
             base: response_path(round.key.as_str(), found.organisation.key.as_str()),

@@ -3,6 +3,7 @@
 
 mod answer_form;
 mod answer_save;
+mod assignment;
 pub mod compilation;
 mod history;
 mod reports;
@@ -32,11 +33,13 @@ pub fn router() -> Router<AppState> {
         .merge(submit::router())
         .merge(review::router())
         .merge(round_admin::router())
+        .merge(assignment::router())
         .merge(history::router())
         .merge(reports::router())
         .merge(compilation::router())
         .route("/halsa", get(health))
         .route("/assets/uppfolj.css", get(stylesheet))
+        .route("/assets/uppfolj.js", get(script))
 }
 
 async fn health() -> &'static str {
@@ -50,6 +53,37 @@ async fn stylesheet() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         STYLESHEET,
+    )
+}
+
+/// What the site header shows a signed-in person on every page: who they are, where they may
+/// go, and a way to log out.
+pub struct Nav {
+    pub email: String,
+    pub csrf: String,
+    /// Whether the coordinators' pages are linked.
+    pub manage: bool,
+}
+
+impl Nav {
+    /// The header for a caller with a browser session; token callers have no forms to log out with.
+    pub fn of(caller: &Caller) -> Option<Nav> {
+        caller.session.as_ref().map(|session| Nav {
+            email: caller.actor.email.to_string(),
+            csrf: session.csrf.clone(),
+            manage: caller.actor.may_manage(),
+        })
+    }
+}
+
+/// The answer form's small enhancement, embedded in the binary: each question saves as it
+/// changes. Everything works without it.
+const SCRIPT: &str = include_str!("../../assets/uppfolj.js");
+
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
     )
 }
 

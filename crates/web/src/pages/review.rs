@@ -10,7 +10,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use uppfolj_model::{ResponseState, Round, RoundState};
 
-use super::{check_csrf, csrf, page, response_path};
+use super::{Nav, check_csrf, csrf, page, response_path};
 use crate::auth::Caller;
 use crate::error::capitalised;
 use crate::lookup::require_coordinator;
@@ -34,6 +34,7 @@ struct Refusal {
 #[derive(Template)]
 #[template(path = "review.html")]
 struct ReviewPage<'a> {
+    nav: Option<Nav>,
     csrf: &'a str,
     round: &'a Round,
     organisation: &'a str,
@@ -87,6 +88,7 @@ fn render(
     let form = view.form();
     page(
         ReviewPage {
+            nav: Nav::of(caller),
             csrf: csrf(caller),
             round,
             organisation: &view.organisation.name,

@@ -11,7 +11,7 @@ use axum::{Form, Router};
 use time::Duration;
 use uppfolj_model::{Document, Organisation, Round, RoundState};
 
-use super::{check_csrf, csrf, days_left, page};
+use super::{Nav, check_csrf, csrf, days_left, page};
 use crate::auth::Caller;
 use crate::error::Failure;
 use crate::lookup::{find_organisation, require_coordinator, visible_round};
@@ -67,6 +67,7 @@ impl FieldError {
 #[derive(Template)]
 #[template(path = "new_round.html")]
 struct NewRoundPage<'a> {
+    nav: Option<Nav>,
     csrf: &'a str,
     /// Rounds to copy, newest first.
     rounds: Vec<Round>,
@@ -121,6 +122,7 @@ async fn new_round(State(state): State<AppState>, caller: Caller) -> Result<Resp
     let documents = document_choices(&definitions.documents, &[]);
     Ok(page(
         NewRoundPage {
+            nav: Nav::of(&caller),
             csrf: csrf(&caller),
             rounds,
             documents,
@@ -202,6 +204,7 @@ async fn create(
             rounds.sort_by_key(|r| std::cmp::Reverse(r.year));
             Ok(page(
                 NewRoundPage {
+                    nav: Nav::of(&caller),
                     csrf: csrf(&caller),
                     rounds,
                     documents: document_choices(&definitions.documents, &chosen),
@@ -252,6 +255,7 @@ fn transitions(from: RoundState) -> Vec<Transition> {
 #[derive(Template)]
 #[template(path = "manage_round.html")]
 struct ManagePage<'a> {
+    nav: Option<Nav>,
     csrf: &'a str,
     round: &'a Round,
     transitions: Vec<Transition>,
@@ -314,6 +318,7 @@ async fn manage_page(
     };
     Ok(page(
         ManagePage {
+            nav: Nav::of(caller),
             csrf: csrf(caller),
             round,
             transitions: transitions(round.state),

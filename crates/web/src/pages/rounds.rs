@@ -10,12 +10,14 @@ use axum::routing::get;
 use serde::Deserialize;
 use uppfolj_model::text::swedish_cmp;
 use uppfolj_model::{
-    Entry, Key, Organisation, ResponseState, Role, Round, RoundState, number_round,
+    Entry, Key, Organisation, OrganisationKind, ResponseState, Role, Round, RoundState,
+    number_round,
 };
 
-use super::days_left;
+use super::{Nav, csrf, days_left};
 use crate::auth::Caller;
-use crate::responses::progress;
+use crate::reports::round_documents;
+use crate::responses::{CoverageRow, coverage, progress};
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -35,10 +37,89 @@ struct ToAnswer {
     deadline: Option<String>,
 }
 
+/// The coordinator's coverage board for the current round: organisations × documents, filtered.
+struct Board {
+    round: Round,
+    documents: Vec<String>,
+    rows: Vec<CoverageRow>,
+    /// How many organisations the round asks anything of, before filtering.
+    total: usize,
+    /// The filters as chosen: a response state (or `ej-klara`), an organisation kind.
+    status: String,
+    kind: String,
+    /// Whether e-mail can be sent, to offer reminders.
+    mail: bool,
+    csrf: String,
+}
+
+impl Board {
+    /// The state filter's choices: value and label.
+    fn states(&self) -> Vec<(&'static str, &'static str)> {
+        let mut states = vec![("", "Alla"), ("ej-klara", "Inte inskickade")];
+        states.extend(ResponseState::ALL.iter().map(|s| (s.as_str(), s.label())));
+        states
+    }
+
+    fn kinds(&self) -> Vec<(&'static str, &'static str)> {
+        let mut kinds = vec![("", "Alla")];
+        kinds.extend(
+            OrganisationKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), k.plural())),
+        );
+        kinds
+    }
+
+    fn deadline(&self, row: &CoverageRow) -> String {
+        row.progress.days_left.map(days_left).unwrap_or_default()
+    }
+
+    /// A cell's look: everything answered, some, or nothing yet (the text says the same).
+    fn cell_class(&self, cell: &(usize, usize)) -> &'static str {
+        match cell {
+            (_, 0) => "cell-none",
+            (done, of) if done == of => "cell-done",
+            (0, _) => "cell-empty",
+            _ => "cell-partly",
+        }
+    }
+}
+
+/// The board's filters, from the query string.
+#[derive(Deserialize)]
+struct BoardFilter {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    typ: String,
+}
+
+impl BoardFilter {
+    fn admits(&self, row: &CoverageRow) -> bool {
+        let state = row.progress.state;
+        let by_state = match self.status.as_str() {
+            "" => true,
+            "ej-klara" => !state.is_submitted(),
+            chosen => state.as_str() == chosen,
+        };
+        by_state && (self.typ.is_empty() || row.progress.organisation.kind.as_str() == self.typ)
+    }
+}
+
+/// The round a coordinator follows now: the open one closing last, else the latest by year.
+fn current_round(rounds: &[Round]) -> Option<&Round> {
+    rounds
+        .iter()
+        .filter(|r| r.state == RoundState::Open)
+        .max_by_key(|r| r.closes)
+        .or_else(|| rounds.iter().max_by_key(|r| r.year))
+}
+
 #[derive(Template)]
 #[template(path = "start.html")]
 struct StartPage {
-    csrf: String,
+    nav: Option<Nav>,
+    board: Option<Board>,
     rounds: Vec<Round>,
     to_answer: Vec<ToAnswer>,
     documents: Vec<(String, &'static str, usize)>,
@@ -47,8 +128,32 @@ struct StartPage {
     manage: bool,
 }
 
-async fn start(State(state): State<AppState>, caller: Caller) -> Result<Html<String>, WebError> {
+async fn start(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(filter): Query<BoardFilter>,
+) -> Result<Html<String>, WebError> {
     let definitions = state.store.definitions().await?;
+    let mut board = None;
+    if caller.actor.may_manage()
+        && let Some(round) = current_round(&definitions.rounds)
+    {
+        let rows = coverage(&state, &caller, &definitions, round).await?;
+        let total = rows.len();
+        board = Some(Board {
+            round: round.clone(),
+            documents: round_documents(&definitions, round)
+                .iter()
+                .map(|d| d.title.clone())
+                .collect(),
+            rows: rows.into_iter().filter(|r| filter.admits(r)).collect(),
+            total,
+            status: filter.status.clone(),
+            kind: filter.typ.clone(),
+            mail: state.config.mailer.is_some(),
+            csrf: csrf(&caller).to_owned(),
+        });
+    }
     let documents = definitions
         .documents
         .iter()
@@ -82,7 +187,8 @@ async fn start(State(state): State<AppState>, caller: Caller) -> Result<Html<Str
         }
     }
     let page = StartPage {
-        csrf: caller.session.map(|s| s.csrf).unwrap_or_default(),
+        nav: Nav::of(&caller),
+        board,
         to_answer,
         rounds: definitions
             .rounds
@@ -123,6 +229,7 @@ enum Line {
 #[derive(Template)]
 #[template(path = "round.html")]
 struct RoundPage {
+    nav: Option<Nav>,
     round: Round,
     lines: Vec<Line>,
     organisations: Vec<(Organisation, usize)>,
@@ -223,6 +330,7 @@ async fn round(
         .collect();
     organisations.sort_by(|a, b| swedish_cmp(&a.0.name, &b.0.name));
     let page = RoundPage {
+        nav: Nav::of(&caller),
         compilation: caller.actor.may_read_compilation(round.state),
         answers_for_chosen: chosen
             .as_ref()

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use uppfolj_model::Email;
 
-use super::check_csrf;
+use super::{Nav, check_csrf};
 use crate::auth::{self, Caller, SESSION_COOKIE, secrets};
 use crate::error::capitalised;
 use crate::{AppState, WebError};
@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
+    nav: Option<Nav>,
     csrf: String,
     email: String,
     error: Option<String>,
@@ -40,6 +41,7 @@ struct LoginPage {
 #[derive(Template)]
 #[template(path = "first_login.html")]
 struct FirstLoginPage {
+    nav: Option<Nav>,
     csrf: String,
     token: String,
     error: Option<String>,
@@ -89,6 +91,7 @@ async fn login_form(State(state): State<AppState>) -> Response {
     let (csrf, cookie) = form_token(&state);
     render(
         LoginPage {
+            nav: None,
             csrf,
             email: String::new(),
             error: None,
@@ -119,6 +122,7 @@ async fn login(
         |error: String, status: StatusCode, email: String, csrf: String, cookie: HeaderValue| {
             render(
                 LoginPage {
+                    nav: None,
                     csrf,
                     email,
                     error: Some(error),
@@ -254,6 +258,7 @@ async fn first_login_form(State(state): State<AppState>, Path(token): Path<Strin
     let (csrf, cookie) = form_token(&state);
     render(
         FirstLoginPage {
+            nav: None,
             csrf,
             token,
             error: None,
@@ -283,6 +288,7 @@ async fn first_login(
     let again = |error: &str, status| {
         render(
             FirstLoginPage {
+                nav: None,
                 csrf: csrf.clone(),
                 token: token.clone(),
                 error: Some(error.to_owned()),

@@ -10,7 +10,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use uppfolj_model::{ResponseState, Round};
 
-use super::{check_csrf, csrf, page, question_id, response_path};
+use super::{Nav, check_csrf, csrf, page, question_id, response_path};
 use crate::auth::Caller;
 use crate::error::capitalised;
 use crate::responses::{self, ResponseView, load, may_answer};
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "submit.html")]
 struct SubmitPage<'a> {
+    nav: Option<Nav>,
     csrf: &'a str,
     round: &'a Round,
     organisation: &'a str,
@@ -51,6 +52,7 @@ fn render(caller: &Caller, view: &ResponseView, status: StatusCode) -> Response 
         .collect();
     page(
         SubmitPage {
+            nav: Nav::of(caller),
             csrf: csrf(caller),
             round,
             organisation: &view.organisation.name,

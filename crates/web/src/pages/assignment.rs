@@ -1,0 +1,289 @@
+//! The coordinator's matrix of a round's questions × organisations: who answers what. One form
+//! of checkboxes, saved all at once, refused as a whole if someone changed the settings meanwhile.
+
+use std::collections::HashSet;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use uppfolj_model::numbering::{Entry, number_round};
+use uppfolj_model::text::swedish_key;
+use uppfolj_model::{Definitions, Document, Key, Organisation, QuestionRef, Round, RoundState};
+use uppfolj_store::StoreError;
+
+use super::{Nav, check_csrf, csrf, page};
+use crate::auth::Caller;
+use crate::error::{Failure, capitalised};
+use crate::lookup::{require_coordinator, visible_round};
+use crate::reports::round_documents;
+use crate::rounds::store_round;
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/omgangar/{round}/tilldelning", get(show).post(save))
+}
+
+/// A column of the matrix: one question, headed by its section's report number.
+struct Column {
+    reference: QuestionRef,
+    /// `1.2.1`, or `1.2.1 b` where a section asks more than one question.
+    label: String,
+    heading: String,
+    text: String,
+}
+
+/// A row of the matrix: one active organisation and the questions it answers.
+struct Row {
+    /// The row's place in the matrix, which names its cells in the form.
+    index: usize,
+    organisation: Organisation,
+    cells: Vec<bool>,
+}
+
+impl Row {
+    fn count(&self) -> usize {
+        self.cells.iter().filter(|c| **c).count()
+    }
+}
+
+/// The organisations of one kind, as a group of rows.
+struct Group {
+    label: &'static str,
+    rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "assignment.html")]
+struct AssignmentPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    round: &'a Round,
+    columns: Vec<Column>,
+    groups: Vec<Group>,
+    /// The settings' change counter the page was built from; a save from an older page is refused.
+    seen: i64,
+    /// Whether the round still takes changes to its assignment (draft or open).
+    editable: bool,
+    saved: bool,
+    error: Option<String>,
+}
+
+impl AssignmentPage<'_> {
+    /// How many organisations answer the question in a column.
+    fn column_count(&self, column: &usize) -> usize {
+        self.groups
+            .iter()
+            .flat_map(|g| &g.rows)
+            .filter(|r| r.cells[*column])
+            .count()
+    }
+
+    fn organisation_count(&self) -> usize {
+        self.groups.iter().map(|g| g.rows.len()).sum()
+    }
+}
+
+/// The round's questions in report order, each headed by its section's number, with a letter
+/// where a section asks more than one.
+fn columns(documents: &[Document]) -> Vec<Column> {
+    let refs: Vec<&Document> = documents.iter().collect();
+    let mut columns: Vec<Column> = Vec::new();
+    let mut heading = None;
+    for entry in number_round(&refs, |_| true) {
+        match entry {
+            Entry::Heading(h) => heading = Some(h),
+            Entry::Question {
+                reference,
+                question,
+            } => {
+                let (number, text) = heading
+                    .as_ref()
+                    .map_or((String::new(), String::new()), |h| {
+                        (h.number.clone(), h.text.clone())
+                    });
+                columns.push(Column {
+                    reference,
+                    label: number,
+                    heading: text,
+                    text: question.text.clone(),
+                });
+            }
+        }
+    }
+    let mut start = 0;
+    while start < columns.len() {
+        let end = start
+            + columns[start..]
+                .iter()
+                .take_while(|c| c.label == columns[start].label)
+                .count();
+        if end - start > 1 {
+            for (letter, column) in ('a'..='z').cycle().zip(&mut columns[start..end]) {
+                column.label = format!("{} {letter}", column.label);
+            }
+        }
+        start = end;
+    }
+    columns
+}
+
+/// The active organisations grouped by kind, each group sorted the Swedish way.
+fn organisations(definitions: &Definitions) -> Vec<Organisation> {
+    let mut active: Vec<Organisation> = definitions
+        .organisations
+        .iter()
+        .filter(|o| o.active)
+        .cloned()
+        .collect();
+    active.sort_by_cached_key(|o| (o.kind, swedish_key(&o.name)));
+    active
+}
+
+fn build<'a>(
+    caller: &'a Caller,
+    definitions: &Definitions,
+    round: &'a Round,
+    seen: i64,
+) -> AssignmentPage<'a> {
+    let columns = columns(&round_documents(definitions, round));
+    let mut groups: Vec<Group> = Vec::new();
+    for (index, organisation) in organisations(definitions).into_iter().enumerate() {
+        let cells: Vec<bool> = columns
+            .iter()
+            .map(|c| round.is_assigned(&c.reference, &organisation))
+            .collect();
+        let label = organisation.kind.plural();
+        let row = Row {
+            index,
+            organisation,
+            cells,
+        };
+        match groups.last_mut() {
+            Some(group) if group.label == label => group.rows.push(row),
+            _ => groups.push(Group {
+                label,
+                rows: vec![row],
+            }),
+        }
+    }
+    AssignmentPage {
+        nav: Nav::of(caller),
+        csrf: csrf(caller),
+        round,
+        columns,
+        groups,
+        seen,
+        editable: matches!(round.state, RoundState::Draft | RoundState::Open),
+        saved: false,
+        error: None,
+    }
+}
+
+#[derive(Deserialize)]
+struct Shown {
+    #[serde(default)]
+    sparat: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+    Query(shown): Query<Shown>,
+) -> Result<Response, WebError> {
+    require_coordinator(&caller)?;
+    let (seen, _) = state.store.definitions_at().await?;
+    let (definitions, index) = visible_round(&state, &caller, &round).await?;
+    let mut page_data = build(&caller, &definitions, &definitions.rounds[index], seen);
+    page_data.saved = shown.sparat.is_some();
+    Ok(page(page_data, StatusCode::OK))
+}
+
+/// The form as posted: the token, the counter the page was built from, and a `fraga-organisation`
+/// pair of indices per ticked cell.
+type Fields = Vec<(String, String)>;
+
+async fn save(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, WebError> {
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    check_csrf(&caller, value("csrf"))?;
+    require_coordinator(&caller)?;
+    let seen: i64 = value("seen").parse().map_err(|_| {
+        Failure::bad_request("seen", "formuläret saknar sin version; ladda om sidan")
+    })?;
+    let (definitions, index) = visible_round(&state, &caller, &round).await?;
+    let stored = &definitions.rounds[index];
+    if !matches!(stored.state, RoundState::Draft | RoundState::Open) {
+        return Err(Failure::conflict(
+            format!(
+                "omgången är {} och dess tilldelning kan inte längre ändras",
+                stored.state.label().to_lowercase()
+            ),
+            serde_json::json!({}),
+        )
+        .into());
+    }
+    let columns = columns(&round_documents(&definitions, stored));
+    let organisations = organisations(&definitions);
+    let mut chosen: HashSet<(QuestionRef, Key)> = HashSet::new();
+    for (_, cell) in fields.iter().filter(|(k, _)| k == "v") {
+        let picked = cell.split_once('-').and_then(|(q, o)| {
+            let question = columns.get(q.parse::<usize>().ok()?)?;
+            let organisation = organisations.get(o.parse::<usize>().ok()?)?;
+            Some((question.reference.clone(), organisation.key.clone()))
+        });
+        let picked = picked.ok_or_else(|| {
+            Failure::bad_request("v", format!("«{cell}» är ingen ruta i tilldelningen"))
+        })?;
+        chosen.insert(picked);
+    }
+    let mut round_now = stored.clone();
+    let questions: Vec<QuestionRef> = columns.iter().map(|c| c.reference.clone()).collect();
+    if let Err(unasked) = round_now.assign(&questions, &organisations, &chosen) {
+        let labels: Vec<&str> = columns
+            .iter()
+            .filter(|c| unasked.contains(&c.reference))
+            .map(|c| c.label.as_str())
+            .collect();
+        let mut refused = build(&caller, &definitions, stored, seen);
+        for row in refused.groups.iter_mut().flat_map(|g| &mut g.rows) {
+            for (cell, column) in row.cells.iter_mut().zip(&columns) {
+                *cell = chosen.contains(&(column.reference.clone(), row.organisation.key.clone()));
+            }
+        }
+        refused.error = Some(format!(
+            "Varje fråga måste ställas till minst en organisation. Ingen är vald för {}.",
+            labels.join(", ")
+        ));
+        return Ok(page(refused, StatusCode::BAD_REQUEST));
+    }
+    match store_round(&state, &definitions, round_now, Some(seen)).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/omgangar/{round}/tilldelning?sparat=1")).into_response())
+        }
+        Err(failure) if failure.status == StatusCode::CONFLICT => {
+            let (seen, _) = state.store.definitions_at().await?;
+            let (definitions, index) = visible_round(&state, &caller, &round).await?;
+            let mut current = build(&caller, &definitions, &definitions.rounds[index], seen);
+            current.error = Some(format!(
+                "{} Tabellen visar nu det som är sparat.",
+                capitalised(&StoreError::Changed.to_string())
+            ));
+            Ok(page(current, StatusCode::CONFLICT))
+        }
+        Err(failure) => Err(failure.into()),
+    }
+}
