@@ -87,6 +87,12 @@ export const PAGES = [
     path: `${ROUND}/hantera`,
     h1: 'Hantera Uppföljning 2025',
   },
+  {
+    name: 'assignment',
+    role: 'samordnare',
+    path: `${ROUND}/tilldelning`,
+    h1: 'Tilldelning av frågor – Uppföljning 2025',
+  },
   { name: 'published', role: null, path: '/publicerat', h1: 'Publicerade sammanställningar' },
   { name: 'not-found', role: 'samordnare', path: '/finns-inte', status: 404, h1: 'Sidan finns inte' },
   {

@@ -90,7 +90,7 @@ describe('every page kind', () => {
 for (const javaScript of [true, false]) {
   describe(`flows with JavaScript ${javaScript ? 'on' : 'off'}`, () => {
     for (const flow of FLOWS) {
-      test(flow.name, { timeout: TIMEOUT_MS }, () => inContext(null, javaScript, (page) => flow.run(page)));
+      test(flow.name, { timeout: TIMEOUT_MS }, () => inContext(null, javaScript, (page) => flow.run(page, { javaScript })));
     }
   });
 }

@@ -5,6 +5,7 @@
 // A question's saves go out one after another, each carrying the version the previous one
 // returned. A conflict (someone else saved meanwhile) stops the automatic saves of that question:
 // its Spara button then posts the form, and the server shows both texts to choose between.
+// While saves are on their way the form carries `data-saving`.
 'use strict';
 
 for (const form of document.querySelectorAll('form.answer-form')) {
@@ -51,12 +52,20 @@ for (const form of document.querySelectorAll('form.answer-form')) {
     }
   };
 
-  form.addEventListener('change', () => {
-    queue = queue.then(save);
-  });
+  let waiting = 0;
+  const enqueue = () => {
+    waiting += 1;
+    form.dataset.saving = 'ja';
+    queue = queue.then(save).finally(() => {
+      waiting -= 1;
+      if (waiting === 0) delete form.dataset.saving;
+    });
+  };
+
+  form.addEventListener('change', enqueue);
   form.addEventListener('submit', (event) => {
     if (stopped) return;
     event.preventDefault();
-    queue = queue.then(save);
+    enqueue();
   });
 }

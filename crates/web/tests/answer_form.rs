@@ -8,7 +8,9 @@ use axum::http::{Method, StatusCode, header};
 use serde_json::{Value, json};
 use uppfolj_model::Role;
 
-use common::{Reply, TestApp, encode, hidden, session, with_cookie};
+use common::{
+    Reply, TestApp, get_page as get, hidden, location, post_form as post, session, with_cookie,
+};
 
 on_both_backends!(
     the_form_lists_exactly_the_assigned_questions_in_report_order_with_radio_buttons,
@@ -24,6 +26,7 @@ on_both_backends!(
     last_rounds_answer_is_taken_over_with_one_button,
     the_start_page_shows_a_respondent_their_open_rounds_and_the_round_page_links_the_form,
     a_comment_is_marked_not_for_publication_with_a_checkbox,
+    the_forms_script_saves_a_question_and_is_told_the_new_version_in_json,
 );
 
 const FORM: &str = "/omgangar/2025/svar/intraservice";
@@ -47,14 +50,6 @@ async fn csrf_token(app: &TestApp, cookie: &str) -> String {
             .text,
         "csrf",
     )
-}
-
-async fn get(app: &TestApp, cookie: &str, uri: &str) -> Reply {
-    with_cookie(app, Method::GET, uri, cookie, None, None).await
-}
-
-async fn post(app: &TestApp, cookie: &str, uri: &str, fields: &[(&str, &str)]) -> Reply {
-    with_cookie(app, Method::POST, uri, cookie, None, Some(&encode(fields))).await
 }
 
 /// Posts one question's form.
@@ -109,10 +104,6 @@ async fn question_ids(app: &TestApp, token: &str) -> Vec<String> {
 
 fn anchor(question: &str) -> String {
     format!("fraga-{}", question.replace('/', "_"))
-}
-
-fn location(reply: &Reply) -> &str {
-    reply.headers[header::LOCATION].to_str().unwrap()
 }
 
 async fn the_form_lists_exactly_the_assigned_questions_in_report_order_with_radio_buttons(
@@ -173,7 +164,12 @@ async fn the_form_lists_exactly_the_assigned_questions_in_report_order_with_radi
         !form.text.contains("sociala insatsgrupper"),
         "insats 2:1 goes to the socialnämnder only"
     );
-    assert!(!form.text.contains("<script") && !form.text.contains("style="));
+    assert_eq!(
+        form.text.matches("<script").count(),
+        form.text.matches("<script src=\"/assets/").count(),
+        "no inline script (the CSP forbids it), only the embedded file"
+    );
+    assert!(!form.text.contains("style="));
 }
 
 async fn a_form_post_saves_durably_and_returns_to_the_question(app: TestApp) {
@@ -772,5 +768,96 @@ async fn a_comment_is_marked_not_for_publication_with_a_checkbox(app: TestApp) {
         stored(&app, &anna, FIRST).await["withheld"],
         json!(false),
         "an unticked box clears the mark"
+    );
+}
+
+/// Posts one question's form as the form's script does: asking for JSON.
+async fn save_from_script(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> Reply {
+    app.send(
+        axum::http::Request::post(format!("{FORM}/fragor/{FIRST}"))
+            .header(header::COOKIE, format!("uppfolj_session={cookie}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(axum::body::Body::from(common::encode(fields)))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn the_forms_script_saves_a_question_and_is_told_the_new_version_in_json(app: TestApp) {
+    let (anna, cookie, csrf) = respondent(&app, "anna@intraservice.se", "intraservice").await;
+    let form = get(&app, &cookie, FORM).await;
+    assert!(
+        form.text
+            .contains("<script src=\"/assets/uppfolj.js\" defer></script>")
+    );
+    let script = app
+        .send(
+            axum::http::Request::get("/assets/uppfolj.js")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.text.contains("form.answer-form"));
+
+    let saved = save_from_script(
+        &app,
+        &cookie,
+        &[
+            ("csrf", &csrf),
+            ("version", "0"),
+            ("svar", "ja"),
+            ("kommentar", ""),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    let reply = saved.json();
+    assert_eq!(reply["version"], json!(1));
+    assert!(reply["saved"].as_str().unwrap().starts_with("Sparat 20"));
+    assert!(
+        reply["saved"]
+            .as_str()
+            .unwrap()
+            .ends_with("av anna@intraservice.se")
+    );
+    assert_eq!(stored(&app, &anna, FIRST).await["version"], json!(1));
+
+    let stale = save_from_script(
+        &app,
+        &cookie,
+        &[
+            ("csrf", &csrf),
+            ("version", "0"),
+            ("svar", "nej"),
+            ("kommentar", ""),
+        ],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(
+        stale.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Spara för att se båda")
+    );
+    let unknown = save_from_script(
+        &app,
+        &cookie,
+        &[
+            ("csrf", &csrf),
+            ("version", "1"),
+            ("svar", "kanske"),
+            ("kommentar", ""),
+        ],
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unknown.json()["field"], json!("svar"));
+    assert_eq!(
+        stored(&app, &anna, FIRST).await["answer"],
+        json!("ja"),
+        "neither the stale nor the refused save changed anything"
     );
 }

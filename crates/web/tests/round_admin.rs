@@ -4,11 +4,11 @@
 
 mod common;
 
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use serde_json::json;
 use uppfolj_model::Role;
 
-use common::{Reply, TestApp, encode, hidden, session, with_cookie};
+use common::{TestApp, get_page as get, location, post_form as post, signed_in};
 
 on_both_backends!(
     a_coordinator_creates_next_years_round_as_a_copy_of_last_years,
@@ -17,31 +17,6 @@ on_both_backends!(
     thresholds_are_set_in_percent_and_checked,
     only_coordinators_reach_the_round_pages,
 );
-
-/// A user's session cookie and its CSRF token.
-async fn signed_in(
-    app: &TestApp,
-    email: &str,
-    role: Role,
-    organisations: &[&str],
-) -> (String, String, String) {
-    let token = app.user(email, role, organisations).await;
-    let cookie = session(app, email).await;
-    let page = with_cookie(app, Method::GET, "/", &cookie, None, None).await;
-    (token, cookie, hidden(&page.text, "csrf"))
-}
-
-async fn get(app: &TestApp, cookie: &str, uri: &str) -> Reply {
-    with_cookie(app, Method::GET, uri, cookie, None, None).await
-}
-
-async fn post(app: &TestApp, cookie: &str, uri: &str, fields: &[(&str, &str)]) -> Reply {
-    with_cookie(app, Method::POST, uri, cookie, None, Some(&encode(fields))).await
-}
-
-fn location(reply: &Reply) -> &str {
-    reply.headers[header::LOCATION].to_str().unwrap()
-}
 
 fn new_round<'a>(csrf: &'a str, key: &'a str, closes: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![

@@ -236,6 +236,35 @@ pub async fn with_cookie(
     app.send(request.body(body).unwrap()).await
 }
 
+/// A user made with `role`: their API token, a session cookie, and the session's CSRF token as
+/// the pages' forms carry it.
+pub async fn signed_in(
+    app: &TestApp,
+    email: &str,
+    role: Role,
+    organisations: &[&str],
+) -> (String, String, String) {
+    let token = app.user(email, role, organisations).await;
+    let cookie = session(app, email).await;
+    let page = get_page(app, &cookie, "/").await;
+    (token, cookie, hidden(&page.text, "csrf"))
+}
+
+/// A page as a browser with the session `cookie` gets it.
+pub async fn get_page(app: &TestApp, cookie: &str, uri: &str) -> Reply {
+    with_cookie(app, Method::GET, uri, cookie, None, None).await
+}
+
+/// A form post as a browser with the session `cookie` sends it.
+pub async fn post_form(app: &TestApp, cookie: &str, uri: &str, fields: &[(&str, &str)]) -> Reply {
+    with_cookie(app, Method::POST, uri, cookie, None, Some(&encode(fields))).await
+}
+
+/// Where a redirect points.
+pub fn location(reply: &Reply) -> &str {
+    reply.headers[header::LOCATION].to_str().unwrap()
+}
+
 /// Declares `name::sqlite` and `name::postgres` tests running `name(TestApp)`.
 #[macro_export]
 macro_rules! on_both_backends {
