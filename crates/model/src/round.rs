@@ -37,6 +37,10 @@ pub struct Target {
     pub kinds: Vec<OrganisationKind>,
 }
 
+/// Round keys the site's own addresses use under `/omgangar/` (`/omgangar/ny` is the new-round
+/// form), so no round may take them.
+pub const RESERVED_KEYS: [&str; 1] = ["ny"];
+
 /// Where a round is in its year: prepared, answered, closed for answers, published.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -171,6 +175,15 @@ impl Round {
     /// documents, questions and organisations are checked by [`crate::Definitions::validate`].
     pub fn validate(&self, at: &Path) -> Vec<Problem> {
         let mut problems = Vec::new();
+        if RESERVED_KEYS.contains(&self.key.as_str()) {
+            problems.push(Problem::new(
+                at.field("key"),
+                format!(
+                    "nyckeln «{}» är upptagen av en sida i Uppfölj; välj en annan",
+                    self.key
+                ),
+            ));
+        }
         if self.name.trim().is_empty() {
             problems.push(Problem::new(at.field("name"), "omgången saknar namn"));
         }
@@ -301,6 +314,15 @@ pub(crate) mod tests {
         );
         assert!(round.is_assigned(&q("a"), &organisations[2]));
         assert!(!round.is_assigned(&q("b"), &organisations[0]));
+    }
+
+    #[test]
+    fn a_round_may_not_take_a_key_the_site_uses_for_a_page() {
+        let mut taken = round(vec![]);
+        taken.key = key("ny");
+        let problems = taken.validate(&Path::root());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("«ny» är upptagen"));
     }
 
     #[test]

@@ -116,6 +116,21 @@ async fn refused_input_is_shown_at_its_field_and_nothing_is_created(app: TestApp
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.text.contains("aria-describedby=\"fel-ar\""));
 
+    let page_key = post(
+        &app,
+        &cookie,
+        "/omgangar/ny",
+        &new_round(&csrf, "ny", "2027-02-26"),
+    )
+    .await;
+    assert_eq!(page_key.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page_key.text.contains("«ny» är upptagen av en sida"),
+        "/omgangar/ny is the form's own address: {}",
+        page_key.text
+    );
+    assert!(page_key.text.contains("aria-describedby=\"fel-nyckel\""));
+
     let rounds = app.get("/api/v1/rounds", &token).await.json();
     assert_eq!(rounds.as_array().unwrap().len(), 1, "nothing was created");
 }
