@@ -59,9 +59,11 @@ run() {
   ids=$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/rounds/2025/responses/bench-1" \
     | python3 -c 'import json,sys; print(" ".join(q["id"] for q in json.load(sys.stdin)["questions"]))')
   for scenario in save batch fetch form; do
-    local out clients=$CLIENTS caller=$token
-    if [ "$scenario" = form ]; then clients=$FORM_CLIENTS caller=$respondent; fi
-    out=$(wrk -t"$clients" -c"$clients" -d"$DURATION" --latency -s "bench/$scenario.lua" "http://127.0.0.1:$PORT" -- "$caller" $ids)
+    local out clients=$CLIENTS caller=$token script=$scenario path=""
+    if [ "$scenario" = form ]; then
+      clients=$FORM_CLIENTS caller=$respondent script=fetch path=/omgangar/2025/svar/bench-
+    fi
+    out=$(env ${path:+FETCH_PATH=$path} wrk -t"$clients" -c"$clients" -d"$DURATION" --latency -s "bench/$script.lua" "http://127.0.0.1:$PORT" -- "$caller" $ids)
     local rps p50 p99 errors
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")

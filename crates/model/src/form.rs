@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
+use crate::numbering::numbered_questions;
 use crate::{
-    Answer, AnswerScale, Document, Entry, Heading, Key, Organisation, Question, QuestionRef, Round,
-    number_round,
+    Answer, AnswerScale, Document, Heading, Key, Organisation, Question, QuestionRef, Round,
 };
 
 /// A question as an organisation meets it in a round.
@@ -32,30 +32,20 @@ pub fn response_form<'a>(
     previous: &'a HashMap<QuestionRef, Answer>,
 ) -> Vec<FormQuestion<'a>> {
     let scales: HashMap<&Key, &AnswerScale> = scales.iter().map(|s| (&s.key, s)).collect();
-    let mut heading = None;
-    let mut form = Vec::new();
-    for entry in number_round(documents, |q| round.is_assigned(q, organisation)) {
-        match entry {
-            Entry::Heading(h) => heading = Some(h),
-            Entry::Question {
-                reference,
-                question,
-            } => {
-                let (Some(scale), Some(heading)) = (scales.get(&question.scale), &heading) else {
-                    continue;
-                };
-                form.push(FormQuestion {
-                    answer: answers.get(&reference),
-                    previous: previous.get(&reference),
-                    reference,
-                    heading: heading.clone(),
-                    question,
-                    scale,
-                });
-            }
-        }
-    }
-    form
+    numbered_questions(documents, |q| round.is_assigned(q, organisation))
+        .into_iter()
+        .filter_map(|found| {
+            let scale = scales.get(&found.question.scale)?;
+            Some(FormQuestion {
+                answer: answers.get(&found.reference),
+                previous: previous.get(&found.reference),
+                reference: found.reference,
+                heading: found.heading,
+                question: found.question,
+                scale,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -61,6 +61,40 @@ pub fn number_round<'a>(
     entries
 }
 
+/// A question with the numbered heading of the section it stands under.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnderHeading<'a> {
+    pub heading: Heading,
+    pub reference: QuestionRef,
+    pub question: &'a Question,
+}
+
+/// The questions of [`number_round`]'s outline, each with its section's heading, for the views
+/// that list questions rather than the whole structure (the answer form, the assignment matrix).
+pub fn numbered_questions<'a>(
+    documents: &[&'a Document],
+    include: impl Fn(&QuestionRef) -> bool,
+) -> Vec<UnderHeading<'a>> {
+    let mut heading: Option<Heading> = None;
+    let mut questions = Vec::new();
+    for entry in number_round(documents, include) {
+        match entry {
+            Entry::Heading(h) => heading = Some(h),
+            Entry::Question {
+                reference,
+                question,
+            } => questions.push(UnderHeading {
+                heading: heading
+                    .clone()
+                    .expect("a question stands under its document's heading at least"),
+                reference,
+                question,
+            }),
+        }
+    }
+    questions
+}
+
 fn number_sections<'a>(
     document: &'a Document,
     sections: &'a [Section],

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
-use uppfolj_model::numbering::{Entry, number_round};
+use uppfolj_model::numbering::numbered_questions;
 use uppfolj_model::text::swedish_key;
 use uppfolj_model::{Definitions, Document, Key, Organisation, QuestionRef, Round, RoundState};
 use uppfolj_store::StoreError;
@@ -91,29 +91,15 @@ impl AssignmentPage<'_> {
 /// where a section asks more than one.
 fn columns(documents: &[Document]) -> Vec<Column> {
     let refs: Vec<&Document> = documents.iter().collect();
-    let mut columns: Vec<Column> = Vec::new();
-    let mut heading = None;
-    for entry in number_round(&refs, |_| true) {
-        match entry {
-            Entry::Heading(h) => heading = Some(h),
-            Entry::Question {
-                reference,
-                question,
-            } => {
-                let (number, text) = heading
-                    .as_ref()
-                    .map_or((String::new(), String::new()), |h| {
-                        (h.number.clone(), h.text.clone())
-                    });
-                columns.push(Column {
-                    reference,
-                    label: number,
-                    heading: text,
-                    text: question.text.clone(),
-                });
-            }
-        }
-    }
+    let mut columns: Vec<Column> = numbered_questions(&refs, |_| true)
+        .into_iter()
+        .map(|found| Column {
+            reference: found.reference,
+            label: found.heading.number,
+            heading: found.heading.text,
+            text: found.question.text.clone(),
+        })
+        .collect();
     let mut start = 0;
     while start < columns.len() {
         let end = start

@@ -250,6 +250,20 @@ pub async fn signed_in(
     (token, cookie, hidden(&page.text, "csrf"))
 }
 
+/// A respondent of Intraservice and a reader, signed in: the people a coordinator's page must
+/// refuse. Each one's session cookie and CSRF token.
+pub async fn not_coordinators(app: &TestApp) -> [(String, String); 2] {
+    let (_, anna, anna_csrf) = signed_in(
+        app,
+        "anna@intraservice.se",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    let (_, lisa, lisa_csrf) = signed_in(app, "lisa@politik.se", Role::Lasare, &[]).await;
+    [(anna, anna_csrf), (lisa, lisa_csrf)]
+}
+
 /// A page as a browser with the session `cookie` gets it.
 pub async fn get_page(app: &TestApp, cookie: &str, uri: &str) -> Reply {
     with_cookie(app, Method::GET, uri, cookie, None, None).await
