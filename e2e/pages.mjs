@@ -93,6 +93,33 @@ export const PAGES = [
     path: `${ROUND}/tilldelning`,
     h1: 'Tilldelning av frågor – Uppföljning 2025',
   },
+  { name: 'organisations', role: 'samordnare', path: '/organisationer', h1: 'Organisationer' },
+  {
+    name: 'organisation-edit',
+    role: 'samordnare',
+    path: '/organisationer/intraservice',
+    h1: 'Ändra Nämnden för Intraservice',
+  },
+  { name: 'users', role: 'samordnare', path: '/anvandare', h1: 'Användare' },
+  {
+    name: 'user-edit',
+    role: 'samordnare',
+    path: `/anvandare/${ACCOUNTS.uppgiftslamnare}`,
+    h1: `Användaren ${ACCOUNTS.uppgiftslamnare}`,
+  },
+  {
+    name: 'user-new-error',
+    role: 'samordnare',
+    async open(page) {
+      await page.goto('/anvandare/ny');
+      await page.fill('#epost', 'inte-en-adress');
+      await page.focus('#epost');
+      return submitWith(page);
+    },
+    status: 400,
+    h1: 'Ny användare',
+  },
+  { name: 'account', role: 'uppgiftslamnare', path: '/konto', h1: 'Mitt konto' },
   { name: 'published', role: null, path: '/publicerat', h1: 'Publicerade sammanställningar' },
   { name: 'not-found', role: 'samordnare', path: '/finns-inte', status: 404, h1: 'Sidan finns inte' },
   {

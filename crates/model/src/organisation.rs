@@ -49,6 +49,16 @@ impl OrganisationKind {
         }
     }
 
+    /// The kind as a word of its own, capitalised, for a form or a table: «Nämnd».
+    pub fn label(self) -> &'static str {
+        match self {
+            OrganisationKind::Namnd => "Nämnd",
+            OrganisationKind::Styrelse => "Styrelse",
+            OrganisationKind::Bolag => "Bolag",
+            OrganisationKind::Forvaltning => "Förvaltning",
+        }
+    }
+
     /// The kind in the plural, as a heading over a group of organisations: «Nämnder».
     pub fn plural(self) -> &'static str {
         match self {

@@ -39,6 +39,31 @@ pub struct TokenRecord {
     pub revoked: bool,
 }
 
+/// A user as the coordinators' pages list and edit them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub actor: Actor,
+    pub active: bool,
+    /// Whether the user has set a password (or still has only a first-login link).
+    pub has_password: bool,
+    /// The version an edit form carries.
+    pub version: i64,
+}
+
+/// Why a user's role, organisations or activity were not changed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountChangeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The change would leave no active coordinator, and so nobody to manage Uppfölj.
+    #[error("{0} är den sista aktiva samordnaren; det måste finnas minst en")]
+    LastCoordinator(Email),
+    /// Someone changed the user after the form was opened; this is what the user is now.
+    #[error("någon annan har ändrat användaren under tiden")]
+    Changed(Box<Account>),
+}
+
 /// An actor from stored text: address, role and organisation keys.
 fn actor_from(
     email: &str,
@@ -326,21 +351,29 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Stores a one-time first-login link's hash.
+    /// Stores a one-time first-login link's hash. Links sent earlier stop working: the newest
+    /// is the only one a user can have lost track of safely.
     pub async fn create_login_link(
         &self,
         user_id: i64,
         token_hash: &str,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
+        let mut tx = self.write_transaction().await?;
+        sqlx::query("UPDATE login_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(now())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO login_links (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
         )
         .bind(token_hash)
         .bind(user_id)
         .bind(format_time(expires_at))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -411,4 +444,205 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Every user with what the coordinators' pages show, by address. Two queries.
+    pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        self.load_accounts(None).await
+    }
+
+    /// One user by address, as [`Store::accounts`] gives them.
+    pub async fn account(&self, email: &Email) -> Result<Option<Account>, StoreError> {
+        Ok(self.load_accounts(Some(email)).await?.into_iter().next())
+    }
+
+    async fn load_accounts(&self, email: Option<&Email>) -> Result<Vec<Account>, StoreError> {
+        let filter = email.map_or("", Email::as_str);
+        let rows = sqlx::query_as::<_, (i64, String, String, i64, i64, i64)>(
+            "SELECT id, email, role, active, CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END, version \
+             FROM users WHERE $1 = '' OR email = $1 ORDER BY email",
+        )
+        .bind(filter)
+        .fetch_all(&self.pool)
+        .await?;
+        let memberships = sqlx::query_as::<_, (i64, String)>(
+            "SELECT u.id, o.key FROM user_organisations uo JOIN users u ON u.id = uo.user_id \
+             JOIN organisations o ON o.id = uo.organisation_id WHERE $1 = '' OR u.email = $1 ORDER BY o.position",
+        )
+        .bind(filter)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, email, role, active, has_password, version)| {
+                let organisations = memberships
+                    .iter()
+                    .filter(|(user, _)| *user == id)
+                    .map(|(_, key)| key.clone());
+                Ok(Account {
+                    id,
+                    actor: actor_from(&email, &role, organisations)?,
+                    active: active != 0,
+                    has_password: has_password != 0,
+                    version,
+                })
+            })
+            .collect()
+    }
+
+    /// Changes a user's role and organisations if the user is still at `version`; refuses to
+    /// leave no active coordinator. Takes effect on the user's next request. Returns the new
+    /// version.
+    pub async fn update_account(
+        &self,
+        email: &Email,
+        role: Role,
+        organisations: &[Key],
+        version: i64,
+    ) -> Result<i64, AccountChangeError> {
+        let mut tx = self.write_transaction().await?;
+        queue_account_changes(&mut tx).await?;
+        let (id, current_role, active, current_version) = account_row(&mut tx, email).await?;
+        if current_version != version {
+            drop(tx);
+            return Err(self.changed(email).await);
+        }
+        if active && current_role == Role::Samordnare.as_str() && role != Role::Samordnare {
+            refuse_last_coordinator(&mut tx, id, email).await?;
+        }
+        sqlx::query("UPDATE users SET role = $1, version = version + 1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+        sqlx::query("DELETE FROM user_organisations WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+        for organisation in organisations {
+            let added = sqlx::query(
+                "INSERT INTO user_organisations (user_id, organisation_id) \
+                 SELECT $1, id FROM organisations WHERE key = $2",
+            )
+            .bind(id)
+            .bind(organisation.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+            if added.rows_affected() == 0 {
+                return Err(
+                    StoreError::NotFound(format!("organisationen «{organisation}»")).into(),
+                );
+            }
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(version + 1)
+    }
+
+    /// Makes a user active again, or inactive: an inactive user's sessions end and their API
+    /// tokens stop working. Refuses to deactivate the last active coordinator.
+    pub async fn set_account_active(
+        &self,
+        email: &Email,
+        active: bool,
+    ) -> Result<(), AccountChangeError> {
+        let mut tx = self.write_transaction().await?;
+        queue_account_changes(&mut tx).await?;
+        let (id, role, _, _) = account_row(&mut tx, email).await?;
+        if !active && role == Role::Samordnare.as_str() {
+            refuse_last_coordinator(&mut tx, id, email).await?;
+        }
+        sqlx::query("UPDATE users SET active = $1, version = version + 1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from)?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// The conflict for a stale edit of `email`, with the user as they are now.
+    async fn changed(&self, email: &Email) -> AccountChangeError {
+        match self.account(email).await {
+            Ok(Some(current)) => AccountChangeError::Changed(Box::new(current)),
+            Ok(None) => StoreError::NotFound(format!("användaren {email}")).into(),
+            Err(e) => e.into(),
+        }
+    }
+
+    /// Sets a user's new password hash and ends every session of theirs but `keep` (the one
+    /// they changed it from).
+    pub async fn change_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        keep: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_transaction().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Takes the accounts' counter's row lock, so that changes of roles and activity run one at a
+/// time on PostgreSQL too (SQLite's write transactions already do).
+async fn queue_account_changes(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'accounts'")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A user's id, role, activity and version, by address.
+async fn account_row(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    email: &Email,
+) -> Result<(i64, String, bool, i64), StoreError> {
+    sqlx::query_as::<_, (i64, String, i64, i64)>(
+        "SELECT id, role, active, version FROM users WHERE email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|(id, role, active, version)| (id, role, active != 0, version))
+    .ok_or_else(|| StoreError::NotFound(format!("användaren {email}")))
+}
+
+/// Refuses a change that takes the coordinator `id` away when no other active one is left.
+async fn refuse_last_coordinator(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    email: &Email,
+) -> Result<(), AccountChangeError> {
+    let others: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE role = 'samordnare' AND active = 1 AND id <> $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(StoreError::from)?;
+    if others == 0 {
+        return Err(AccountChangeError::LastCoordinator(email.clone()));
+    }
+    Ok(())
 }

@@ -364,7 +364,10 @@ async fn store_definitions(
             "INSERT INTO organisations (key, name, short_name, kind, active, position) \
              VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(position), 0) + 1 FROM organisations)) \
              ON CONFLICT (key) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, \
-             kind = excluded.kind, active = excluded.active",
+             kind = excluded.kind, active = excluded.active, \
+             version = organisations.version + CASE WHEN organisations.name = excluded.name \
+             AND COALESCE(organisations.short_name, '') = COALESCE(excluded.short_name, '') \
+             AND organisations.kind = excluded.kind AND organisations.active = excluded.active THEN 0 ELSE 1 END",
         )
         .bind(organisation.key.as_str())
         .bind(&organisation.name)

@@ -9,6 +9,7 @@
 mod accounts;
 mod definitions;
 mod error;
+mod organisations;
 mod responses;
 mod rounds;
 #[cfg(feature = "testing")]
@@ -26,9 +27,10 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uppfolj_model::Definitions;
 
-pub use accounts::{SessionRecord, TokenRecord, UserRecord};
+pub use accounts::{Account, AccountChangeError, SessionRecord, TokenRecord, UserRecord};
 pub use definitions::ApplySummary;
 pub use error::{SaveError, StoreError, WorkflowError};
+pub use organisations::{OrganisationEdit, OrganisationError, VersionedOrganisation};
 pub use responses::{ResponseSummary, SavedAnswer};
 pub use workflow::{ResponseEvent, ResponseStatus};
 

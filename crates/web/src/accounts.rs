@@ -4,8 +4,9 @@ use time::{Duration, OffsetDateTime};
 use uppfolj_model::{Email, Key, Role};
 use uppfolj_store::{Store, StoreError};
 
-use crate::AppState;
 use crate::auth::secrets;
+use crate::error::Failure;
+use crate::{AppState, mail};
 
 /// How long a first-login link works.
 pub const LOGIN_LINK_VALIDITY: Duration = Duration::days(7);
@@ -19,6 +20,16 @@ pub enum AccountError {
     Role(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<AccountError> for Failure {
+    fn from(error: AccountError) -> Failure {
+        match error {
+            AccountError::Password(message) => Failure::bad_request("password", message),
+            AccountError::Role(message) => Failure::bad_request("organisations", message),
+            AccountError::Store(e) => e.into(),
+        }
+    }
 }
 
 /// Creates a user; without a password, returns a one-time link for setting one.
@@ -49,16 +60,7 @@ pub async fn add_user(
     organisations: &[Key],
     password: Option<&str>,
 ) -> Result<Option<String>, AccountError> {
-    if role == Role::Uppgiftslamnare && organisations.is_empty() {
-        return Err(AccountError::Role(
-            "en uppgiftslämnare måste svara för minst en organisation".into(),
-        ));
-    }
-    if role == Role::Samordnare && !organisations.is_empty() {
-        return Err(AccountError::Role(
-            "en samordnare når alla organisationer; ange inga".into(),
-        ));
-    }
+    check_role(role, organisations)?;
     let hash = password
         .map(secrets::hash_password)
         .transpose()
@@ -70,6 +72,60 @@ pub async fn add_user(
         return Ok(None);
     }
     Ok(Some(login_link(store, public_url, user_id).await?))
+}
+
+/// The rule for a role's organisations, the same when a user is created and when changed: a
+/// respondent answers for at least one, a coordinator reaches all and is given none.
+pub fn check_role(role: Role, organisations: &[Key]) -> Result<(), AccountError> {
+    if role == Role::Uppgiftslamnare && organisations.is_empty() {
+        return Err(AccountError::Role(
+            "en uppgiftslämnare måste svara för minst en organisation".into(),
+        ));
+    }
+    if role == Role::Samordnare && !organisations.is_empty() {
+        return Err(AccountError::Role(
+            "en samordnare når alla organisationer; ange inga".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// How a login link reached its user.
+pub enum LinkDelivery {
+    /// Sent by e-mail to the user's address.
+    Sent,
+    /// Not sent — no mailer is configured, or sending failed (why) — so the coordinator is shown
+    /// the link, once, to pass on.
+    Shown {
+        link: String,
+        failure: Option<String>,
+    },
+}
+
+/// Sends `link` to `email` when a mailer is configured; otherwise hands it back to be shown.
+/// `new_account` chooses the wording: a welcome, or a new link for an existing account.
+pub async fn deliver_login_link(
+    state: &AppState,
+    email: &Email,
+    link: String,
+    new_account: bool,
+) -> LinkDelivery {
+    if state.config.mailer.is_none() {
+        return LinkDelivery::Shown {
+            link,
+            failure: None,
+        };
+    }
+    match mail::send_login_link(state, email, &link, new_account).await {
+        Ok(()) => LinkDelivery::Sent,
+        Err(e) => {
+            tracing::warn!(error = %e, "a login link could not be sent");
+            LinkDelivery::Shown {
+                link,
+                failure: Some(e.to_string()),
+            }
+        }
+    }
 }
 
 /// Makes a one-time link with which a user sets a password and logs in.

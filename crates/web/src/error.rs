@@ -5,7 +5,7 @@ use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
-use uppfolj_store::{SaveError, StoreError, WorkflowError};
+use uppfolj_store::{AccountChangeError, OrganisationError, SaveError, StoreError, WorkflowError};
 
 /// What can go wrong in a page request.
 #[derive(Debug, thiserror::Error)]
@@ -198,6 +198,28 @@ impl From<StoreError> for Failure {
             StoreError::Rule(message) => Failure::conflict(message, json!({})),
             StoreError::Changed => Failure::conflict(StoreError::Changed.to_string(), json!({})),
             other => Failure::internal(&other),
+        }
+    }
+}
+
+impl From<OrganisationError> for Failure {
+    fn from(error: OrganisationError) -> Failure {
+        match error {
+            OrganisationError::Store(e) => e.into(),
+            OrganisationError::KeyTaken(_) => Failure::bad_request("key", error.to_string()),
+            OrganisationError::NameTaken(_) => Failure::bad_request("name", error.to_string()),
+            OrganisationError::Changed(_) => Failure::conflict(error.to_string(), json!({})),
+        }
+    }
+}
+
+impl From<AccountChangeError> for Failure {
+    fn from(error: AccountChangeError) -> Failure {
+        match error {
+            AccountChangeError::Store(e) => e.into(),
+            AccountChangeError::LastCoordinator(_) | AccountChangeError::Changed(_) => {
+                Failure::conflict(error.to_string(), json!({}))
+            }
         }
     }
 }

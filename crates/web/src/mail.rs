@@ -1,12 +1,14 @@
-//! E-mail to the people of a round: reminders before the deadline and the notice that a
-//! response was returned for completion. Sent through the SMTP relay the administrator
+//! E-mail to the people of a round — reminders before the deadline and the notice that a
+//! response was returned for completion — and first-login links to new users. Sent through the SMTP relay the administrator
 //! configures; without one, Uppfölj works the same and sends nothing.
 
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use uppfolj_model::{Actor, Key, Organisation, Role, Round};
+use time::OffsetDateTime;
+use uppfolj_model::{Actor, Email, Key, Organisation, Role, Round};
 
 use crate::AppState;
+use crate::accounts::LOGIN_LINK_VALIDITY;
 
 /// Why an e-mail could not be sent. Messages are for the administrator.
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +70,7 @@ impl Mailer {
     }
 }
 
-/// The e-mail addresses of the people who answer for `organisation`.
+/// The e-mail addresses of the people who answer for `organisation`; give it active users only.
 pub fn respondents_of(users: &[Actor], organisation: &Key) -> Vec<String> {
     users
         .iter()
@@ -88,11 +90,7 @@ pub(crate) async fn notify_respondents(
     let Some(mailer) = &state.config.mailer else {
         return Ok(0);
     };
-    let users = state
-        .store
-        .users()
-        .await
-        .map_err(|e| MailError::Config(format!("användarna kunde inte läsas: {e}")))?;
+    let users = active_users(state).await?;
     let to = respondents_of(&users, organisation);
     mailer.send(&to, subject, body).await?;
     Ok(to.len())
@@ -118,11 +116,7 @@ pub(crate) async fn remind(
             "ingen e-postserver är inställd (UPPFOLJ_SMTP_URL)".into(),
         ));
     };
-    let users = state
-        .store
-        .users()
-        .await
-        .map_err(|e| MailError::Config(format!("användarna kunde inte läsas: {e}")))?;
+    let users = active_users(state).await?;
     let base = state.config.public_url.trim_end_matches('/');
     let mut reminded = Reminded {
         people: 0,
@@ -147,4 +141,51 @@ pub(crate) async fn remind(
         reminded.organisations += 1;
     }
     Ok(reminded)
+}
+
+/// Every active user: an inactive one gets no e-mail.
+async fn active_users(state: &AppState) -> Result<Vec<Actor>, MailError> {
+    Ok(state
+        .store
+        .accounts()
+        .await
+        .map_err(|e| MailError::Config(format!("användarna kunde inte läsas: {e}")))?
+        .into_iter()
+        .filter(|a| a.active)
+        .map(|a| a.actor)
+        .collect())
+}
+
+/// Sends a user the link with which they choose a password and log in: a welcome for a new
+/// account, or a new link for an existing one. Says how long it works.
+pub(crate) async fn send_login_link(
+    state: &AppState,
+    email: &Email,
+    link: &str,
+    new_account: bool,
+) -> Result<(), MailError> {
+    let Some(mailer) = &state.config.mailer else {
+        return Err(MailError::Config(
+            "ingen e-postserver är inställd (UPPFOLJ_SMTP_URL)".into(),
+        ));
+    };
+    let until = crate::pages::swedish_time(OffsetDateTime::now_utc() + LOGIN_LINK_VALIDITY);
+    let days = LOGIN_LINK_VALIDITY.whole_days();
+    let (subject, opening) = if new_account {
+        (
+            "Ditt konto i Uppfölj",
+            "Du har fått ett konto i Uppfölj, kommunens system för uppföljning av styrdokument.",
+        )
+    } else {
+        (
+            "Ny inloggningslänk till Uppfölj",
+            "En samordnare har skickat dig en ny inloggningslänk till Uppfölj. Tidigare länkar fungerar inte längre.",
+        )
+    };
+    let body = format!(
+        "Hej!\n\n{opening}\n\nVälj ditt lösenord och logga in här:\n{link}\n\n\
+         Länken fungerar en gång och i {days} dagar, till och med {until}. Har den gått ut, \
+         be en samordnare om en ny.\n\nDin inloggning är din e-postadress: {email}\n\nHälsningar\nUppfölj"
+    );
+    mailer.send(&[email.to_string()], subject, &body).await
 }

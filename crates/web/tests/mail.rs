@@ -4,110 +4,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use uppfolj_model::Role;
-use uppfolj_web::mail::Mailer;
 
+use common::smtp::SmtpSink;
 use common::{TestApp, encode, hidden, session, with_cookie};
-
-/// The SMTP server, stopped when dropped, and the file it writes what it receives to.
-struct SmtpSink {
-    child: Child,
-    file: PathBuf,
-    _dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl SmtpSink {
-    fn start() -> SmtpSink {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("mail.jsonl");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(port.to_string())
-            .arg(&file)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the SMTP server (pip install aiosmtpd)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert_eq!(
-            line.trim(),
-            "ready",
-            "the SMTP server started (is aiosmtpd installed?)"
-        );
-        SmtpSink {
-            child,
-            file,
-            _dir: dir,
-            port,
-        }
-    }
-
-    fn mailer(&self) -> Mailer {
-        Mailer::new(
-            &format!("smtp://127.0.0.1:{}", self.port),
-            "Uppfölj <uppfolj@stad.test>",
-        )
-        .unwrap()
-    }
-
-    /// The messages received, once there are at least `count` (waits up to five seconds).
-    fn messages(&self, count: usize) -> Vec<Value> {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let text = std::fs::read_to_string(&self.file).unwrap_or_default();
-            let messages: Vec<Value> = text
-                .lines()
-                .map(|l| serde_json::from_str(l).unwrap())
-                .collect();
-            if messages.len() >= count || Instant::now() > deadline {
-                return messages;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-macro_rules! on_both_backends_with_mail {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let sink = super::SmtpSink::start();
-                let app = super::TestApp::with_mailer(uppfolj_store::Backend::Sqlite, Some(sink.mailer())).await;
-                super::$name(app, &sink).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let sink = super::SmtpSink::start();
-                let app = super::TestApp::with_mailer(uppfolj_store::Backend::Postgres, Some(sink.mailer())).await;
-                super::$name(app, &sink).await
-            }
-        }
-    )*};
-}
 
 on_both_backends_with_mail!(
     reminders_reach_the_respondents_of_the_organisations_chosen,

@@ -91,12 +91,7 @@ pub async fn create_user(
         &organisations,
         body.password.as_deref(),
     )
-    .await
-    .map_err(|e| match e {
-        accounts::AccountError::Password(message) => Failure::bad_request("password", message),
-        accounts::AccountError::Role(message) => Failure::bad_request("organisations", message),
-        accounts::AccountError::Store(e) => e.into(),
-    })?;
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedUser {

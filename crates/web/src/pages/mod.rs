@@ -1,17 +1,22 @@
 //! Server-rendered pages: logging in and out, the rounds, a response's form, submission, review
-//! and history, reports and compilations. Every form posts without JavaScript.
+//! and history, reports and compilations, organisations, users and each user's own account.
+//! Every form posts without JavaScript.
 
+mod account;
 mod answer_form;
 mod answer_save;
 mod assignment;
 pub mod compilation;
+mod forms;
 mod history;
+mod organisations;
 mod reports;
 mod review;
 mod round_admin;
 mod rounds;
 mod session;
 mod submit;
+mod users;
 
 use askama::Template;
 use axum::Router;
@@ -37,6 +42,9 @@ pub fn router() -> Router<AppState> {
         .merge(history::router())
         .merge(reports::router())
         .merge(compilation::router())
+        .merge(organisations::router())
+        .merge(users::router())
+        .merge(account::router())
         .route("/halsa", get(health))
         .route("/assets/uppfolj.css", get(stylesheet))
         .route("/assets/uppfolj.js", get(script))
@@ -129,7 +137,7 @@ fn question_id(question: &QuestionRef) -> String {
 
 /// A time as people in Sweden read it: `2026-11-26 14:03`, in Swedish time (CET, or CEST from
 /// the last Sunday of March to the last Sunday of October, changing at 01:00 UTC).
-fn swedish_time(at: OffsetDateTime) -> String {
+pub(crate) fn swedish_time(at: OffsetDateTime) -> String {
     let at = at.to_offset(UtcOffset::UTC);
     let last_sunday = |month| {
         let last =

@@ -47,7 +47,13 @@ struct FirstLoginPage {
     error: Option<String>,
 }
 
-fn cookie_header(state: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValue {
+/// A `Set-Cookie` value with the attributes every Uppfölj cookie has.
+pub(super) fn cookie_header(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age: i64,
+) -> HeaderValue {
     let secure = if state.config.secure_cookies {
         "; Secure"
     } else {

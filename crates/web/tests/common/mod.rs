@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::path::Path;
 
 use axum::Router;
@@ -314,4 +316,26 @@ pub fn encode(fields: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{k}={}", value(v)))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// Declares `name::sqlite` and `name::postgres` tests running `name(TestApp, &SmtpSink)`, each
+/// with an SMTP server of its own that the app sends through.
+#[macro_export]
+macro_rules! on_both_backends_with_mail {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let sink = $crate::common::smtp::SmtpSink::start();
+                let app = $crate::common::TestApp::with_mailer(uppfolj_store::Backend::Sqlite, Some(sink.mailer())).await;
+                super::$name(app, &sink).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let sink = $crate::common::smtp::SmtpSink::start();
+                let app = $crate::common::TestApp::with_mailer(uppfolj_store::Backend::Postgres, Some(sink.mailer())).await;
+                super::$name(app, &sink).await
+            }
+        }
+    )*};
 }

@@ -1,0 +1,290 @@
+//! Every signed-in user's own account: who they are, changing the password (which ends their
+//! other sessions), their API tokens (created with the secret shown once, and revoked), and
+//! logging out everywhere.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use time::OffsetDateTime;
+use uppfolj_store::TokenRecord;
+
+use super::forms::{FieldErrors, Fields, field};
+use super::session::cookie_header;
+use super::{Nav, check_csrf, csrf, page, swedish_time};
+use crate::auth::{self, Caller, SESSION_COOKIE, secrets};
+use crate::error::capitalised;
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/konto", get(show))
+        .route("/konto/losenord", post(change_password))
+        .route("/konto/tokens", post(create_token))
+        .route("/konto/tokens/{id}/aterkalla", post(revoke_token))
+        .route("/konto/logga-ut-overallt", post(logout_everywhere))
+}
+
+/// A token as the page lists it.
+struct TokenRow {
+    id: i64,
+    name: String,
+    created: String,
+    revoked: bool,
+}
+
+impl From<TokenRecord> for TokenRow {
+    fn from(token: TokenRecord) -> TokenRow {
+        let created = OffsetDateTime::parse(
+            &token.created_at,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map_or_else(|_| token.created_at.clone(), swedish_time);
+        TokenRow {
+            id: token.id,
+            name: token.name,
+            created,
+            revoked: token.revoked,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    email: String,
+    role: &'static str,
+    organisations: Vec<String>,
+    tokens: Vec<TokenRow>,
+    /// A token just created, shown this once.
+    new_token: Option<(String, String)>,
+    token_name: String,
+    notice: Option<&'static str>,
+    errors: FieldErrors,
+}
+
+/// What the page shows after one of its forms, besides the account.
+#[derive(Default)]
+struct Outcome {
+    new_token: Option<(String, String)>,
+    token_name: String,
+    notice: Option<&'static str>,
+    errors: FieldErrors,
+}
+
+async fn account_page(
+    state: &AppState,
+    caller: &Caller,
+    outcome: Outcome,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let definitions = state.store.definitions().await?;
+    let mut organisations: Vec<String> = caller
+        .actor
+        .organisations
+        .iter()
+        .map(|key| {
+            definitions
+                .organisations
+                .iter()
+                .find(|o| &o.key == key)
+                .map_or_else(|| key.to_string(), |o| o.name.clone())
+        })
+        .collect();
+    organisations.sort_by(|a, b| uppfolj_model::text::swedish_cmp(a, b));
+    let tokens = state
+        .store
+        .tokens(Some(caller.user_id))
+        .await?
+        .into_iter()
+        .map(TokenRow::from)
+        .collect();
+    Ok(page(
+        AccountPage {
+            nav: Nav::of(caller),
+            csrf: csrf(caller),
+            email: caller.actor.email.to_string(),
+            role: caller.actor.role.label(),
+            organisations,
+            tokens,
+            new_token: outcome.new_token,
+            token_name: outcome.token_name,
+            notice: outcome.notice,
+            errors: outcome.errors,
+        },
+        status,
+    ))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let notice = match query.get("klart").map(String::as_str) {
+        Some("losenord") => {
+            Some("Lösenordet är bytt. Du är utloggad på alla andra ställen där du var inloggad.")
+        }
+        Some("aterkallad") => Some("API-token är återkallad och fungerar inte längre."),
+        _ => None,
+    };
+    let outcome = Outcome {
+        notice,
+        ..Outcome::default()
+    };
+    account_page(&state, &caller, outcome, StatusCode::OK).await
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(fields): Form<Fields>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, field(&fields, "csrf"))?;
+    let Some(session) = &caller.session else {
+        return Err(WebError::Forbidden(
+            "Logga in i webbläsaren för att byta lösenord.".into(),
+        ));
+    };
+    let (current, new, repeat) = (
+        field(&fields, "nuvarande"),
+        field(&fields, "nytt"),
+        field(&fields, "upprepa"),
+    );
+    let mut errors = FieldErrors::default();
+    let mut status = StatusCode::BAD_REQUEST;
+    let account_key = format!("konto:{}", caller.actor.email);
+    let now = OffsetDateTime::now_utc();
+    let stored = state
+        .store
+        .user_by_email(&caller.actor.email)
+        .await?
+        .and_then(|u| u.password_hash);
+    if let Some(until) = state
+        .store
+        .locked_until(&account_key)
+        .await?
+        .filter(|until| *until > now)
+    {
+        let minutes = ((until - now).whole_seconds() + 59) / 60;
+        errors.add(
+            "nuvarande",
+            format!("Kontot är låst efter för många misslyckade försök. Försök igen om {minutes} minuter."),
+        );
+        status = StatusCode::TOO_MANY_REQUESTS;
+    } else if current.is_empty() {
+        errors.add("nuvarande", "Skriv ditt nuvarande lösenord.");
+    } else if !stored.is_some_and(|hash| secrets::verify_password(current, &hash)) {
+        let lock = now + auth::LOCK_DURATION;
+        state
+            .store
+            .record_login_failure(&account_key, auth::ACCOUNT_FAILURES, lock)
+            .await?;
+        errors.add("nuvarande", "Det nuvarande lösenordet stämmer inte.");
+    }
+    let hash = match secrets::hash_password(new) {
+        Ok(hash) => Some(hash),
+        Err(message) => {
+            errors.add("nytt", capitalised(&message));
+            None
+        }
+    };
+    if new != repeat {
+        errors.add(
+            "upprepa",
+            "Lösenorden är inte lika. Skriv samma nya lösenord två gånger.",
+        );
+    }
+    match hash {
+        Some(hash) if errors.is_empty() => {
+            state.store.clear_login_failures(&account_key).await?;
+            state
+                .store
+                .change_password(caller.user_id, &hash, &session.token_hash)
+                .await?;
+            Ok(Redirect::to("/konto?klart=losenord").into_response())
+        }
+        _ => {
+            let outcome = Outcome {
+                errors,
+                ..Outcome::default()
+            };
+            account_page(&state, &caller, outcome, status).await
+        }
+    }
+}
+
+/// The longest name a token may have, as in the API.
+const MAX_TOKEN_NAME: usize = 100;
+
+async fn create_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(fields): Form<Fields>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, field(&fields, "csrf"))?;
+    let name = field(&fields, "namn").trim();
+    if name.is_empty() || name.chars().count() > MAX_TOKEN_NAME {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "namn",
+            format!("Ge token ett namn på 1–{MAX_TOKEN_NAME} tecken, till exempel skriptets namn."),
+        );
+        let outcome = Outcome {
+            errors,
+            token_name: name.to_owned(),
+            ..Outcome::default()
+        };
+        return account_page(&state, &caller, outcome, StatusCode::BAD_REQUEST).await;
+    }
+    let token = secrets::new_secret("upf_");
+    state
+        .store
+        .create_token(caller.user_id, name, &secrets::secret_hash(&token))
+        .await?;
+    let outcome = Outcome {
+        new_token: Some((name.to_owned(), token)),
+        ..Outcome::default()
+    };
+    account_page(&state, &caller, outcome, StatusCode::CREATED).await
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, field(&fields, "csrf"))?;
+    let missing = || WebError::NotFound(format!("API-token {id}"));
+    let number: i64 = id.parse().map_err(|_| missing())?;
+    if !state
+        .store
+        .revoke_token(number, Some(caller.user_id))
+        .await?
+    {
+        return Err(missing());
+    }
+    Ok(Redirect::to("/konto?klart=aterkallad").into_response())
+}
+
+async fn logout_everywhere(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(fields): Form<Fields>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, field(&fields, "csrf"))?;
+    state.store.delete_sessions_of(caller.user_id).await?;
+    let mut response = Redirect::to("/logga-in").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(&state, SESSION_COOKIE, "", 0),
+    );
+    Ok(response)
+}
