@@ -54,8 +54,8 @@ fn versioned(
     })
 }
 
-/// Whether another organisation than `key` has this name, ignoring case (compared here, since
-/// SQLite's `LOWER` knows only ASCII letters).
+/// Whether an organisation other than `key` (`""`: any) has this name, ignoring case; compared
+/// here, since SQLite's `LOWER` knows only ASCII letters.
 async fn name_taken(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     name: &str,
@@ -92,7 +92,7 @@ impl Store {
         organisation: &Organisation,
     ) -> Result<(), OrganisationError> {
         let mut tx = self.write_transaction().await?;
-        if name_taken(&mut tx, &organisation.name, organisation.key.as_str()).await? {
+        if name_taken(&mut tx, &organisation.name, "").await? {
             return Err(OrganisationError::NameTaken(organisation.name.clone()));
         }
         let key_taken: Option<i64> =
