@@ -11,6 +11,7 @@ mod definitions;
 mod error;
 mod responses;
 mod rounds;
+mod saving;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod workflow;
