@@ -12,6 +12,7 @@ mod error;
 mod organisations;
 mod responses;
 mod rounds;
+mod saving;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod workflow;

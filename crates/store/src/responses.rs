@@ -4,14 +4,14 @@ use std::collections::HashMap;
 
 use uppfolj_model::{
     Answer, AnswerChange, AnswerInput, AnswerScale, AnswerValue, AnswersByQuestion, Given, Key,
-    QuestionRef, ResponseData, ResponseState, RoundState,
+    QuestionRef, ResponseData, ResponseState,
 };
 
 use sqlx::AnyConnection;
 
 use crate::definitions::{stored_key, stored_scale};
-use crate::writer::SaveJob;
-use crate::{Backend, SaveError, Store, StoreError, now, parse_time};
+use crate::saving::{Refusal, SaveJob};
+use crate::{Backend, SaveError, Store, StoreError, parse_time};
 
 /// One organisation's response in a round, as far as progress is concerned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +29,11 @@ pub struct SavedAnswer {
     pub answer: Answer,
     pub scale: AnswerScale,
 }
+
+/// How often a save on PostgreSQL is run again after losing a race to a concurrent change of the
+/// same response, before it is answered as a conflict. Each lost race means that another request
+/// committed, so more is seldom needed.
+const RACES: usize = 5;
 
 impl Store {
     /// Saves one answer. The save is refused as a conflict when `input.version` is not the
@@ -55,7 +60,8 @@ impl Store {
     ///
     /// On SQLite the saves of concurrent requests are queued to one writer that commits them
     /// together (group commit), so that many saves share one fsync; each request's saves still
-    /// stand or fall together. On PostgreSQL each request commits on its own connection.
+    /// stand or fall together. On PostgreSQL each request commits on its own connection, and is
+    /// run again when a concurrent save or state change got in between its read and its write.
     pub async fn save_answers(
         &self,
         round: &Key,
@@ -69,17 +75,25 @@ impl Store {
             inputs: inputs.to_vec(),
             by: by.to_owned(),
         };
-        match &self.writer {
-            Some(writer) => writer.submit(job).await,
-            None => {
-                let mut tx = self.write_transaction().await.map_err(|e| (0, e.into()))?;
-                let saved = job.run(&mut tx).await?;
-                tx.commit()
-                    .await
-                    .map_err(|e| (0, StoreError::from(e).into()))?;
-                Ok(saved)
+        if let Some(writer) = &self.writer {
+            return writer.submit(job).await;
+        }
+        for _ in 0..RACES {
+            let mut tx = self.write_transaction().await.map_err(|e| (0, e.into()))?;
+            match job.run(&mut tx, self.backend).await {
+                Ok(saved) => {
+                    tx.commit()
+                        .await
+                        .map_err(|e| (0, StoreError::from(e).into()))?;
+                    return Ok(saved);
+                }
+                Err(Refusal::Refused(i, error)) => return Err((i, error)),
+                Err(Refusal::Failed(error)) => return Err((0, error)),
+                // Dropping the transaction rolls it back; the next run reads what won.
+                Err(Refusal::Raced) => {}
             }
         }
+        Err((0, SaveError::Conflict { current: None }))
     }
 
     /// The answers an organisation has given in a round, by question.
@@ -168,7 +182,7 @@ impl Store {
 }
 
 /// An answer as stored in one row of `answers`.
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub(crate) struct AnswerRow {
     pub(crate) value: Option<String>,
     pub(crate) comment: String,
@@ -272,9 +286,19 @@ impl Store {
 /// A subquery giving the answers of response `p` as one JSON array of arrays of `columns` (over
 /// `answers a`, `questions q`, `documents d` and `scales s`); `[]` when there are none.
 pub(crate) fn packed_answers(backend: Backend, columns: &str) -> String {
-    let from = "FROM answers a JOIN questions q ON q.id = a.question_id \
-                JOIN documents d ON d.id = q.document_id JOIN scales s ON s.id = q.scale_id \
-                WHERE a.response_id = p.id";
+    packed(
+        backend,
+        columns,
+        "FROM answers a JOIN questions q ON q.id = a.question_id \
+         JOIN documents d ON d.id = q.document_id JOIN scales s ON s.id = q.scale_id \
+         WHERE a.response_id = p.id",
+    )
+}
+
+/// A subquery giving the rows of `from` (`FROM …`, may refer to the outer query) as one JSON
+/// array of arrays of `columns`, as text; `[]` when there are none. One value instead of many
+/// rows, because SQLite's driver hands rows over from its worker thread one at a time.
+pub(crate) fn packed(backend: Backend, columns: &str, from: &str) -> String {
     match backend {
         Backend::Sqlite => format!("(SELECT json_group_array(json_array({columns})) {from})"),
         Backend::Postgres => {
@@ -311,127 +335,6 @@ pub(crate) async fn load_answers(
         answers.insert(reference.clone(), row.answer.answer(reference, &scale)?);
     }
     Ok(answers)
-}
-
-/// One save inside the caller's transaction; see [`Store::save_answer`].
-pub(crate) async fn save_one(
-    conn: &mut AnyConnection,
-    round: &Key,
-    organisation: &Key,
-    question: &QuestionRef,
-    input: &AnswerInput,
-    by: &str,
-) -> Result<SavedAnswer, SaveError> {
-    // One query finds the round, organisation, question, scale and targeting; the reasons for a
-    // miss are looked up only on that (rare) path.
-    let found = sqlx::query_as::<_, SaveContext>(
-        "SELECT r.id AS round_id, r.state AS round_state, o.id AS organisation_id, o.kind AS organisation_kind, \
-         o.active AS active, q.id AS question_id, s.key AS scale_key, s.name AS scale_name, \
-         s.definition AS scale_definition, t.kinds AS target_kinds, \
-         CASE WHEN EXISTS (SELECT 1 FROM round_target_organisations m WHERE m.round_id = r.id \
-           AND m.question_id = q.id AND m.organisation_id = o.id) THEN 1 ELSE 0 END AS listed \
-         FROM rounds r \
-         JOIN organisations o ON o.key = $2 \
-         JOIN documents d ON d.key = $3 \
-         JOIN round_documents rd ON rd.round_id = r.id AND rd.document_id = d.id \
-         JOIN questions q ON q.document_id = d.id AND q.key = $4 AND q.retired = 0 \
-         JOIN scales s ON s.id = q.scale_id \
-         LEFT JOIN round_targets t ON t.round_id = r.id AND t.question_id = q.id \
-         WHERE r.key = $1",
-    )
-    .bind(round.as_str())
-    .bind(organisation.as_str())
-    .bind(question.document.as_str())
-    .bind(question.question.as_str())
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(StoreError::from)?;
-    let Some(found) = found else {
-        return Err(missing(conn, round, organisation, question).await);
-    };
-    let round_state = RoundState::parse(&found.round_state).unwrap_or(RoundState::Draft);
-    let (round_id, organisation_id, question_id) =
-        (found.round_id, found.organisation_id, found.question_id);
-    let assigned = found.active != 0
-        && match &found.target_kinds {
-            None => true,
-            Some(kinds) => {
-                let kinds: Vec<String> = serde_json::from_str(kinds).unwrap_or_default();
-                found.listed != 0 || kinds.contains(&found.organisation_kind)
-            }
-        };
-    if !assigned {
-        return Err(SaveError::NotAssigned);
-    }
-    let scale = stored_scale(&found.scale_key, found.scale_name, &found.scale_definition)?;
-    let value = input.check(&scale).map_err(SaveError::Invalid)?;
-
-    let changed_at = now();
-    // Writing the row takes its lock (PostgreSQL) before the state is read, so a save and a
-    // submit of the same response cannot interleave.
-    let (response_id, state, reopened) = sqlx::query_as::<_, (i64, String, i64)>(
-        "INSERT INTO responses (round_id, organisation_id, state, updated_at) VALUES ($1, $2, 'not_started', $3) \
-         ON CONFLICT (round_id, organisation_id) DO UPDATE SET updated_at = excluded.updated_at \
-         RETURNING id, state, reopened",
-    )
-    .bind(round_id)
-    .bind(organisation_id)
-    .bind(&changed_at)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(StoreError::from)?;
-    let open =
-        round_state == RoundState::Open || (round_state == RoundState::Closed && reopened != 0);
-    if !open {
-        return Err(SaveError::RoundNotOpen(round_state));
-    }
-    let state = ResponseState::parse(&state)
-        .ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?;
-    let next_state = state.after_save()?;
-
-    let previous = stored_answer(conn, response_id, question_id)
-        .await
-        .map_err(StoreError::from)?;
-    let current_version = previous.as_ref().map_or(0, |p| p.version);
-    if current_version != input.version {
-        let current = previous
-            .map(|p| p.answer(question.clone(), &scale).map(Box::new))
-            .transpose()?;
-        return Err(SaveError::Conflict { current });
-    }
-    let stored = value.as_ref().map(AnswerValue::to_stored);
-    let Some(version) = write_answer(
-        conn,
-        (response_id, question_id),
-        previous,
-        stored.as_deref(),
-        input,
-        (by, &changed_at),
-    )
-    .await
-    .map_err(StoreError::from)?
-    else {
-        // Another instance saved between our read and our write (PostgreSQL, READ COMMITTED).
-        return Err(SaveError::Conflict { current: None });
-    };
-    if next_state != state {
-        sqlx::query("UPDATE responses SET state = $1 WHERE id = $2")
-            .bind(next_state.as_str())
-            .bind(response_id)
-            .execute(&mut *conn)
-            .await
-            .map_err(StoreError::from)?;
-    }
-    let answer = Answer {
-        question: question.clone(),
-        value,
-        comment: input.comment.clone(),
-        version,
-        withheld: input.withheld,
-        changed_by: by.to_owned(),
-        changed_at: parse_time(&changed_at)?,
-    };
-    Ok(SavedAnswer { answer, scale })
 }
 
 /// The answer stored for a question of a response, if any.
@@ -503,49 +406,4 @@ pub(crate) async fn write_answer(
     .execute(&mut *conn)
     .await?;
     Ok(Some(version))
-}
-
-/// What a save needs to know about its round, organisation and question, in one row.
-#[derive(sqlx::FromRow)]
-struct SaveContext {
-    round_id: i64,
-    round_state: String,
-    organisation_id: i64,
-    organisation_kind: String,
-    active: i64,
-    question_id: i64,
-    scale_key: String,
-    scale_name: String,
-    scale_definition: String,
-    target_kinds: Option<String>,
-    listed: i64,
-}
-
-/// Why a save found nothing: which of round, organisation and question is missing.
-async fn missing(
-    conn: &mut AnyConnection,
-    round: &Key,
-    organisation: &Key,
-    question: &QuestionRef,
-) -> SaveError {
-    let lookup = async {
-        let round_found: Option<i64> = sqlx::query_scalar("SELECT id FROM rounds WHERE key = $1")
-            .bind(round.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-        let organisation_found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM organisations WHERE key = $1")
-                .bind(organisation.as_str())
-                .fetch_optional(&mut *conn)
-                .await?;
-        Ok::<_, sqlx::Error>(match (round_found, organisation_found) {
-            (None, _) => format!("omgången «{round}»"),
-            (_, None) => format!("organisationen «{organisation}»"),
-            _ => format!("frågan «{question}» i omgången «{round}»"),
-        })
-    };
-    match lookup.await {
-        Ok(what) => StoreError::NotFound(what).into(),
-        Err(e) => StoreError::from(e).into(),
-    }
 }

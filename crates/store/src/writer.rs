@@ -1,50 +1,18 @@
 //! Group commit for SQLite: one task writes the saves of many concurrent requests in one
-//! transaction, so they share one fsync. Each request's saves run in a savepoint of their own:
-//! a refused request is rolled back alone, and every request is answered only after the commit
-//! that made its saves durable.
+//! transaction, so they share one fsync. A request's saves are checked before any of them is
+//! written (see `saving`), so a refused request leaves the transaction as it was and needs no
+//! savepoint; every request is answered only after the commit that made its saves durable.
 
-use sqlx::{Acquire, AnyPool};
+use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
-use uppfolj_model::{AnswerInput, Key, QuestionRef};
 
-use crate::responses::{SavedAnswer, save_one};
-use crate::{SaveError, StoreError};
+use crate::saving::{Refusal, SaveJob};
+use crate::{Backend, SaveError, StoreError};
 
 /// How many requests one commit takes at most.
 const MAX_BATCH: usize = 128;
 
-type Outcome = Result<Vec<SavedAnswer>, (usize, SaveError)>;
-
-/// One request's saves: all of one response, stored together or not at all.
-#[derive(Clone, Debug)]
-pub(crate) struct SaveJob {
-    pub round: Key,
-    pub organisation: Key,
-    pub inputs: Vec<(QuestionRef, AnswerInput)>,
-    pub by: String,
-}
-
-impl SaveJob {
-    /// Runs the saves on `conn`, inside the caller's transaction or savepoint.
-    pub async fn run(&self, conn: &mut sqlx::AnyConnection) -> Outcome {
-        let mut saved = Vec::with_capacity(self.inputs.len());
-        for (i, (question, input)) in self.inputs.iter().enumerate() {
-            saved.push(
-                save_one(
-                    conn,
-                    &self.round,
-                    &self.organisation,
-                    question,
-                    input,
-                    &self.by,
-                )
-                .await
-                .map_err(|e| (i, e))?,
-            );
-        }
-        Ok(saved)
-    }
-}
+type Outcome = Result<Vec<crate::SavedAnswer>, (usize, SaveError)>;
 
 /// The queue to the writer task.
 #[derive(Clone, Debug)]
@@ -93,27 +61,35 @@ async fn write_batches(
 async fn write_batch(pool: &AnyPool, batch: Vec<(SaveJob, oneshot::Sender<Outcome>)>) {
     let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
-        Err(e) => return fail_all(batch, &e),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start a write transaction");
+            return fail_all(batch.into_iter().map(|(_, reply)| reply), &e);
+        }
     };
     let mut done = Vec::with_capacity(batch.len());
-    for (job, reply) in batch {
-        let outcome = match tx.begin().await {
-            Ok(mut savepoint) => match job.run(&mut savepoint).await {
-                Ok(saved) => match savepoint.commit().await {
-                    Ok(()) => Ok(saved),
-                    Err(e) => Err((0, StoreError::from(e).into())),
-                },
-                Err(refused) => {
-                    let _ = savepoint.rollback().await;
-                    Err(refused)
-                }
-            },
-            Err(e) => Err((0, StoreError::from(e).into())),
-        };
-        match outcome {
+    let mut jobs = batch.into_iter();
+    while let Some((job, reply)) = jobs.next() {
+        match job.run(&mut tx, Backend::Sqlite).await {
             Ok(saved) => done.push((reply, saved)),
-            Err(refused) => {
-                let _ = reply.send(Err(refused));
+            Err(Refusal::Refused(i, refused)) => {
+                let _ = reply.send(Err((i, refused)));
+            }
+            // A write failed (or, which the write lock held since BEGIN IMMEDIATE rules out,
+            // found a concurrent change): the transaction may hold part of the job, so none
+            // of the batch is committed and every job in it fails.
+            Err(failure) => {
+                let error = match failure {
+                    Refusal::Failed(error) => error,
+                    _ => SaveError::Store(StoreError::Rule(
+                        "svaret ändrades samtidigt av någon annan; försök igen".into(),
+                    )),
+                };
+                tracing::error!(error = ?error, "a save failed while writing; the batch is rolled back");
+                let cause = error.to_string();
+                let _ = tx.rollback().await;
+                let _ = reply.send(Err((0, error)));
+                let others = done.into_iter().map(|(reply, _)| reply);
+                return fail_all(others.chain(jobs.map(|(_, reply)| reply)), &cause);
             }
         }
     }
@@ -125,22 +101,20 @@ async fn write_batch(pool: &AnyPool, batch: Vec<(SaveJob, oneshot::Sender<Outcom
         }
         Err(e) => {
             tracing::error!(error = %e, "group commit failed");
-            for (reply, _) in done {
-                let _ = reply.send(Err((
-                    0,
-                    StoreError::from(sqlx::Error::Protocol(e.to_string())).into(),
-                )));
-            }
+            fail_all(done.into_iter().map(|(reply, _)| reply), &e);
         }
     }
 }
 
-fn fail_all(batch: Vec<(SaveJob, oneshot::Sender<Outcome>)>, error: &sqlx::Error) {
-    tracing::error!(error = %error, "cannot start a write transaction");
-    for (_, reply) in batch {
+/// Answers every reply with a database error: nothing of theirs was committed.
+fn fail_all(
+    replies: impl Iterator<Item = oneshot::Sender<Outcome>>,
+    cause: &dyn std::fmt::Display,
+) {
+    for reply in replies {
         let _ = reply.send(Err((
             0,
-            StoreError::from(sqlx::Error::Protocol(error.to_string())).into(),
+            StoreError::from(sqlx::Error::Protocol(cause.to_string())).into(),
         )));
     }
 }

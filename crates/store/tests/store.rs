@@ -39,6 +39,13 @@ on_both_backends!(
     round_states_follow_the_workflow,
     a_withheld_comment_is_kept_with_its_answer_and_may_be_marked_after_publication,
     each_round_keeps_its_status_thresholds,
+    a_batch_with_one_stale_version_stores_nothing,
+    a_batch_mixing_new_and_existing_answers_writes_one_history_row_per_answer,
+    a_batch_is_refused_at_its_first_bad_answer,
+    a_question_saved_twice_in_one_batch_sees_its_first_save,
+    a_batch_for_a_submitted_response_stores_nothing,
+    concurrent_saves_of_one_answer_give_one_success,
+    concurrent_saves_and_a_submit_never_change_a_submitted_response,
 );
 
 fn goteborg() -> Definitions {
@@ -559,5 +566,537 @@ async fn each_round_keeps_its_status_thresholds(store: &Store) {
     assert_eq!(
         (round.thresholds.green, round.thresholds.yellow),
         (0.9, 0.6)
+    );
+}
+
+fn question(path: &str) -> QuestionRef {
+    QuestionRef::parse(path).unwrap()
+}
+
+/// The answers and history of Intraservice's response, as (question, version, comment) and
+/// (question, version, old comment, new comment), to compare before and after a refused batch.
+async fn stored(
+    store: &Store,
+) -> (
+    Vec<(String, i64, String)>,
+    Vec<(String, i64, String, String)>,
+) {
+    let (round, org) = (key("2025"), key("intraservice"));
+    let mut answers: Vec<_> = store
+        .answers(&round, &org)
+        .await
+        .unwrap()
+        .into_values()
+        .map(|a| (a.question.to_string(), a.version, a.comment))
+        .collect();
+    answers.sort();
+    let history = store
+        .answer_history(&round, &org)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| {
+            (
+                h.question.to_string(),
+                h.version,
+                h.old_comment,
+                h.new_comment,
+            )
+        })
+        .collect();
+    (answers, history)
+}
+
+async fn a_batch_with_one_stale_version_stores_nothing(store: &Store) {
+    open_goteborg(store).await;
+    let (round, org) = (key("2025"), key("intraservice"));
+    store
+        .save_answers(
+            &round,
+            &org,
+            &[
+                (seed_question(), input(Some("ja"), "Först", 0)),
+                (
+                    question("trygghetsprogram/strategi-1-2"),
+                    input(Some("ja"), "Först", 0),
+                ),
+            ],
+            "anna@example.se",
+        )
+        .await
+        .unwrap();
+    let before = stored(store).await;
+    let updated_before = store.responses(&round).await.unwrap()[0].updated_at.clone();
+
+    let stale = store
+        .save_answers(
+            &round,
+            &org,
+            &[
+                (seed_question(), input(Some("nej"), "Andra", 1)),
+                (
+                    question("trygghetsprogram/strategi-2-3"),
+                    input(Some("ja"), "Ny", 0),
+                ),
+                (
+                    question("trygghetsprogram/strategi-1-2"),
+                    input(Some("nej"), "Sent", 0),
+                ),
+            ],
+            "bo@example.se",
+        )
+        .await;
+    match stale {
+        Err((
+            2,
+            SaveError::Conflict {
+                current: Some(current),
+            },
+        )) => {
+            assert_eq!((current.comment.as_str(), current.version), ("Först", 1));
+            assert_eq!(current.question, question("trygghetsprogram/strategi-1-2"));
+        }
+        other => panic!("expected a conflict at the third answer, got {other:?}"),
+    }
+    assert_eq!(
+        stored(store).await,
+        before,
+        "no answer and no history row is written"
+    );
+    assert_eq!(
+        store.responses(&round).await.unwrap()[0].updated_at,
+        updated_before,
+        "the response is not touched"
+    );
+}
+
+async fn a_batch_mixing_new_and_existing_answers_writes_one_history_row_per_answer(store: &Store) {
+    open_goteborg(store).await;
+    let (round, org) = (key("2025"), key("intraservice"));
+    let (first, second, third) = (
+        seed_question(),
+        question("trygghetsprogram/strategi-1-2"),
+        question("trygghetsprogram/strategi-2-3"),
+    );
+    store
+        .save_answers(
+            &round,
+            &org,
+            &[
+                (first.clone(), input(Some("ja"), "Ett", 0)),
+                (second.clone(), input(Some("nej"), "Två", 0)),
+            ],
+            "anna@example.se",
+        )
+        .await
+        .unwrap();
+    store
+        .save_answer(
+            &round,
+            &org,
+            &second,
+            &input(Some("ja"), "Två igen", 1),
+            "anna@example.se",
+        )
+        .await
+        .unwrap();
+
+    let withheld = AnswerInput {
+        withheld: true,
+        ..input(Some("nej"), "Tre", 0)
+    };
+    let saved = store
+        .save_answers(
+            &round,
+            &org,
+            &[
+                (third.clone(), withheld),
+                (first.clone(), input(None, "Ett, utan svar", 1)),
+                (
+                    second.clone(),
+                    input(Some("ej-aktuellt"), "Två en tredje gång", 2),
+                ),
+            ],
+            "bo@example.se",
+        )
+        .await
+        .unwrap();
+    let versions: Vec<_> = saved
+        .iter()
+        .map(|s| {
+            (
+                s.answer.question.clone(),
+                s.answer.version,
+                s.answer.value.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        versions,
+        [
+            (third.clone(), 1, Some(AnswerValue::Choice(key("nej")))),
+            (first.clone(), 2, None),
+            (
+                second.clone(),
+                3,
+                Some(AnswerValue::Choice(key("ej-aktuellt")))
+            ),
+        ]
+    );
+    assert!(saved[0].answer.withheld && !saved[1].answer.withheld);
+    assert!(saved.iter().all(|s| s.answer.changed_by == "bo@example.se"));
+
+    let answers = store.answers(&round, &org).await.unwrap();
+    assert_eq!(answers.len(), 3);
+    for s in &saved {
+        assert_eq!(answers[&s.answer.question], s.answer, "stored as answered");
+    }
+    let history = store.answer_history(&round, &org).await.unwrap();
+    let rows: Vec<_> = history
+        .iter()
+        .map(|h| {
+            (
+                h.question.to_string(),
+                h.version,
+                h.old_value.as_deref(),
+                h.old_comment.as_str(),
+                h.new_value.as_deref(),
+                h.new_comment.as_str(),
+                h.withheld,
+                h.changed_by.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "trygghetsprogram/strategi-1-1".into(),
+                1,
+                None,
+                "",
+                Some("ja"),
+                "Ett",
+                false,
+                "anna@example.se"
+            ),
+            (
+                "trygghetsprogram/strategi-1-2".into(),
+                1,
+                None,
+                "",
+                Some("nej"),
+                "Två",
+                false,
+                "anna@example.se"
+            ),
+            (
+                "trygghetsprogram/strategi-1-2".into(),
+                2,
+                Some("nej"),
+                "Två",
+                Some("ja"),
+                "Två igen",
+                false,
+                "anna@example.se"
+            ),
+            (
+                "trygghetsprogram/strategi-2-3".into(),
+                1,
+                None,
+                "",
+                Some("nej"),
+                "Tre",
+                true,
+                "bo@example.se"
+            ),
+            (
+                "trygghetsprogram/strategi-1-1".into(),
+                2,
+                Some("ja"),
+                "Ett",
+                None,
+                "Ett, utan svar",
+                false,
+                "bo@example.se"
+            ),
+            (
+                "trygghetsprogram/strategi-1-2".into(),
+                3,
+                Some("ja"),
+                "Två igen",
+                Some("ej-aktuellt"),
+                "Två en tredje gång",
+                false,
+                "bo@example.se"
+            ),
+        ]
+    );
+    let progress = store.responses(&round).await.unwrap();
+    assert_eq!(
+        (progress[0].state, progress[0].answered),
+        (ResponseState::Draft, 2)
+    );
+}
+
+async fn a_batch_is_refused_at_its_first_bad_answer(store: &Store) {
+    open_goteborg(store).await;
+    let (round, org) = (key("2025"), key("intraservice"));
+    let fine = (seed_question(), input(Some("ja"), "", 0));
+    type Case = (QuestionRef, AnswerInput, fn(&SaveError) -> bool);
+    let cases: [Case; 3] = [
+        (
+            question("trygghetsprogram/finns-inte"),
+            input(Some("ja"), "", 0),
+            |e| matches!(e, SaveError::Store(StoreError::NotFound(what)) if what == "frågan «trygghetsprogram/finns-inte» i omgången «2025»"),
+        ),
+        (
+            question("handlingsplan-gang/insats-2-1"),
+            input(Some("ja"), "", 0),
+            |e| matches!(e, SaveError::NotAssigned),
+        ),
+        (
+            question("trygghetsprogram/strategi-1-2"),
+            input(Some("kanske"), "", 0),
+            |e| matches!(e, SaveError::Invalid(_)),
+        ),
+    ];
+    for (bad, bad_input, expected) in cases {
+        let outcome = store
+            .save_answers(
+                &round,
+                &org,
+                &[
+                    fine.clone(),
+                    (bad, bad_input),
+                    (
+                        question("trygghetsprogram/finns-inte-heller"),
+                        input(Some("ja"), "", 0),
+                    ),
+                ],
+                "a@b.se",
+            )
+            .await;
+        match outcome {
+            Err((1, error)) => assert!(expected(&error), "{error:?}"),
+            other => panic!("expected a refusal of the second answer, got {other:?}"),
+        }
+    }
+    let unknown = store
+        .save_answers(
+            &round,
+            &key("finns-inte"),
+            std::slice::from_ref(&fine),
+            "a@b.se",
+        )
+        .await;
+    assert!(
+        matches!(&unknown, Err((0, SaveError::Store(StoreError::NotFound(what)))) if what == "organisationen «finns-inte»"),
+        "{unknown:?}"
+    );
+    assert!(store.answers(&round, &org).await.unwrap().is_empty());
+    assert!(store.responses(&round).await.unwrap().is_empty());
+}
+
+async fn a_question_saved_twice_in_one_batch_sees_its_first_save(store: &Store) {
+    open_goteborg(store).await;
+    let (round, org, q) = (key("2025"), key("intraservice"), seed_question());
+    let twice_from_zero = store
+        .save_answers(
+            &round,
+            &org,
+            &[
+                (q.clone(), input(Some("ja"), "Ett", 0)),
+                (q.clone(), input(Some("nej"), "Två", 0)),
+            ],
+            "a@b.se",
+        )
+        .await;
+    match twice_from_zero {
+        Err((
+            1,
+            SaveError::Conflict {
+                current: Some(current),
+            },
+        )) => {
+            assert_eq!((current.comment.as_str(), current.version), ("Ett", 1))
+        }
+        other => panic!("expected the second save to conflict with the first, got {other:?}"),
+    }
+    assert!(store.answers(&round, &org).await.unwrap().is_empty());
+
+    let saved = store
+        .save_answers(
+            &round,
+            &org,
+            &[
+                (q.clone(), input(Some("ja"), "Ett", 0)),
+                (q.clone(), input(Some("nej"), "Två", 1)),
+            ],
+            "a@b.se",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        saved.iter().map(|s| s.answer.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    let answers = store.answers(&round, &org).await.unwrap();
+    assert_eq!(
+        (answers[&q].version, answers[&q].comment.as_str()),
+        (2, "Två")
+    );
+    let (_, history) = stored(store).await;
+    assert_eq!(
+        history,
+        [
+            (q.to_string(), 1, String::new(), "Ett".to_owned()),
+            (q.to_string(), 2, "Ett".to_owned(), "Två".to_owned()),
+        ]
+    );
+}
+
+async fn a_batch_for_a_submitted_response_stores_nothing(store: &Store) {
+    open_goteborg(store).await;
+    let (round, org) = (key("2025"), key("intraservice"));
+    store
+        .save_answer(
+            &round,
+            &org,
+            &seed_question(),
+            &input(Some("ja"), "", 0),
+            "a@b.se",
+        )
+        .await
+        .unwrap();
+    store
+        .change_response(&round, &org, "a@b.se", "", false, |state, _| {
+            Ok(state.submit()?)
+        })
+        .await
+        .unwrap();
+    let before = stored(store).await;
+    let locked = store
+        .save_answers(
+            &round,
+            &org,
+            &[
+                (
+                    question("trygghetsprogram/strategi-1-2"),
+                    input(Some("ja"), "", 0),
+                ),
+                (seed_question(), input(Some("nej"), "", 1)),
+            ],
+            "a@b.se",
+        )
+        .await;
+    assert!(
+        matches!(locked, Err((0, SaveError::Locked(_)))),
+        "{locked:?}"
+    );
+    assert_eq!(stored(store).await, before);
+    assert_eq!(
+        store.responses(&round).await.unwrap()[0].state,
+        ResponseState::Submitted
+    );
+}
+
+async fn concurrent_saves_of_one_answer_give_one_success(store: &Store) {
+    open_goteborg(store).await;
+    let (round, org, q) = (key("2025"), key("intraservice"), seed_question());
+    store
+        .save_answer(&round, &org, &q, &input(Some("ja"), "Först", 0), "a@b.se")
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let other = question("trygghetsprogram/strategi-1-2");
+                let inputs = [
+                    (other, input(Some("ja"), &format!("nr {i}"), 0)),
+                    (seed_question(), input(Some("nej"), &format!("nr {i}"), 1)),
+                ];
+                store
+                    .save_answers(&key("2025"), &key("intraservice"), &inputs, "a@b.se")
+                    .await
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(saved) => winners.push(saved[1].answer.comment.clone()),
+            Err((_, SaveError::Conflict { .. })) => {}
+            Err(other) => panic!("only conflicts may fail: {other:?}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one save wins");
+    let answers = store.answers(&round, &org).await.unwrap();
+    assert_eq!(
+        (answers[&q].version, &answers[&q].comment),
+        (2, &winners[0])
+    );
+    let (_, history) = stored(store).await;
+    assert_eq!(
+        history.len(),
+        3,
+        "the first save and the winner's two answers"
+    );
+}
+
+async fn concurrent_saves_and_a_submit_never_change_a_submitted_response(store: &Store) {
+    open_goteborg(store).await;
+    let (round, org) = (key("2025"), key("intraservice"));
+    store
+        .save_answer(
+            &round,
+            &org,
+            &seed_question(),
+            &input(Some("ja"), "", 0),
+            "a@b.se",
+        )
+        .await
+        .unwrap();
+    let saves: Vec<_> = [
+        "trygghetsprogram/strategi-1-2",
+        "trygghetsprogram/strategi-2-3",
+        "trygghetsprogram/strategi-2-1",
+        "trygghetsprogram/strategi-2-2",
+    ]
+    .into_iter()
+    .map(|path| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .save_answer(
+                    &key("2025"),
+                    &key("intraservice"),
+                    &question(path),
+                    &input(Some("ja"), "", 0),
+                    "a@b.se",
+                )
+                .await
+        })
+    })
+    .collect();
+    let mut seen_by_submit = 0;
+    store
+        .change_response(&round, &org, "s@b.se", "", false, |state, answers| {
+            seen_by_submit = answers.len();
+            Ok(state.submit()?)
+        })
+        .await
+        .unwrap();
+    for save in saves {
+        match save.await.unwrap() {
+            Ok(_) | Err(SaveError::Locked(_)) => {}
+            Err(other) => panic!("a save is stored or refused as locked: {other:?}"),
+        }
+    }
+    assert_eq!(
+        store.answers(&round, &org).await.unwrap().len(),
+        seen_by_submit,
+        "every save landed before the submit saw the answers, or was refused"
     );
 }
