@@ -8,6 +8,7 @@
 
 mod accounts;
 mod definitions;
+mod documents;
 mod error;
 mod responses;
 mod rounds;
@@ -28,6 +29,7 @@ use uppfolj_model::Definitions;
 
 pub use accounts::{SessionRecord, TokenRecord, UserRecord};
 pub use definitions::ApplySummary;
+pub use documents::{Direction, DocumentFields, DocumentVersions, QuestionEdit, RoundUse};
 pub use error::{SaveError, StoreError, WorkflowError};
 pub use responses::{ResponseSummary, SavedAnswer};
 pub use workflow::{ResponseEvent, ResponseStatus};

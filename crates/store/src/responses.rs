@@ -334,10 +334,11 @@ pub(crate) async fn save_one(
          JOIN organisations o ON o.key = $2 \
          JOIN documents d ON d.key = $3 \
          JOIN round_documents rd ON rd.round_id = r.id AND rd.document_id = d.id \
-         JOIN questions q ON q.document_id = d.id AND q.key = $4 AND q.retired = 0 \
+         JOIN questions q ON q.document_id = d.id AND q.key = $4 \
          JOIN scales s ON s.id = q.scale_id \
          LEFT JOIN round_targets t ON t.round_id = r.id AND t.question_id = q.id \
-         WHERE r.key = $1",
+         LEFT JOIN round_questions rq ON rq.round_id = r.id AND rq.question_id = q.id \
+         WHERE r.key = $1 AND (rq.question_id IS NOT NULL OR (r.state = 'draft' AND q.retired = 0))",
     )
     .bind(round.as_str())
     .bind(organisation.as_str())
