@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
-use uppfolj_model::numbering::{Entry, number_round};
+use uppfolj_model::numbering::{Entry, number_round, question_labels};
 use uppfolj_model::text::swedish_key;
 use uppfolj_model::{Definitions, Document, Key, Organisation, QuestionRef, Round, RoundState};
 use uppfolj_store::StoreError;
@@ -91,42 +91,23 @@ impl AssignmentPage<'_> {
 /// where a section asks more than one.
 fn columns(documents: &[Document]) -> Vec<Column> {
     let refs: Vec<&Document> = documents.iter().collect();
+    let entries = number_round(&refs, |_| true);
+    let mut labels = question_labels(&entries).into_iter();
     let mut columns: Vec<Column> = Vec::new();
-    let mut heading = None;
-    for entry in number_round(&refs, |_| true) {
+    let mut heading = "";
+    for entry in &entries {
         match entry {
-            Entry::Heading(h) => heading = Some(h),
-            Entry::Question {
-                reference,
-                question,
-            } => {
-                let (number, text) = heading
-                    .as_ref()
-                    .map_or((String::new(), String::new()), |h| {
-                        (h.number.clone(), h.text.clone())
-                    });
+            Entry::Heading(h) => heading = &h.text,
+            Entry::Question { question, .. } => {
+                let (reference, label) = labels.next().expect("a label per question");
                 columns.push(Column {
                     reference,
-                    label: number,
-                    heading: text,
+                    label,
+                    heading: heading.to_owned(),
                     text: question.text.clone(),
                 });
             }
         }
-    }
-    let mut start = 0;
-    while start < columns.len() {
-        let end = start
-            + columns[start..]
-                .iter()
-                .take_while(|c| c.label == columns[start].label)
-                .count();
-        if end - start > 1 {
-            for (letter, column) in ('a'..='z').cycle().zip(&mut columns[start..end]) {
-                column.label = format!("{} {letter}", column.label);
-            }
-        }
-        start = end;
     }
     columns
 }
