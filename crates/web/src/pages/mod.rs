@@ -5,6 +5,7 @@ mod answer_form;
 mod answer_save;
 mod assignment;
 pub mod compilation;
+mod documents;
 mod history;
 mod reports;
 mod review;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(history::router())
         .merge(reports::router())
         .merge(compilation::router())
+        .merge(documents::router())
         .route("/halsa", get(health))
         .route("/assets/uppfolj.css", get(stylesheet))
         .route("/assets/uppfolj.js", get(script))
