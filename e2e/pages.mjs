@@ -11,6 +11,7 @@ import { ACCOUNTS } from './lib/server.mjs';
 import { submitWith } from './lib/browser.mjs';
 
 const ROUND = '/omgangar/2025';
+const DOCUMENT = '/styrdokument/trygghetsprogram';
 
 export const PAGES = [
   { name: 'login', role: null, path: '/logga-in', h1: 'Logga in' },
@@ -120,6 +121,45 @@ export const PAGES = [
     h1: 'Ny användare',
   },
   { name: 'account', role: 'uppgiftslamnare', path: '/konto', h1: 'Mitt konto' },
+  { name: 'documents', role: 'samordnare', path: '/styrdokument', h1: 'Styrdokument' },
+  {
+    name: 'document-tree',
+    role: 'samordnare',
+    path: `${DOCUMENT}`,
+    h1: 'Göteborgs Stads trygghetsskapande och brottsförebyggande program 2022–2026',
+  },
+  {
+    name: 'document-edit',
+    role: 'samordnare',
+    path: `${DOCUMENT}/uppgifter`,
+    h1: 'Ändra dokumentets uppgifter',
+  },
+  {
+    name: 'section-edit',
+    role: 'samordnare',
+    path: `${DOCUMENT}/avsnitt/malomrade-1`,
+    h1: 'Ändra avsnitt 1.1.1',
+  },
+  {
+    name: 'question-edit',
+    role: 'samordnare',
+    path: `${DOCUMENT}/fragor/strategi-1-1`,
+    h1: 'Ändra fråga 1.1.1 a',
+  },
+  {
+    name: 'question-edit-errors',
+    role: 'samordnare',
+    async open(page) {
+      await page.goto(`${DOCUMENT}/fragor/strategi-1-1`);
+      await page.fill('#text', '');
+      await page.check('#kommentar-vid-svar');
+      for (const box of await page.locator('input[name=kommentar_vid]').all()) await box.uncheck();
+      await page.focus('#malgrupp');
+      return submitWith(page);
+    },
+    status: 400,
+    h1: 'Ändra fråga 1.1.1 a',
+  },
   { name: 'published', role: null, path: '/publicerat', h1: 'Publicerade sammanställningar' },
   { name: 'not-found', role: 'samordnare', path: '/finns-inte', status: 404, h1: 'Sidan finns inte' },
   {

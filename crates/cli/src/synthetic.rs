@@ -98,6 +98,7 @@ pub fn definitions(size: Size, last: i32) -> Definitions {
             targets: vec![],
             state: RoundState::Closed,
             thresholds: Default::default(),
+            asked: None,
         })
         .collect();
     Definitions {

@@ -133,10 +133,12 @@ impl Definitions {
             }
             for (j, target) in round.targets.iter().enumerate() {
                 let here = root.item("target", j);
+                // A target on a retired question stays, without effect: a round that opened
+                // with the question still asks it, and restoring it brings the limit back.
                 let found = documents
                     .get(&target.question.document)
                     .and_then(|d| d.question(&target.question.question))
-                    .is_some_and(|q| !q.retired);
+                    .is_some();
                 if documents.contains_key(&target.question.document) && !found {
                     problems.push((
                         object,
@@ -257,6 +259,13 @@ mod tests {
                 "Round(0) target[1].question: frågan «d/q9» finns inte",
             ]
         );
+    }
+
+    #[test]
+    fn a_target_on_a_retired_question_is_kept_without_a_problem() {
+        let mut defs = valid();
+        defs.documents[0].sections[0].questions[1].retired = true;
+        assert_eq!(described(&defs), Vec::<String>::new());
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Steering documents (*styrdokument*): a tree of sections holding follow-up questions.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Key, Path, Problem};
+use crate::key::MAX_KEY_LEN;
+use crate::{Asked, Key, Path, Problem};
 
 /// A steering document adopted by the city council, as far as the follow-up needs it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -189,12 +190,81 @@ impl Document {
         }
     }
 
-    /// Checks the document on its own. Scales are checked by [`crate::Definitions::validate`],
-    /// which knows them; `scale_options` gives the option keys of a scale for comment rules.
-    pub fn validate<'s>(
-        &self,
-        scale_options: impl Fn(&Key) -> Option<Vec<&'s Key>>,
-    ) -> Vec<Problem> {
+    /// The document as a round asked it: only the sections and questions in `asked`, in the
+    /// order they stood then, none of them retired (they were current when the round opened).
+    pub fn as_asked(&self, asked: &Asked) -> Document {
+        let sections: HashMap<&Key, usize> = asked
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, (document, _))| document == &self.key)
+            .map(|(i, (_, section))| (section, i))
+            .collect();
+        let questions: HashMap<&Key, usize> = asked
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.document == self.key)
+            .map(|(i, q)| (&q.question, i))
+            .collect();
+        fn keep(
+            sections: &[Section],
+            asked_sections: &HashMap<&Key, usize>,
+            asked_questions: &HashMap<&Key, usize>,
+        ) -> Vec<Section> {
+            let mut kept: Vec<(usize, Section)> = sections
+                .iter()
+                .filter_map(|s| {
+                    let place = *asked_sections.get(&s.key)?;
+                    let mut questions: Vec<(usize, Question)> = s
+                        .questions
+                        .iter()
+                        .filter_map(|q| {
+                            let place = *asked_questions.get(&q.key)?;
+                            Some((
+                                place,
+                                Question {
+                                    retired: false,
+                                    ..q.clone()
+                                },
+                            ))
+                        })
+                        .collect();
+                    questions.sort_by_key(|(place, _)| *place);
+                    Some((
+                        place,
+                        Section {
+                            questions: questions.into_iter().map(|(_, q)| q).collect(),
+                            sections: keep(&s.sections, asked_sections, asked_questions),
+                            retired: false,
+                            ..s.clone()
+                        },
+                    ))
+                })
+                .collect();
+            kept.sort_by_key(|(place, _)| *place);
+            kept.into_iter().map(|(_, s)| s).collect()
+        }
+        Document {
+            sections: keep(&self.sections, &sections, &questions),
+            ..self.clone()
+        }
+    }
+
+    /// Finds a section by key at any depth, retired or not.
+    pub fn section(&self, key: &Key) -> Option<&Section> {
+        fn find<'a>(sections: &'a [Section], key: &Key) -> Option<&'a Section> {
+            sections.iter().find_map(|s| {
+                (&s.key == key)
+                    .then_some(s)
+                    .or_else(|| find(&s.sections, key))
+            })
+        }
+        find(&self.sections, key)
+    }
+
+    /// Problems with the document's own fields (title, report heading, period), without its tree.
+    pub fn field_problems(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
         let root = Path::root();
         if self.title.trim().is_empty() {
@@ -219,6 +289,17 @@ impl Document {
                 ),
             ));
         }
+        problems
+    }
+
+    /// Checks the document on its own. Scales are checked by [`crate::Definitions::validate`],
+    /// which knows them; `scale_options` gives the option keys of a scale for comment rules.
+    pub fn validate<'s>(
+        &self,
+        scale_options: impl Fn(&Key) -> Option<Vec<&'s Key>>,
+    ) -> Vec<Problem> {
+        let mut problems = self.field_problems();
+        let root = Path::root();
         let mut section_keys = HashSet::new();
         let mut question_keys = HashSet::new();
         let mut ctx = Walk {
@@ -252,20 +333,7 @@ impl<'s, F: Fn(&Key) -> Option<Vec<&'s Key>>> Walk<'_, 's, F> {
                     ),
                 ));
             }
-            if section.title.trim().is_empty() {
-                self.problems
-                    .push(Problem::new(here.field("title"), "avsnittet saknar rubrik"));
-            }
-            if section
-                .label
-                .as_deref()
-                .is_some_and(|l| l.trim().is_empty())
-            {
-                self.problems.push(Problem::new(
-                    here.field("label"),
-                    "etiketten är tom; ta bort raden eller skriv en etikett",
-                ));
-            }
+            self.problems.extend(section.field_problems(&here));
             for (j, question) in section.questions.iter().enumerate() {
                 self.question(question, &here.item("question", j));
             }
@@ -280,41 +348,92 @@ impl<'s, F: Fn(&Key) -> Option<Vec<&'s Key>>> Walk<'_, 's, F> {
                 format!("frågenyckeln «{}» används redan i dokumentet", question.key),
             ));
         }
-        if question.text.trim().is_empty() {
-            self.problems
-                .push(Problem::new(here.field("text"), "frågan saknar text"));
+        self.problems
+            .extend(question.problems(here, self.scale_options));
+    }
+}
+
+impl Section {
+    /// Problems with the section's own fields (title, label), placed under `at`.
+    pub fn field_problems(&self, at: &Path) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if self.title.trim().is_empty() {
+            problems.push(Problem::new(at.field("title"), "avsnittet saknar rubrik"));
         }
-        if question.guidance.iter().any(|g| g.trim().is_empty()) {
-            self.problems.push(Problem::new(
-                here.field("guidance"),
+        if self.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+            problems.push(Problem::new(
+                at.field("label"),
+                "etiketten är tom; ta bort raden eller skriv en etikett",
+            ));
+        }
+        problems
+    }
+}
+
+impl Question {
+    /// Problems with the question's own fields (text, guidance, scale, comment rule), placed under
+    /// `at`; `scale_options` gives the option keys of a scale, `None` for an unknown scale.
+    pub fn problems<'s>(
+        &self,
+        at: &Path,
+        scale_options: impl Fn(&Key) -> Option<Vec<&'s Key>>,
+    ) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if self.text.trim().is_empty() {
+            problems.push(Problem::new(at.field("text"), "frågan saknar text"));
+        }
+        if self.guidance.iter().any(|g| g.trim().is_empty()) {
+            problems.push(Problem::new(
+                at.field("guidance"),
                 "ett stycke i vägledningen är tomt",
             ));
         }
-        match (self.scale_options)(&question.scale) {
-            None => self.problems.push(Problem::new(
-                here.field("scale"),
-                format!("svarsskalan «{}» finns inte", question.scale),
+        match scale_options(&self.scale) {
+            None => problems.push(Problem::new(
+                at.field("scale"),
+                format!("svarsskalan «{}» finns inte", self.scale),
             )),
             Some(options) => {
-                if let CommentRule::RequiredFor(required) = &question.comment {
+                if let CommentRule::RequiredFor(required) = &self.comment {
                     if required.is_empty() {
-                        self.problems.push(Problem::new(
-                            here.field("comment"),
+                        problems.push(Problem::new(
+                            at.field("comment"),
                             "required_for behöver minst ett svarsalternativ",
                         ));
                     }
                     for key in required.iter().filter(|k| !options.contains(k)) {
-                        self.problems.push(Problem::new(
-                            here.field("comment"),
-                            format!(
-                                "svarsskalan «{}» har inget alternativ «{key}»",
-                                question.scale
-                            ),
+                        problems.push(Problem::new(
+                            at.field("comment"),
+                            format!("svarsskalan «{}» har inget alternativ «{key}»", self.scale),
                         ));
                     }
                 }
             }
         }
+        problems
+    }
+
+    /// The key of the next version of a question keyed `key`: `key-v2`, or `…-v3` after `…-v2`,
+    /// skipping any taken; within the key length limit.
+    pub fn next_version_key(key: &Key, taken: impl Fn(&Key) -> bool) -> Key {
+        let text = key.as_str();
+        let version = text.rsplit_once("-v").and_then(|(base, n)| {
+            let digits = !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit());
+            let n: u32 = n.parse().ok().filter(|_| digits)?;
+            (n >= 2 && !base.is_empty()).then_some((base, n + 1))
+        });
+        let (base, from) = version.unwrap_or((text, 2));
+        (from..)
+            .map(|n| {
+                let suffix = format!("-v{n}");
+                let mut base = base.to_owned();
+                base.truncate(MAX_KEY_LEN - suffix.len());
+                let base = base.trim_end_matches('-');
+                Key::parse(&format!("{base}{suffix}"))
+                    .expect("a key with a version suffix is a key")
+            })
+            .find(|candidate| !taken(candidate))
+            .expect("some version number is free")
     }
 }
 
@@ -450,6 +569,77 @@ pub(crate) mod tests {
         let current = doc.current();
         let keys: Vec<&str> = current.all_questions().map(|q| q.key.as_str()).collect();
         assert_eq!(keys, ["q1"]);
+    }
+
+    #[test]
+    fn a_document_as_asked_keeps_what_the_round_asked_in_its_order_then() {
+        let mut replaced = question("q1");
+        replaced.retired = true;
+        let mut gone = section("gone", None, vec![question("q3")], vec![]);
+        gone.retired = true;
+        let doc = document(
+            "d",
+            vec![
+                section("b", None, vec![question("q2")], vec![]),
+                section("a", None, vec![question("q1-v2"), replaced], vec![]),
+                gone,
+                section("new", None, vec![question("q4")], vec![]),
+            ],
+        );
+        let asked = Asked {
+            sections: vec![
+                (key("d"), key("a")),
+                (key("d"), key("b")),
+                (key("d"), key("gone")),
+            ],
+            questions: ["q1", "q2", "q3"]
+                .map(|q| QuestionRef {
+                    document: key("d"),
+                    question: key(q),
+                })
+                .to_vec(),
+        };
+        let shown = doc.as_asked(&asked);
+        let outline: Vec<(&str, Vec<&str>)> = shown
+            .sections
+            .iter()
+            .map(|s| {
+                (
+                    s.key.as_str(),
+                    s.questions.iter().map(|q| q.key.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            outline,
+            [("a", vec!["q1"]), ("b", vec!["q2"]), ("gone", vec!["q3"])],
+            "the old order, the old version, the retired section; nothing added since"
+        );
+        assert!(shown.all_questions().all(|q| !q.retired));
+        assert!(shown.sections.iter().all(|s| !s.retired));
+    }
+
+    #[test]
+    fn a_new_version_of_a_question_gets_the_next_free_version_key() {
+        let taken = |taken: &'static [&'static str]| move |k: &Key| taken.contains(&k.as_str());
+        let table: [(&str, &[&str], &str); 5] = [
+            ("insats-3-2", &[], "insats-3-2-v2"),
+            ("insats-3-2-v2", &[], "insats-3-2-v3"),
+            ("insats-3-2", &["insats-3-2-v2"], "insats-3-2-v3"),
+            ("tv-v1", &[], "tv-v1-v2"),
+            ("a-v09", &[], "a-v09-v2"),
+        ];
+        for (old, others, next) in table {
+            assert_eq!(
+                Question::next_version_key(&key(old), taken(others)).as_str(),
+                next,
+                "{old}"
+            );
+        }
+        let long = key(&"a".repeat(64));
+        let next = Question::next_version_key(&long, |_| false);
+        assert_eq!(next.as_str().len(), 64);
+        assert!(next.as_str().ends_with("a-v2"));
     }
 
     #[test]

@@ -34,5 +34,5 @@ pub use response::{
     Answer, AnswerChange, AnswerInput, InputError, InputField, MAX_COMMENT_CHARS, ResponseState,
     SubmitProblem, TransitionError, check_submission,
 };
-pub use round::{Round, RoundState, Target};
+pub use round::{Asked, Round, RoundState, Target};
 pub use scale::{AnswerOption, AnswerScale, AnswerValue, ScaleKind, ValueError};

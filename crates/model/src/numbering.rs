@@ -4,7 +4,7 @@
 //! the question's guidance; the numbers here are the report's own, so they change when a round
 //! follows up other documents or a document gains a section.
 
-use crate::{Document, Question, QuestionRef, Section};
+use crate::{Document, Key, Question, QuestionRef, Section};
 
 /// A numbered heading: a document (level 1) or a section (level 2 and deeper).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,6 +14,8 @@ pub struct Heading {
     /// 1 for a document, 2 for its top sections, and so on.
     pub level: usize,
     pub text: String,
+    /// The section's key; `None` for a document's heading.
+    pub section: Option<Key>,
 }
 
 impl Heading {
@@ -48,6 +50,7 @@ pub fn number_round<'a>(
             number: number.clone(),
             level: 1,
             text: document.heading().to_owned(),
+            section: None,
         }));
         number_sections(
             document,
@@ -109,6 +112,7 @@ fn number_sections<'a>(
             number: number.clone(),
             level,
             text: section_heading(section),
+            section: Some(section.key.clone()),
         }));
         for question in &section.questions {
             let reference = QuestionRef {
@@ -131,6 +135,35 @@ fn number_sections<'a>(
             entries,
         );
     }
+}
+
+/// A label for each question of an outline, in order: its section's number, with a letter where
+/// the section asks more than one (`1.2.1`, or `1.2.1 a`, `1.2.1 b`).
+pub fn question_labels(entries: &[Entry]) -> Vec<(QuestionRef, String)> {
+    fn add_letters(labels: &mut [(QuestionRef, String)]) {
+        if labels.len() > 1 {
+            for (letter, (_, label)) in ('a'..='z').cycle().zip(labels) {
+                *label = format!("{label} {letter}");
+            }
+        }
+    }
+    let mut labels: Vec<(QuestionRef, String)> = Vec::new();
+    let mut number = "";
+    let mut start = 0;
+    for entry in entries {
+        match entry {
+            Entry::Heading(h) => {
+                add_letters(&mut labels[start..]);
+                start = labels.len();
+                number = &h.number;
+            }
+            Entry::Question { reference, .. } => {
+                labels.push((reference.clone(), number.to_owned()));
+            }
+        }
+    }
+    add_letters(&mut labels[start..]);
+    labels
 }
 
 /// A section's heading text: its label and title, `Målområde 1: Öka kunskapen`, or the title alone.
@@ -222,6 +255,35 @@ mod tests {
         assert_eq!(
             outline(&entries),
             ["1 Dokument a", "1.1 Avsnitt s1", "1.2 Avsnitt s2", "  a/q2"]
+        );
+    }
+
+    #[test]
+    fn questions_are_labelled_by_section_with_a_letter_where_there_are_several() {
+        let doc = document(
+            "a",
+            vec![
+                section("s1", None, vec![question("q1"), question("q2")], vec![]),
+                section(
+                    "s2",
+                    None,
+                    vec![question("q3")],
+                    vec![section(
+                        "s3",
+                        None,
+                        vec![question("q4"), question("q5")],
+                        vec![],
+                    )],
+                ),
+            ],
+        );
+        let labels: Vec<String> = question_labels(&number_round(&[&doc], |_| true))
+            .into_iter()
+            .map(|(r, label)| format!("{label} {}", r.question))
+            .collect();
+        assert_eq!(
+            labels,
+            ["1.1 a q1", "1.1 b q2", "1.2 q3", "1.2.1 a q4", "1.2.1 b q5"]
         );
     }
 

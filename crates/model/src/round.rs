@@ -27,6 +27,20 @@ pub struct Round {
     /// executive board's expectations change.
     #[serde(default)]
     pub thresholds: StatusThresholds,
+    /// What the round asked when it opened; `None` while it is a draft, which shows its documents
+    /// as they stand. Kept so that editing a document never changes an opened round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked: Option<Asked>,
+}
+
+/// The sections and questions a round asked, in the order they stood when it opened. A round
+/// that has opened shows these, also after they are edited into new versions, moved or retired.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Asked {
+    /// Every section shown, as (document, section), in the order they stood.
+    pub sections: Vec<(Key, Key)>,
+    /// Every question asked, in the order they stood.
+    pub questions: Vec<QuestionRef>,
 }
 
 /// Limits one question to listed organisations and/or organisation kinds.
@@ -102,6 +116,19 @@ impl fmt::Display for RoundState {
 }
 
 impl Round {
+    /// The round's documents as its respondents see them, in the round's order: as asked when
+    /// it opened, or for a draft as they stand now without retired sections and questions.
+    pub fn documents_as_asked(&self, all: &[Document]) -> Vec<Document> {
+        self.documents
+            .iter()
+            .filter_map(|k| all.iter().find(|d| &d.key == k))
+            .map(|d| match &self.asked {
+                Some(asked) => d.as_asked(asked),
+                None => d.current(),
+            })
+            .collect()
+    }
+
     /// Whether `organisation` is to answer `question` in this round.
     pub fn is_assigned(&self, question: &QuestionRef, organisation: &Organisation) -> bool {
         if !organisation.active {
@@ -275,6 +302,7 @@ pub(crate) mod tests {
             targets,
             state: RoundState::Draft,
             thresholds: Default::default(),
+            asked: None,
         }
     }
 
@@ -414,6 +442,37 @@ pub(crate) mod tests {
                 "target[2].question"
             ]
         );
+    }
+
+    #[test]
+    fn a_draft_shows_its_documents_as_they_stand_and_an_opened_round_as_it_asked_them() {
+        use crate::Asked;
+        use crate::document::tests::{document, question, section};
+        let mut old = question("a");
+        old.retired = true;
+        let documents = [document(
+            "d",
+            vec![section("s", None, vec![question("a-v2"), old], vec![])],
+        )];
+        let keys = |round: &Round| -> Vec<String> {
+            round
+                .documents_as_asked(&documents)
+                .iter()
+                .flat_map(|d| {
+                    d.all_questions()
+                        .map(|q| q.key.to_string())
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        let mut r = round(vec![]);
+        assert_eq!(keys(&r), ["a-v2"]);
+        r.state = RoundState::Open;
+        r.asked = Some(Asked {
+            sections: vec![(key("d"), key("s"))],
+            questions: vec![q("a")],
+        });
+        assert_eq!(keys(&r), ["a"]);
     }
 
     #[test]

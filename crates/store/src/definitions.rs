@@ -309,6 +309,12 @@ async fn load_round(conn: &mut AnyConnection, key: &Key) -> Result<Round, StoreE
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+    let state = RoundState::parse(&state)
+        .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {state}")))?;
+    let asked = match state {
+        RoundState::Draft => None,
+        _ => Some(crate::rounds::load_asked(conn, id).await?),
+    };
     Ok(Round {
         key: key.clone(),
         name,
@@ -320,9 +326,9 @@ async fn load_round(conn: &mut AnyConnection, key: &Key) -> Result<Round, StoreE
             .map(|d| stored_key(d))
             .collect::<Result<_, _>>()?,
         targets,
-        state: RoundState::parse(&state)
-            .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {state}")))?,
+        state,
         thresholds: StatusThresholds::new(green, yellow).map_err(StoreError::Corrupt)?,
+        asked,
     })
 }
 
@@ -486,14 +492,15 @@ async fn store_document(
     Ok(questions)
 }
 
-/// Upserts a round's definition; its state is left as it is (a new round starts as a draft).
+/// Upserts a round's definition; its state is left as it is (a new round starts as a draft). A
+/// document added to a round that has opened is remembered as it stands now.
 async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Result<(), StoreError> {
-    let round_id: i64 = sqlx::query_scalar(
+    let (round_id, state): (i64, String) = sqlx::query_as(
         "INSERT INTO rounds (key, name, year, opens_on, closes_on, state, status_green, status_yellow) \
          VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7) \
          ON CONFLICT (key) DO UPDATE SET name = excluded.name, year = excluded.year, \
          opens_on = excluded.opens_on, closes_on = excluded.closes_on, \
-         status_green = excluded.status_green, status_yellow = excluded.status_yellow RETURNING id",
+         status_green = excluded.status_green, status_yellow = excluded.status_yellow RETURNING id, state",
     )
     .bind(round.key.as_str())
     .bind(&round.name)
@@ -504,6 +511,12 @@ async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Resul
     .bind(round.thresholds.yellow)
     .fetch_one(&mut **tx)
     .await?;
+    let before: Vec<i64> =
+        sqlx::query_scalar("SELECT document_id FROM round_documents WHERE round_id = $1")
+            .bind(round_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut added = Vec::new();
     for table in [
         "round_target_organisations",
         "round_targets",
@@ -528,6 +541,12 @@ async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Resul
         .bind(position as i64)
         .execute(&mut **tx)
         .await?;
+        if !before.contains(document_id) {
+            added.push(*document_id);
+        }
+    }
+    if state != RoundState::Draft.as_str() {
+        crate::rounds::remember_asked(tx, round_id, &added).await?;
     }
     for (position, target) in round.targets.iter().enumerate() {
         let question_id: i64 = sqlx::query_scalar(

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod definitions;
+mod documents;
 mod error;
 mod organisations;
 mod responses;
@@ -30,6 +31,7 @@ use uppfolj_model::Definitions;
 
 pub use accounts::{Account, AccountChangeError, SessionRecord, TokenRecord, UserRecord};
 pub use definitions::ApplySummary;
+pub use documents::{Direction, DocumentFields, DocumentVersions, QuestionEdit, RoundUse};
 pub use error::{SaveError, StoreError, WorkflowError};
 pub use organisations::{OrganisationEdit, OrganisationError, VersionedOrganisation};
 pub use responses::{ResponseSummary, SavedAnswer};

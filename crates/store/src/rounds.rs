@@ -1,18 +1,22 @@
-//! A round's life: draft, open, closed, published.
+//! A round's life: draft, open, closed, published; and what it asked when it opened.
 
-use uppfolj_model::{Key, RoundState};
+use sqlx::{Any, AnyConnection, Transaction};
+use uppfolj_model::{Asked, Key, QuestionRef, RoundState};
 
+use crate::definitions::stored_key;
 use crate::{Store, StoreError};
 
 impl Store {
-    /// Moves a round to `next` if the workflow allows it from where it is.
+    /// Moves a round to `next` if the workflow allows it from where it is. Opening a draft
+    /// remembers what its documents hold now: the round shows that from then on.
     pub async fn set_round_state(&self, round: &Key, next: RoundState) -> Result<(), StoreError> {
         let mut tx = self.write_transaction().await?;
-        let current: String = sqlx::query_scalar("SELECT state FROM rounds WHERE key = $1")
-            .bind(round.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}»")))?;
+        let (round_id, current): (i64, String) =
+            sqlx::query_as("SELECT id, state FROM rounds WHERE key = $1")
+                .bind(round.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}»")))?;
         let current = RoundState::parse(&current)
             .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {current}")))?;
         if current == next {
@@ -30,8 +34,140 @@ impl Store {
             .bind(round.as_str())
             .execute(&mut *tx)
             .await?;
+        if current == RoundState::Draft {
+            let documents: Vec<i64> =
+                sqlx::query_scalar("SELECT document_id FROM round_documents WHERE round_id = $1")
+                    .bind(round_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            remember_asked(&mut tx, round_id, &documents).await?;
+        }
         crate::definitions::bump_definitions(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Remembers, for a round, the sections and questions that `documents` hold now (not retired,
+/// under no retired section), at their present places. A document the round already remembers
+/// is left as it was remembered.
+pub(crate) async fn remember_asked(
+    tx: &mut Transaction<'static, Any>,
+    round_id: i64,
+    documents: &[i64],
+) -> Result<(), StoreError> {
+    for &document_id in documents {
+        let remembered: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM round_sections rs JOIN sections s ON s.id = rs.section_id \
+             WHERE rs.round_id = $1 AND s.document_id = $2",
+        )
+        .bind(round_id)
+        .bind(document_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        if remembered > 0 {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO round_sections (round_id, section_id, position) \
+             WITH RECURSIVE live (id) AS ( \
+               SELECT id FROM sections WHERE document_id = $1 AND parent_id IS NULL AND retired = 0 \
+               UNION ALL \
+               SELECT s.id FROM sections s JOIN live l ON s.parent_id = l.id WHERE s.retired = 0) \
+             SELECT $2, s.id, s.position FROM sections s JOIN live ON live.id = s.id",
+        )
+        .bind(document_id)
+        .bind(round_id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO round_questions (round_id, question_id, position) \
+             SELECT rs.round_id, q.id, q.position FROM round_sections rs \
+             JOIN sections s ON s.id = rs.section_id JOIN questions q ON q.section_id = s.id \
+             WHERE rs.round_id = $1 AND s.document_id = $2 AND q.retired = 0",
+        )
+        .bind(round_id)
+        .bind(document_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Adds a question, with the sections above it, to what a round that has opened asked: an
+/// answer imported into it shows that the round asked the question.
+pub(crate) async fn remember_question(
+    conn: &mut AnyConnection,
+    round_id: i64,
+    question_id: i64,
+) -> Result<(), StoreError> {
+    let (section, position): (i64, i64) =
+        sqlx::query_as("SELECT section_id, position FROM questions WHERE id = $1")
+            .bind(question_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    sqlx::query(
+        "INSERT INTO round_questions (round_id, question_id, position) VALUES ($1, $2, $3) \
+         ON CONFLICT (round_id, question_id) DO NOTHING",
+    )
+    .bind(round_id)
+    .bind(question_id)
+    .bind(position)
+    .execute(&mut *conn)
+    .await?;
+    let mut next = Some(section);
+    while let Some(section) = next {
+        let (parent, position): (Option<i64>, i64) =
+            sqlx::query_as("SELECT parent_id, position FROM sections WHERE id = $1")
+                .bind(section)
+                .fetch_one(&mut *conn)
+                .await?;
+        sqlx::query(
+            "INSERT INTO round_sections (round_id, section_id, position) VALUES ($1, $2, $3) \
+             ON CONFLICT (round_id, section_id) DO NOTHING",
+        )
+        .bind(round_id)
+        .bind(section)
+        .bind(position)
+        .execute(&mut *conn)
+        .await?;
+        next = parent;
+    }
+    Ok(())
+}
+
+/// What a round asked, in the order it stood then.
+pub(crate) async fn load_asked(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Asked, StoreError> {
+    let sections = sqlx::query_as::<_, (String, String)>(
+        "SELECT d.key, s.key FROM round_sections rs JOIN sections s ON s.id = rs.section_id \
+         JOIN documents d ON d.id = s.document_id WHERE rs.round_id = $1 ORDER BY rs.position",
+    )
+    .bind(round_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(document, section)| Ok((stored_key(&document)?, stored_key(&section)?)))
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let questions = sqlx::query_as::<_, (String, String)>(
+        "SELECT d.key, q.key FROM round_questions rq JOIN questions q ON q.id = rq.question_id \
+         JOIN documents d ON d.id = q.document_id WHERE rq.round_id = $1 ORDER BY rq.position",
+    )
+    .bind(round_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(document, question)| {
+        Ok(QuestionRef {
+            document: stored_key(&document)?,
+            question: stored_key(&question)?,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Asked {
+        sections,
+        questions,
+    })
 }

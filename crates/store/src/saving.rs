@@ -345,10 +345,12 @@ fn read_sql(backend: Backend, count: usize) -> String {
          a.value, a.comment, a.version, a.withheld, a.changed_by, a.changed_at",
         "FROM wanted w JOIN documents d ON d.key = w.document \
          JOIN round_documents rd ON rd.round_id = r.id AND rd.document_id = d.id \
-         JOIN questions q ON q.document_id = d.id AND q.key = w.question AND q.retired = 0 \
+         JOIN questions q ON q.document_id = d.id AND q.key = w.question \
          JOIN scales s ON s.id = q.scale_id \
          LEFT JOIN round_targets t ON t.round_id = r.id AND t.question_id = q.id \
-         LEFT JOIN answers a ON a.response_id = p.id AND a.question_id = q.id",
+         LEFT JOIN round_questions rq ON rq.round_id = r.id AND rq.question_id = q.id \
+         LEFT JOIN answers a ON a.response_id = p.id AND a.question_id = q.id \
+         WHERE rq.question_id IS NOT NULL OR (r.state = 'draft' AND q.retired = 0)",
     );
     format!(
         "WITH wanted (document, question) AS (VALUES {wanted}) \

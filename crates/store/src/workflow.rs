@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use uppfolj_model::{
-    Answer, AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState,
+    Answer, AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState, RoundState,
 };
 
 use crate::definitions::{stored_key, stored_scale};
@@ -388,15 +388,15 @@ impl Store {
         let at = now();
         let fail = |i: usize| move |e: sqlx::Error| (i, SaveError::Store(e.into()));
         let mut tx = self.write_transaction().await.map_err(|e| (0, e.into()))?;
-        let ids: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT r.id, o.id FROM rounds r, organisations o WHERE r.key = $1 AND o.key = $2",
+        let ids: Option<(i64, i64, String)> = sqlx::query_as(
+            "SELECT r.id, o.id, r.state FROM rounds r, organisations o WHERE r.key = $1 AND o.key = $2",
         )
         .bind(round.as_str())
         .bind(organisation.as_str())
         .fetch_optional(&mut *tx)
         .await
         .map_err(fail(0))?;
-        let (round_id, organisation_id) = ids.ok_or_else(|| {
+        let (round_id, organisation_id, round_state) = ids.ok_or_else(|| {
             (
                 0,
                 StoreError::NotFound(format!(
@@ -437,6 +437,11 @@ impl Store {
             let value = input
                 .check(&scale)
                 .map_err(|e| (i, SaveError::Invalid(e)))?;
+            if round_state != RoundState::Draft.as_str() {
+                crate::rounds::remember_question(&mut tx, round_id, question_id)
+                    .await
+                    .map_err(|e| (i, e.into()))?;
+            }
             let stored = value.as_ref().map(AnswerValue::to_stored);
             let previous = stored_answer(&mut tx, response_id, question_id)
                 .await

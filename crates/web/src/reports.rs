@@ -113,14 +113,10 @@ fn find_round<'a>(definitions: &'a Definitions, round: &Key) -> Result<&'a Round
         .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}»")))
 }
 
-/// The round's documents as they stand now, in the round's order.
+/// The round's documents in the round's order, as the round asked them: a round that has opened
+/// keeps the sections and questions it opened with, whatever was edited since.
 pub(crate) fn round_documents(definitions: &Definitions, round: &Round) -> Vec<Document> {
-    round
-        .documents
-        .iter()
-        .filter_map(|k| definitions.documents.iter().find(|d| &d.key == k))
-        .map(Document::current)
-        .collect()
+    round.documents_as_asked(&definitions.documents)
 }
 
 async fn report(

@@ -82,6 +82,7 @@ pub(crate) async fn create(
         targets,
         state: RoundState::Draft,
         thresholds,
+        asked: None,
     };
     store_round(state, &definitions, round.clone(), None).await?;
     Ok(round)

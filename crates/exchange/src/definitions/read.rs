@@ -370,6 +370,7 @@ impl Problems {
             targets,
             state: RoundState::Draft,
             thresholds: thresholds?,
+            asked: None,
         })
     }
 

@@ -208,6 +208,7 @@ pub fn plan_import(
                 targets: vec![],
                 state: RoundState::Draft,
                 thresholds: Default::default(),
+                asked: None,
             }
         }
     };

@@ -207,13 +207,9 @@ async fn retarget(
     let round_key = key(round, "omgången")?;
     let definitions = state.store.definitions().await?;
     let mut round = stored_round(&definitions, &round_key)?;
-    let exists = round.documents.contains(&question.document)
-        && definitions
-            .documents
-            .iter()
-            .find(|d| d.key == question.document)
-            .and_then(|d| d.current().question(&question.question).cloned())
-            .is_some();
+    let exists = round_documents(&definitions, &round)
+        .iter()
+        .any(|d| d.key == question.document && d.question(&question.question).is_some());
     if !exists {
         return Err(Failure::not_found(format!(
             "frågan «{question}» finns inte i omgången"

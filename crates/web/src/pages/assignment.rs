@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
-use uppfolj_model::numbering::numbered_questions;
+use uppfolj_model::numbering::{number_round, numbered_questions, question_labels};
 use uppfolj_model::text::swedish_key;
 use uppfolj_model::{Definitions, Document, Key, Organisation, QuestionRef, Round, RoundState};
 use uppfolj_store::StoreError;
@@ -91,30 +91,17 @@ impl AssignmentPage<'_> {
 /// where a section asks more than one.
 fn columns(documents: &[Document]) -> Vec<Column> {
     let refs: Vec<&Document> = documents.iter().collect();
-    let mut columns: Vec<Column> = numbered_questions(&refs, |_| true)
+    let labels = question_labels(&number_round(&refs, |_| true));
+    numbered_questions(&refs, |_| true)
         .into_iter()
-        .map(|found| Column {
+        .zip(labels)
+        .map(|(found, (_, label))| Column {
             reference: found.reference,
-            label: found.heading.number,
+            label,
             heading: found.heading.text,
             text: found.question.text.clone(),
         })
-        .collect();
-    let mut start = 0;
-    while start < columns.len() {
-        let end = start
-            + columns[start..]
-                .iter()
-                .take_while(|c| c.label == columns[start].label)
-                .count();
-        if end - start > 1 {
-            for (letter, column) in ('a'..='z').cycle().zip(&mut columns[start..end]) {
-                column.label = format!("{} {letter}", column.label);
-            }
-        }
-        start = end;
-    }
-    columns
+        .collect()
 }
 
 /// The active organisations grouped by kind, each group sorted the Swedish way.

@@ -46,6 +46,18 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    pub fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Every refusal as (field id, message), for the summary at the top of the page.
+    pub fn list(&self) -> Vec<(&str, &str)> {
+        self.0
+            .iter()
+            .map(|e| (e.field, e.message.as_str()))
+            .collect()
+    }
+
     /// Whether `field` was refused, to mark it `aria-invalid`.
     pub fn invalid(&self, field: &str) -> bool {
         self.0.iter().any(|e| e.field == field)

@@ -7,6 +7,7 @@ mod answer_form;
 mod answer_save;
 mod assignment;
 pub mod compilation;
+mod documents;
 mod forms;
 mod history;
 mod organisations;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(organisations::router())
         .merge(users::router())
         .merge(account::router())
+        .merge(documents::router())
         .route("/halsa", get(health))
         .route("/assets/uppfolj.css", get(stylesheet))
         .route("/assets/uppfolj.js", get(script))

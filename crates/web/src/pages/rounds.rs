@@ -270,12 +270,7 @@ async fn round(
                 .ok_or_else(|| WebError::NotFound(format!("organisationen «{text}»")))?,
         ),
     };
-    let documents: Vec<_> = round
-        .documents
-        .iter()
-        .filter_map(|k| definitions.documents.iter().find(|d| &d.key == k))
-        .map(|d| d.current())
-        .collect();
+    let documents = round_documents(&definitions, &round);
     let scales: HashMap<_, _> = definitions.scales.iter().map(|s| (&s.key, s)).collect();
     let active: Vec<&Organisation> = definitions
         .organisations

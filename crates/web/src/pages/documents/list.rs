@@ -1,0 +1,204 @@
+//! The steering documents: each with its kind, period and number of active questions, and a form
+//! to create a new, empty one.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use uppfolj_model::text::swedish_cmp;
+use uppfolj_model::{Definitions, Document, DocumentKind, Period};
+use uppfolj_store::{DocumentFields, StoreError};
+
+use super::{Errors, Fields, coordinator_definitions, field, new_key};
+use crate::auth::Caller;
+use crate::pages::{Nav, check_csrf, csrf, page};
+use crate::{AppState, WebError};
+
+/// One document in the list.
+struct Row {
+    key: String,
+    title: String,
+    kind: &'static str,
+    period: String,
+    questions: usize,
+}
+
+/// The new document's fields as written.
+pub(super) struct DocumentValues {
+    pub title: String,
+    pub report_heading: String,
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub key: String,
+}
+
+impl DocumentValues {
+    /// Checks the fields with the model's rules and returns them as stored, or adds refusals to
+    /// `errors` at their fields.
+    pub fn fields(&self, errors: &mut Errors) -> Option<DocumentFields> {
+        let before = errors.0.len();
+        let kind = DocumentKind::parse(&self.kind);
+        if kind.is_none() {
+            errors.add("typ", "välj vad för slags styrdokument det är");
+        }
+        let year = |text: &str, id: &str, errors: &mut Errors| match text.trim().parse::<i32>() {
+            Ok(year) if (1900..=2200).contains(&year) => Some(year),
+            _ => {
+                errors.add(id, format!("«{}» är inte ett årtal", text.trim()));
+                None
+            }
+        };
+        let from = year(&self.from, "fran", errors);
+        let to = year(&self.to, "till", errors);
+        let heading = self.report_heading.trim();
+        let fields = DocumentFields {
+            title: self.title.trim().to_owned(),
+            report_heading: (!heading.is_empty()).then(|| heading.to_owned()),
+            kind: kind.unwrap_or(DocumentKind::Program),
+            period: Period {
+                from: from.unwrap_or(0),
+                to: to.unwrap_or(0),
+            },
+        };
+        let document = Document {
+            key: uppfolj_model::Key::parse("dokument").expect("a key"),
+            title: fields.title.clone(),
+            report_heading: fields.report_heading.clone(),
+            kind: fields.kind,
+            period: fields.period,
+            sections: vec![],
+        };
+        let mut problems = document.field_problems();
+        if from.is_none() || to.is_none() {
+            problems.retain(|p| !p.path.to_string().starts_with("period"));
+        }
+        errors.problems(
+            &problems,
+            &[
+                ("title", "titel"),
+                ("report_heading", "rubrik"),
+                ("period", "till"),
+            ],
+            "titel",
+        );
+        (errors.0.len() == before).then_some(fields)
+    }
+}
+
+/// The kinds to choose from, as stored and as shown.
+pub(super) fn kinds() -> Vec<(&'static str, String)> {
+    DocumentKind::ALL
+        .into_iter()
+        .map(|k| {
+            let word = k.as_str();
+            let mut shown = word.to_owned();
+            shown[..1].make_ascii_uppercase();
+            (word, shown)
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "documents.html")]
+struct ListPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    rows: Vec<Row>,
+    kinds: Vec<(&'static str, String)>,
+    values: DocumentValues,
+    errors: Errors,
+}
+
+fn rows(definitions: &Definitions) -> Vec<Row> {
+    let mut documents: Vec<&Document> = definitions.documents.iter().collect();
+    documents.sort_by(|a, b| swedish_cmp(&a.title, &b.title));
+    documents
+        .into_iter()
+        .map(|d| Row {
+            key: d.key.to_string(),
+            title: d.title.clone(),
+            kind: d.kind.as_str(),
+            period: d.period.to_string(),
+            questions: d.current().all_questions().count(),
+        })
+        .collect()
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, WebError> {
+    let definitions = coordinator_definitions(&state, &caller).await?;
+    let year = time::OffsetDateTime::now_utc().year();
+    Ok(page(
+        ListPage {
+            nav: Nav::of(&caller),
+            csrf: csrf(&caller),
+            rows: rows(&definitions),
+            kinds: kinds(),
+            values: DocumentValues {
+                title: String::new(),
+                report_heading: String::new(),
+                kind: String::new(),
+                from: year.to_string(),
+                to: (year + 3).to_string(),
+                key: String::new(),
+            },
+            errors: Errors::default(),
+        },
+        StatusCode::OK,
+    ))
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(fields): Form<Fields>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, field(&fields, "csrf"))?;
+    let definitions = coordinator_definitions(&state, &caller).await?;
+    let values = DocumentValues {
+        title: field(&fields, "titel").to_owned(),
+        report_heading: field(&fields, "rubrik").to_owned(),
+        kind: field(&fields, "typ").to_owned(),
+        from: field(&fields, "fran").to_owned(),
+        to: field(&fields, "till").to_owned(),
+        key: field(&fields, "nyckel").to_owned(),
+    };
+    let mut errors = Errors::default();
+    let checked = values.fields(&mut errors);
+    let key = new_key(
+        &values.key,
+        &values.title,
+        |k| definitions.documents.iter().any(|d| &d.key == k),
+        "dokumentnyckeln",
+        "nyckel",
+        &mut errors,
+    );
+    if let (Some(checked), Some(key), true) = (checked, key, errors.is_empty()) {
+        match state.store.create_document(&key, &checked).await {
+            Ok(()) => {
+                return Ok(
+                    Redirect::to(&format!("/styrdokument/{key}?sparat=skapat")).into_response()
+                );
+            }
+            Err(StoreError::Rule(message)) => errors.add("nyckel", message),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    errors.order(&["titel", "typ", "fran", "till", "rubrik", "nyckel"]);
+    let definitions = state.store.definitions().await?;
+    Ok(page(
+        ListPage {
+            nav: Nav::of(&caller),
+            csrf: csrf(&caller),
+            rows: rows(&definitions),
+            kinds: kinds(),
+            values,
+            errors,
+        },
+        StatusCode::BAD_REQUEST,
+    ))
+}

@@ -1,0 +1,165 @@
+//! Editing a section's label and title. They are names: the new wording shows wherever the
+//! section does, also in rounds that have opened; its questions are not touched.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use uppfolj_model::{Document, Section};
+use uppfolj_store::StoreError;
+
+use super::{
+    ConflictRow, Errors, Fields, Numbers, conflict, coordinator_definitions, field, find_document,
+    tree_path, version,
+};
+use crate::auth::Caller;
+use crate::lookup::key;
+use crate::pages::{Nav, check_csrf, csrf, page};
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "section_edit.html")]
+struct SectionPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    document: &'a Document,
+    section: &'a Section,
+    /// «avsnitt 1.2».
+    name: String,
+    version: i64,
+    label: String,
+    title: String,
+    errors: Errors,
+}
+
+fn find<'a>(document: &'a Document, section: &str) -> Result<&'a Section, WebError> {
+    let wanted = key(section, "avsnittet")?;
+    document
+        .section(&wanted)
+        .ok_or_else(|| WebError::NotFound(format!("avsnittet «{section}»")))
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((document, section)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let definitions = coordinator_definitions(&state, &caller).await?;
+    let document = find_document(&definitions, &document)?;
+    let section = find(document, &section)?;
+    let versions = state.store.document_versions(&document.key).await?;
+    Ok(page(
+        SectionPage {
+            nav: Nav::of(&caller),
+            csrf: csrf(&caller),
+            document,
+            section,
+            name: Numbers::of(document).section(&section.key),
+            version: versions
+                .sections
+                .get(&section.key)
+                .copied()
+                .unwrap_or_default(),
+            label: section.label.clone().unwrap_or_default(),
+            title: section.title.clone(),
+            errors: Errors::default(),
+        },
+        StatusCode::OK,
+    ))
+}
+
+pub(super) async fn save(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((document, section)): Path<(String, String)>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, field(&fields, "csrf"))?;
+    let definitions = coordinator_definitions(&state, &caller).await?;
+    let document = find_document(&definitions, &document)?;
+    let stored = find(document, &section)?;
+    let seen = version(&fields)?;
+    let (label, title) = (
+        field(&fields, "etikett").trim(),
+        field(&fields, "rubrik").trim(),
+    );
+    let label = (!label.is_empty()).then_some(label);
+    let edited = Section {
+        label: label.map(str::to_owned),
+        title: title.to_owned(),
+        ..stored.clone()
+    };
+    let mut errors = Errors::default();
+    errors.problems(
+        &edited.field_problems(&uppfolj_model::Path::root()),
+        &[("label", "etikett"), ("title", "rubrik")],
+        "rubrik",
+    );
+    if errors.is_empty() {
+        return match state
+            .store
+            .edit_section(&document.key, &stored.key, seen, label, title)
+            .await
+        {
+            Ok(()) => Ok(Redirect::to(&tree_path(
+                &document.key,
+                "avsnitt-andrat",
+                &format!("avsnitt-{}", stored.key),
+            ))
+            .into_response()),
+            Err(StoreError::Changed) => {
+                let definitions = state.store.definitions().await?;
+                let now = definitions
+                    .documents
+                    .iter()
+                    .find(|d| d.key == document.key)
+                    .and_then(|d| d.section(&stored.key).cloned())
+                    .unwrap_or_else(|| stored.clone());
+                let or_dash = |l: Option<&String>| l.cloned().unwrap_or_else(|| "–".into());
+                let mut rows = vec![
+                    ConflictRow {
+                        field: "Etikett",
+                        stored: or_dash(now.label.as_ref()),
+                        yours: or_dash(edited.label.as_ref()),
+                    },
+                    ConflictRow {
+                        field: "Rubrik",
+                        stored: now.title.clone(),
+                        yours: edited.title.clone(),
+                    },
+                ];
+                if now.retired {
+                    rows.push(ConflictRow {
+                        field: "Status",
+                        stored: "Utgånget".into(),
+                        yours: "I bruk".into(),
+                    });
+                }
+                Ok(conflict(
+                    &caller,
+                    "avsnittet",
+                    rows,
+                    format!("/styrdokument/{}/avsnitt/{}", document.key, stored.key),
+                    &document.key,
+                ))
+            }
+            Err(e) => Err(e.into()),
+        };
+    }
+    errors.order(&["etikett", "rubrik"]);
+    Ok(page(
+        SectionPage {
+            nav: Nav::of(&caller),
+            csrf: csrf(&caller),
+            document,
+            section: stored,
+            name: Numbers::of(document).section(&stored.key),
+            version: seen,
+            label: field(&fields, "etikett").to_owned(),
+            title: field(&fields, "rubrik").to_owned(),
+            errors,
+        },
+        StatusCode::BAD_REQUEST,
+    ))
+}
