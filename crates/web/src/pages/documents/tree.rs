@@ -229,11 +229,7 @@ async fn build<'a>(
             nav: Nav::of(caller),
             csrf: csrf(caller),
             document,
-            kind: super::list::kinds()
-                .into_iter()
-                .find(|(k, _)| *k == document.kind.as_str())
-                .map(|(_, shown)| shown)
-                .unwrap_or_default(),
+            kind: super::list::kind_name(document.kind),
             questions: document.current().all_questions().count(),
             sections,
             parents,
