@@ -266,7 +266,7 @@ async fn a_coordinator_creates_a_document_with_sections_and_questions(app: TestA
     );
     assert!(definitions.validate().is_empty());
     let list = get(&app, &cookie, "/styrdokument").await;
-    assert!(list.text.contains("Göteborgs Stads plan för ökad trygghet</a></th>\n      <td>plan</td>\n      <td class=\"nowrap\">2025–2028</td>\n      <td>2</td>"), "{}", list.text);
+    assert!(list.text.contains("Göteborgs Stads plan för ökad trygghet</a></th>\n      <td>Plan</td>\n      <td class=\"nowrap\">2025–2028</td>\n      <td>2</td>"), "{}", list.text);
 }
 
 async fn sections_and_questions_move_and_are_retired_and_restored(app: TestApp) {

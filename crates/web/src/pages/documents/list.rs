@@ -19,7 +19,7 @@ use crate::{AppState, WebError};
 struct Row {
     key: String,
     title: String,
-    kind: &'static str,
+    kind: String,
     period: String,
     questions: usize,
 }
@@ -87,16 +87,18 @@ impl DocumentValues {
     }
 }
 
+/// A kind as shown: «Handlingsplan».
+pub(super) fn kind_name(kind: DocumentKind) -> String {
+    let mut shown = kind.as_str().to_owned();
+    shown[..1].make_ascii_uppercase();
+    shown
+}
+
 /// The kinds to choose from, as stored and as shown.
 pub(super) fn kinds() -> Vec<(&'static str, String)> {
     DocumentKind::ALL
         .into_iter()
-        .map(|k| {
-            let word = k.as_str();
-            let mut shown = word.to_owned();
-            shown[..1].make_ascii_uppercase();
-            (word, shown)
-        })
+        .map(|k| (k.as_str(), kind_name(k)))
         .collect()
 }
 
@@ -119,7 +121,7 @@ fn rows(definitions: &Definitions) -> Vec<Row> {
         .map(|d| Row {
             key: d.key.to_string(),
             title: d.title.clone(),
-            kind: d.kind.as_str(),
+            kind: kind_name(d.kind),
             period: d.period.to_string(),
             questions: d.current().all_questions().count(),
         })

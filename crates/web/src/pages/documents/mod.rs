@@ -130,7 +130,7 @@ impl Errors {
     }
 }
 
-/// Loads the definitions and finds a document, for a coordinator.
+/// The document a path names, among the definitions loaded.
 fn find_document<'a>(
     definitions: &'a Definitions,
     document: &str,

@@ -201,16 +201,13 @@ fn notice(shown: &Shown) -> Option<String> {
     Some(text)
 }
 
-struct Built<'a> {
-    page: TreePage<'a>,
-}
-
+/// The tree page as it stands, with empty forms.
 async fn build<'a>(
     state: &AppState,
     caller: &'a Caller,
     definitions: &'a Definitions,
     document: &'a Document,
-) -> Result<Built<'a>, WebError> {
+) -> Result<TreePage<'a>, WebError> {
     let versions = state.store.document_versions(&document.key).await?;
     let numbers = Numbers::of(document);
     let sections = views(document, definitions, &versions, &numbers);
@@ -224,34 +221,28 @@ async fn build<'a>(
             .map(|s| (s.key.clone(), format!("Under {}", shown(s)))),
     );
     let targets = active.iter().map(|s| (s.key.clone(), shown(s))).collect();
-    Ok(Built {
-        page: TreePage {
-            nav: Nav::of(caller),
-            csrf: csrf(caller),
-            document,
-            kind: super::list::kinds()
-                .into_iter()
-                .find(|(k, _)| *k == document.kind.as_str())
-                .map(|(_, shown)| shown)
-                .unwrap_or_default(),
-            questions: document.current().all_questions().count(),
-            sections,
-            parents,
-            targets,
-            scales: scale_choices(definitions),
-            options: option_choices(definitions),
-            notice: None,
-            errors: Errors::default(),
-            section_values: SectionValues {
-                parent: String::new(),
-                label: String::new(),
-                title: String::new(),
-                key: String::new(),
-            },
-            form: QuestionForm::empty("ny-fraga-", definitions),
-            question_section: String::new(),
-            question_key: String::new(),
+    Ok(TreePage {
+        nav: Nav::of(caller),
+        csrf: csrf(caller),
+        document,
+        kind: super::list::kind_name(document.kind),
+        questions: document.current().all_questions().count(),
+        sections,
+        parents,
+        targets,
+        scales: scale_choices(definitions),
+        options: option_choices(definitions),
+        notice: None,
+        errors: Errors::default(),
+        section_values: SectionValues {
+            parent: String::new(),
+            label: String::new(),
+            title: String::new(),
+            key: String::new(),
         },
+        form: QuestionForm::empty("ny-fraga-", definitions),
+        question_section: String::new(),
+        question_key: String::new(),
     })
 }
 
@@ -263,9 +254,9 @@ pub(super) async fn show(
 ) -> Result<Response, WebError> {
     let definitions = coordinator_definitions(&state, &caller).await?;
     let document = find_document(&definitions, &document)?;
-    let mut built = build(&state, &caller, &definitions, document).await?;
-    built.page.notice = notice(&shown);
-    Ok(page(built.page, StatusCode::OK))
+    let mut shown_page = build(&state, &caller, &definitions, document).await?;
+    shown_page.notice = notice(&shown);
+    Ok(page(shown_page, StatusCode::OK))
 }
 
 pub(super) async fn act(
@@ -305,29 +296,38 @@ pub(super) async fn act(
         atgard @ ("utga" | "aterstall") => {
             let retire = atgard == "utga";
             let version = version(&fields)?;
-            let (changed, anchor, what, now_retired) = if fields.iter().any(|(k, _)| k == "fraga") {
+            let named = fields.iter().any(|(k, _)| k == "fraga");
+            let (changed, item, anchor, what) = if named {
                 let question = question()?;
                 let changed = store
                     .set_question_retired(key, &question, version, retire)
                     .await;
-                let now = document.question(&question).map(|q| q.retired);
-                (changed, format!("fraga-{question}"), "frågan", now)
+                let anchor = format!("fraga-{question}");
+                (changed, question, anchor, "frågan")
             } else {
                 let section = section()?;
                 let changed = store
                     .set_section_retired(key, &section, version, retire)
                     .await;
-                let now = document.section(&section).map(|s| s.retired);
-                (changed, format!("avsnitt-{section}"), "avsnittet", now)
+                let anchor = format!("avsnitt-{section}");
+                (changed, section, anchor, "avsnittet")
             };
             match changed {
                 Ok(()) => tree_path(key, if retire { "utgatt" } else { "aterstallt" }, &anchor),
                 Err(StoreError::Changed) => {
+                    let now = state.store.definitions().await?;
+                    let retired = now.documents.iter().find(|d| &d.key == key).and_then(|d| {
+                        if named {
+                            d.question(&item).map(|q| q.retired)
+                        } else {
+                            d.section(&item).map(|s| s.retired)
+                        }
+                    });
                     let status =
                         |retired: bool| if retired { "Utgången" } else { "I bruk" }.to_owned();
                     let rows = vec![ConflictRow {
                         field: "Status",
-                        stored: now_retired.map(status).unwrap_or_default(),
+                        stored: retired.map(status).unwrap_or_default(),
                         yours: status(retire),
                     }];
                     return Ok(conflict(
@@ -432,10 +432,10 @@ async fn add_section(
         "nytt-avsnitt-rubrik",
         "nytt-avsnitt-nyckel",
     ]);
-    let mut built = build(state, caller, definitions, document).await?;
-    built.page.errors = errors;
-    built.page.section_values = values;
-    Ok(page(built.page, StatusCode::BAD_REQUEST))
+    let mut refused = build(state, caller, definitions, document).await?;
+    refused.errors = errors;
+    refused.section_values = values;
+    Ok(page(refused, StatusCode::BAD_REQUEST))
 }
 
 async fn add_question(
@@ -498,10 +498,10 @@ async fn add_question(
         "ny-fraga-kommentar",
         "ny-fraga-nyckel",
     ]);
-    let mut built = build(state, caller, definitions, document).await?;
-    built.page.errors = errors;
-    built.page.form = form;
-    built.page.question_section = chosen;
-    built.page.question_key = written_key;
-    Ok(page(built.page, StatusCode::BAD_REQUEST))
+    let mut refused = build(state, caller, definitions, document).await?;
+    refused.errors = errors;
+    refused.form = form;
+    refused.question_section = chosen;
+    refused.question_key = written_key;
+    Ok(page(refused, StatusCode::BAD_REQUEST))
 }
