@@ -630,7 +630,7 @@ async fn a_refused_user_is_shown_at_its_field_and_nothing_is_created(app: TestAp
             "samordnare",
             &["intraservice"],
             "organisationer",
-            "En samordnare når alla organisationer.",
+            "En samordnare når alla organisationer; ange inga.",
         ),
     ];
     for (email, role, organisations, field, message) in cases {

@@ -215,20 +215,9 @@ fn read_role(fields: &Fields, errors: &mut FieldErrors) -> Option<(Role, Vec<Key
     }
     let role = role?;
     if let Err(AccountError::Role(message)) = accounts::check_role(role, &keys) {
-        errors.add("organisationer", role_message(&message));
+        errors.add("organisationer", capitalised(&message));
     }
     errors.is_empty().then_some((role, keys))
-}
-
-/// The role rule's message as a sentence of the form.
-fn role_message(message: &str) -> String {
-    if message.starts_with("en uppgiftslämnare") {
-        "En uppgiftslämnare måste svara för minst en organisation. Kryssa för den eller de organisationer hen svarar för.".to_owned()
-    } else if message.starts_with("en samordnare") {
-        "En samordnare når alla organisationer. Ta bort kryssen för organisationerna.".to_owned()
-    } else {
-        capitalised(message)
-    }
 }
 
 async fn create(
@@ -284,9 +273,7 @@ async fn create(
                 "organisationer",
                 format!("{} finns inte.", capitalised(&what).trim_end_matches('.')),
             ),
-            Err(AccountError::Role(message)) => {
-                errors.add("organisationer", role_message(&message))
-            }
+            Err(AccountError::Role(message)) => errors.add("organisationer", capitalised(&message)),
             Err(other) => return Err(Failure::from(other).into()),
         }
     }
