@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 EXAMPLES=${EXAMPLES:-30}
-PORT=${PORT:-18282}
+# A free loopback port unless one is given, so that a server left running elsewhere cannot answer.
+PORT=${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 BIN=${BIN:-$PWD/target/debug/uppfolj}
 command -v st >/dev/null || python3 -m pip install -q schemathesis
 [ -x "$BIN" ] || cargo build --quiet
