@@ -1,6 +1,6 @@
 //! The real `uppfolj` binary, end to end, against both backends.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Real server processes: two instances sharing one PostgreSQL database, and a server killed
 //! with SIGKILL in the middle of a stream of saves (on both backends).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::{Arc, Barrier};

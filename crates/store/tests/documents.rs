@@ -13,20 +13,6 @@ use uppfolj_store::{
     Backend, Direction, DocumentFields, QuestionEdit, SaveError, Store, StoreError,
 };
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(&uppfolj_store::testing::TestDb::new(uppfolj_store::Backend::Sqlite).await.store).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(&uppfolj_store::testing::TestDb::new(uppfolj_store::Backend::Postgres).await.store).await
-            }
-        }
-    )*};
-}
 
 on_both_backends!(
     an_unused_question_is_edited_in_place_and_a_stale_version_changes_nothing,

@@ -5,23 +5,8 @@ use std::path::Path;
 
 use uppfolj_exchange::definitions;
 use uppfolj_model::{Definitions, Key, Organisation, OrganisationKind};
-use uppfolj_store::testing::TestDb;
-use uppfolj_store::{Backend, OrganisationEdit, OrganisationError, Store};
+use uppfolj_store::{OrganisationEdit, OrganisationError, Store};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(&super::TestDb::new(super::Backend::Sqlite).await.store).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(&super::TestDb::new(super::Backend::Postgres).await.store).await
-            }
-        }
-    )*};
-}
 
 on_both_backends!(
     an_edit_applies_only_at_the_version_it_was_read,

@@ -9,20 +9,6 @@ use uppfolj_model::{
 use uppfolj_store::testing::TestDb;
 use uppfolj_store::{Backend, SaveError, Store, StoreError};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(&uppfolj_store::testing::TestDb::new(uppfolj_store::Backend::Sqlite).await.store).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(&uppfolj_store::testing::TestDb::new(uppfolj_store::Backend::Postgres).await.store).await
-            }
-        }
-    )*};
-}
 
 on_both_backends!(
     migrations_can_run_again,

@@ -2,7 +2,7 @@
 //! router on both backends: the answer form, saving with versions and conflicts, submitting,
 //! returning and accepting, the history, the start page, and who may do what.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode, header};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! The JSON API through the real router, on SQLite and PostgreSQL: who may do what, versions and
 //! conflicts, the workflow, bad input, and the OpenAPI description.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};

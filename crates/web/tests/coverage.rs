@@ -2,7 +2,7 @@
 //! matrix of questions × organisations that says who answers what, the coverage board on the
 //! start page with its filters, and the header every signed-in page carries.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 //! used it never show, stale forms as conflicts, refused input at its field, and that nobody
 //! but a coordinator gets in.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode, header};
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! coordinator's reminders reach the respondents of the organisations chosen, with the deadline
 //! and a link to their form; returning a response for completion tells its respondents why.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};

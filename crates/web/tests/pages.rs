@@ -2,7 +2,7 @@
 //! CSRF on every form and on cookie-authenticated API writes, logout (also everywhere), the
 //! first-login link, security headers, and Swedish 404 pages.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};

@@ -4,7 +4,7 @@
 //! shown once, the last coordinator kept, changing the password, API tokens, logging out
 //! everywhere, and that nobody else gets in and no form is accepted without its CSRF token.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode, header};
 use uppfolj_model::{Key, Role};

@@ -3,7 +3,7 @@
 //! answers, and leaves out every comment marked as not for publication; nothing of an
 //! unpublished round is served.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};

@@ -2,7 +2,7 @@
 //! a copy of last year's, refused input shown at its field, opening, closing and publishing,
 //! the progress of every organisation, the status thresholds, and that nobody else gets in.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;

@@ -1,0 +1,9 @@
+//! The real `uppfolj` binary and real server processes, end to end, on both backends. One test
+//! binary for all of them, so that the workspace links (and stores) one large executable here
+//! instead of one per file.
+
+mod common;
+mod cli;
+mod compilation;
+mod reports;
+mod servers;

@@ -1,0 +1,6 @@
+//! Definition files and reports in the seed's layout. One test binary for all of them, so that the
+//! workspace links (and stores) one large executable here instead of one per file.
+
+mod definitions;
+mod goteborg;
+mod report;
