@@ -2,7 +2,7 @@
 # Load test of the JSON API with wrk, on SQLite and on PostgreSQL, over loopback.
 #
 #   bash bench/api.sh                 # both backends, 50 clients, 10 s per scenario
-#   CLIENTS=50 DURATION=20s BACKENDS=sqlite bash bench/api.sh
+#   CLIENTS=50 DURATION=20s BACKENDS=sqlite SCENARIOS="save batch" bash bench/api.sh
 #
 # Scenarios, each with CLIENTS concurrent clients (one wrk thread and connection each), every
 # client on an organisation of its own:
@@ -23,6 +23,7 @@ BACKENDS=${BACKENDS:-"sqlite postgres"}
 PGBASE=${UPPFOLJ_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
 PORT=${PORT:-18181}
 FORM_CLIENTS=${FORM_CLIENTS:-1}
+SCENARIOS=${SCENARIOS:-"save batch fetch form"}
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 cargo build --release --quiet
@@ -58,7 +59,7 @@ run() {
   local ids
   ids=$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/rounds/2025/responses/bench-1" \
     | python3 -c 'import json,sys; print(" ".join(q["id"] for q in json.load(sys.stdin)["questions"]))')
-  for scenario in save batch fetch form; do
+  for scenario in $SCENARIOS; do
     local out clients=$CLIENTS caller=$token script=$scenario path=""
     if [ "$scenario" = form ]; then
       clients=$FORM_CLIENTS caller=$respondent script=fetch path=/omgangar/2025/svar/bench-

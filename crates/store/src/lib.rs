@@ -91,10 +91,15 @@ impl Store {
                     if backend == Backend::Sqlite {
                         // Reads through a memory map share the operating system's page cache
                         // across connections instead of copying pages into each one's cache.
+                        // Temporary tables and statement journals stay in memory instead of in
+                        // files created and deleted for each multi-row write. No connection
+                        // checkpoints when it commits: the writer's checkpointer does, beside
+                        // the writes (see `writer`).
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                             PRAGMA mmap_size = 268435456;",
+                             PRAGMA mmap_size = 268435456; \
+                             PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;",
                         )
                         .await?;
                     }

@@ -2,6 +2,13 @@
 //! transaction, so they share one fsync. A request's saves are checked before any of them is
 //! written (see `saving`), so a refused request leaves the transaction as it was and needs no
 //! savepoint; every request is answered only after the commit that made its saves durable.
+//!
+//! The writer never checkpoints the WAL itself: a checkpoint copies pages into the database
+//! file and fsyncs it, which would hold up every save queued behind that commit. A task of its
+//! own checkpoints instead (PASSIVE: beside the writer, without blocking it), for as long as the
+//! writer runs.
+
+use std::time::Duration;
 
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
@@ -12,19 +19,29 @@ use crate::{Backend, SaveError, StoreError};
 /// How many requests one commit takes at most.
 const MAX_BATCH: usize = 128;
 
+/// How often the WAL is checkpointed: often enough to keep it to a few megabytes under load.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
 type Outcome = Result<Vec<crate::SavedAnswer>, (usize, SaveError)>;
 
 /// The queue to the writer task.
 #[derive(Clone, Debug)]
 pub(crate) struct Writer {
-    queue: mpsc::Sender<(SaveJob, oneshot::Sender<Outcome>)>,
+    queue: mpsc::Sender<Queued>,
 }
 
 impl Writer {
-    /// Starts the writer task on the current runtime; it ends when the last `Writer` is dropped.
+    /// Starts the writer task and its checkpointer on the current runtime; both end when the
+    /// last `Writer` is dropped. The pool's connections must not checkpoint on commit
+    /// (`wal_autocheckpoint = 0`).
     pub fn start(pool: AnyPool) -> Writer {
         let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(write_batches(pool, jobs));
+        let (running, stopped) = oneshot::channel::<()>();
+        tokio::spawn(checkpoint(pool.clone(), stopped));
+        tokio::spawn(async move {
+            write_batches(pool, jobs).await;
+            drop(running);
+        });
         Writer { queue }
     }
 
@@ -42,41 +59,60 @@ impl Writer {
     }
 }
 
-async fn write_batches(
-    pool: AnyPool,
-    mut jobs: mpsc::Receiver<(SaveJob, oneshot::Sender<Outcome>)>,
-) {
+/// A queued job and where its outcome goes.
+type Queued = (SaveJob, oneshot::Sender<Outcome>);
+
+async fn write_batches(pool: AnyPool, mut jobs: mpsc::Receiver<Queued>) {
     while let Some(first) = jobs.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
-        write_batch(&pool, batch).await;
+        write_batch(&pool, first, &mut jobs).await;
     }
 }
 
-async fn write_batch(pool: &AnyPool, batch: Vec<(SaveJob, oneshot::Sender<Outcome>)>) {
+/// Checkpoints the WAL every `CHECKPOINT_EVERY` until `stopped` resolves (the writer ended) or
+/// the pool is closed.
+async fn checkpoint(pool: AnyPool, mut stopped: oneshot::Receiver<()>) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = &mut stopped => return,
+            _ = every.tick() => {}
+        }
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "WAL checkpoint failed; the next one tries again");
+        }
+    }
+}
+
+/// Runs `first` and, in the same transaction, every job that is queued by the time the one
+/// before it is done (up to `MAX_BATCH`): a job that arrives while the transaction is being
+/// written joins this commit instead of waiting for the next one. Then commits and answers.
+async fn write_batch(pool: &AnyPool, first: Queued, jobs: &mut mpsc::Receiver<Queued>) {
     let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
         Err(e) => {
             tracing::error!(error = %e, "cannot start a write transaction");
-            return fail_all(batch.into_iter().map(|(_, reply)| reply), &e);
+            return fail_all(std::iter::once(first.1), &e);
         }
     };
-    let mut done = Vec::with_capacity(batch.len());
-    let mut jobs = batch.into_iter();
-    while let Some((job, reply)) = jobs.next() {
+    let mut done = Vec::new();
+    let mut taken = 1;
+    let mut next = Some(first);
+    while let Some((job, reply)) = next.take() {
         match job.run(&mut tx, Backend::Sqlite).await {
             Ok(saved) => done.push((reply, saved)),
             Err(Refusal::Refused(i, refused)) => {
                 let _ = reply.send(Err((i, refused)));
             }
             // A write failed (or, which the write lock held since BEGIN IMMEDIATE rules out,
-            // found a concurrent change): the transaction may hold part of the job, so none
-            // of the batch is committed and every job in it fails.
+            // found a concurrent change): the transaction may hold part of the job, so nothing
+            // of this commit is kept and every job in it fails.
             Err(failure) => {
                 let error = match failure {
                     Refusal::Failed(error) => error,
@@ -88,9 +124,12 @@ async fn write_batch(pool: &AnyPool, batch: Vec<(SaveJob, oneshot::Sender<Outcom
                 let cause = error.to_string();
                 let _ = tx.rollback().await;
                 let _ = reply.send(Err((0, error)));
-                let others = done.into_iter().map(|(reply, _)| reply);
-                return fail_all(others.chain(jobs.map(|(_, reply)| reply)), &cause);
+                return fail_all(done.into_iter().map(|(reply, _)| reply), &cause);
             }
+        }
+        if taken < MAX_BATCH {
+            next = jobs.try_recv().ok();
+            taken += 1;
         }
     }
     match tx.commit().await {
