@@ -2,8 +2,8 @@
 //! binary for all of them, so that the workspace links (and stores) one large executable here
 //! instead of one per file.
 
-mod common;
 mod cli;
+mod common;
 mod compilation;
 mod reports;
 mod servers;

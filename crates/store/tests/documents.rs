@@ -13,7 +13,6 @@ use uppfolj_store::{
     Backend, Direction, DocumentFields, QuestionEdit, SaveError, Store, StoreError,
 };
 
-
 on_both_backends!(
     an_unused_question_is_edited_in_place_and_a_stale_version_changes_nothing,
     editing_a_used_question_stores_a_new_version_and_the_opened_round_keeps_the_old,

@@ -7,7 +7,6 @@ use uppfolj_exchange::definitions;
 use uppfolj_model::{Definitions, Key, Organisation, OrganisationKind};
 use uppfolj_store::{OrganisationEdit, OrganisationError, Store};
 
-
 on_both_backends!(
     an_edit_applies_only_at_the_version_it_was_read,
     names_and_keys_must_be_new,

@@ -9,7 +9,6 @@ use uppfolj_model::{
 use uppfolj_store::testing::TestDb;
 use uppfolj_store::{Backend, SaveError, Store, StoreError};
 
-
 on_both_backends!(
     migrations_can_run_again,
     definitions_round_trip_through_the_database,
