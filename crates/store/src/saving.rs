@@ -36,21 +36,11 @@ pub(crate) enum Refusal {
     /// is as it was before the job.
     Refused(usize, SaveError),
     /// A conditional write found that someone changed the response or an answer after the job
-    /// read it (PostgreSQL, READ COMMITTED; or SQLite, where the read is made before the
-    /// writer's transaction). Writes may have been made: roll back, then run the job again,
-    /// when it reads what the other one wrote.
+    /// read it (PostgreSQL, READ COMMITTED). Writes may have been made: roll back, then run the
+    /// job again, when it reads what the other one wrote.
     Raced,
     /// A write failed. Writes may have been made: roll back.
     Failed(SaveError),
-}
-
-/// A job read and checked, ready to write: the writes are conditional on the response's state
-/// and the answers' versions being still those read, so they can run in a later transaction
-/// than the read and fail with `Refusal::Raced` if anything changed in between.
-pub(crate) struct Prepared {
-    /// `None` for a job without saves.
-    checked: Option<(Found, Plan)>,
-    at: String,
 }
 
 impl SaveJob {
@@ -60,35 +50,24 @@ impl SaveJob {
         conn: &mut AnyConnection,
         backend: Backend,
     ) -> Result<Vec<SavedAnswer>, Refusal> {
-        let prepared = self
-            .prepare(conn, backend)
-            .await
-            .map_err(|(i, e)| Refusal::Refused(i, e))?;
-        prepared.write(conn, &self.by).await
-    }
-
-    /// Reads what the checks need (one query) and makes every check: the refused save's
-    /// position and why, or what to write.
-    pub async fn prepare(
-        &self,
-        conn: &mut AnyConnection,
-        backend: Backend,
-    ) -> Result<Prepared, (usize, SaveError)> {
-        let at = now();
         let Some((first, _)) = self.inputs.first() else {
-            return Ok(Prepared { checked: None, at });
+            return Ok(Vec::new());
         };
-        let Some(found) = read(conn, backend, self).await.map_err(|e| (0, e.into()))? else {
-            return Err((
+        let Some(found) = read(conn, backend, self)
+            .await
+            .map_err(|e| Refusal::Refused(0, e.into()))?
+        else {
+            return Err(Refusal::Refused(
                 0,
                 missing(conn, &self.round, &self.organisation, first).await,
             ));
         };
-        let plan = self.check(&found, &at)?;
-        Ok(Prepared {
-            checked: Some((found, plan)),
-            at,
-        })
+        let at = now();
+        let plan = self
+            .check(&found, &at)
+            .map_err(|(i, e)| Refusal::Refused(i, e))?;
+        plan.write(conn, &found, &self.by, &at).await?;
+        Ok(plan.saved)
     }
 
     /// Every check of every save, in the order of the inputs and, per input, in the order of a
@@ -513,21 +492,6 @@ impl Plan {
             query.execute(&mut *conn).await.map_err(failed)?;
         }
         Ok(())
-    }
-}
-
-impl Prepared {
-    /// Writes what the checks decided, if the response and its answers are still as read.
-    pub async fn write(
-        self,
-        conn: &mut AnyConnection,
-        by: &str,
-    ) -> Result<Vec<SavedAnswer>, Refusal> {
-        let Some((found, plan)) = self.checked else {
-            return Ok(Vec::new());
-        };
-        plan.write(conn, &found, by, &self.at).await?;
-        Ok(plan.saved)
     }
 }
 
