@@ -59,6 +59,39 @@ impl DocumentKind {
     pub fn parse(text: &str) -> Option<DocumentKind> {
         DocumentKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
+
+    /// The word as it begins a heading or a column: «Handlingsplan».
+    pub fn label(self) -> &'static str {
+        match self {
+            DocumentKind::Program => "Program",
+            DocumentKind::Handlingsplan => "Handlingsplan",
+            DocumentKind::Plan => "Plan",
+            DocumentKind::Policy => "Policy",
+            DocumentKind::Riktlinje => "Riktlinje",
+            DocumentKind::Strategi => "Strategi",
+        }
+    }
+}
+
+/// Names for documents shown side by side where a whole title would not fit, such as a table's
+/// columns on a phone: the kind and the period («Handlingsplan 2023–2026»), or the title for a
+/// document that those two would not tell apart from another one shown.
+pub fn short_names(documents: &[Document]) -> Vec<String> {
+    let short: Vec<String> = documents
+        .iter()
+        .map(|d| format!("{} {}", d.kind.label(), d.period))
+        .collect();
+    short
+        .iter()
+        .zip(documents)
+        .map(|(name, document)| {
+            if short.iter().filter(|other| *other == name).count() > 1 {
+                document.title.clone()
+            } else {
+                name.clone()
+            }
+        })
+        .collect()
 }
 
 /// The years a document is in force, both inclusive (2022–2026).
@@ -485,6 +518,30 @@ pub(crate) mod tests {
             },
             sections,
         }
+    }
+
+    #[test]
+    fn short_names_are_kind_and_period_unless_that_leaves_two_alike() {
+        let mut plan = document("plan", vec![]);
+        plan.kind = DocumentKind::Handlingsplan;
+        plan.period = Period {
+            from: 2023,
+            to: 2026,
+        };
+        let programme = document("program", vec![]);
+        let other_programme = document("annat", vec![]);
+        assert_eq!(
+            short_names(&[plan.clone(), programme.clone()]),
+            ["Handlingsplan 2023–2026", "Program 2022–2026"]
+        );
+        assert_eq!(
+            short_names(&[plan, programme, other_programme]),
+            [
+                "Handlingsplan 2023–2026",
+                "Dokument program",
+                "Dokument annat"
+            ]
+        );
     }
 
     fn ja_nej(scale: &Key) -> Option<Vec<&'static Key>> {

@@ -24,7 +24,9 @@ pub use compilation::{
     compile,
 };
 pub use definitions::{Definitions, ObjectRef};
-pub use document::{CommentRule, Document, DocumentKind, Period, Question, QuestionRef, Section};
+pub use document::{
+    CommentRule, Document, DocumentKind, Period, Question, QuestionRef, Section, short_names,
+};
 pub use form::{FormQuestion, response_form};
 pub use key::{Key, KeyError};
 pub use numbering::{Entry, Heading, number_round};

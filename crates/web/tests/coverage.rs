@@ -298,6 +298,15 @@ async fn the_start_page_shows_coordinators_the_coverage_board_with_filters(app: 
 
     let start = get_page(&app, &sam, "/").await;
     assert!(start.text.contains("Svarsläget – Uppföljning 2025"));
+    assert!(
+        start.text.contains(
+            "<th scope=\"col\"><span aria-hidden=\"true\">Handlingsplan 2023–2026</span>\
+             <span class=\"visually-hidden\">Göteborgs Stads handlingsplan för att stoppa \
+             nyrekrytering, gängkriminalitet och utvecklingen av parallella samhällen \
+             2023–2026</span></th>"
+        ),
+        "a document's column shows its kind and period, and gives screen readers its title"
+    );
     let row = |page: &Reply, name: &str| -> String {
         let from = page
             .text

@@ -40,7 +40,8 @@ struct ToAnswer {
 /// The coordinator's coverage board for the current round: organisations × documents, filtered.
 struct Board {
     round: Round,
-    documents: Vec<String>,
+    /// Each document's title and the short name its column shows.
+    documents: Vec<(String, String)>,
     rows: Vec<CoverageRow>,
     /// How many organisations the round asks anything of, before filtering.
     total: usize,
@@ -142,10 +143,11 @@ async fn start(
         let total = rows.len();
         board = Some(Board {
             round: round.clone(),
-            documents: round_documents(&definitions, round)
-                .iter()
-                .map(|d| d.title.clone())
-                .collect(),
+            documents: {
+                let documents = round_documents(&definitions, round);
+                let short = uppfolj_model::short_names(&documents);
+                documents.into_iter().map(|d| d.title).zip(short).collect()
+            },
             rows: rows.into_iter().filter(|r| filter.admits(r)).collect(),
             total,
             status: filter.status.clone(),
