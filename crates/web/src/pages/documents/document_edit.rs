@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use uppfolj_model::Document;
 use uppfolj_store::{DocumentFields, StoreError};
 
-use super::list::{DocumentValues, kind_name, kinds};
+use super::list::{DocumentValues, kinds};
 use super::{
     ConflictRow, Errors, Fields, conflict, coordinator_definitions, field, find_document,
     tree_path, version,
@@ -71,7 +71,7 @@ fn described(fields: &DocumentFields) -> [(&'static str, String); 4] {
             "Rubrik i rapporten",
             fields.report_heading.clone().unwrap_or_else(|| "–".into()),
         ),
-        ("Typ", kind_name(fields.kind)),
+        ("Typ", fields.kind.label().to_owned()),
         ("Gäller", fields.period.to_string()),
     ]
 }

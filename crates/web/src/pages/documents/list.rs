@@ -87,18 +87,11 @@ impl DocumentValues {
     }
 }
 
-/// A kind as shown: «Handlingsplan».
-pub(super) fn kind_name(kind: DocumentKind) -> String {
-    let mut shown = kind.as_str().to_owned();
-    shown[..1].make_ascii_uppercase();
-    shown
-}
-
 /// The kinds to choose from, as stored and as shown.
 pub(super) fn kinds() -> Vec<(&'static str, String)> {
     DocumentKind::ALL
         .into_iter()
-        .map(|k| (k.as_str(), kind_name(k)))
+        .map(|k| (k.as_str(), k.label().to_owned()))
         .collect()
 }
 
@@ -121,7 +114,7 @@ fn rows(definitions: &Definitions) -> Vec<Row> {
         .map(|d| Row {
             key: d.key.to_string(),
             title: d.title.clone(),
-            kind: kind_name(d.kind),
+            kind: d.kind.label().to_owned(),
             period: d.period.to_string(),
             questions: d.current().all_questions().count(),
         })

@@ -225,7 +225,7 @@ async fn build<'a>(
         nav: Nav::of(caller),
         csrf: csrf(caller),
         document,
-        kind: super::list::kind_name(document.kind),
+        kind: document.kind.label().to_owned(),
         questions: document.current().all_questions().count(),
         sections,
         parents,
