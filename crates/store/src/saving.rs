@@ -3,6 +3,11 @@
 //! its scale, targeting and stored answer); every check is made in Rust before anything is
 //! written; then one statement writes the response, one the answers and one their history. A
 //! refused request has written nothing, so the group-commit writer needs no savepoint per request.
+//!
+//! The group-commit writer (SQLite) goes one step further with `run_together`: the jobs of a
+//! whole commit are read with one statement and written with three, their data passed as one
+//! JSON parameter each, because every statement is a hand-over to the driver's worker thread and
+//! those hand-overs, not SQLite, were most of a commit's time.
 
 use std::collections::HashMap;
 
@@ -43,6 +48,10 @@ pub(crate) enum Refusal {
     Failed(SaveError),
 }
 
+/// What became of one job of a commit: its saved answers, or the position of the refused input
+/// and why.
+pub(crate) type JobOutcome = Result<Vec<SavedAnswer>, (usize, SaveError)>;
+
 impl SaveJob {
     /// Checks and stores the job's saves on `conn`, inside the caller's transaction.
     pub async fn run(
@@ -68,6 +77,46 @@ impl SaveJob {
             .map_err(|(i, e)| Refusal::Refused(i, e))?;
         plan.write(conn, &found, &self.by, &at).await?;
         Ok(plan.saved)
+    }
+
+    /// Checks and stores the saves of many jobs, of distinct responses, with a fixed number of
+    /// statements: one read, then one write each for responses, answers and history. SQLite
+    /// only, inside the group-commit writer's `BEGIN IMMEDIATE` transaction: the write lock is
+    /// held from the read on, so nothing can change between a job's checks and its writes, and
+    /// the writes need no conditions beyond the answers' versions. Each job gets its outcome; a
+    /// refused job has written nothing. `Err` when a write failed: the transaction may hold part
+    /// of the jobs, so it must be rolled back.
+    pub async fn run_together(
+        conn: &mut AnyConnection,
+        jobs: &[&SaveJob],
+    ) -> Result<Vec<JobOutcome>, SaveError> {
+        let mut found = read_together(conn, jobs).await?;
+        let at = now();
+        let mut outcomes: Vec<JobOutcome> = Vec::with_capacity(jobs.len());
+        let mut checked: Vec<(usize, Found, Plan)> = Vec::with_capacity(jobs.len());
+        for (index, job) in jobs.iter().enumerate() {
+            let Some((first, _)) = job.inputs.first() else {
+                outcomes.push(Ok(Vec::new()));
+                continue;
+            };
+            let Some(context) = found.remove(&index) else {
+                let why = missing(conn, &job.round, &job.organisation, first).await;
+                outcomes.push(Err((0, why)));
+                continue;
+            };
+            match job.check(&context, &at) {
+                Ok(plan) => {
+                    checked.push((index, context, plan));
+                    outcomes.push(Ok(Vec::new()));
+                }
+                Err(refused) => outcomes.push(Err(refused)),
+            }
+        }
+        write_together(conn, jobs, &checked, &at).await?;
+        for (index, _, plan) in checked {
+            outcomes[index] = Ok(plan.saved);
+        }
+        Ok(outcomes)
     }
 
     /// Every check of every save, in the order of the inputs and, per input, in the order of a
@@ -195,6 +244,58 @@ struct Found {
 }
 
 impl Found {
+    /// The read's context for a response, before its questions are added.
+    fn new(row: &ContextRow, questions: usize) -> Found {
+        let stored_state = row
+            .response_state
+            .clone()
+            .unwrap_or_else(|| ResponseState::NotStarted.as_str().to_owned());
+        Found {
+            round_id: row.round_id,
+            round_state: RoundState::parse(&row.round_state).unwrap_or(RoundState::Draft),
+            organisation_id: row.organisation_id,
+            organisation_kind: row.organisation_kind.clone(),
+            active: row.active != 0,
+            state: ResponseState::parse(&stored_state),
+            stored_state,
+            reopened: row.reopened.unwrap_or(0) != 0,
+            questions: HashMap::with_capacity(questions),
+        }
+    }
+
+    /// Adds the asked questions packed in a read's JSON array.
+    fn add_questions(&mut self, packed: &str) -> Result<(), StoreError> {
+        let packed: Vec<PackedQuestion> = serde_json::from_str(packed)
+            .map_err(|e| StoreError::Corrupt(format!("frågorna att spara: {e}")))?;
+        for p in packed {
+            let reference = QuestionRef {
+                document: stored_key(&p.document)?,
+                question: stored_key(&p.question)?,
+            };
+            let stored = p.version.map(|version| AnswerRow {
+                value: p.value,
+                comment: p.comment.unwrap_or_default(),
+                version,
+                withheld: p.withheld.unwrap_or(0),
+                changed_by: p.changed_by.unwrap_or_default(),
+                changed_at: p.changed_at.unwrap_or_default(),
+            });
+            self.questions.insert(
+                reference,
+                Asked {
+                    question_id: p.question_id,
+                    scale_key: p.scale_key,
+                    scale_name: p.scale_name,
+                    scale_definition: p.scale_definition,
+                    target_kinds: p.target_kinds,
+                    listed: p.listed != 0,
+                    stored,
+                },
+            );
+        }
+        Ok(())
+    }
+
     /// Whether the question goes to the organisation in this round: an active organisation, and
     /// a question either untargeted or targeted to the organisation or its kind.
     fn assigned(&self, asked: &Asked) -> bool {
@@ -282,54 +383,9 @@ async fn read(
         let Some(row) = query.fetch_optional(&mut *conn).await? else {
             return Ok(None);
         };
-        let packed: Vec<PackedQuestion> = serde_json::from_str(&row.questions)
-            .map_err(|e| StoreError::Corrupt(format!("frågorna att spara: {e}")))?;
-        let found = found.get_or_insert_with(|| {
-            let stored_state = row
-                .response_state
-                .clone()
-                .unwrap_or_else(|| ResponseState::NotStarted.as_str().to_owned());
-            Found {
-                round_id: row.round_id,
-                round_state: RoundState::parse(&row.round_state).unwrap_or(RoundState::Draft),
-                organisation_id: row.organisation_id,
-                organisation_kind: row.organisation_kind.clone(),
-                active: row.active != 0,
-                state: ResponseState::parse(&stored_state),
-                stored_state,
-                reopened: row.reopened.unwrap_or(0) != 0,
-                questions: HashMap::with_capacity(distinct.len()),
-            }
-        });
-        for p in packed {
-            let reference = QuestionRef {
-                document: stored_key(&p.document)?,
-                question: stored_key(&p.question)?,
-            };
-            let stored = match p.version {
-                None => None,
-                Some(version) => Some(AnswerRow {
-                    value: p.value,
-                    comment: p.comment.unwrap_or_default(),
-                    version,
-                    withheld: p.withheld.unwrap_or(0),
-                    changed_by: p.changed_by.unwrap_or_default(),
-                    changed_at: p.changed_at.unwrap_or_default(),
-                }),
-            };
-            found.questions.insert(
-                reference,
-                Asked {
-                    question_id: p.question_id,
-                    scale_key: p.scale_key,
-                    scale_name: p.scale_name,
-                    scale_definition: p.scale_definition,
-                    target_kinds: p.target_kinds,
-                    listed: p.listed != 0,
-                    stored,
-                },
-            );
-        }
+        found
+            .get_or_insert_with(|| Found::new(&row, distinct.len()))
+            .add_questions(&row.questions)?;
     }
     Ok(found)
 }
@@ -339,28 +395,103 @@ fn read_sql(backend: Backend, count: usize) -> String {
     let wanted = placeholders(count, 2, 3);
     let questions = packed(
         backend,
-        "d.key, q.key, q.id, s.key, s.name, s.definition, t.kinds, \
-         CASE WHEN EXISTS (SELECT 1 FROM round_target_organisations m WHERE m.round_id = r.id \
-           AND m.question_id = q.id AND m.organisation_id = o.id) THEN 1 ELSE 0 END, \
-         a.value, a.comment, a.version, a.withheld, a.changed_by, a.changed_at",
-        "FROM wanted w JOIN documents d ON d.key = w.document \
-         JOIN round_documents rd ON rd.round_id = r.id AND rd.document_id = d.id \
-         JOIN questions q ON q.document_id = d.id AND q.key = w.question \
-         JOIN scales s ON s.id = q.scale_id \
-         LEFT JOIN round_targets t ON t.round_id = r.id AND t.question_id = q.id \
-         LEFT JOIN round_questions rq ON rq.round_id = r.id AND rq.question_id = q.id \
-         LEFT JOIN answers a ON a.response_id = p.id AND a.question_id = q.id \
-         WHERE rq.question_id IS NOT NULL OR (r.state = 'draft' AND q.retired = 0)",
+        ASKED_COLUMNS,
+        &asked_from("wanted w", "w.document", "w.question"),
     );
     format!(
         "WITH wanted (document, question) AS (VALUES {wanted}) \
-         SELECT r.id AS round_id, r.state AS round_state, o.id AS organisation_id, \
-         o.kind AS organisation_kind, o.active AS active, p.state AS response_state, \
-         p.reopened AS reopened, {questions} AS questions \
+         SELECT {CONTEXT_COLUMNS}, {questions} AS questions \
          FROM rounds r JOIN organisations o ON o.key = $2 \
          LEFT JOIN responses p ON p.round_id = r.id AND p.organisation_id = o.id \
          WHERE r.key = $1"
     )
+}
+
+/// The context a save's checks need: round, organisation and response (`r`, `o`, `p`).
+const CONTEXT_COLUMNS: &str = "r.id AS round_id, r.state AS round_state, \
+    o.id AS organisation_id, o.kind AS organisation_kind, o.active AS active, \
+    p.state AS response_state, p.reopened AS reopened";
+
+/// An asked question's columns, in the order of `PackedQuestion`.
+const ASKED_COLUMNS: &str = "d.key, q.key, q.id, s.key, s.name, s.definition, t.kinds, \
+    CASE WHEN EXISTS (SELECT 1 FROM round_target_organisations m WHERE m.round_id = r.id \
+      AND m.question_id = q.id AND m.organisation_id = o.id) THEN 1 ELSE 0 END, \
+    a.value, a.comment, a.version, a.withheld, a.changed_by, a.changed_at";
+
+/// The asked questions of round `r` for response `p`: those named by the rows of `wanted`
+/// (whose `document` and `question` expressions give their keys) that exist in the round.
+fn asked_from(wanted: &str, document: &str, question: &str) -> String {
+    format!(
+        "FROM {wanted} JOIN documents d ON d.key = {document} \
+         JOIN round_documents rd ON rd.round_id = r.id AND rd.document_id = d.id \
+         JOIN questions q ON q.document_id = d.id AND q.key = {question} \
+         JOIN scales s ON s.id = q.scale_id \
+         LEFT JOIN round_targets t ON t.round_id = r.id AND t.question_id = q.id \
+         LEFT JOIN round_questions rq ON rq.round_id = r.id AND rq.question_id = q.id \
+         LEFT JOIN answers a ON a.response_id = p.id AND a.question_id = q.id \
+         WHERE rq.question_id IS NOT NULL OR (r.state = 'draft' AND q.retired = 0)"
+    )
+}
+
+/// A `ContextRow` of a read for many jobs, with the job's position.
+#[derive(sqlx::FromRow)]
+struct JobContextRow {
+    job: i64,
+    #[sqlx(flatten)]
+    context: ContextRow,
+}
+
+/// Reads what the checks of many jobs need in one statement (SQLite): the jobs go in as one
+/// JSON array of `{round, organisation, questions: [[document, question], …]}`, and each job
+/// whose round and organisation exist comes back as a row. Keyed by the job's position.
+async fn read_together(
+    conn: &mut AnyConnection,
+    jobs: &[&SaveJob],
+) -> Result<HashMap<usize, Found>, StoreError> {
+    let wanted: Vec<serde_json::Value> = jobs
+        .iter()
+        .map(|job| {
+            let questions: Vec<[&str; 2]> = job
+                .inputs
+                .iter()
+                .map(|(q, _)| [q.document.as_str(), q.question.as_str()])
+                .collect();
+            serde_json::json!({
+                "round": job.round.as_str(),
+                "organisation": job.organisation.as_str(),
+                "questions": questions,
+            })
+        })
+        .collect();
+    let sql = format!(
+        "WITH jobs AS (SELECT j.key AS job, j.value ->> '$.round' AS round_key, \
+         j.value ->> '$.organisation' AS organisation_key, j.value -> '$.questions' AS wanted \
+         FROM json_each($1) j) \
+         SELECT jobs.job AS job, {CONTEXT_COLUMNS}, {questions} AS questions \
+         FROM jobs JOIN rounds r ON r.key = jobs.round_key \
+         JOIN organisations o ON o.key = jobs.organisation_key \
+         LEFT JOIN responses p ON p.round_id = r.id AND p.organisation_id = o.id",
+        questions = packed(
+            Backend::Sqlite,
+            ASKED_COLUMNS,
+            &asked_from("json_each(jobs.wanted) w", "w.value ->> 0", "w.value ->> 1"),
+        ),
+    );
+    let rows = sqlx::query_as::<_, JobContextRow>(&sql)
+        .bind(serde_json::Value::Array(wanted).to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut found = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let index = usize::try_from(row.job)
+            .ok()
+            .filter(|&i| i < jobs.len())
+            .ok_or_else(|| StoreError::Corrupt(format!("sparjobb nummer {}", row.job)))?;
+        let mut context = Found::new(&row.context, jobs[index].inputs.len());
+        context.add_questions(&row.context.questions)?;
+        found.insert(index, context);
+    }
+    Ok(found)
 }
 
 /// `count` rows of `width` parameters each, numbered from `first`: `($3, $4), ($5, $6)`.
@@ -493,6 +624,110 @@ impl Plan {
         }
         Ok(())
     }
+}
+
+/// Writes the checked jobs of `run_together`: one statement for their responses, one for their
+/// answers, one for the answers' history, each taking its rows as one JSON array (SQLite).
+async fn write_together(
+    conn: &mut AnyConnection,
+    jobs: &[&SaveJob],
+    checked: &[(usize, Found, Plan)],
+    at: &str,
+) -> Result<(), SaveError> {
+    if checked.is_empty() {
+        return Ok(());
+    }
+    let responses: Vec<serde_json::Value> = checked
+        .iter()
+        .map(|(_, found, plan)| {
+            serde_json::json!([found.round_id, found.organisation_id, plan.state.as_str()])
+        })
+        .collect();
+    let written: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "INSERT INTO responses (round_id, organisation_id, state, updated_at) \
+         SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, $2 FROM json_each($1) j WHERE true \
+         ON CONFLICT (round_id, organisation_id) DO UPDATE SET state = excluded.state, \
+         updated_at = excluded.updated_at \
+         RETURNING id, round_id, organisation_id",
+    )
+    .bind(serde_json::Value::Array(responses).to_string())
+    .bind(at)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(StoreError::from)?;
+    let ids: HashMap<(i64, i64), i64> = written
+        .into_iter()
+        .map(|(id, round, organisation)| ((round, organisation), id))
+        .collect();
+
+    let mut answers = Vec::new();
+    let mut history = Vec::new();
+    for (index, found, plan) in checked {
+        let response = ids
+            .get(&(found.round_id, found.organisation_id))
+            .ok_or_else(|| StoreError::Corrupt("ett sparat svar fick inget id".into()))?;
+        let by = jobs[*index].by.as_str();
+        for write in &plan.writes {
+            answers.push(serde_json::json!([
+                response,
+                write.question_id,
+                write.value,
+                write.comment,
+                write.version,
+                i64::from(write.withheld),
+                by,
+            ]));
+            history.push(serde_json::json!([
+                response,
+                write.question_id,
+                write.version,
+                write.old_value,
+                write.old_comment,
+                write.value,
+                write.comment,
+                i64::from(write.withheld),
+                by,
+            ]));
+        }
+    }
+    // The rows go in the order of the jobs' inputs, so that a question saved twice in one job is
+    // first inserted, then updated from the version its first save wrote.
+    let count = answers.len() as u64;
+    let stored = sqlx::query(
+        "INSERT INTO answers (response_id, question_id, value, comment, version, withheld, \
+         changed_by, changed_at) \
+         SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, \
+         j.value ->> 5, j.value ->> 6, $2 FROM json_each($1) j WHERE true ORDER BY j.key \
+         ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, \
+         comment = excluded.comment, version = excluded.version, changed_by = excluded.changed_by, \
+         changed_at = excluded.changed_at, withheld = excluded.withheld \
+         WHERE answers.version = excluded.version - 1",
+    )
+    .bind(serde_json::Value::Array(answers).to_string())
+    .bind(at)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::from)?;
+    if stored.rows_affected() != count {
+        return Err(StoreError::Corrupt(format!(
+            "{} av {count} svar skrevs; inget sparades",
+            stored.rows_affected()
+        ))
+        .into());
+    }
+    sqlx::query(
+        "INSERT INTO answer_history (response_id, question_id, version, old_value, old_comment, \
+         new_value, new_comment, withheld, changed_by, changed_at) \
+         SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, \
+         j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8, $2 \
+         FROM json_each($1) j ORDER BY j.key",
+    )
+    .bind(serde_json::Value::Array(history).to_string())
+    .bind(at)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::from)?;
+    Ok(())
 }
 
 /// `count` rows that start with the three parameters all rows share (`$1, $2, $3`: response,

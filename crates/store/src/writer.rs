@@ -8,13 +8,14 @@
 //! own checkpoints instead (PASSIVE: beside the writer, without blocking it), for as long as the
 //! writer runs.
 
+use std::collections::{HashSet, VecDeque};
 use std::time::Duration;
 
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::saving::{Refusal, SaveJob};
-use crate::{Backend, SaveError, StoreError};
+use crate::saving::SaveJob;
+use crate::{SaveError, StoreError};
 
 /// How many requests one commit takes at most.
 const MAX_BATCH: usize = 128;
@@ -22,7 +23,7 @@ const MAX_BATCH: usize = 128;
 /// How often the WAL is checkpointed: often enough to keep it to a few megabytes under load.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
-type Outcome = Result<Vec<crate::SavedAnswer>, (usize, SaveError)>;
+type Outcome = crate::saving::JobOutcome;
 
 /// The queue to the writer task.
 #[derive(Clone, Debug)]
@@ -90,9 +91,11 @@ async fn checkpoint(pool: AnyPool, mut stopped: oneshot::Receiver<()>) {
     }
 }
 
-/// Runs `first` and, in the same transaction, every job that is queued by the time the one
-/// before it is done (up to `MAX_BATCH`): a job that arrives while the transaction is being
-/// written joins this commit instead of waiting for the next one. Then commits and answers.
+/// Runs `first` and, in the same transaction, every job queued by then (up to `MAX_BATCH`),
+/// then commits and answers. The jobs are run in waves, each taking at most one job per response
+/// (a later job of the same response waits for the next wave, so that it reads what the earlier
+/// one wrote); before each wave, jobs that arrived while the one before was written join it
+/// instead of waiting for the next commit.
 async fn write_batch(pool: &AnyPool, first: Queued, jobs: &mut mpsc::Receiver<Queued>) {
     let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
@@ -103,33 +106,41 @@ async fn write_batch(pool: &AnyPool, first: Queued, jobs: &mut mpsc::Receiver<Qu
     };
     let mut done = Vec::new();
     let mut taken = 1;
-    let mut next = Some(first);
-    while let Some((job, reply)) = next.take() {
-        match job.run(&mut tx, Backend::Sqlite).await {
-            Ok(saved) => done.push((reply, saved)),
-            Err(Refusal::Refused(i, refused)) => {
-                let _ = reply.send(Err((i, refused)));
+    let mut pending = VecDeque::from([first]);
+    loop {
+        while taken < MAX_BATCH {
+            let Ok(queued) = jobs.try_recv() else { break };
+            pending.push_back(queued);
+            taken += 1;
+        }
+        if pending.is_empty() {
+            break;
+        }
+        let (wave, later) = one_per_response(pending);
+        pending = later;
+        let (wave_jobs, replies): (Vec<SaveJob>, Vec<_>) = wave.into_iter().unzip();
+        let together: Vec<&SaveJob> = wave_jobs.iter().collect();
+        match SaveJob::run_together(&mut tx, &together).await {
+            Ok(outcomes) => {
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    match outcome {
+                        Ok(saved) => done.push((reply, saved)),
+                        Err(refused) => {
+                            let _ = reply.send(Err(refused));
+                        }
+                    }
+                }
             }
-            // A write failed (or, which the write lock held since BEGIN IMMEDIATE rules out,
-            // found a concurrent change): the transaction may hold part of the job, so nothing
-            // of this commit is kept and every job in it fails.
-            Err(failure) => {
-                let error = match failure {
-                    Refusal::Failed(error) => error,
-                    _ => SaveError::Store(StoreError::Rule(
-                        "svaret ändrades samtidigt av någon annan; försök igen".into(),
-                    )),
-                };
+            // A write failed: the transaction may hold part of the wave, so nothing of this
+            // commit is kept and every job in it fails.
+            Err(error) => {
                 tracing::error!(error = ?error, "a save failed while writing; the batch is rolled back");
                 let cause = error.to_string();
                 let _ = tx.rollback().await;
-                let _ = reply.send(Err((0, error)));
-                return fail_all(done.into_iter().map(|(reply, _)| reply), &cause);
+                let unanswered = done.into_iter().map(|(reply, _)| reply);
+                let queued = pending.into_iter().map(|(_, reply)| reply);
+                return fail_all(replies.into_iter().chain(unanswered).chain(queued), &cause);
             }
-        }
-        if taken < MAX_BATCH {
-            next = jobs.try_recv().ok();
-            taken += 1;
         }
     }
     match tx.commit().await {
@@ -143,6 +154,21 @@ async fn write_batch(pool: &AnyPool, first: Queued, jobs: &mut mpsc::Receiver<Qu
             fail_all(done.into_iter().map(|(reply, _)| reply), &e);
         }
     }
+}
+
+/// Splits queued jobs into the first job of each response, in queue order, and the rest.
+fn one_per_response(pending: VecDeque<Queued>) -> (Vec<Queued>, VecDeque<Queued>) {
+    let mut responses = HashSet::with_capacity(pending.len());
+    let mut wave = Vec::with_capacity(pending.len());
+    let mut later = VecDeque::new();
+    for queued in pending {
+        if responses.insert((queued.0.round.clone(), queued.0.organisation.clone())) {
+            wave.push(queued);
+        } else {
+            later.push_back(queued);
+        }
+    }
+    (wave, later)
 }
 
 /// Answers every reply with a database error: nothing of theirs was committed.

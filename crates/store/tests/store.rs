@@ -413,6 +413,7 @@ async fn concurrent_saves_stand_or_fall_per_request(store: &Store) {
         "kommunstyrelsen",
         "kulturnamnden",
         "valnamnden",
+        "ingen-sadan-namnd",
     ]
     .into_iter()
     .enumerate()
@@ -451,6 +452,12 @@ async fn concurrent_saves_stand_or_fall_per_request(store: &Store) {
                     "{outcome:?}"
                 );
                 assert!(stored.is_empty(), "nothing of the refused request is kept");
+            }
+            "ingen-sadan-namnd" => {
+                assert!(
+                    matches!(&outcome, Err((0, SaveError::Store(StoreError::NotFound(what)))) if what.contains(organisation)),
+                    "{outcome:?}"
+                );
             }
             _ => {
                 assert_eq!(outcome.unwrap().len(), 2);
