@@ -210,16 +210,27 @@ impl Document {
             sections
                 .iter()
                 .filter(|s| !s.retired)
-                .map(|s| Section {
-                    questions: s.questions.iter().filter(|q| !q.retired).cloned().collect(),
-                    sections: prune(&s.sections),
-                    ..s.clone()
+                .map(|s| {
+                    s.with_children(
+                        s.questions.iter().filter(|q| !q.retired).cloned().collect(),
+                        prune(&s.sections),
+                    )
                 })
                 .collect()
         }
+        self.with_sections(prune(&self.sections))
+    }
+
+    /// A copy of the document's own fields over other sections: cloning the whole tree only to
+    /// replace it cost more than anything else in serving a response.
+    fn with_sections(&self, sections: Vec<Section>) -> Document {
         Document {
-            sections: prune(&self.sections),
-            ..self.clone()
+            key: self.key.clone(),
+            title: self.title.clone(),
+            report_heading: self.report_heading.clone(),
+            kind: self.kind,
+            period: self.period,
+            sections,
         }
     }
 
@@ -266,22 +277,17 @@ impl Document {
                     questions.sort_by_key(|(place, _)| *place);
                     Some((
                         place,
-                        Section {
-                            questions: questions.into_iter().map(|(_, q)| q).collect(),
-                            sections: keep(&s.sections, asked_sections, asked_questions),
-                            retired: false,
-                            ..s.clone()
-                        },
+                        s.with_children(
+                            questions.into_iter().map(|(_, q)| q).collect(),
+                            keep(&s.sections, asked_sections, asked_questions),
+                        ),
                     ))
                 })
                 .collect();
             kept.sort_by_key(|(place, _)| *place);
             kept.into_iter().map(|(_, s)| s).collect()
         }
-        Document {
-            sections: keep(&self.sections, &sections, &questions),
-            ..self.clone()
-        }
+        self.with_sections(keep(&self.sections, &sections, &questions))
     }
 
     /// Finds a section by key at any depth, retired or not.
@@ -387,6 +393,19 @@ impl<'s, F: Fn(&Key) -> Option<Vec<&'s Key>>> Walk<'_, 's, F> {
 }
 
 impl Section {
+    /// A current copy of the section's own fields over other children (see
+    /// [`Document::with_sections`]); only current sections are copied, so it is never retired.
+    fn with_children(&self, questions: Vec<Question>, sections: Vec<Section>) -> Section {
+        Section {
+            key: self.key.clone(),
+            label: self.label.clone(),
+            title: self.title.clone(),
+            questions,
+            sections,
+            retired: false,
+        }
+    }
+
     /// Problems with the section's own fields (title, label), placed under `at`.
     pub fn field_problems(&self, at: &Path) -> Vec<Problem> {
         let mut problems = Vec::new();
