@@ -10,6 +10,7 @@ pub mod auth;
 mod error;
 mod lookup;
 pub mod mail;
+mod memo;
 mod pages;
 pub mod reports;
 mod responses;
@@ -46,6 +47,18 @@ pub struct WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: WebConfig,
+    round_documents: memo::RoundDocuments,
+}
+
+impl AppState {
+    /// The state a router serves from; what it derives from the definitions starts empty.
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            config,
+            round_documents: memo::RoundDocuments::default(),
+        }
+    }
 }
 
 /// Every route of the application, with security headers on every response.
@@ -112,10 +125,7 @@ impl Application {
         config: WebConfig,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let app = router(AppState {
-            store: self.store,
-            config,
-        });
+        let app = router(AppState::new(self.store, config));
         axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -144,8 +144,8 @@ pub(crate) struct ResponseView {
     pub previous_round: Option<String>,
     /// The organisation's answers in that round; empty without one.
     pub previous: HashMap<QuestionRef, Answer>,
-    /// The round's documents as they stand now, in report order.
-    pub documents: Vec<Document>,
+    /// The round's documents as asked, in report order.
+    pub documents: Arc<[Document]>,
 }
 
 impl ResponseView {
@@ -240,7 +240,7 @@ pub(crate) async fn load(
         Some((name, _, answers)) => (Some(name), answers),
         None => (None, HashMap::new()),
     };
-    let documents = round_documents(&definitions, round);
+    let documents = state.round_documents.of(&definitions, index);
     Ok(ResponseView {
         index,
         organisation,

@@ -68,10 +68,7 @@ impl TestApp {
             secure_cookies: true,
             mailer,
         };
-        let router = router(AppState {
-            store: db.store.clone(),
-            config,
-        });
+        let router = router(AppState::new(db.store.clone(), config));
         TestApp { db, router }
     }
 
