@@ -447,6 +447,13 @@ async fn a_used_question_is_edited_as_a_new_version_and_old_rounds_keep_the_old_
     draft_2026(&app, &token).await;
     let (old_text, _) = question_text(&app, PLAN, "strategi-3-3").await.unwrap();
     assert!(old_text.contains(OLD), "{old_text}");
+    // A response of the draft, served once before the edit: what the server derived from the
+    // definitions for it then must not outlive them.
+    let org = "socialnamnden-centrum";
+    let draft_response = format!("/api/v1/rounds/2026/responses/{org}");
+    let before = app.get(&draft_response, &token).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.text);
+    assert!(before.text.contains(OLD), "{}", before.text);
     let uri = format!("/styrdokument/{PLAN}/fragor/strategi-3-3");
     let form = get(&app, &cookie, &uri).await;
     assert_eq!(form.status, StatusCode::OK);
@@ -499,7 +506,6 @@ async fn a_used_question_is_edited_as_a_new_version_and_old_rounds_keep_the_old_
     assert!(tree.text.contains("nyckeln «strategi-3-3-v2»"));
 
     // The open round's form and report keep the old wording; the draft asks the new one.
-    let org = "socialnamnden-centrum";
     let answer_form = get(&app, &cookie, &format!("/omgangar/2025/svar/{org}")).await;
     assert_eq!(answer_form.status, StatusCode::OK);
     assert!(answer_form.text.contains(OLD));
@@ -521,6 +527,12 @@ async fn a_used_question_is_edited_as_a_new_version_and_old_rounds_keep_the_old_
     let draft = app.get("/api/v1/rounds/2026", &token).await.text;
     assert!(draft.contains("Omfattar arbetet alla utsatta områden?"));
     assert!(!draft.contains(OLD));
+    let after = app.get(&draft_response, &token).await.text;
+    assert!(
+        after.contains("Omfattar arbetet alla utsatta områden?"),
+        "{after}"
+    );
+    assert!(!after.contains(OLD), "{after}");
     let definitions = app.store().definitions().await.unwrap();
     let targets = |round: &str| {
         definitions
