@@ -53,7 +53,8 @@ pub(crate) enum Refusal {
 pub(crate) type JobOutcome = Result<Vec<SavedAnswer>, (usize, SaveError)>;
 
 impl SaveJob {
-    /// Checks and stores the job's saves on `conn`, inside the caller's transaction.
+    /// Checks and stores the job's saves on `conn`, inside the caller's transaction: the path of
+    /// a request that commits on its own (PostgreSQL); SQLite's writer uses `run_together`.
     pub async fn run(
         &self,
         conn: &mut AnyConnection,
@@ -533,6 +534,13 @@ struct Write {
     old_comment: String,
 }
 
+/// How a written answer replaces the stored one: only from the version before it, so that a
+/// save that lost a race writes nothing and the count of rows written tells.
+const ANSWER_UPSERT: &str = "ON CONFLICT (response_id, question_id) DO UPDATE SET \
+    value = excluded.value, comment = excluded.comment, version = excluded.version, \
+    changed_by = excluded.changed_by, changed_at = excluded.changed_at, \
+    withheld = excluded.withheld WHERE answers.version = excluded.version - 1";
+
 impl Plan {
     /// Writes the response, the answers and their history.
     async fn write(
@@ -580,11 +588,7 @@ impl Plan {
             for chunk in writes.chunks(ROWS_PER_STATEMENT) {
                 let sql = format!(
                     "INSERT INTO answers (response_id, changed_by, changed_at, question_id, value, comment, \
-                     version, withheld) VALUES {} \
-                     ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, \
-                     comment = excluded.comment, version = excluded.version, changed_by = excluded.changed_by, \
-                     changed_at = excluded.changed_at, withheld = excluded.withheld \
-                     WHERE answers.version = excluded.version - 1",
+                     version, withheld) VALUES {} {ANSWER_UPSERT}",
                     shared_rows(chunk.len(), 5)
                 );
                 let mut query = sqlx::query(&sql).bind(response_id).bind(by).bind(at);
@@ -693,16 +697,13 @@ async fn write_together(
     // The rows go in the order of the jobs' inputs, so that a question saved twice in one job is
     // first inserted, then updated from the version its first save wrote.
     let count = answers.len() as u64;
-    let stored = sqlx::query(
+    let stored = sqlx::query(&format!(
         "INSERT INTO answers (response_id, question_id, value, comment, version, withheld, \
          changed_by, changed_at) \
          SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, \
          j.value ->> 5, j.value ->> 6, $2 FROM json_each($1) j WHERE true ORDER BY j.key \
-         ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, \
-         comment = excluded.comment, version = excluded.version, changed_by = excluded.changed_by, \
-         changed_at = excluded.changed_at, withheld = excluded.withheld \
-         WHERE answers.version = excluded.version - 1",
-    )
+         {ANSWER_UPSERT}"
+    ))
     .bind(serde_json::Value::Array(answers).to_string())
     .bind(at)
     .execute(&mut *conn)
