@@ -15,6 +15,14 @@ pub enum StoreError {
     Migrate(#[source] sqlx::migrate::MigrateError),
     #[error("databasfel")]
     Database(#[from] sqlx::Error),
+    /// From the connection SQLite's group-commit writer has of its own.
+    #[error("databasfel")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("kan inte starta tråden som skriver svaren")]
+    WriterThread(#[source] std::io::Error),
+    /// A commit of saves failed; none of its saves were kept.
+    #[error("databasfel när svaren skrevs, inget av dem sparades: {0}")]
+    NotWritten(String),
     #[error("oväntat innehåll i databasen: {0}")]
     Corrupt(String),
     #[error("{0} finns inte")]

@@ -4,9 +4,11 @@
 //! Both backends run the same statements through sqlx's `Any` driver: the SQL is written in the
 //! common subset (`$1` parameters, `ON CONFLICT`, `RETURNING`), integers are 64-bit, booleans are
 //! stored as 0/1 and times as RFC 3339 text, so one code path serves both. Each backend has its own
-//! migration tree, because their DDL differs.
+//! migration tree, because their DDL differs. The exception is SQLite's group-commit writer for
+//! answer saves (`writer`), which steps its statements on a rusqlite connection of its own.
 
 mod accounts;
+mod catalogue;
 mod definitions;
 mod documents;
 mod error;
@@ -19,6 +21,7 @@ pub mod testing;
 mod workflow;
 mod writer;
 
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -69,10 +72,11 @@ impl Store {
     /// before it is acknowledged.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let (backend, url) = if url.starts_with("sqlite:") {
-            (Backend::Sqlite, sqlite_url(url)?)
+        let (backend, url, database_file) = if url.starts_with("sqlite:") {
+            let (url, file) = sqlite_url(url)?;
+            (Backend::Sqlite, url, Some(file))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            (Backend::Postgres, url.to_owned())
+            (Backend::Postgres, url.to_owned(), None)
         } else {
             return Err(StoreError::UnsupportedUrl(mask(url)));
         };
@@ -112,7 +116,10 @@ impl Store {
                 url: mask(&url),
                 source,
             })?;
-        let writer = (backend == Backend::Sqlite).then(|| writer::Writer::start(pool.clone()));
+        let writer = match &database_file {
+            Some(path) => Some(writer::Writer::start(path, pool.clone())?),
+            None => None,
+        };
         Ok(Store {
             pool,
             backend,
@@ -159,8 +166,9 @@ impl Store {
     }
 }
 
-/// Adds `mode=rwc` so that a missing SQLite file is created, and creates its folder.
-fn sqlite_url(url: &str) -> Result<String, StoreError> {
+/// Adds `mode=rwc` so that a missing SQLite file is created, and creates its folder. Returns the
+/// URL for the pool and the file's path (percent-decoded, as sqlx reads it) for the writer.
+fn sqlite_url(url: &str) -> Result<(String, PathBuf), StoreError> {
     let rest = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
@@ -170,19 +178,23 @@ fn sqlite_url(url: &str) -> Result<String, StoreError> {
             "sqlite-databasen måste vara en fil (sqlite://sökväg/till/uppfolj.db)".into(),
         ));
     }
-    if let Some(parent) = std::path::Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
+    let file = PathBuf::from(
+        percent_encoding::percent_decode_str(path)
+            .decode_utf8()
+            .map_err(|e| StoreError::UnsupportedUrl(format!("sökvägen «{path}»: {e}")))?
+            .into_owned(),
+    );
+    if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| {
             StoreError::UnsupportedUrl(format!("kan inte skapa mappen {}: {e}", parent.display()))
         })?;
     }
-    Ok(match query {
+    let url = match query {
         "" => format!("sqlite://{path}?mode=rwc"),
         q if q.contains("mode=") => format!("sqlite://{path}?{q}"),
         q => format!("sqlite://{path}?{q}&mode=rwc"),
-    })
+    };
+    Ok((url, file))
 }
 
 /// The URL with any password replaced, fit for logs and error messages.
@@ -232,14 +244,25 @@ mod tests {
     fn sqlite_urls_create_the_file_when_missing() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("sub/u.db");
-        let url = sqlite_url(&format!("sqlite://{}", file.display())).unwrap();
+        let (url, path) = sqlite_url(&format!("sqlite://{}", file.display())).unwrap();
         assert_eq!(url, format!("sqlite://{}?mode=rwc", file.display()));
+        assert_eq!(path, file);
         assert!(file.parent().unwrap().is_dir());
         assert!(sqlite_url("sqlite::memory:").is_err());
         assert!(
             sqlite_url("sqlite://x.db?mode=ro")
                 .unwrap()
+                .0
                 .ends_with("?mode=ro")
         );
+    }
+
+    #[test]
+    fn sqlite_paths_are_percent_decoded_as_sqlx_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let encoded = format!("sqlite://{}/mina%20svar/u.db", dir.path().display());
+        let (_, path) = sqlite_url(&encoded).unwrap();
+        assert_eq!(path, dir.path().join("mina svar/u.db"));
+        assert!(dir.path().join("mina svar").is_dir());
     }
 }

@@ -1,22 +1,27 @@
-//! One request's answer saves as a set: a fixed number of queries whatever the number of answers.
-//! One query reads everything the checks need (round, organisation, response, and per question
-//! its scale, targeting and stored answer); every check is made in Rust before anything is
-//! written; then one statement writes the response, one the answers and one their history. A
-//! refused request has written nothing, so the group-commit writer needs no savepoint per request.
+//! One request's answer saves as a set. Everything the checks need (round, organisation,
+//! response, and per question its scale, targeting and stored answer) is read first; every check
+//! is made in Rust before anything is written; then the response, the answers and their history
+//! are written. A refused request has written nothing, so the group-commit writer needs no
+//! savepoint per request.
 //!
-//! The group-commit writer (SQLite) goes one step further with `run_together`: the jobs of a
-//! whole commit are read with one statement and written with three, their data passed as one
-//! JSON parameter each, because every statement is a hand-over to the driver's worker thread and
-//! those hand-overs, not SQLite, were most of a commit's time.
+//! Two paths run the same checks. PostgreSQL (`SaveJob::run`) reads with one query and writes
+//! with three multi-row statements whatever the number of answers, each request in its own
+//! transaction. SQLite's group-commit writer (`SaveJob::run_sqlite`) runs the jobs of a whole
+//! commit one after the other on its own connection, with prepared statements a row at a time:
+//! there a statement costs microseconds, while every statement through sqlx's driver is a
+//! hand-over to its worker thread.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 use uppfolj_model::{
     AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState, RoundState,
 };
 
+use crate::catalogue::{ASKED_WHERE, Catalogue, ROUND_QUESTIONS, target_kinds};
 use crate::definitions::{stored_key, stored_scale};
 use crate::responses::{AnswerRow, SavedAnswer, packed};
 use crate::{Backend, SaveError, StoreError, now, parse_time};
@@ -34,7 +39,10 @@ pub(crate) struct SaveJob {
     pub by: String,
 }
 
-/// Why a job stored nothing.
+/// What became of one job: its saved answers, or the position of the refused input and why.
+pub(crate) type JobOutcome = Result<Vec<SavedAnswer>, (usize, SaveError)>;
+
+/// Why a job stored nothing (PostgreSQL).
 #[derive(Debug)]
 pub(crate) enum Refusal {
     /// A check refused the save at this position before anything was written: the transaction
@@ -48,13 +56,9 @@ pub(crate) enum Refusal {
     Failed(SaveError),
 }
 
-/// What became of one job of a commit: its saved answers, or the position of the refused input
-/// and why.
-pub(crate) type JobOutcome = Result<Vec<SavedAnswer>, (usize, SaveError)>;
-
 impl SaveJob {
     /// Checks and stores the job's saves on `conn`, inside the caller's transaction: the path of
-    /// a request that commits on its own (PostgreSQL); SQLite's writer uses `run_together`.
+    /// a request that commits on its own (PostgreSQL); SQLite's writer uses `run_sqlite`.
     pub async fn run(
         &self,
         conn: &mut AnyConnection,
@@ -69,7 +73,7 @@ impl SaveJob {
         else {
             return Err(Refusal::Refused(
                 0,
-                missing(conn, &self.round, &self.organisation, first).await,
+                missing_from(conn, &self.round, &self.organisation, first).await,
             ));
         };
         let at = now();
@@ -80,44 +84,48 @@ impl SaveJob {
         Ok(plan.saved)
     }
 
-    /// Checks and stores the saves of many jobs, of distinct responses, with a fixed number of
-    /// statements: one read, then one write each for responses, answers and history. SQLite
-    /// only, inside the group-commit writer's `BEGIN IMMEDIATE` transaction: the write lock is
-    /// held from the read on, so nothing can change between a job's checks and its writes, and
-    /// the writes need no conditions beyond the answers' versions. Each job gets its outcome; a
-    /// refused job has written nothing. `Err` when a write failed: the transaction may hold part
-    /// of the jobs, so it must be rolled back.
-    pub async fn run_together(
-        conn: &mut AnyConnection,
-        jobs: &[&SaveJob],
-    ) -> Result<Vec<JobOutcome>, SaveError> {
-        let mut found = read_together(conn, jobs).await?;
+    /// Checks and stores the job's saves on SQLite's writer connection, inside its
+    /// `BEGIN IMMEDIATE` transaction: the write lock is held from the read on, so nothing can
+    /// change between the checks and the writes. Jobs of one commit run one after the other, so
+    /// a job reads what the jobs before it wrote. A refused job has written nothing; `Err` when
+    /// a write failed, which may have left part of the job in the transaction.
+    pub fn run_sqlite(
+        &self,
+        conn: &rusqlite::Connection,
+        catalogue: &mut Catalogue,
+    ) -> Result<JobOutcome, StoreError> {
+        let Some((first, _)) = self.inputs.first() else {
+            return Ok(Ok(Vec::new()));
+        };
+        let found = match self.read_sqlite(conn, catalogue, first) {
+            Ok(found) => found,
+            Err(refused) => return Ok(Err((0, refused))),
+        };
         let at = now();
-        let mut outcomes: Vec<JobOutcome> = Vec::with_capacity(jobs.len());
-        let mut checked: Vec<(usize, Found, Plan)> = Vec::with_capacity(jobs.len());
-        for (index, job) in jobs.iter().enumerate() {
-            let Some((first, _)) = job.inputs.first() else {
-                outcomes.push(Ok(Vec::new()));
-                continue;
-            };
-            let Some(context) = found.remove(&index) else {
-                let why = missing(conn, &job.round, &job.organisation, first).await;
-                outcomes.push(Err((0, why)));
-                continue;
-            };
-            match job.check(&context, &at) {
-                Ok(plan) => {
-                    checked.push((index, context, plan));
-                    outcomes.push(Ok(Vec::new()));
-                }
-                Err(refused) => outcomes.push(Err(refused)),
-            }
+        let plan = match self.check(&found, &at) {
+            Ok(plan) => plan,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        plan.write_sqlite(conn, &found, &self.by, &at)?;
+        Ok(Ok(plan.saved))
+    }
+
+    /// What the job's checks need, read on SQLite's writer connection, or why nothing can be
+    /// saved.
+    fn read_sqlite(
+        &self,
+        conn: &rusqlite::Connection,
+        catalogue: &mut Catalogue,
+        first: &QuestionRef,
+    ) -> Result<Found, SaveError> {
+        let database = |e: rusqlite::Error| SaveError::from(StoreError::from(e));
+        if let Some(found) = read_sqlite(conn, catalogue, self)? {
+            return Ok(found);
         }
-        write_together(conn, jobs, &checked, &at).await?;
-        for (index, _, plan) in checked {
-            outcomes[index] = Ok(plan.saved);
-        }
-        Ok(outcomes)
+        let round = exists_sqlite(conn, "rounds", &self.round).map_err(database)?;
+        let organisation =
+            exists_sqlite(conn, "organisations", &self.organisation).map_err(database)?;
+        Err(missing(round, organisation, &self.round, &self.organisation, first).into())
     }
 
     /// Every check of every save, in the order of the inputs and, per input, in the order of a
@@ -128,7 +136,6 @@ impl SaveJob {
         let open = found.round_state == RoundState::Open
             || (found.round_state == RoundState::Closed && found.reopened);
         let mut state = found.state;
-        let mut scales: HashMap<&str, AnswerScale> = HashMap::new();
         let mut stored: HashMap<i64, AnswerRow> = HashMap::new();
         let mut plan = Plan {
             state: ResponseState::NotStarted,
@@ -149,21 +156,9 @@ impl SaveJob {
             if !found.assigned(asked) {
                 return Err(refuse(SaveError::NotAssigned));
             }
-            let scale = match scales.get(asked.scale_key.as_str()) {
-                Some(scale) => scale.clone(),
-                None => {
-                    let scale = stored_scale(
-                        &asked.scale_key,
-                        asked.scale_name.clone(),
-                        &asked.scale_definition,
-                    )
-                    .map_err(|e| refuse(e.into()))?;
-                    scales.insert(&asked.scale_key, scale.clone());
-                    scale
-                }
-            };
+            let scale = &asked.scale;
             let value = input
-                .check(&scale)
+                .check(scale)
                 .map_err(|e| refuse(SaveError::Invalid(e)))?;
             if !open {
                 return Err(refuse(SaveError::RoundNotOpen(found.round_state)));
@@ -182,7 +177,7 @@ impl SaveJob {
             let current_version = previous.as_ref().map_or(0, |p| p.version);
             if current_version != input.version {
                 let current = previous
-                    .map(|p| p.answer(question.clone(), &scale).map(Box::new))
+                    .map(|p| p.answer(question.clone(), scale).map(Box::new))
                     .transpose()
                     .map_err(|e| refuse(e.into()))?;
                 return Err(refuse(SaveError::Conflict { current }));
@@ -221,7 +216,7 @@ impl SaveJob {
                     changed_by: self.by.clone(),
                     changed_at,
                 },
-                scale,
+                scale: AnswerScale::clone(scale),
             });
         }
         Ok(plan)
@@ -264,35 +259,44 @@ impl Found {
         }
     }
 
-    /// Adds the asked questions packed in a read's JSON array.
+    /// Adds the asked questions packed in a read's JSON array (PostgreSQL).
     fn add_questions(&mut self, packed: &str) -> Result<(), StoreError> {
-        let packed: Vec<PackedQuestion> = serde_json::from_str(packed)
+        let packed: Vec<AskedRow> = serde_json::from_str(packed)
             .map_err(|e| StoreError::Corrupt(format!("frågorna att spara: {e}")))?;
-        for p in packed {
+        let mut scales: HashMap<String, Arc<AnswerScale>> = HashMap::new();
+        for row in packed {
             let reference = QuestionRef {
-                document: stored_key(&p.document)?,
-                question: stored_key(&p.question)?,
+                document: stored_key(&row.document)?,
+                question: stored_key(&row.question)?,
             };
-            let stored = p.version.map(|version| AnswerRow {
-                value: p.value,
-                comment: p.comment.unwrap_or_default(),
+            let scale = match scales.get(&row.scale_key) {
+                Some(scale) => scale.clone(),
+                None => {
+                    let scale = Arc::new(stored_scale(
+                        &row.scale_key,
+                        row.scale_name,
+                        &row.scale_definition,
+                    )?);
+                    scales.insert(row.scale_key, scale.clone());
+                    scale
+                }
+            };
+            let stored = row.version.map(|version| AnswerRow {
+                value: row.value,
+                comment: row.comment.unwrap_or_default(),
                 version,
-                withheld: p.withheld.unwrap_or(0),
-                changed_by: p.changed_by.unwrap_or_default(),
-                changed_at: p.changed_at.unwrap_or_default(),
+                withheld: row.withheld.unwrap_or(0),
+                changed_by: row.changed_by.unwrap_or_default(),
+                changed_at: row.changed_at.unwrap_or_default(),
             });
-            self.questions.insert(
-                reference,
-                Asked {
-                    question_id: p.question_id,
-                    scale_key: p.scale_key,
-                    scale_name: p.scale_name,
-                    scale_definition: p.scale_definition,
-                    target_kinds: p.target_kinds,
-                    listed: p.listed != 0,
-                    stored,
-                },
-            );
+            let asked = Asked {
+                question_id: row.question_id,
+                scale,
+                target_kinds: row.target_kinds.as_deref().map(target_kinds).transpose()?,
+                listed: row.listed != 0,
+                stored,
+            };
+            self.questions.insert(reference, asked);
         }
         Ok(())
     }
@@ -303,10 +307,7 @@ impl Found {
         self.active
             && match &asked.target_kinds {
                 None => true,
-                Some(kinds) => {
-                    let kinds: Vec<String> = serde_json::from_str(kinds).unwrap_or_default();
-                    asked.listed || kinds.contains(&self.organisation_kind)
-                }
+                Some(kinds) => asked.listed || kinds.contains(&self.organisation_kind),
             }
     }
 }
@@ -314,18 +315,17 @@ impl Found {
 /// One asked question of the round, with its stored answer.
 struct Asked {
     question_id: i64,
-    scale_key: String,
-    scale_name: String,
-    scale_definition: String,
-    target_kinds: Option<String>,
+    scale: Arc<AnswerScale>,
+    /// The organisation kinds the question is targeted to; `None` when it goes to everyone.
+    target_kinds: Option<Arc<[String]>>,
     /// The organisation is named in the question's targeting.
     listed: bool,
     stored: Option<AnswerRow>,
 }
 
-/// An asked question as packed in the read's JSON array, column by column.
+/// An asked question as packed in the read's JSON array, in the order of `ASKED_COLUMNS`.
 #[derive(Deserialize)]
-struct PackedQuestion {
+struct AskedRow {
     document: String,
     question: String,
     question_id: i64,
@@ -342,8 +342,7 @@ struct PackedQuestion {
     changed_at: Option<String>,
 }
 
-/// The read's row: round, organisation, response, and the asked questions packed as JSON (one
-/// row whatever their number, since SQLite's driver hands rows over one at a time).
+/// Round, organisation and response as read, in the order of `CONTEXT_COLUMNS`.
 #[derive(sqlx::FromRow)]
 struct ContextRow {
     round_id: i64,
@@ -351,8 +350,17 @@ struct ContextRow {
     organisation_id: i64,
     organisation_kind: String,
     active: i64,
+    response_id: Option<i64>,
     response_state: Option<String>,
     reopened: Option<i64>,
+}
+
+/// The read's row: the context, and the asked questions packed as JSON (one row whatever their
+/// number).
+#[derive(sqlx::FromRow)]
+struct PackedRow {
+    #[sqlx(flatten)]
+    context: ContextRow,
     questions: String,
 }
 
@@ -373,7 +381,7 @@ async fn read(
     let mut found: Option<Found> = None;
     for chunk in distinct.chunks(ROWS_PER_STATEMENT) {
         let sql = read_sql(backend, chunk.len());
-        let mut query = sqlx::query_as::<_, ContextRow>(&sql)
+        let mut query = sqlx::query_as::<_, PackedRow>(&sql)
             .bind(job.round.as_str())
             .bind(job.organisation.as_str());
         for question in chunk {
@@ -385,7 +393,7 @@ async fn read(
             return Ok(None);
         };
         found
-            .get_or_insert_with(|| Found::new(&row, distinct.len()))
+            .get_or_insert_with(|| Found::new(&row.context, distinct.len()))
             .add_questions(&row.questions)?;
     }
     Ok(found)
@@ -397,7 +405,12 @@ fn read_sql(backend: Backend, count: usize) -> String {
     let questions = packed(
         backend,
         ASKED_COLUMNS,
-        &asked_from("wanted w", "w.document", "w.question"),
+        &format!(
+            "FROM wanted w, {ROUND_QUESTIONS} \
+             LEFT JOIN answers a ON a.response_id = p.id AND a.question_id = q.id \
+             WHERE rd.round_id = r.id AND d.key = w.document AND q.key = w.question \
+             AND {ASKED_WHERE}"
+        ),
     );
     format!(
         "WITH wanted (document, question) AS (VALUES {wanted}) \
@@ -411,88 +424,93 @@ fn read_sql(backend: Backend, count: usize) -> String {
 /// The context a save's checks need: round, organisation and response (`r`, `o`, `p`).
 const CONTEXT_COLUMNS: &str = "r.id AS round_id, r.state AS round_state, \
     o.id AS organisation_id, o.kind AS organisation_kind, o.active AS active, \
-    p.state AS response_state, p.reopened AS reopened";
+    p.id AS response_id, p.state AS response_state, p.reopened AS reopened";
 
-/// An asked question's columns, in the order of `PackedQuestion`.
+/// An asked question's columns, in the order of `AskedRow`.
 const ASKED_COLUMNS: &str = "d.key, q.key, q.id, s.key, s.name, s.definition, t.kinds, \
     CASE WHEN EXISTS (SELECT 1 FROM round_target_organisations m WHERE m.round_id = r.id \
       AND m.question_id = q.id AND m.organisation_id = o.id) THEN 1 ELSE 0 END, \
     a.value, a.comment, a.version, a.withheld, a.changed_by, a.changed_at";
 
-/// The asked questions of round `r` for response `p`: those named by the rows of `wanted`
-/// (whose `document` and `question` expressions give their keys) that exist in the round.
-fn asked_from(wanted: &str, document: &str, question: &str) -> String {
-    format!(
-        "FROM {wanted} JOIN documents d ON d.key = {document} \
-         JOIN round_documents rd ON rd.round_id = r.id AND rd.document_id = d.id \
-         JOIN questions q ON q.document_id = d.id AND q.key = {question} \
-         JOIN scales s ON s.id = q.scale_id \
-         LEFT JOIN round_targets t ON t.round_id = r.id AND t.question_id = q.id \
-         LEFT JOIN round_questions rq ON rq.round_id = r.id AND rq.question_id = q.id \
-         LEFT JOIN answers a ON a.response_id = p.id AND a.question_id = q.id \
-         WHERE rq.question_id IS NOT NULL OR (r.state = 'draft' AND q.retired = 0)"
-    )
-}
-
-/// A `ContextRow` of a read for many jobs, with the job's position.
-#[derive(sqlx::FromRow)]
-struct JobContextRow {
-    job: i64,
-    #[sqlx(flatten)]
-    context: ContextRow,
-}
-
-/// Reads what the checks of many jobs need in one statement (SQLite): the jobs go in as one
-/// JSON array of `{round, organisation, questions: [[document, question], …]}`, and each job
-/// whose round and organisation exist comes back as a row. Keyed by the job's position.
-async fn read_together(
-    conn: &mut AnyConnection,
-    jobs: &[&SaveJob],
-) -> Result<HashMap<usize, Found>, StoreError> {
-    let wanted: Vec<serde_json::Value> = jobs
-        .iter()
-        .map(|job| {
-            let questions: Vec<[&str; 2]> = job
-                .inputs
-                .iter()
-                .map(|(q, _)| [q.document.as_str(), q.question.as_str()])
-                .collect();
-            serde_json::json!({
-                "round": job.round.as_str(),
-                "organisation": job.organisation.as_str(),
-                "questions": questions,
+/// Reads what the job's checks need on SQLite's writer connection: a row for the context, the
+/// round's questions from the writer's catalogue, and a row for each stored answer, with
+/// statements prepared once per connection. `None` when the round or the organisation does not
+/// exist.
+fn read_sqlite(
+    conn: &rusqlite::Connection,
+    catalogue: &mut Catalogue,
+    job: &SaveJob,
+) -> Result<Option<Found>, StoreError> {
+    let context = conn
+        .prepare_cached(&format!(
+            "SELECT {CONTEXT_COLUMNS} FROM rounds r JOIN organisations o ON o.key = ?2 \
+             LEFT JOIN responses p ON p.round_id = r.id AND p.organisation_id = o.id \
+             WHERE r.key = ?1"
+        ))?
+        .query_row((job.round.as_str(), job.organisation.as_str()), |row| {
+            Ok(ContextRow {
+                round_id: row.get(0)?,
+                round_state: row.get(1)?,
+                organisation_id: row.get(2)?,
+                organisation_kind: row.get(3)?,
+                active: row.get(4)?,
+                response_id: row.get(5)?,
+                response_state: row.get(6)?,
+                reopened: row.get(7)?,
             })
         })
-        .collect();
-    let sql = format!(
-        "WITH jobs AS (SELECT j.key AS job, j.value ->> '$.round' AS round_key, \
-         j.value ->> '$.organisation' AS organisation_key, j.value -> '$.questions' AS wanted \
-         FROM json_each($1) j) \
-         SELECT jobs.job AS job, {CONTEXT_COLUMNS}, {questions} AS questions \
-         FROM jobs JOIN rounds r ON r.key = jobs.round_key \
-         JOIN organisations o ON o.key = jobs.organisation_key \
-         LEFT JOIN responses p ON p.round_id = r.id AND p.organisation_id = o.id",
-        questions = packed(
-            Backend::Sqlite,
-            ASKED_COLUMNS,
-            &asked_from("json_each(jobs.wanted) w", "w.value ->> 0", "w.value ->> 1"),
-        ),
-    );
-    let rows = sqlx::query_as::<_, JobContextRow>(&sql)
-        .bind(serde_json::Value::Array(wanted).to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut found = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let index = usize::try_from(row.job)
-            .ok()
-            .filter(|&i| i < jobs.len())
-            .ok_or_else(|| StoreError::Corrupt(format!("sparjobb nummer {}", row.job)))?;
-        let mut context = Found::new(&row.context, jobs[index].inputs.len());
-        context.add_questions(&row.context.questions)?;
-        found.insert(index, context);
+        .optional()?;
+    let Some(context) = context else {
+        return Ok(None);
+    };
+    let mut found = Found::new(&context, job.inputs.len());
+    let round = catalogue.round(conn, context.round_id)?;
+    let mut answer = conn.prepare_cached(
+        "SELECT value, comment, version, withheld, changed_by, changed_at FROM answers \
+         WHERE response_id = ?1 AND question_id = ?2",
+    )?;
+    for (question, _) in &job.inputs {
+        if found.questions.contains_key(question) {
+            continue;
+        }
+        let Some(asked) = round.get(question) else {
+            continue;
+        };
+        let stored = match context.response_id {
+            None => None,
+            Some(response_id) => answer
+                .query_row((response_id, asked.question_id), |row| {
+                    Ok(AnswerRow {
+                        value: row.get(0)?,
+                        comment: row.get(1)?,
+                        version: row.get(2)?,
+                        withheld: row.get(3)?,
+                        changed_by: row.get(4)?,
+                        changed_at: row.get(5)?,
+                    })
+                })
+                .optional()?,
+        };
+        let asked = Asked {
+            question_id: asked.question_id,
+            scale: asked.scale.clone(),
+            target_kinds: asked.target_kinds.clone(),
+            listed: asked.listed.contains(&context.organisation_id),
+            stored,
+        };
+        found.questions.insert(question.clone(), asked);
     }
-    Ok(found)
+    Ok(Some(found))
+}
+
+/// Whether `table` has a row with `key` (SQLite's writer connection).
+fn exists_sqlite(
+    conn: &rusqlite::Connection,
+    table: &str,
+    key: &Key,
+) -> Result<bool, rusqlite::Error> {
+    conn.prepare_cached(&format!("SELECT 1 FROM {table} WHERE key = ?1"))?
+        .exists([key.as_str()])
 }
 
 /// `count` rows of `width` parameters each, numbered from `first`: `($3, $4), ($5, $6)`.
@@ -628,107 +646,77 @@ impl Plan {
         }
         Ok(())
     }
-}
 
-/// Writes the checked jobs of `run_together`: one statement for their responses, one for their
-/// answers, one for the answers' history, each taking its rows as one JSON array (SQLite).
-async fn write_together(
-    conn: &mut AnyConnection,
-    jobs: &[&SaveJob],
-    checked: &[(usize, Found, Plan)],
-    at: &str,
-) -> Result<(), SaveError> {
-    if checked.is_empty() {
-        return Ok(());
-    }
-    let responses: Vec<serde_json::Value> = checked
-        .iter()
-        .map(|(_, found, plan)| {
-            serde_json::json!([found.round_id, found.organisation_id, plan.state.as_str()])
-        })
-        .collect();
-    let written: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "INSERT INTO responses (round_id, organisation_id, state, updated_at) \
-         SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, $2 FROM json_each($1) j WHERE true \
-         ON CONFLICT (round_id, organisation_id) DO UPDATE SET state = excluded.state, \
-         updated_at = excluded.updated_at \
-         RETURNING id, round_id, organisation_id",
-    )
-    .bind(serde_json::Value::Array(responses).to_string())
-    .bind(at)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(StoreError::from)?;
-    let ids: HashMap<(i64, i64), i64> = written
-        .into_iter()
-        .map(|(id, round, organisation)| ((round, organisation), id))
-        .collect();
-
-    let mut answers = Vec::new();
-    let mut history = Vec::new();
-    for (index, found, plan) in checked {
-        let response = ids
-            .get(&(found.round_id, found.organisation_id))
-            .ok_or_else(|| StoreError::Corrupt("ett sparat svar fick inget id".into()))?;
-        let by = jobs[*index].by.as_str();
-        for write in &plan.writes {
-            answers.push(serde_json::json!([
-                response,
+    /// Writes the response, the answers and their history on SQLite's writer connection, a row
+    /// at a time in the order of the inputs, so that a question saved twice in one job is first
+    /// written, then updated from the version its first save wrote.
+    fn write_sqlite(
+        &self,
+        conn: &rusqlite::Connection,
+        found: &Found,
+        by: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let response_id: i64 = conn
+            .prepare_cached(
+                "INSERT INTO responses (round_id, organisation_id, state, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (round_id, organisation_id) DO UPDATE SET \
+                 state = excluded.state, updated_at = excluded.updated_at RETURNING id",
+            )?
+            .query_row(
+                (
+                    found.round_id,
+                    found.organisation_id,
+                    self.state.as_str(),
+                    at,
+                ),
+                |row| row.get(0),
+            )?;
+        let mut answer = conn.prepare_cached(&format!(
+            "INSERT INTO answers (response_id, question_id, value, comment, version, withheld, \
+             changed_by, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) {ANSWER_UPSERT}"
+        ))?;
+        let mut history = conn.prepare_cached(
+            "INSERT INTO answer_history (response_id, question_id, version, old_value, \
+             old_comment, new_value, new_comment, withheld, changed_by, changed_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for write in &self.writes {
+            let withheld = i64::from(write.withheld);
+            let written = answer.execute((
+                response_id,
                 write.question_id,
-                write.value,
-                write.comment,
+                write.value.as_deref(),
+                &write.comment,
                 write.version,
-                i64::from(write.withheld),
+                withheld,
                 by,
-            ]));
-            history.push(serde_json::json!([
-                response,
+                at,
+            ))?;
+            if written != 1 {
+                // The write lock has been held since the read: only a database changed behind
+                // SQLite's back gets here.
+                return Err(StoreError::Corrupt(format!(
+                    "svaret på fråga {} hade inte versionen {}",
+                    write.question_id,
+                    write.version - 1
+                )));
+            }
+            history.execute((
+                response_id,
                 write.question_id,
                 write.version,
-                write.old_value,
-                write.old_comment,
-                write.value,
-                write.comment,
-                i64::from(write.withheld),
+                write.old_value.as_deref(),
+                &write.old_comment,
+                write.value.as_deref(),
+                &write.comment,
+                withheld,
                 by,
-            ]));
+                at,
+            ))?;
         }
+        Ok(())
     }
-    // The rows go in the order of the jobs' inputs, so that a question saved twice in one job is
-    // first inserted, then updated from the version its first save wrote.
-    let count = answers.len() as u64;
-    let stored = sqlx::query(&format!(
-        "INSERT INTO answers (response_id, question_id, value, comment, version, withheld, \
-         changed_by, changed_at) \
-         SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, \
-         j.value ->> 5, j.value ->> 6, $2 FROM json_each($1) j WHERE true ORDER BY j.key \
-         {ANSWER_UPSERT}"
-    ))
-    .bind(serde_json::Value::Array(answers).to_string())
-    .bind(at)
-    .execute(&mut *conn)
-    .await
-    .map_err(StoreError::from)?;
-    if stored.rows_affected() != count {
-        return Err(StoreError::Corrupt(format!(
-            "{} av {count} svar skrevs; inget sparades",
-            stored.rows_affected()
-        ))
-        .into());
-    }
-    sqlx::query(
-        "INSERT INTO answer_history (response_id, question_id, version, old_value, old_comment, \
-         new_value, new_comment, withheld, changed_by, changed_at) \
-         SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, \
-         j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8, $2 \
-         FROM json_each($1) j ORDER BY j.key",
-    )
-    .bind(serde_json::Value::Array(history).to_string())
-    .bind(at)
-    .execute(&mut *conn)
-    .await
-    .map_err(StoreError::from)?;
-    Ok(())
 }
 
 /// `count` rows that start with the three parameters all rows share (`$1, $2, $3`: response,
@@ -737,8 +725,9 @@ fn shared_rows(count: usize, own: usize) -> String {
     placeholders(count, own, 4).replace('(', "($1, $2, $3, ")
 }
 
-/// Why a save found nothing: which of round, organisation and question is missing.
-async fn missing(
+/// Why a save found nothing, on PostgreSQL: which of round, organisation and question is
+/// missing.
+async fn missing_from(
     conn: &mut AnyConnection,
     round: &Key,
     organisation: &Key,
@@ -754,16 +743,34 @@ async fn missing(
                 .bind(organisation.as_str())
                 .fetch_optional(&mut *conn)
                 .await?;
-        Ok::<_, sqlx::Error>(match (round_found, organisation_found) {
-            (None, _) => format!("omgången «{round}»"),
-            (_, None) => format!("organisationen «{organisation}»"),
-            _ => format!("frågan «{question}» i omgången «{round}»"),
-        })
+        Ok::<_, sqlx::Error>((round_found.is_some(), organisation_found.is_some()))
     };
     match lookup.await {
-        Ok(what) => StoreError::NotFound(what).into(),
+        Ok((round_found, organisation_found)) => missing(
+            round_found,
+            organisation_found,
+            round,
+            organisation,
+            question,
+        )
+        .into(),
         Err(e) => StoreError::from(e).into(),
     }
+}
+
+/// Why a save found nothing, given whether its round and its organisation exist.
+fn missing(
+    round_found: bool,
+    organisation_found: bool,
+    round: &Key,
+    organisation: &Key,
+    question: &QuestionRef,
+) -> StoreError {
+    StoreError::NotFound(match (round_found, organisation_found) {
+        (false, _) => format!("omgången «{round}»"),
+        (_, false) => format!("organisationen «{organisation}»"),
+        _ => format!("frågan «{question}» i omgången «{round}»"),
+    })
 }
 
 #[cfg(test)]

@@ -1,53 +1,77 @@
-//! Group commit for SQLite: one task writes the saves of many concurrent requests in one
+//! Group commit for SQLite: one thread writes the saves of many concurrent requests in one
 //! transaction, so they share one fsync. A request's saves are checked before any of them is
 //! written (see `saving`), so a refused request leaves the transaction as it was and needs no
 //! savepoint; every request is answered only after the commit that made its saves durable.
 //!
-//! The writer never checkpoints the WAL itself: a checkpoint copies pages into the database
-//! file and fsyncs it, which would hold up every save queued behind that commit. A task of its
-//! own checkpoints instead (PASSIVE: beside the writer, without blocking it), for as long as the
-//! writer runs.
+//! The writer has a connection of its own, outside sqlx's pool, on a thread of its own: a commit
+//! runs thousands of statements, and each costs microseconds when stepped directly but a
+//! hand-over to a worker thread and back through the pool's driver. Every other write (submit,
+//! accept, definitions) still goes through the pool; SQLite's lock and busy timeout order the
+//! two.
+//!
+//! The WAL is checkpointed in two steps. A checkpoint copies pages into the database file and
+//! fsyncs it, which would hold up every save queued behind the writer, so a task of its own does
+//! the bulk of it beside the writer (PASSIVE: without blocking it). But under a steady stream of
+//! saves that checkpoint never catches up with the end of the WAL, and SQLite starts the WAL
+//! over only when one has: the WAL would grow without end. So after each such pass the writer,
+//! between two commits, checkpoints the few frames written since, and its next transaction
+//! starts the WAL from the beginning.
 
-use std::collections::{HashSet, VecDeque};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::saving::SaveJob;
+use crate::catalogue::Catalogue;
+use crate::saving::{JobOutcome, SaveJob};
 use crate::{SaveError, StoreError};
 
 /// How many requests one commit takes at most.
-const MAX_BATCH: usize = 128;
+const MAX_BATCH: usize = 256;
 
 /// How often the WAL is checkpointed: often enough to keep it to a few megabytes under load.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
-type Outcome = crate::saving::JobOutcome;
-
-/// The queue to the writer task.
+/// The queue to the writer thread.
 #[derive(Clone, Debug)]
 pub(crate) struct Writer {
     queue: mpsc::Sender<Queued>,
 }
 
 impl Writer {
-    /// Starts the writer task and its checkpointer on the current runtime; both end when the
-    /// last `Writer` is dropped. The pool's connections must not checkpoint on commit
-    /// (`wal_autocheckpoint = 0`).
-    pub fn start(pool: AnyPool) -> Writer {
+    /// Opens the writer's connection to the database file at `path` and starts the writer
+    /// thread, and its checkpointer on the current runtime; both end when the last `Writer` is
+    /// dropped. The pool's connections must not checkpoint on commit (`wal_autocheckpoint = 0`).
+    pub fn start(path: &Path, pool: AnyPool) -> Result<Writer, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+             PRAGMA busy_timeout = 10000; PRAGMA mmap_size = 268435456; \
+             PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;",
+        )?;
         let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
         let (running, stopped) = oneshot::channel::<()>();
-        tokio::spawn(checkpoint(pool.clone(), stopped));
-        tokio::spawn(async move {
-            write_batches(pool, jobs).await;
-            drop(running);
-        });
-        Writer { queue }
+        let caught_up = Arc::new(AtomicBool::new(false));
+        tokio::spawn(checkpoint(pool, caught_up.clone(), stopped));
+        std::thread::Builder::new()
+            .name("uppfolj-writer".into())
+            .spawn(move || {
+                write_batches(conn, &caught_up, jobs);
+                drop(running);
+            })
+            .map_err(StoreError::WriterThread)?;
+        Ok(Writer { queue })
     }
 
     /// Queues a job and waits until it is committed (or refused).
-    pub async fn submit(&self, job: SaveJob) -> Outcome {
+    pub async fn submit(&self, job: SaveJob) -> JobOutcome {
         let (reply, outcome) = oneshot::channel();
         let stopped = || {
             (
@@ -61,17 +85,24 @@ impl Writer {
 }
 
 /// A queued job and where its outcome goes.
-type Queued = (SaveJob, oneshot::Sender<Outcome>);
+type Queued = (SaveJob, oneshot::Sender<JobOutcome>);
 
-async fn write_batches(pool: AnyPool, mut jobs: mpsc::Receiver<Queued>) {
-    while let Some(first) = jobs.recv().await {
-        write_batch(&pool, first, &mut jobs).await;
+/// Writes batches as jobs come, and finishes the checkpointer's passes between them.
+fn write_batches(mut conn: Connection, caught_up: &AtomicBool, mut jobs: mpsc::Receiver<Queued>) {
+    let mut catalogue = Catalogue::default();
+    while let Some(first) = jobs.blocking_recv() {
+        write_batch(&mut conn, &mut catalogue, first, &mut jobs);
+        if caught_up.swap(false, Ordering::Relaxed)
+            && let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+        {
+            tracing::warn!(error = %e, "WAL checkpoint failed; the next one tries again");
+        }
     }
 }
 
 /// Checkpoints the WAL every `CHECKPOINT_EVERY` until `stopped` resolves (the writer ended) or
-/// the pool is closed.
-async fn checkpoint(pool: AnyPool, mut stopped: oneshot::Receiver<()>) {
+/// the pool is closed, and after each pass asks the writer to finish it (`caught_up`).
+async fn checkpoint(pool: AnyPool, caught_up: Arc<AtomicBool>, mut stopped: oneshot::Receiver<()>) {
     let mut every = tokio::time::interval(CHECKPOINT_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -82,22 +113,28 @@ async fn checkpoint(pool: AnyPool, mut stopped: oneshot::Receiver<()>) {
         if pool.is_closed() {
             return;
         }
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+        match sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
             .execute(&pool)
             .await
         {
-            tracing::warn!(error = %e, "WAL checkpoint failed; the next one tries again");
+            Ok(_) => caught_up.store(true, Ordering::Relaxed),
+            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; the next one tries again"),
         }
     }
 }
 
-/// Runs `first` and, in the same transaction, every job queued by then (up to `MAX_BATCH`),
-/// then commits and answers. The jobs are run in waves, each taking at most one job per response
-/// (a later job of the same response waits for the next wave, so that it reads what the earlier
-/// one wrote); before each wave, jobs that arrived while the one before was written join it
-/// instead of waiting for the next commit.
-async fn write_batch(pool: &AnyPool, first: Queued, jobs: &mut mpsc::Receiver<Queued>) {
-    let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
+/// Runs `first` and, in the same transaction, every job queued while the transaction runs (up
+/// to `MAX_BATCH`), one after the other, then commits and answers.
+fn write_batch(
+    conn: &mut Connection,
+    catalogue: &mut Catalogue,
+    first: Queued,
+    jobs: &mut mpsc::Receiver<Queued>,
+) {
+    let begin = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .and_then(|tx| catalogue.refresh(&tx).map(|()| tx));
+    let tx = match begin {
         Ok(tx) => tx,
         Err(e) => {
             tracing::error!(error = %e, "cannot start a write transaction");
@@ -105,45 +142,29 @@ async fn write_batch(pool: &AnyPool, first: Queued, jobs: &mut mpsc::Receiver<Qu
         }
     };
     let mut done = Vec::new();
+    let mut next = Some(first);
     let mut taken = 1;
-    let mut pending = VecDeque::from([first]);
-    loop {
-        while taken < MAX_BATCH {
-            let Ok(queued) = jobs.try_recv() else { break };
-            pending.push_back(queued);
-            taken += 1;
-        }
-        if pending.is_empty() {
-            break;
-        }
-        let (wave, later) = one_per_response(pending);
-        pending = later;
-        let (wave_jobs, replies): (Vec<SaveJob>, Vec<_>) = wave.into_iter().unzip();
-        let together: Vec<&SaveJob> = wave_jobs.iter().collect();
-        match SaveJob::run_together(&mut tx, &together).await {
-            Ok(outcomes) => {
-                for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                    match outcome {
-                        Ok(saved) => done.push((reply, saved)),
-                        Err(refused) => {
-                            let _ = reply.send(Err(refused));
-                        }
-                    }
-                }
+    while let Some((job, reply)) = next.take() {
+        match job.run_sqlite(&tx, catalogue) {
+            Ok(Ok(saved)) => done.push((reply, saved)),
+            Ok(Err(refused)) => {
+                let _ = reply.send(Err(refused));
             }
-            // A write failed: the transaction may hold part of the wave, so nothing of this
-            // commit is kept and every job in it fails.
+            // A write failed: the transaction may hold part of the job, so nothing of this
+            // commit is kept (dropping the transaction rolls it back) and every job in it fails.
             Err(error) => {
                 tracing::error!(error = ?error, "a save failed while writing; the batch is rolled back");
-                let cause = error.to_string();
-                let _ = tx.rollback().await;
+                drop(tx);
                 let unanswered = done.into_iter().map(|(reply, _)| reply);
-                let queued = pending.into_iter().map(|(_, reply)| reply);
-                return fail_all(replies.into_iter().chain(unanswered).chain(queued), &cause);
+                return fail_all(std::iter::once(reply).chain(unanswered), &error);
             }
         }
+        if taken < MAX_BATCH {
+            next = jobs.try_recv().ok();
+            taken += 1;
+        }
     }
-    match tx.commit().await {
+    match tx.commit() {
         Ok(()) => {
             for (reply, saved) in done {
                 let _ = reply.send(Ok(saved));
@@ -156,30 +177,12 @@ async fn write_batch(pool: &AnyPool, first: Queued, jobs: &mut mpsc::Receiver<Qu
     }
 }
 
-/// Splits queued jobs into the first job of each response, in queue order, and the rest.
-fn one_per_response(pending: VecDeque<Queued>) -> (Vec<Queued>, VecDeque<Queued>) {
-    let mut responses = HashSet::with_capacity(pending.len());
-    let mut wave = Vec::with_capacity(pending.len());
-    let mut later = VecDeque::new();
-    for queued in pending {
-        if responses.insert((queued.0.round.clone(), queued.0.organisation.clone())) {
-            wave.push(queued);
-        } else {
-            later.push_back(queued);
-        }
-    }
-    (wave, later)
-}
-
 /// Answers every reply with a database error: nothing of theirs was committed.
 fn fail_all(
-    replies: impl Iterator<Item = oneshot::Sender<Outcome>>,
+    replies: impl Iterator<Item = oneshot::Sender<JobOutcome>>,
     cause: &dyn std::fmt::Display,
 ) {
     for reply in replies {
-        let _ = reply.send(Err((
-            0,
-            StoreError::from(sqlx::Error::Protocol(cause.to_string())).into(),
-        )));
+        let _ = reply.send(Err((0, StoreError::NotWritten(cause.to_string()).into())));
     }
 }

@@ -4,7 +4,8 @@ use std::path::Path;
 
 use uppfolj_exchange::definitions;
 use uppfolj_model::{
-    AnswerInput, AnswerValue, Definitions, Key, QuestionRef, ResponseState, RoundState,
+    AnswerInput, AnswerValue, Definitions, Key, OrganisationKind, QuestionRef, ResponseState,
+    RoundState, Target,
 };
 use uppfolj_store::testing::TestDb;
 use uppfolj_store::{Backend, SaveError, Store, StoreError};
@@ -31,6 +32,7 @@ on_both_backends!(
     a_batch_for_a_submitted_response_stores_nothing,
     concurrent_saves_of_one_answer_give_one_success,
     concurrent_saves_and_a_submit_never_change_a_submitted_response,
+    a_change_of_targeting_applies_to_the_next_save,
 );
 
 fn goteborg() -> Definitions {
@@ -1090,5 +1092,96 @@ async fn concurrent_saves_and_a_submit_never_change_a_submitted_response(store: 
         store.answers(&round, &org).await.unwrap().len(),
         seen_by_submit,
         "every save landed before the submit saw the answers, or was refused"
+    );
+}
+
+/// SQLite's writer keeps what each round asks between commits; a change made elsewhere must reach
+/// the next save all the same.
+async fn a_change_of_targeting_applies_to_the_next_save(store: &Store) {
+    open_goteborg(store).await;
+    let (round, org, q) = (key("2025"), key("intraservice"), seed_question());
+    store
+        .save_answer(&round, &org, &q, &input(Some("ja"), "", 0), "a@b.se")
+        .await
+        .unwrap();
+
+    let mut companies_only = goteborg();
+    let asked = companies_only
+        .rounds
+        .iter_mut()
+        .find(|r| r.key == round)
+        .unwrap();
+    asked.targets.retain(|t| t.question != q);
+    asked.targets.push(Target {
+        question: q.clone(),
+        organisations: Vec::new(),
+        kinds: vec![OrganisationKind::Bolag],
+    });
+    store.apply_definitions(&companies_only).await.unwrap();
+    let refused = store
+        .save_answer(&round, &org, &q, &input(Some("nej"), "Skäl", 1), "a@b.se")
+        .await;
+    assert!(
+        matches!(refused, Err(SaveError::NotAssigned)),
+        "{refused:?}"
+    );
+
+    store.apply_definitions(&goteborg()).await.unwrap();
+    let saved = store
+        .save_answer(&round, &org, &q, &input(Some("nej"), "Skäl", 1), "a@b.se")
+        .await
+        .unwrap();
+    assert_eq!(saved.answer.version, 2);
+}
+
+/// How many times SQLite has started the WAL over: the checkpoint sequence number in its header.
+fn wal_restarts(database: &Path) -> u32 {
+    let mut wal = database.as_os_str().to_owned();
+    wal.push("-wal");
+    let header = std::fs::read(&wal).expect("the WAL exists");
+    u32::from_be_bytes(header[12..16].try_into().unwrap())
+}
+
+/// Under a steady stream of saves the WAL must still start over from its beginning now and then,
+/// or it grows by every page ever written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wal_starts_over_under_a_steady_stream_of_saves() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let store = &db.store;
+    open_goteborg(store).await;
+    let file = Path::new(db.url.trim_start_matches("sqlite://")).to_owned();
+    let before = wal_restarts(&file);
+
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(2200);
+    let organisations = store.definitions().await.unwrap().organisations.clone();
+    let mut tasks = Vec::new();
+    for organisation in organisations.into_iter().take(16) {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut version = 0;
+            while std::time::Instant::now() < until {
+                let saved = store
+                    .save_answer(
+                        &key("2025"),
+                        &organisation.key,
+                        &seed_question(),
+                        &input(Some("ja"), "Kommentar", version),
+                        "a@b.se",
+                    )
+                    .await
+                    .unwrap();
+                version = saved.answer.version;
+            }
+            version
+        }));
+    }
+    let mut saves = 0;
+    for task in tasks {
+        saves += task.await.unwrap();
+    }
+    let restarts = wal_restarts(&file) - before;
+    assert!(
+        restarts >= 2,
+        "the WAL started over {restarts} times during {saves} saves in 2.2 s"
     );
 }
