@@ -181,7 +181,11 @@ fn sqlite_url(url: &str) -> Result<(String, PathBuf), StoreError> {
     let file = PathBuf::from(
         percent_encoding::percent_decode_str(path)
             .decode_utf8()
-            .map_err(|e| StoreError::UnsupportedUrl(format!("sökvägen «{path}»: {e}")))?
+            .map_err(|_| {
+                StoreError::UnsupportedUrl(format!(
+                    "{path} (sökvägen är inte giltig UTF-8 när %-koderna är avkodade)"
+                ))
+            })?
             .into_owned(),
     );
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
