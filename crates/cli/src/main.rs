@@ -856,13 +856,18 @@ async fn import_report(
     dry_run: bool,
 ) -> Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("kan inte läsa {}", file.display()))?;
-    let report = report::read(&bytes).map_err(|e| match e {
+    let reading = report::read(&bytes).map_err(|e| match e {
         report::ReadError::Layout {
             from_pdf: false,
-            error,
-        } => anyhow::anyhow!("{}:{}: {}", file.display(), error.line, error.message),
+            error:
+                report::ParseError {
+                    place: report::Place::Line(line),
+                    message,
+                },
+        } => anyhow::anyhow!("{}:{line}: {message}", file.display()),
         other => anyhow::anyhow!("{}: {other}", file.display()),
     })?;
+    let report = reading.report;
     let existing = store.definitions().await?;
     let plan = report::plan_import(&report, &existing, organisation, round)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;

@@ -3,4 +3,5 @@
 
 mod definitions;
 mod goteborg;
+mod real_reports;
 mod report;

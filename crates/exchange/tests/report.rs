@@ -208,7 +208,7 @@ fn a_report_the_parser_has_never_seen_reads_right() {
 #[test]
 fn text_that_is_not_a_report_is_refused_with_a_line() {
     let error = report::parse("Hej!\n\nDetta är ett brev.\n").unwrap_err();
-    assert_eq!(error.line, 1);
+    assert_eq!(error.place, report::Place::Line(1));
     assert!(
         error
             .to_string()
@@ -289,7 +289,7 @@ fn a_second_unseen_report_with_an_outline_reads_right() {
 #[test]
 fn a_file_is_read_as_pdf_or_as_utf8_text_and_refused_with_why() {
     assert_eq!(
-        report::read(MADE_UP.as_bytes()).unwrap(),
+        report::read(MADE_UP.as_bytes()).unwrap().report,
         report::parse(MADE_UP).unwrap()
     );
     let latin1 = b"1 Dokument\n\nFr\xe5ga?\n";

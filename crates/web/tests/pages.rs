@@ -451,7 +451,9 @@ async fn the_organisation_report_is_served_to_those_who_may_read_it(app: TestApp
         .await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
-    let read = uppfolj_exchange::report::read(&pdf.bytes).expect("the PDF reads back");
+    let read = uppfolj_exchange::report::read(&pdf.bytes)
+        .expect("the PDF reads back")
+        .report;
     let (_, first) = read.questions()[0];
     assert_eq!(
         (first.answer.as_deref(), first.comment.as_str()),

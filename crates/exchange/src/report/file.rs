@@ -1,14 +1,16 @@
-//! Reading a report file as it comes: the text a PDF extractor gave, or the PDF itself.
+//! Reading a report file as it comes: a PDF, the text `pdftotext -layout` gives for one, or the
+//! running text of the city's earlier tool (the seed's layout).
 //!
 //! A PDF that Uppfölj made carries the report's content as an attached JSON file, which is read
-//! back exactly. Any other PDF — the city's earlier tool's, say — is read through its text, with
-//! the same parser as extracted text files.
+//! back exactly. Any other PDF is read by where its text stands ([`super::geometry`]), as is
+//! layout text; running text is read by the seed's line rules ([`super::parse`]).
 
 use std::collections::HashSet;
 use std::fmt;
 
 use serde::Deserialize;
 
+use super::geometry::{self, Warning};
 use super::{ParseError, ParsedQuestion, ParsedReport, ParsedSection, parse, parse::nest};
 
 /// The name under which an Uppfölj PDF attaches its content.
@@ -25,6 +27,12 @@ pub enum ReadError {
     Layout { from_pdf: bool, error: ParseError },
     /// The PDF itself cannot be read.
     Pdf(String),
+    /// The PDF is encrypted: its text cannot be read without the password.
+    Encrypted,
+    /// The PDF has no text to read: a scanned image, say.
+    NoText,
+    /// The file is larger than any report, in pages, characters or content.
+    TooLarge(&'static str),
     /// The PDF's attached content is not a valid report.
     Attachment(String),
 }
@@ -39,9 +47,22 @@ impl fmt::Display for ReadError {
             ReadError::Layout {
                 from_pdf: true,
                 error,
-            } => write!(f, "PDF:ens text, {error}"),
+            } => write!(f, "PDF:en, {error}"),
             ReadError::Layout { error, .. } => write!(f, "{error}"),
             ReadError::Pdf(message) => write!(f, "PDF:en kan inte läsas: {message}"),
+            ReadError::Encrypted => write!(
+                f,
+                "PDF:en är krypterad och kan inte läsas; spara den utan lösenord och försök igen"
+            ),
+            ReadError::NoText => write!(
+                f,
+                "PDF:en innehåller ingen text, bara bilder (en inskannad rapport?); \
+                 Uppfölj läser rapporter vars text går att markera"
+            ),
+            ReadError::TooLarge(what) => write!(
+                f,
+                "filen är för stor för en uppföljningsrapport (för många {what})"
+            ),
             ReadError::Attachment(message) => {
                 write!(f, "PDF:ens bifogade {ATTACHMENT} är ogiltig: {message}")
             }
@@ -51,39 +72,79 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+/// A report as read, with what was read but not understood.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reading {
+    pub report: ParsedReport,
+    pub warnings: Vec<Warning>,
+}
+
 /// Reads a report file: a PDF (by its `%PDF` signature) or UTF-8 text.
-pub fn read(bytes: &[u8]) -> Result<ParsedReport, ReadError> {
+pub fn read(bytes: &[u8]) -> Result<Reading, ReadError> {
     if bytes.starts_with(b"%PDF") {
         return read_pdf(bytes);
     }
     let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
         offset: e.valid_up_to(),
     })?;
-    parse(text).map_err(|error| ReadError::Layout {
+    if geometry::text::is_layout(text) {
+        let pages = geometry::text::pages(text);
+        let (report, warnings) =
+            geometry::read(&pages, &[], geometry::text::METRICS).map_err(|error| {
+                ReadError::Layout {
+                    from_pdf: false,
+                    error,
+                }
+            })?;
+        return Ok(Reading { report, warnings });
+    }
+    let report = parse(text).map_err(|error| ReadError::Layout {
         from_pdf: false,
         error,
+    })?;
+    Ok(Reading {
+        report,
+        warnings: vec![],
     })
 }
 
-/// Reads a report PDF: its attached content if it has one, otherwise its text.
-pub fn read_pdf(bytes: &[u8]) -> Result<ParsedReport, ReadError> {
-    let document = lopdf::Document::load_mem(bytes).map_err(|e| ReadError::Pdf(e.to_string()))?;
-    if let Some(json) = attachment(&document, ATTACHMENT) {
-        return from_json(&json);
+/// Reads a report PDF: its attached content if it has one, otherwise its pages.
+pub fn read_pdf(bytes: &[u8]) -> Result<Reading, ReadError> {
+    // The PDF parser is not ours; a file that makes it panic is a file it cannot read.
+    std::panic::catch_unwind(|| read_pdf_unguarded(bytes))
+        .unwrap_or_else(|_| Err(ReadError::Pdf("filen är trasig".into())))
+}
+
+fn read_pdf_unguarded(bytes: &[u8]) -> Result<Reading, ReadError> {
+    let document = lopdf::Document::load_mem(bytes).map_err(|e| match e {
+        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => ReadError::Encrypted,
+        other => ReadError::Pdf(other.to_string()),
+    })?;
+    if document.is_encrypted() && document.encryption_state.is_none() {
+        return Err(ReadError::Encrypted);
     }
-    let text = extract_text(bytes)?;
-    parse(&text).map_err(|error| ReadError::Layout {
-        from_pdf: true,
-        error,
-    })
-}
-
-/// The text of a PDF in reading order. The extractor panics on some malformed files; that is
-/// a file it cannot read, not a crash.
-fn extract_text(bytes: &[u8]) -> Result<String, ReadError> {
-    std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes))
-        .map_err(|_| ReadError::Pdf("texten går inte att läsa ut".into()))?
-        .map_err(|e| ReadError::Pdf(e.to_string()))
+    if let Some(json) = attachment(&document, ATTACHMENT) {
+        return Ok(Reading {
+            report: from_json(&json)?,
+            warnings: vec![],
+        });
+    }
+    let pages = geometry::pdf::pages(&document).map_err(|e| match e {
+        geometry::pdf::PdfError::TooLarge(what) => ReadError::TooLarge(what),
+        geometry::pdf::PdfError::Broken(message) => ReadError::Pdf(message),
+    })?;
+    if pages.iter().all(|p| p.glyphs.is_empty()) {
+        return Err(ReadError::NoText);
+    }
+    let outline = geometry::pdf::outline(&document);
+    let (report, warnings) =
+        geometry::read(&pages, &outline, geometry::Metrics::PDF).map_err(|error| {
+            ReadError::Layout {
+                from_pdf: true,
+                error,
+            }
+        })?;
+    Ok(Reading { report, warnings })
 }
 
 /// The content of the embedded file named `name`, found by its file specification.
@@ -145,7 +206,7 @@ struct JsonRow {
 }
 
 /// A report from the JSON an Uppfölj PDF carries: the same headings and rows the PDF shows.
-fn from_json(json: &[u8]) -> Result<ParsedReport, ReadError> {
+pub fn from_json(json: &[u8]) -> Result<ParsedReport, ReadError> {
     let report: JsonReport =
         serde_json::from_slice(json).map_err(|e| ReadError::Attachment(e.to_string()))?;
     if report.format != FORMAT {

@@ -2,16 +2,19 @@
 //! steering document and section, and per section a table *Uppföljningsfrågor | Svarsalternativ
 //! med kommentar* with each question, its guidance, the answer and the comment.
 //!
-//! [`parse`] reads such a report from the text a PDF extractor gives; [`read`] takes a file as
-//! it comes, text or PDF.
+//! [`read`] takes a report file as it comes: a PDF (read by the geometry of its pages), the
+//! layout text `pdftotext -layout` gives, or the running text of the seed; [`parse`] reads the
+//! last.
 
 mod file;
+mod geometry;
 mod import;
 mod parse;
 
-pub use file::{ATTACHMENT, FORMAT, ReadError, read, read_pdf};
+pub use file::{ATTACHMENT, FORMAT, ReadError, Reading, from_json, read, read_pdf};
+pub use geometry::Warning;
 pub use import::{IMPORT_SCALE, ImportPlan, plan_import};
-pub use parse::{ParseError, parse};
+pub use parse::{ParseError, Place, parse};
 
 /// A report as read: its numbered headings in order, with the questions under each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

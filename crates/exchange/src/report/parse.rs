@@ -11,17 +11,36 @@ use std::fmt;
 
 use super::{ParsedQuestion, ParsedReport, ParsedSection};
 
-/// Why a text could not be read as a report, and where.
+/// Why a text or a PDF could not be read as a report, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
-    /// 1-based line of the text.
-    pub line: usize,
+    pub place: Place,
     pub message: String,
+}
+
+/// Where in a report a problem is: a line of a text, or a page of a PDF with the first words
+/// there, which a person finds by reading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// 1-based line of the text.
+    Line(usize),
+    /// 1-based page, and the first words of what could not be read (may be empty).
+    Page { page: usize, words: String },
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Line(line) => write!(f, "rad {line}"),
+            Place::Page { page, words } if words.is_empty() => write!(f, "sida {page}"),
+            Place::Page { page, words } => write!(f, "sida {page}, vid «{words}»"),
+        }
+    }
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "rad {}: {}", self.line, self.message)
+        write!(f, "{}: {}", self.place, self.message)
     }
 }
 
@@ -66,7 +85,7 @@ pub fn parse(text: &str) -> Result<ParsedReport, ParseError> {
     let headings = find_headings(body, &outline)?;
     if headings.is_empty() {
         return Err(ParseError {
-            line: 1,
+            place: Place::Line(1),
             message: "hittade inga numrerade rubriker (1, 1.1 …); är det en uppföljningsrapport?"
                 .into(),
         });
@@ -87,19 +106,39 @@ pub fn parse(text: &str) -> Result<ParsedReport, ParseError> {
     })
 }
 
-fn collapse(text: &str) -> String {
+pub(crate) fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Joins the lines of a wrapped paragraph or heading with spaces, whitespace collapsed; but a
+/// number range broken after its dash (`2023–` / `2026`), and a word broken after a slash
+/// (`forum/` / `samverkansgrupper`), are joined as they were before the break.
+pub(crate) fn join_lines<S: AsRef<str>>(lines: &[S]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let line = collapse(line.as_ref());
+        if line.is_empty() {
+            continue;
+        }
+        let mut tail = out.chars().rev();
+        let (last, before) = (tail.next(), tail.next());
+        let range_broken = matches!(last, Some('–' | '-'))
+            && before.is_some_and(|c| c.is_ascii_digit())
+            && line.starts_with(|c: char| c.is_ascii_digit());
+        let slash_broken = last == Some('/') && before.is_some_and(|c| !c.is_whitespace());
+        if !out.is_empty() && !range_broken && !slash_broken {
+            out.push(' ');
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+/// A page number standing alone on a line (`3 / 9`, `Sida 3 av 9`); a bare number may be an
+/// answer's text here, so it is kept.
 fn is_page_number(text: &str) -> bool {
     let t = collapse(text);
-    let t = match t.strip_prefix("Sida ") {
-        Some(rest) => rest.replacen(" av ", "/", 1),
-        None => t,
-    };
-    let digits = |s: &str| !s.trim().is_empty() && s.trim().chars().all(|c| c.is_ascii_digit());
-    t.split_once('/')
-        .is_some_and(|(a, b)| digits(a) && digits(b))
+    !t.chars().all(|c| c.is_ascii_digit()) && super::geometry::lines::is_page_number(&t)
 }
 
 /// A heading's number and text as the outline gives them.
@@ -134,7 +173,7 @@ fn split_outline(lines: &[Line]) -> (&[Line], Vec<OutlineEntry>) {
 }
 
 /// `1.2.3 Rest of line` → ("1.2.3", "Rest of line").
-fn numbered(text: &str) -> Option<(String, String)> {
+pub(crate) fn numbered(text: &str) -> Option<(String, String)> {
     let (number, rest) = text.split_once(' ')?;
     let valid = !number.is_empty()
         && number.split('.').all(|part| {
@@ -174,7 +213,7 @@ fn find_headings(body: &[Line], outline: &[OutlineEntry]) -> Result<Vec<Found>, 
     if let Some(missing) = outline.get(found.len()) {
         let line = body.last().map_or(1, |l| l.number);
         return Err(ParseError {
-            line,
+            place: Place::Line(line),
             message: format!(
                 "rubriken «{} {}» ur innehållsförteckningen står inte i texten",
                 missing.number, missing.text
@@ -198,7 +237,7 @@ fn match_outline(body: &[Line], i: usize, expected: &OutlineEntry) -> Option<Fou
         }
         let next = body.get(end)?;
         if !next.is_blank() {
-            text = collapse(&format!("{text} {}", next.text));
+            text = join_lines(&[&text, &next.text]);
         }
         end += 1;
     }
@@ -233,7 +272,7 @@ fn match_numbered(body: &[Line], i: usize, previous: Option<&str>) -> Option<Fou
 
 /// Whether `next` can follow `previous` in a numbered outline: a first child, or the next sibling
 /// of the heading or of one of its ancestors.
-fn follows(previous: Option<&str>, next: &str) -> bool {
+pub(crate) fn follows(previous: Option<&str>, next: &str) -> bool {
     let Some(previous) = previous else {
         return next == "1";
     };
@@ -263,7 +302,7 @@ struct Paragraph {
 
 impl Paragraph {
     fn text(&self) -> String {
-        collapse(&self.lines.join(" "))
+        join_lines(&self.lines)
     }
 
     /// An answer: one short line indented by a space, followed by a space-only line (or by the
@@ -316,7 +355,7 @@ fn read_questions(lines: &[Line]) -> Result<Vec<ParsedQuestion>, ParseError> {
         let question = &paragraphs[i];
         if answer_at(i) {
             return Err(ParseError {
-                line: question.line,
+                place: Place::Line(question.line),
                 message: format!("svaret «{}» står utan fråga", question.text()),
             });
         }
@@ -353,7 +392,7 @@ fn read_questions(lines: &[Line]) -> Result<Vec<ParsedQuestion>, ParseError> {
 }
 
 /// `Fråga? (samtliga nämnder och styrelser)` → ("Fråga?", Some("samtliga nämnder och styrelser")).
-fn split_audience(text: &str) -> (String, Option<String>) {
+pub(crate) fn split_audience(text: &str) -> (String, Option<String>) {
     if let Some(open) = text.rfind("? (").filter(|_| text.ends_with(')')) {
         let audience = text[open + 3..text.len() - 1].trim();
         if !audience.is_empty() && !audience.contains(['(', ')']) {
@@ -364,7 +403,7 @@ fn split_audience(text: &str) -> (String, Option<String>) {
 }
 
 /// Puts a flat list of numbered sections into a tree by their numbers.
-pub(super) fn nest(flat: Vec<ParsedSection>) -> Vec<ParsedSection> {
+pub(crate) fn nest(flat: Vec<ParsedSection>) -> Vec<ParsedSection> {
     fn insert(into: &mut Vec<ParsedSection>, section: ParsedSection) {
         match into.last_mut() {
             Some(parent) if section.number.starts_with(&format!("{}.", parent.number)) => {
@@ -414,15 +453,5 @@ mod tests {
             split_audience("Har ni gjort X (t.ex. Y)?"),
             ("Har ni gjort X (t.ex. Y)?".into(), None)
         );
-    }
-
-    #[test]
-    fn page_numbers_are_recognised() {
-        for yes in ["1 / 56", " 12/56 ", "Sida 3 av 9"] {
-            assert!(is_page_number(yes), "{yes}");
-        }
-        for no in ["1:1 Samtliga", "2 av 5 förvaltningar", "Ja/Nej"] {
-            assert!(!is_page_number(no), "{no}");
-        }
     }
 }

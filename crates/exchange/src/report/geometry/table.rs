@@ -1,0 +1,743 @@
+//! The numbered headings and, under each, the table *Uppföljningsfrågor | Svarsalternativ med
+//! kommentar*, read by geometry.
+//!
+//! - A table starts at its header line; the header's second column heading gives the column
+//!   boundary (on each page, as the header repeats there). It runs to the next heading: a
+//!   numbered line that follows the numbering and stands left of the table's text.
+//! - Rows are divided by the table's horizontal rules when it has them. Without rules, a row
+//!   starts where a question and a short answer start side by side, or where the question
+//!   column starts a question (a paragraph ending in «?», with an optional audience note) beside
+//!   an empty answer column.
+//! - A row cut by a page break goes on at the top of the next page: a first segment there is
+//!   the previous row's when its question cell is empty, or when the previous row reached the
+//!   foot of its page and the answer column does not start with an answer.
+//! - Within a cell, paragraphs are divided where the space between two lines is wider than the
+//!   usual line distance, or where the next line's first word would have fitted on the line
+//!   before (so the line ended a paragraph rather than wrapped).
+//! - The question column holds the question, then the guidance paragraphs; the answer column
+//!   the answer (a short line of its own; *Ej besvarad* means none), then the comment.
+
+use std::collections::HashMap;
+
+use super::lines::{Line, join};
+use super::{Metrics, Page, Warning};
+use crate::report::parse::{
+    ParseError, Place, collapse, follows, join_lines, nest, numbered, split_audience,
+};
+use crate::report::{ParsedQuestion, ParsedReport, ParsedSection};
+
+/// The longest answer printed on a line of its own; anything longer is prose.
+const MAX_ANSWER_CHARS: usize = 40;
+/// No real question is this long: longer means rows or columns ran together.
+pub(crate) const MAX_QUESTION_CHARS: usize = 400;
+/// What an unanswered question's answer cell says in Uppfölj's own reports.
+const UNANSWERED: &str = "ej besvarad";
+
+/// The heading number a line starts with, if any: `1`, `1.2`, `1.2.3`.
+pub(crate) fn heading_number(text: &str) -> Option<String> {
+    numbered(text.trim()).map(|(number, _)| number)
+}
+
+/// Where a table's two column headings start, when `line` is a table header.
+fn header_columns(line: &Line, metrics: Metrics) -> Option<(f32, f32)> {
+    let glyphs: Vec<_> = line
+        .glyphs
+        .iter()
+        .filter(|g| !g.text.trim().is_empty())
+        .collect();
+    // The widest gap splits the two column headings.
+    let (split, _) = glyphs
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| (i + 1, w[1].x - (w[0].x + w[0].width)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let left: Vec<_> = glyphs[..split].iter().map(|g| (*g).clone()).collect();
+    let right: Vec<_> = glyphs[split..].iter().map(|g| (*g).clone()).collect();
+    let (left_text, right_text) = (
+        join(&left, metrics).to_lowercase(),
+        join(&right, metrics).to_lowercase(),
+    );
+    let short = |t: &str| t.split_whitespace().count() <= 5;
+    (left_text.contains("fråg")
+        && right_text.contains("svar")
+        && short(&left_text)
+        && short(&right_text))
+    .then(|| (left[0].x, right[0].x))
+}
+
+/// Whether a line is a table header; these repeat on every page and are not page furniture.
+pub(crate) fn is_table_header(line: &Line, metrics: Metrics) -> bool {
+    header_columns(line, metrics).is_some()
+}
+
+/// One line of one column of a table.
+#[derive(Clone, Debug)]
+struct CellLine {
+    page: usize,
+    baseline: f32,
+    size: f32,
+    text: String,
+    /// From the start of the column on its page.
+    end: f32,
+    first_word: f32,
+}
+
+impl CellLine {
+    fn new(line: &Line, column_start: f32, metrics: Metrics) -> CellLine {
+        let text = line.text(metrics);
+        let (end, first_word) = if !metrics.grid {
+            (line.x1() - column_start, line.first_word_width())
+        } else {
+            let first = text.split_whitespace().next().unwrap_or("");
+            (
+                line.x0() - column_start + super::text::estimated_width(&text),
+                super::text::estimated_width(first),
+            )
+        };
+        CellLine {
+            page: line.page,
+            baseline: line.baseline,
+            size: line.size,
+            text,
+            end,
+            first_word,
+        }
+    }
+
+    fn key(&self) -> (usize, f32) {
+        (self.page, self.baseline)
+    }
+}
+
+fn before(a: (usize, f32), b: (usize, f32)) -> bool {
+    a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
+}
+
+/// A table being read: its columns' lines and where it stands on each page.
+#[derive(Default)]
+struct Table {
+    /// Where the question column's heading (and text) starts.
+    left_x: f32,
+    /// Per page: the column boundary, and the header's baseline.
+    pages: Vec<(usize, f32, f32)>,
+    left: Vec<CellLine>,
+    right: Vec<CellLine>,
+}
+
+impl Table {
+    fn boundary(&self, page: usize) -> f32 {
+        self.pages
+            .iter()
+            .rev()
+            .find(|(p, ..)| *p <= page)
+            .or(self.pages.first())
+            .map_or(0.0, |(_, b, _)| *b)
+    }
+
+    fn header_on(&self, page: usize) -> Option<f32> {
+        self.pages
+            .iter()
+            .find(|(p, ..)| *p == page)
+            .map(|(_, _, y)| *y)
+    }
+}
+
+struct Reader {
+    metrics: Metrics,
+    /// The outline's numbered entries still to be found.
+    outline: std::collections::VecDeque<(String, String)>,
+    had_outline: bool,
+    flat: Vec<ParsedSection>,
+    table: Option<Table>,
+    /// Every table read, with the index of the heading it stands under.
+    tables: Vec<(usize, Table)>,
+    warnings: Vec<Warning>,
+}
+
+/// Reads headings and tables from the body's lines.
+pub(crate) fn read(
+    lines: &[Line],
+    pages: &[Page],
+    outline: &[String],
+    metrics: Metrics,
+) -> Result<(ParsedReport, Vec<Warning>), ParseError> {
+    let numbered_outline: std::collections::VecDeque<(String, String)> = outline
+        .iter()
+        .filter_map(|t| numbered(&collapse(t)))
+        .map(|(n, t)| (n, collapse(&t)))
+        .collect();
+    let mut reader = Reader {
+        metrics,
+        had_outline: !numbered_outline.is_empty(),
+        outline: numbered_outline,
+        flat: Vec::new(),
+        table: None,
+        tables: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let line = &lines[i];
+        if let Some((left, right)) = header_columns(line, metrics) {
+            if reader.flat.is_empty() {
+                return Err(error(line, metrics, "en tabell står före första rubriken"));
+            }
+            let table = reader.table.get_or_insert_with(|| Table {
+                left_x: left,
+                ..Table::default()
+            });
+            table.pages.push((line.page, right, line.baseline));
+            i += 1;
+            continue;
+        }
+        if let Some(end) = reader.heading(lines, i)? {
+            i = end;
+            continue;
+        }
+        if let Some(table) = &mut reader.table {
+            let boundary = table.boundary(line.page) - metrics.column_slack * line.size;
+            let (left, right) = line.split(boundary, metrics);
+            let left_start = table.left_x;
+            let right_start = table.boundary(line.page);
+            if !left.is_empty() {
+                table.left.push(CellLine::new(&left, left_start, metrics));
+            }
+            if !right.is_empty() {
+                table
+                    .right
+                    .push(CellLine::new(&right, right_start, metrics));
+            }
+        } else if !reader.flat.is_empty() {
+            reader.warnings.push(Warning {
+                page: line.page,
+                message: format!(
+                    "texten «{}» står utanför rapportens tabeller och lästes inte in",
+                    first_words(&line.text(metrics))
+                ),
+            });
+        }
+        i += 1;
+    }
+    reader.close_table();
+    if let Some((number, text)) = reader.outline.front() {
+        return Err(ParseError {
+            place: Place::Page {
+                page: lines.last().map_or(1, |l| l.page),
+                words: String::new(),
+            },
+            message: format!("rubriken «{number} {text}» ur PDF:ens bokmärken står inte i texten"),
+        });
+    }
+    if reader.flat.is_empty() {
+        return Err(ParseError {
+            place: Place::Page {
+                page: 1,
+                words: String::new(),
+            },
+            message: "hittade inga numrerade rubriker (1, 1.1 …); är det en uppföljningsrapport?"
+                .into(),
+        });
+    }
+    let layout = Layout::of(&reader.tables, lines, metrics);
+    for (section, table) in &reader.tables {
+        let questions = rows(table, pages, &layout)?;
+        reader.flat[*section].questions.extend(questions);
+    }
+    Ok((
+        ParsedReport {
+            documents: nest(reader.flat),
+        },
+        reader.warnings,
+    ))
+}
+
+fn first_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(8).collect();
+    let mut out = words.join(" ");
+    if text.split_whitespace().count() > 8 {
+        out.push_str(" …");
+    }
+    out
+}
+
+fn error(line: &Line, metrics: Metrics, message: &str) -> ParseError {
+    ParseError {
+        place: Place::Page {
+            page: line.page,
+            words: first_words(&line.text(metrics)),
+        },
+        message: message.to_owned(),
+    }
+}
+
+impl Reader {
+    /// Reads the heading that starts at `lines[i]`, if one does; returns the index after it.
+    fn heading(&mut self, lines: &[Line], i: usize) -> Result<Option<usize>, ParseError> {
+        let line = &lines[i];
+        let metrics = self.metrics;
+        let Some((number, first)) = numbered(&line.text(metrics)) else {
+            return Ok(None);
+        };
+        if let Some(table) = &self.table
+            && line.x0() >= table.left_x - metrics.heading_indent * line.size
+        {
+            return Ok(None);
+        }
+        let previous = self.flat.last().map(|s| s.number.as_str());
+        let mut text = collapse(&first);
+        let mut end = i + 1;
+        if self.had_outline {
+            let Some((expected_number, expected)) = self.outline.front().cloned() else {
+                return Ok(None);
+            };
+            if number != expected_number || !expected.starts_with(&text) {
+                return Ok(None);
+            }
+            while text != expected {
+                let Some(next) = lines.get(end).filter(|n| n.page == line.page) else {
+                    return Ok(None);
+                };
+                let joined = join_lines(&[text.clone(), next.text(metrics)]);
+                if !expected.starts_with(&joined) {
+                    return Ok(None);
+                }
+                text = joined;
+                end += 1;
+            }
+            self.outline.pop_front();
+        } else {
+            if !follows(previous, &number) {
+                return Ok(None);
+            }
+            let mut last = line;
+            while let Some(next) = lines.get(end) {
+                let gap = next.baseline - last.baseline;
+                let continues = next.page == line.page
+                    && gap > 0.0
+                    && gap <= 1.6 * line.size
+                    && (next.size - line.size).abs() <= 0.15 * line.size
+                    && next.x0() >= line.x0() - metrics.column_slack * line.size
+                    && !is_table_header(next, metrics)
+                    && numbered(&next.text(metrics)).is_none();
+                if !continues {
+                    break;
+                }
+                text = join_lines(&[text, next.text(metrics)]);
+                last = next;
+                end += 1;
+            }
+        }
+        self.close_table();
+        self.flat.push(ParsedSection {
+            number,
+            heading: text,
+            questions: vec![],
+            sections: vec![],
+        });
+        Ok(Some(end))
+    }
+
+    /// Files the open table under the last heading; its rows are read once every table is
+    /// known, since all tables of a report share the column widths and line distances.
+    fn close_table(&mut self) {
+        if let Some(table) = self.table.take() {
+            self.tables.push((self.flat.len() - 1, table));
+        }
+    }
+}
+
+/// A paragraph of a cell: its lines' texts and where it starts.
+#[derive(Clone, Debug)]
+struct Paragraph {
+    start: (usize, f32),
+    lines: Vec<String>,
+}
+
+impl Paragraph {
+    fn text(&self) -> String {
+        join_lines(&self.lines)
+    }
+
+    /// A short line of its own, worded as an answer rather than as a sentence.
+    fn is_answer(&self) -> bool {
+        self.lines.len() == 1 && answer_shaped(&self.text())
+    }
+}
+
+/// Worded as an answer (*Ja*, *Ej aktuellt*, *Delvis*) rather than as a sentence.
+fn answer_shaped(text: &str) -> bool {
+    text.chars().count() <= MAX_ANSWER_CHARS
+        && text.split_whitespace().count() <= 5
+        && !text.ends_with(['.', ',', ':', ';'])
+        && !text.contains(", ")
+}
+
+/// What all tables of a report share: the distance between lines of a paragraph, how far each
+/// column's lines reach, and where the pages' text ends.
+struct Layout {
+    metrics: Metrics,
+    /// In ems: the lower quartile of the distances between neighbouring lines of a column.
+    pitch: f32,
+    left_reach: f32,
+    right_reach: f32,
+    /// The lowest baseline of any body line: the foot of the pages' text.
+    foot: f32,
+}
+
+impl Layout {
+    fn of(tables: &[(usize, Table)], lines: &[Line], metrics: Metrics) -> Layout {
+        let columns = || tables.iter().flat_map(|(_, t)| [&t.left, &t.right]);
+        let mut ratios: Vec<f32> = columns()
+            .flat_map(|lines| lines.windows(2))
+            .filter(|w| w[0].page == w[1].page)
+            .map(|w| (w[1].baseline - w[0].baseline) / w[0].size.max(w[1].size))
+            .filter(|r| (0.8..=3.0).contains(r))
+            .collect();
+        ratios.sort_by(f32::total_cmp);
+        // The longest line of more than one word (a single long word may overflow).
+        let reach = |column: &dyn Fn(&Table) -> &Vec<CellLine>| {
+            tables
+                .iter()
+                .flat_map(|(_, t)| column(t))
+                .filter(|l| l.text.split_whitespace().count() > 1)
+                .map(|l| l.end)
+                .fold(0.0, f32::max)
+        };
+        Layout {
+            metrics,
+            pitch: ratios.get(ratios.len() / 4).copied().unwrap_or(1.2),
+            left_reach: reach(&|t| &t.left),
+            right_reach: reach(&|t| &t.right),
+            foot: lines.iter().map(|l| l.baseline).fold(0.0, f32::max),
+        }
+    }
+
+    /// Whether the line after `a` in a column stands apart from it: on a later page, or farther
+    /// than a paragraph's lines.
+    fn apart(&self, a: &CellLine, b: &CellLine) -> bool {
+        a.page != b.page
+            || b.baseline - a.baseline
+                > self.pitch * a.size.max(b.size) * self.metrics.paragraph_gap
+    }
+
+    /// The answer column's lines that stand as answers: worded as one, and a paragraph of
+    /// their own (a comment starts a blank line below its answer), unless the next row's answer
+    /// follows at once.
+    fn answer_lines(&self, lines: &[CellLine]) -> Vec<(usize, f32)> {
+        (0..lines.len())
+            .filter(|&i| {
+                answer_shaped(&lines[i].text)
+                    && lines
+                        .get(i + 1)
+                        .is_none_or(|n| self.apart(&lines[i], n) || answer_shaped(&n.text))
+            })
+            .map(|i| lines[i].key())
+            .collect()
+    }
+
+    /// Divides a column's lines into paragraphs, also where `breaks` says a row begins.
+    fn paragraphs(
+        &self,
+        lines: &[CellLine],
+        reach: f32,
+        breaks: &dyn Fn(&CellLine, &CellLine) -> bool,
+    ) -> Vec<Paragraph> {
+        let metrics = self.metrics;
+        let room = reach * (1.0 - metrics.fit_slack);
+        let mut out: Vec<Paragraph> = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let new = match i.checked_sub(1).map(|p| &lines[p]) {
+                None => true,
+                Some(previous) => {
+                    let size = previous.size.max(line.size);
+                    let gap = previous.page == line.page && self.apart(previous, line);
+                    // A paragraph goes on over a page break only from the foot of the page.
+                    let ended_above_foot = previous.page != line.page
+                        && previous.baseline < self.foot - 1.6 * self.pitch * size;
+                    let fits = previous.end + metrics.space * 1.4 * size + line.first_word <= room;
+                    breaks(previous, line) || gap || ended_above_foot || fits
+                }
+            };
+            if new {
+                out.push(Paragraph {
+                    start: line.key(),
+                    lines: vec![],
+                });
+            }
+            out.last_mut()
+                .expect("a paragraph is open")
+                .lines
+                .push(line.text.clone());
+        }
+        out
+    }
+}
+
+/// The table's horizontal rules that cross both columns, per page, top to bottom.
+fn row_rules(table: &Table, pages: &[Page]) -> HashMap<usize, Vec<f32>> {
+    let mut out: HashMap<usize, Vec<f32>> = HashMap::new();
+    for &(page_number, boundary, header) in &table.pages {
+        let Some(page) = pages.iter().find(|p| p.number == page_number) else {
+            continue;
+        };
+        let mut rules: Vec<_> = page.rules.iter().filter(|r| r.is_horizontal()).collect();
+        rules.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
+        // Collinear pieces (a border drawn cell by cell) make one rule.
+        let mut merged: Vec<(f32, f32, f32)> = Vec::new();
+        for rule in rules {
+            match merged.last_mut() {
+                Some((y, _, x1)) if (rule.y0 - *y).abs() < 1.0 && rule.x0 <= *x1 + 3.0 => {
+                    *x1 = x1.max(rule.x1)
+                }
+                _ => merged.push((rule.y0, rule.x0, rule.x1)),
+            }
+        }
+        let ys: Vec<f32> = merged
+            .into_iter()
+            .filter(|(y, x0, x1)| *y > header && *x0 <= table.left_x && *x1 >= boundary + 10.0)
+            .map(|(y, ..)| y)
+            .collect();
+        out.entry(page_number).or_default().extend(ys);
+    }
+    for ys in out.values_mut() {
+        ys.sort_by(f32::total_cmp);
+        ys.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+    }
+    out
+}
+
+/// Where each row starts.
+fn row_starts(table: &Table, pages: &[Page], layout: &Layout) -> Vec<(usize, f32)> {
+    let rules = row_rules(table, pages);
+    let has_rules = table.left.iter().chain(&table.right).any(|l| {
+        rules
+            .get(&l.page)
+            .is_some_and(|ys| ys.iter().any(|y| *y > l.baseline))
+    });
+    // An answer may stand first on a page, after a comment that ran to the foot of the last.
+    let page_break = |a: &CellLine, b: &CellLine| a.page != b.page;
+    let right = layout.paragraphs(&table.right, layout.right_reach, &page_break);
+    if has_rules {
+        // Segments between rules; the first on a later page may go on with the row before.
+        let mut segments: Vec<(usize, f32)> = Vec::new();
+        for line in table.left.iter().chain(&table.right) {
+            let top = rules
+                .get(&line.page)
+                .and_then(|ys| ys.iter().rev().find(|y| **y < line.baseline))
+                .copied()
+                .unwrap_or_else(|| table.header_on(line.page).unwrap_or(0.0));
+            if !segments.contains(&(line.page, top)) {
+                segments.push((line.page, top));
+            }
+        }
+        segments.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let mut starts: Vec<(usize, f32)> = Vec::new();
+        for (i, segment) in segments.iter().enumerate() {
+            let next = segments.get(i + 1).copied();
+            let inside =
+                |key: (usize, f32)| !before(key, *segment) && next.is_none_or(|n| before(key, n));
+            let continues = i > 0 && segments[i - 1].0 < segment.0 && {
+                let left_empty = !table.left.iter().any(|l| inside(l.key()));
+                let answer_first = right
+                    .iter()
+                    .find(|p| inside(p.start))
+                    .is_some_and(|p| p.is_answer() && paragraph_at_row_top(p, &table.left));
+                let previous_reached_foot = table
+                    .left
+                    .iter()
+                    .chain(&table.right)
+                    .filter(|l| l.page == segments[i - 1].0)
+                    .map(|l| l.baseline)
+                    .fold(0.0, f32::max)
+                    >= layout.foot
+                        - 2.5 * layout.pitch * table.left.first().map_or(10.0, |l| l.size);
+                left_empty || (previous_reached_foot && !answer_first)
+            };
+            if !continues {
+                starts.push(*segment);
+            }
+        }
+        return starts;
+    }
+    // Without rules: rows start where a question and an answer start side by side, or where a
+    // question stands beside an empty answer column.
+    let level =
+        |a: (usize, f32), b: (usize, f32), size: f32| a.0 == b.0 && (a.1 - b.1).abs() <= 0.3 * size;
+    let answers = layout.answer_lines(&table.right);
+    let aligned: Vec<(usize, f32)> = table
+        .left
+        .iter()
+        .filter(|l| answers.iter().any(|a| level(*a, l.key(), l.size)))
+        .map(CellLine::key)
+        .collect();
+    let at_aligned = |_: &CellLine, line: &CellLine| aligned.contains(&line.key());
+    let left = layout.paragraphs(&table.left, layout.left_reach, &at_aligned);
+    let mut starts = Vec::new();
+    for (i, paragraph) in left.iter().enumerate() {
+        let size = table
+            .left
+            .iter()
+            .find(|l| l.key() == paragraph.start)
+            .map_or(10.0, |l| l.size);
+        let beside_nothing = !table
+            .right
+            .iter()
+            .any(|r| level(r.key(), paragraph.start, size));
+        if i == 0
+            || aligned.contains(&paragraph.start)
+            || (beside_nothing && is_question(&paragraph.lines))
+        {
+            starts.push(paragraph.start);
+        }
+    }
+    starts
+}
+
+/// Whether an answer-column paragraph stands level with the start of a question-column line.
+fn paragraph_at_row_top(paragraph: &Paragraph, left: &[CellLine]) -> bool {
+    left.iter().any(|l| {
+        l.page == paragraph.start.0 && (l.baseline - paragraph.start.1).abs() <= 0.3 * l.size
+    })
+}
+
+/// Whether the lines end inside an audience note: «… verksamheter? (samtliga nämnder och».
+fn open_note(lines: &[String]) -> bool {
+    let text = join_lines(lines);
+    text.rfind("? (").is_some_and(|i| !text[i..].contains(')'))
+}
+
+/// Whether lines read as a question: one ending in «?», possibly followed by an audience note
+/// in parentheses.
+fn is_question(lines: &[String]) -> bool {
+    question_end(lines).is_some()
+}
+
+/// The number of lines the question takes, when a line ends it with «?» (or with an audience
+/// note after the «?»).
+fn question_end(lines: &[String]) -> Option<usize> {
+    let mut text = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        text = join_lines(&[&text, line]);
+        if text.ends_with(')') && split_audience(&text).1.is_some() {
+            return Some(i + 1);
+        }
+        let open = open_note(&lines[..=i]);
+        if text.ends_with('?') || open {
+            // An audience note may follow on the next lines: «(samtliga nämnder)».
+            let mut with_note = text.clone();
+            for (j, more) in lines.iter().enumerate().skip(i + 1) {
+                if j == i + 1 && !open && !more.trim_start().starts_with('(') {
+                    break;
+                }
+                with_note = join_lines(&[&with_note, more]);
+                if split_audience(&with_note).1.is_some() {
+                    return Some(j + 1);
+                }
+            }
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// Reads a table's rows.
+fn rows(table: &Table, pages: &[Page], layout: &Layout) -> Result<Vec<ParsedQuestion>, ParseError> {
+    let starts = row_starts(table, pages, layout);
+    let row_of = |key: (usize, f32)| starts.iter().rposition(|s| !before(key, *s));
+    let breaks = |a: &CellLine, b: &CellLine| row_of(a.key()) != row_of(b.key());
+    let left = layout.paragraphs(&table.left, layout.left_reach, &breaks);
+    let right = layout.paragraphs(&table.right, layout.right_reach, &breaks);
+    let mut rows: Vec<(Vec<Paragraph>, Vec<Paragraph>)> = vec![(vec![], vec![]); starts.len()];
+    for paragraph in left {
+        match row_of(paragraph.start) {
+            Some(row) => rows[row].0.push(paragraph),
+            None => {
+                return Err(cell_error(
+                    &paragraph,
+                    "texten står ovanför tabellens första rad",
+                ));
+            }
+        }
+    }
+    for paragraph in right {
+        match row_of(paragraph.start) {
+            Some(row) => rows[row].1.push(paragraph),
+            None => {
+                return Err(cell_error(
+                    &paragraph,
+                    "texten står ovanför tabellens första rad",
+                ));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (left, right) in rows {
+        if left.is_empty() && right.is_empty() {
+            continue;
+        }
+        let Some(first) = left.first() else {
+            return Err(cell_error(
+                &right[0],
+                "svaret står på en rad utan fråga; frågekolumnen är tom",
+            ));
+        };
+        // An audience note may run on into what looked like the next paragraph.
+        let mut question_lines = first.lines.clone();
+        let mut rest: Vec<Paragraph> = left[1..].to_vec();
+        while open_note(&question_lines) && !rest.is_empty() {
+            question_lines.push(rest[0].lines.remove(0));
+            if rest[0].lines.is_empty() {
+                rest.remove(0);
+            }
+        }
+        let mut guidance: Vec<String> = Vec::new();
+        if let Some(end) = question_end(&question_lines).filter(|e| *e < question_lines.len()) {
+            guidance.push(join_lines(&question_lines[end..]));
+            question_lines.truncate(end);
+        }
+        let (text, audience) = split_audience(&join_lines(&question_lines));
+        if text.chars().count() > MAX_QUESTION_CHARS {
+            return Err(cell_error(
+                first,
+                &format!(
+                    "frågan är {} tecken lång, längre än någon verklig fråga ({MAX_QUESTION_CHARS}); \
+                     tabellens rader eller kolumner har inte gått att skilja åt",
+                    text.chars().count()
+                ),
+            ));
+        }
+        guidance.extend(rest.iter().map(Paragraph::text));
+        let (answer, comment) = match right.split_first() {
+            Some((answer, rest))
+                if answer.is_answer() && paragraph_at_row_top(answer, &table.left) =>
+            {
+                let value = answer.text();
+                let value = (value.to_lowercase() != UNANSWERED).then_some(value);
+                (value, rest)
+            }
+            _ => (None, &right[..]),
+        };
+        out.push(ParsedQuestion {
+            text,
+            audience,
+            guidance,
+            answer,
+            comment: comment
+                .iter()
+                .map(Paragraph::text)
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        });
+    }
+    Ok(out)
+}
+
+fn cell_error(paragraph: &Paragraph, message: &str) -> ParseError {
+    ParseError {
+        place: Place::Page {
+            page: paragraph.start.0,
+            words: first_words(&paragraph.text()),
+        },
+        message: message.to_owned(),
+    }
+}

@@ -1,0 +1,112 @@
+//! Reports as offices make them (`data/test-reports/pdf/`, made by its `make.sh`): written in
+//! Word style and saved as PDF by LibreOffice, printed from a browser by Chromium, and Uppfölj's
+//! own PDF without its attachment; each also as `pdftotext -layout` text. Every one must read
+//! back to the content it was made from (`sources/*.json`), word for word.
+
+use std::path::{Path, PathBuf};
+
+use uppfolj_exchange::report::{self, ParsedReport};
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/test-reports/pdf")
+}
+
+fn sources() -> Vec<(String, ParsedReport)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir().join("sources"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let report = report::from_json(&std::fs::read(&p).unwrap()).unwrap();
+            (name, report)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(out.len() >= 4, "the test material is there");
+    out
+}
+
+/// How exactly a file must read back: PDFs to the paragraph; layout text to the word in the
+/// guidance, since a grid of characters shows no spacing between paragraphs whose last line is
+/// full (Chromium's prints space paragraphs by a fraction of a line).
+#[derive(Clone, Copy, PartialEq)]
+enum Exact {
+    Paragraphs,
+    GuidanceWords,
+}
+
+fn check(file: &str, expected: &ParsedReport) {
+    check_as(file, expected, Exact::Paragraphs)
+}
+
+fn check_as(file: &str, expected: &ParsedReport, exact: Exact) {
+    let bytes = std::fs::read(dir().join(file)).unwrap();
+    let read = report::read(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let got = read.report;
+    let headings = |r: &ParsedReport| {
+        fn walk(s: &report::ParsedSection, out: &mut Vec<String>) {
+            out.push(format!("{} {}", s.number, s.heading));
+            s.sections.iter().for_each(|c| walk(c, out));
+        }
+        let mut out = Vec::new();
+        r.documents.iter().for_each(|d| walk(d, &mut out));
+        out
+    };
+    assert_eq!(headings(&got), headings(expected), "{file}: headings");
+    let got_questions = got.questions();
+    let expected_questions = expected.questions();
+    for (i, ((gs, g), (es, e))) in got_questions.iter().zip(&expected_questions).enumerate() {
+        assert_eq!(
+            gs.number, es.number,
+            "{file}: question {i} under its heading"
+        );
+        if exact == Exact::GuidanceWords {
+            let words = |q: &report::ParsedQuestion| q.guidance.join(" ");
+            assert_eq!(words(g), words(e), "{file}: question {i}: guidance");
+            let without = |q: &report::ParsedQuestion| report::ParsedQuestion {
+                guidance: vec![],
+                ..q.clone()
+            };
+            assert_eq!(without(g), without(e), "{file}: question {i}");
+        } else {
+            assert_eq!(g, e, "{file}: question {i}");
+        }
+    }
+    assert_eq!(
+        got_questions.len(),
+        expected_questions.len(),
+        "{file}: questions"
+    );
+    assert!(read.warnings.is_empty(), "{file}: {:?}", read.warnings);
+}
+
+#[test]
+fn word_documents_saved_as_pdf_by_libreoffice_read_back_exactly() {
+    for (name, expected) in sources() {
+        check(&format!("{name}-word.pdf"), &expected);
+    }
+}
+
+#[test]
+fn uppfolj_pdfs_without_their_attachment_read_back_exactly() {
+    for (name, expected) in sources() {
+        check(&format!("{name}-uppfolj.pdf"), &expected);
+    }
+}
+
+#[test]
+fn reports_printed_by_chromium_read_back_exactly() {
+    for (name, expected) in sources() {
+        check(&format!("{name}-chromium.pdf"), &expected);
+    }
+}
+
+#[test]
+fn pdftotext_layout_text_of_every_kind_reads_back_exactly() {
+    for (name, expected) in sources() {
+        for kind in ["word", "uppfolj", "chromium"] {
+            check(&format!("{name}-{kind}-layout.txt"), &expected);
+        }
+    }
+}
