@@ -542,7 +542,9 @@ async fn every_organisation_of_a_round_gets_its_own_report_file() {
         format!("Skrev 41 rapporter till {}.", out.display())
     );
     let intraservice = std::fs::read(out.join("intraservice.pdf")).unwrap();
-    let read = uppfolj_exchange::report::read(&intraservice).unwrap().report;
+    let read = uppfolj_exchange::report::read(&intraservice)
+        .unwrap()
+        .report;
     assert_eq!(read.questions().len(), 17, "Intraservice's questions");
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 41);
 }

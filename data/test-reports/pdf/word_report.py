@@ -7,7 +7,11 @@ on every page; a page header with the city and the round, and «Sida N av M» in
 Input is the report's content as Uppfölj writes it (the JSON attached to its PDFs), so the
 tests can compare what they read back with what the document was made from.
 
-    python3 word_report.py SOURCE.json OUT.docx --city "Göteborgs Stad"
+`--style plain` writes the other template offices use: no borders, a serif typeface on US
+Letter, columns of 40 and 60 per cent, paragraphs set apart by spacing rather than by empty
+paragraphs, and a bare page number in the footer.
+
+    python3 word_report.py SOURCE.json OUT.docx --city "Göteborgs Stad" [--style plain]
 """
 
 import argparse
@@ -60,7 +64,17 @@ def shade(cell, colour):
     properties.append(fill)
 
 
-def write_row(table, row):
+def add(cell, text, plain):
+    """A paragraph in a cell: after an empty one in the grid style, spaced in the plain one."""
+    if plain:
+        paragraph = cell.add_paragraph(text)
+        paragraph.paragraph_format.space_before = Pt(9)
+    else:
+        cell.add_paragraph("")
+        cell.add_paragraph(text)
+
+
+def write_row(table, row, plain):
     cells = table.add_row().cells
     left, right = cells
     question = left.paragraphs[0]
@@ -68,14 +82,12 @@ def write_row(table, row):
     if row.get("audience"):
         question.add_run(f" ({row['audience']})")
     for paragraph in row.get("guidance", []):
-        left.add_paragraph("")
-        left.add_paragraph(paragraph)
+        add(left, paragraph, plain)
     answer = right.paragraphs[0]
     if row.get("answer"):
         answer.add_run(row["answer"]).bold = True
         for paragraph in filter(None, row.get("comment", "").split("\n\n")):
-            right.add_paragraph("")
-            right.add_paragraph(paragraph)
+            add(right, paragraph, plain)
 
 
 def main():
@@ -83,26 +95,35 @@ def main():
     parser.add_argument("source")
     parser.add_argument("out")
     parser.add_argument("--city", default="Exempelstaden")
+    parser.add_argument("--style", choices=["grid", "plain"], default="grid")
     args = parser.parse_args()
+    plain = args.style == "plain"
     with open(args.source, encoding="utf-8") as f:
         report = json.load(f)
 
     document = Document()
     section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.left_margin = section.right_margin = Cm(2.5)
+    if plain:
+        section.page_height, section.page_width = Cm(27.94), Cm(21.59)
+        section.left_margin = section.right_margin = Cm(2.0)
+    else:
+        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+        section.left_margin = section.right_margin = Cm(2.5)
     section.different_first_page_header_footer = True
     normal = document.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(11)
+    normal.font.name = "Times New Roman" if plain else "Calibri"
+    normal.font.size = Pt(12 if plain else 11)
 
     header = section.header.paragraphs[0]
-    header.text = f"{args.city}\t\t{report['round']}"
+    header.text = args.city if plain else f"{args.city}\t\t{report['round']}"
     footer = section.footer.paragraphs[0]
-    footer.add_run("Sida ")
-    field(footer, "PAGE")
-    footer.add_run(" av ")
-    field(footer, "NUMPAGES")
+    if plain:
+        field(footer, "PAGE")
+    else:
+        footer.add_run("Sida ")
+        field(footer, "PAGE")
+        footer.add_run(" av ")
+        field(footer, "NUMPAGES")
 
     cover = document.add_paragraph()
     cover.paragraph_format.space_before = Pt(180)
@@ -130,15 +151,22 @@ def main():
             document.add_paragraph(f"{line['number']} {line['text']}", style=style)
             continue
         table = document.add_table(rows=1, cols=2)
-        table.style = "Table Grid"
+        if not plain:
+            table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         head = table.rows[0]
         repeat_header(head)
         for cell, text in zip(head.cells, ["Uppföljningsfrågor", "Svarsalternativ med kommentar"]):
             cell.paragraphs[0].add_run(text).bold = True
-            shade(cell, "D9E2F3")
+            if not plain:
+                shade(cell, "D9E2F3")
         for row in line["rows"]:
-            write_row(table, row)
+            write_row(table, row, plain)
+        if plain:
+            width = section.page_width - section.left_margin - section.right_margin
+            for row in table.rows:
+                row.cells[0].width = int(width * 0.4)
+                row.cells[1].width = int(width * 0.6)
         document.add_paragraph("")
 
     document.save(args.out)

@@ -79,7 +79,8 @@ pub struct Reading {
     pub warnings: Vec<Warning>,
 }
 
-/// Reads a report file: a PDF (by its `%PDF` signature) or UTF-8 text.
+/// Reads a report file: a PDF (by its `%PDF` signature), the JSON an Uppfölj PDF attaches, or
+/// UTF-8 text.
 pub fn read(bytes: &[u8]) -> Result<Reading, ReadError> {
     if bytes.starts_with(b"%PDF") {
         return read_pdf(bytes);
@@ -87,6 +88,12 @@ pub fn read(bytes: &[u8]) -> Result<Reading, ReadError> {
     let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
         offset: e.valid_up_to(),
     })?;
+    if text.trim_start().starts_with('{') && text.contains(FORMAT) {
+        return Ok(Reading {
+            report: from_json(bytes)?,
+            warnings: vec![],
+        });
+    }
     if geometry::text::is_layout(text) {
         let pages = geometry::text::pages(text);
         let (report, warnings) =

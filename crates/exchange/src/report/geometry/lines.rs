@@ -76,6 +76,27 @@ impl Line {
         self.ink().next().is_none()
     }
 
+    /// Where each word of the line starts and ends.
+    pub fn words(&self, metrics: Metrics) -> Vec<(f32, f32)> {
+        let mut out: Vec<(f32, f32)> = Vec::new();
+        let mut open = false;
+        for glyph in &self.glyphs {
+            if is_blank(glyph) {
+                open = false;
+                continue;
+            }
+            let end = glyph.x + glyph.width;
+            match out.last_mut() {
+                Some(word) if open && glyph.x - word.1 <= metrics.space * glyph.size => {
+                    word.1 = word.1.max(end)
+                }
+                _ => out.push((glyph.x, end)),
+            }
+            open = true;
+        }
+        out
+    }
+
     /// The words that start left of `x`, and those that start from `x` on, as lines of their
     /// own (each with its own baseline: two columns' lines may stand a little apart). A word
     /// goes by where it starts, since a grid of characters may let it run past the boundary.
@@ -293,7 +314,32 @@ pub(crate) fn without_furniture(lines: Vec<Line>, pages: &[Page], metrics: Metri
 /// Drops the table of contents: each entry, the wrapped first lines of long entries, and its
 /// title when it stands just before the first entry.
 fn without_contents(lines: Vec<Line>, metrics: Metrics) -> Vec<Line> {
-    let entry: Vec<bool> = lines.iter().map(|l| is_toc_entry(l, metrics)).collect();
+    let mut entry: Vec<bool> = lines.iter().map(|l| is_toc_entry(l, metrics)).collect();
+    // An entry too long for its leaders ends in its page number alone; it stands among others.
+    let ends_in_page = |line: &Line| {
+        let text = line.text(metrics);
+        let last = text.rsplit(' ').next().unwrap_or("");
+        super::table::heading_number(&text).is_some()
+            && (1..=4).contains(&last.len())
+            && last.chars().all(|c| c.is_ascii_digit())
+    };
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for i in 0..lines.len() {
+            let beside = |j: Option<usize>| {
+                j.and_then(|j| lines.get(j).map(|l| (j, l)))
+                    .is_some_and(|(j, l)| entry[j] && l.page == lines[i].page)
+            };
+            if !entry[i]
+                && ends_in_page(&lines[i])
+                && (beside(i.checked_sub(1)) || beside(Some(i + 1)))
+            {
+                entry[i] = true;
+                changed = true;
+            }
+        }
+    }
     let mut drop = entry.clone();
     for i in 0..lines.len() {
         if !entry[i] {

@@ -120,11 +120,67 @@ struct Table {
     left_x: f32,
     /// Per page: the column boundary, and the header's baseline.
     pages: Vec<(usize, f32, f32)>,
+    /// The table's lines as read, both columns.
+    lines: Vec<Line>,
     left: Vec<CellLine>,
     right: Vec<CellLine>,
 }
 
 impl Table {
+    /// Divides the lines into the two columns. On each page the boundary is the gutter no word
+    /// crosses, found from the answer column's heading leftwards: a heading may stand right of
+    /// the column's text (centred, or moved by a grid of characters).
+    fn divide(&mut self, metrics: Metrics) {
+        let grids = if metrics.grid {
+            self.grid_columns(metrics)
+        } else {
+            HashMap::new()
+        };
+        // A grid has no gutter to find: its lines divide one by one (`grid_split`).
+        for entry in self.pages.iter_mut().filter(|_| !metrics.grid) {
+            let (page, heading_x, _) = *entry;
+            let words: Vec<(f32, f32)> = self
+                .lines
+                .iter()
+                .filter(|l| l.page == page)
+                .flat_map(|l| l.words(metrics))
+                .collect();
+            let crossed = |x: f32| words.iter().any(|(a, b)| *a < x && x < *b);
+            let mut starts: Vec<f32> = words
+                .iter()
+                .map(|(a, _)| *a)
+                .filter(|a| *a <= heading_x && *a > self.left_x)
+                .collect();
+            starts.push(heading_x);
+            starts.sort_by(|a, b| b.total_cmp(a));
+            if let Some(gutter) = starts.into_iter().map(|a| a - 0.01).find(|x| !crossed(*x)) {
+                entry.1 = gutter;
+            }
+        }
+        for line in std::mem::take(&mut self.lines) {
+            let boundary = self.boundary(line.page);
+            let grid = self
+                .pages
+                .iter()
+                .rev()
+                .find(|(p, ..)| *p <= line.page)
+                .and_then(|(p, ..)| grids.get(p));
+            let at = match grid {
+                Some(grid) => grid.split(&line, metrics),
+                None => boundary,
+            };
+            let (left, right) = line.split(at, metrics);
+            if !left.is_empty() {
+                self.left.push(CellLine::new(&left, self.left_x, metrics));
+            }
+            if !right.is_empty() {
+                let start = right.x0().min(self.boundary(line.page));
+                let start = self.boundary(line.page).min(start);
+                self.right.push(CellLine::new(&right, start, metrics));
+            }
+        }
+    }
+
     fn boundary(&self, page: usize) -> f32 {
         self.pages
             .iter()
@@ -139,6 +195,130 @@ impl Table {
             .iter()
             .find(|(p, ..)| *p == page)
             .map(|(_, _, y)| *y)
+    }
+}
+
+/// How the lines of a character grid's table divide into its columns on one page. A grid moves
+/// a column's start by a character or two from line to line, and where the question column's
+/// text runs long it leaves a single space between the columns.
+#[derive(Clone, Copy, Debug)]
+struct GridColumns {
+    /// Where most lines of the answer column alone start.
+    common: f32,
+    /// Where the answer column's heading starts.
+    heading: f32,
+    /// The estimated width of the longest line of the question column alone.
+    left_reach: f32,
+}
+
+impl GridColumns {
+    fn window(&self, size: f32) -> (f32, f32) {
+        (
+            self.common.min(self.heading) - 1.5 * size,
+            self.common.max(self.heading) + 1.5 * size,
+        )
+    }
+
+    /// Where `line` divides: at a word near the column's start set apart by two spaces or
+    /// more; failing that, at the word nearest the usual start, unless that word stands left of
+    /// the usual start and the whole line fits the question column's width.
+    fn split(&self, line: &Line, metrics: Metrics) -> f32 {
+        let words = line.words(metrics);
+        let (low, high) = self.window(line.size);
+        let Some(first) = words.first() else {
+            return low;
+        };
+        if first.0 >= low {
+            return first.0 - 0.01;
+        }
+        let left_width = |until: f32| {
+            let glyphs: Vec<_> = line
+                .glyphs
+                .iter()
+                .filter(|g| g.x < until)
+                .cloned()
+                .collect();
+            first.0 + super::text::estimated_width(&join(&glyphs, metrics))
+        };
+        let fits = |until: f32| left_width(until) <= self.left_reach * 1.08;
+        let nearest = |candidates: Vec<(f32, f32)>| {
+            candidates
+                .into_iter()
+                .min_by(|a, b| {
+                    (a.0 - self.common)
+                        .abs()
+                        .total_cmp(&(b.0 - self.common).abs())
+                })
+                .map(|(start, _)| start - 0.01)
+        };
+        let gaps: Vec<(f32, f32)> = words
+            .windows(2)
+            .map(|w| (w[1].0, w[1].0 - w[0].1))
+            .filter(|(start, _)| *start >= low)
+            .collect();
+        let apart: Vec<_> = gaps
+            .iter()
+            .copied()
+            .filter(|(_, gap)| *gap >= line.size)
+            .collect();
+        let candidates: Vec<_> = gaps
+            .into_iter()
+            .filter(|(start, _)| *start <= high)
+            .collect();
+        if let Some(split) = nearest(apart) {
+            return split;
+        }
+        match nearest(candidates) {
+            Some(split) if split < self.common - 0.5 * line.size && fits(f32::INFINITY) => {
+                f32::INFINITY
+            }
+            Some(split) => split,
+            None => f32::INFINITY,
+        }
+    }
+}
+
+impl Table {
+    /// How the grid's lines divide on each page of the table.
+    fn grid_columns(&self, metrics: Metrics) -> HashMap<usize, GridColumns> {
+        let mut out: HashMap<usize, GridColumns> = HashMap::new();
+        for &(page, heading, _) in &self.pages {
+            let mut counts: HashMap<i32, usize> = HashMap::new();
+            for line in self.lines.iter().filter(|l| l.page == page) {
+                let first = line.words(metrics).first().map(|(start, _)| *start);
+                if let Some(start) = first.filter(|s| *s > self.left_x + 8.0 * line.size) {
+                    *counts.entry(start.round() as i32).or_default() += 1;
+                }
+            }
+            let common = counts
+                .into_iter()
+                .max_by_key(|(x, n)| (*n, -x))
+                .map_or(heading, |(x, _)| x as f32);
+            out.insert(
+                page,
+                GridColumns {
+                    common,
+                    heading,
+                    left_reach: 0.0,
+                },
+            );
+        }
+        // The question column's width, from its lines that stand alone.
+        let left_reach = self
+            .lines
+            .iter()
+            .filter_map(|line| {
+                let columns = out.get(&line.page)?;
+                let (low, _) = columns.window(line.size);
+                let words = line.words(metrics);
+                let alone = words.len() > 1 && words.iter().all(|(_, end)| *end < low);
+                alone.then(|| line.x0() + super::text::estimated_width(&line.text(metrics)))
+            })
+            .fold(0.0, f32::max);
+        for columns in out.values_mut() {
+            columns.left_reach = left_reach;
+        }
+        out
     }
 }
 
@@ -195,18 +375,7 @@ pub(crate) fn read(
             continue;
         }
         if let Some(table) = &mut reader.table {
-            let boundary = table.boundary(line.page) - metrics.column_slack * line.size;
-            let (left, right) = line.split(boundary, metrics);
-            let left_start = table.left_x;
-            let right_start = table.boundary(line.page);
-            if !left.is_empty() {
-                table.left.push(CellLine::new(&left, left_start, metrics));
-            }
-            if !right.is_empty() {
-                table
-                    .right
-                    .push(CellLine::new(&right, right_start, metrics));
-            }
+            table.lines.push(line.clone());
         } else if !reader.flat.is_empty() {
             reader.warnings.push(Warning {
                 page: line.page,
@@ -278,8 +447,16 @@ impl Reader {
         let Some((number, first)) = numbered(&line.text(metrics)) else {
             return Ok(None);
         };
-        if let Some(table) = &self.table
-            && line.x0() >= table.left_x - metrics.heading_indent * line.size
+        // Inside a table, a heading stands left of the table's text; where it does not (a table
+        // without cell padding), it must stand alone on its line and be followed by a table
+        // header or the next heading, as headings are.
+        let among_cells = self
+            .table
+            .as_ref()
+            .is_some_and(|table| line.x0() >= table.left_x - metrics.heading_indent * line.size);
+        if among_cells
+            && let Some(table) = &self.table
+            && line.x1() >= table.boundary(line.page) - metrics.column_slack * line.size
         {
             return Ok(None);
         }
@@ -327,6 +504,19 @@ impl Reader {
                 end += 1;
             }
         }
+        if among_cells {
+            let confirmed = match lines.get(end) {
+                None => true,
+                Some(next) => {
+                    is_table_header(next, metrics)
+                        || numbered(&next.text(metrics))
+                            .is_some_and(|(n, _)| follows(Some(&number), &n))
+                }
+            };
+            if !confirmed {
+                return Ok(None);
+            }
+        }
         self.close_table();
         self.flat.push(ParsedSection {
             number,
@@ -340,7 +530,8 @@ impl Reader {
     /// Files the open table under the last heading; its rows are read once every table is
     /// known, since all tables of a report share the column widths and line distances.
     fn close_table(&mut self) {
-        if let Some(table) = self.table.take() {
+        if let Some(mut table) = self.table.take() {
+            table.divide(self.metrics);
             self.tables.push((self.flat.len() - 1, table));
         }
     }
@@ -394,14 +585,17 @@ impl Layout {
             .filter(|r| (0.8..=3.0).contains(r))
             .collect();
         ratios.sort_by(f32::total_cmp);
-        // The longest line of more than one word (a single long word may overflow).
+        // How far lines of more than one word reach (a single long word may overflow): the
+        // longest but for a tenth, which a word in the wrong column may have lengthened.
         let reach = |column: &dyn Fn(&Table) -> &Vec<CellLine>| {
-            tables
+            let mut ends: Vec<f32> = tables
                 .iter()
                 .flat_map(|(_, t)| column(t))
                 .filter(|l| l.text.split_whitespace().count() > 1)
                 .map(|l| l.end)
-                .fold(0.0, f32::max)
+                .collect();
+            ends.sort_by(f32::total_cmp);
+            ends.get(ends.len() * 9 / 10).copied().unwrap_or(0.0)
         };
         Layout {
             metrics,
@@ -451,9 +645,11 @@ impl Layout {
                 Some(previous) => {
                     let size = previous.size.max(line.size);
                     let gap = previous.page == line.page && self.apart(previous, line);
-                    // A paragraph goes on over a page break only from the foot of the page.
+                    // A paragraph goes on over a page break from the foot of the page, or (moved
+                    // on by widow control) with a word in lower case.
                     let ended_above_foot = previous.page != line.page
-                        && previous.baseline < self.foot - 1.6 * self.pitch * size;
+                        && previous.baseline < self.foot - 1.6 * self.pitch * size
+                        && !line.text.starts_with(char::is_lowercase);
                     let fits = previous.end + metrics.space * 1.4 * size + line.first_word <= room;
                     breaks(previous, line) || gap || ended_above_foot || fits
                 }
