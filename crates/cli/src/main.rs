@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use uppfolj_exchange::{Diagnostic, answers, definitions, report};
-use uppfolj_model::{Audience, Document, Email, Key, Role, RoundState};
+use uppfolj_model::{Audience, Document, Email, Key, QuestionRef, Role, RoundState};
 use uppfolj_report::OrganisationReport;
 use uppfolj_store::{Store, mask};
 use uppfolj_web::auth::secrets;
@@ -688,11 +688,14 @@ async fn run(cli: Cli) -> Result<()> {
             store.apply_definitions(&definitions).await?;
             for (r, round) in definitions.rounds.iter().enumerate() {
                 for (o, organisation) in definitions.organisations.iter().enumerate() {
+                    let answers = synthetic::answers(size, o + 1, r);
+                    let asked: Vec<QuestionRef> = answers.iter().map(|(q, _)| q.clone()).collect();
                     store
                         .import_answers(
                             &round.key,
                             &organisation.key,
-                            &synthetic::answers(size, o + 1, r),
+                            &answers,
+                            &asked,
                             "syntetiska data",
                         )
                         .await
@@ -868,6 +871,14 @@ async fn import_report(
         other => anyhow::anyhow!("{}: {other}", file.display()),
     })?;
     let report = reading.report;
+    for warning in &reading.warnings {
+        eprintln!(
+            "{}: varning: sida {}: {}",
+            file.display(),
+            warning.page,
+            warning.message
+        );
+    }
     let existing = store.definitions().await?;
     let plan = report::plan_import(&report, &existing, organisation, round)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
@@ -890,6 +901,13 @@ async fn import_report(
             if dry_run { "Skulle skapa" } else { "Skapar" }
         );
     }
+    for changed in &plan.changed {
+        let _ = writeln!(
+            out,
+            "{} {changed}",
+            if dry_run { "Skulle ändra" } else { "Ändrar" }
+        );
+    }
     if dry_run {
         let _ = writeln!(
             out,
@@ -906,6 +924,7 @@ async fn import_report(
             &plan.round,
             &plan.organisation,
             &plan.answers,
+            &plan.asked,
             &format!("import av {}", file.display()),
         )
         .await

@@ -5,5 +5,6 @@
 mod cli;
 mod common;
 mod compilation;
+mod real_reports;
 mod reports;
 mod servers;

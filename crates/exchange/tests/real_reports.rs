@@ -161,3 +161,36 @@ fn pdfs_that_are_not_reports_are_refused_with_why() {
         report::ReadError::Encrypted
     );
 }
+
+#[test]
+fn plain_pdftotext_text_is_refused_because_its_columns_are_lost() {
+    for (name, _) in sources() {
+        for kind in ["word", "word-plain", "uppfolj", "chromium"] {
+            let file = format!("{name}-{kind}.txt");
+            let bytes = std::fs::read(dir().join(&file)).unwrap();
+            assert_eq!(
+                report::read(&bytes).unwrap_err(),
+                report::ReadError::ColumnsLost,
+                "{file}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_report_without_answers_is_refused_rather_than_imported_empty() {
+    let empty = "1 Dokument\n\n1.1 Avsnitt\n\nUppföljningsfrågor Svarsalternativ med kommentar\n\n\
+                 Har ni gjort det?\n \nStrategi 1:1 Det ska göras.\n\n";
+    let read = report::read(empty.as_bytes()).unwrap().report;
+    let refused = report::plan_import(
+        &read,
+        &uppfolj_model::Definitions::default(),
+        "Nämnden",
+        "2024",
+    )
+    .unwrap_err();
+    assert_eq!(
+        refused,
+        "rapporten har inga svar (1 fråga under 2 rubriker); bara ifyllda rapporter läses in"
+    );
+}

@@ -514,7 +514,10 @@ fn compile_visible(input: &CompilationInput<'_>) -> Compilation {
                     .map(|o| o.label.clone())
                     .zip(givers)
                     .collect();
-                questions.push(summary);
+                // A question the round asked of nobody is not part of its compilation.
+                if summary.tally.assigned > 0 {
+                    questions.push(summary);
+                }
             }
         }
     }

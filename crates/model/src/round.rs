@@ -43,7 +43,9 @@ pub struct Asked {
     pub questions: Vec<QuestionRef>,
 }
 
-/// Limits one question to listed organisations and/or organisation kinds.
+/// Limits one question to listed organisations and/or organisation kinds. With neither, the
+/// question is asked of nobody in the round: a round brought in from earlier reports asked each
+/// organisation only what its report held.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     pub question: QuestionRef,
@@ -141,6 +143,71 @@ impl Round {
                     || target.kinds.contains(&organisation.kind)
             }
         }
+    }
+
+    /// Makes `organisation` asked exactly the `held` questions among `questions` (the round's):
+    /// an earlier report shows what its organisation was asked. A held question it is not asked
+    /// gets the organisation added to its target; any other question it is asked stops being
+    /// asked of it, so that a question asked of everyone becomes one asked of every other
+    /// active organisation, and a kind is spelt out as its organisations. Returns whether
+    /// anything changed.
+    pub fn ask_only(
+        &mut self,
+        organisation: &Organisation,
+        held: &[QuestionRef],
+        questions: &[QuestionRef],
+        organisations: &[Organisation],
+    ) -> bool {
+        let before = self.targets.clone();
+        for question in questions {
+            let position = self.targets.iter().position(|t| &t.question == question);
+            let asked = position.is_none_or(|i| {
+                let target = &self.targets[i];
+                target.organisations.contains(&organisation.key)
+                    || target.kinds.contains(&organisation.kind)
+            });
+            let wanted = held.contains(question);
+            if asked == wanted {
+                continue;
+            }
+            if wanted {
+                if let Some(i) = position {
+                    self.targets[i].organisations.push(organisation.key.clone());
+                }
+                continue;
+            }
+            let target = match position {
+                Some(i) => &mut self.targets[i],
+                None => {
+                    self.targets.push(Target {
+                        question: question.clone(),
+                        organisations: vec![],
+                        kinds: OrganisationKind::ALL.to_vec(),
+                    });
+                    self.targets.last_mut().expect("just pushed")
+                }
+            };
+            for kind in std::mem::take(&mut target.kinds) {
+                let members = organisations.iter().filter(|o| {
+                    o.active && o.kind == kind && !target.organisations.contains(&o.key)
+                });
+                target
+                    .organisations
+                    .extend(members.map(|o| o.key.clone()).collect::<Vec<_>>());
+            }
+            target.organisations.retain(|k| k != &organisation.key);
+        }
+        self.targets != before
+    }
+
+    /// Asks each of `questions` of nobody: where a round brought in from reports starts.
+    pub fn ask_nobody(&mut self, questions: &[QuestionRef]) {
+        self.targets.retain(|t| !questions.contains(&t.question));
+        self.targets.extend(questions.iter().map(|question| Target {
+            question: question.clone(),
+            organisations: vec![],
+            kinds: vec![],
+        }));
     }
 
     /// The questions of `documents` that `organisation` is to answer, in document order.
@@ -256,12 +323,6 @@ impl Round {
                     ),
                 ));
             }
-            if target.organisations.is_empty() && target.kinds.is_empty() {
-                problems.push(Problem::new(
-                    here.clone(),
-                    "målgruppen är tom; ange organisations eller kinds (eller ta bort den så får alla frågan)",
-                ));
-            }
             if !documents.contains(&target.question.document) {
                 problems.push(Problem::new(
                     here.field("question"),
@@ -345,6 +406,56 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn an_imported_report_asks_its_organisation_exactly_what_it_held() {
+        let organisations = [
+            org("sn", OrganisationKind::Namnd),
+            org("fn", OrganisationKind::Namnd),
+            org("bo", OrganisationKind::Bolag),
+        ];
+        let questions = [q("everyone"), q("companies"), q("listed"), q("nobody")];
+        let mut round = round(vec![
+            Target {
+                question: q("companies"),
+                organisations: vec![],
+                kinds: vec![OrganisationKind::Bolag],
+            },
+            Target {
+                question: q("listed"),
+                organisations: vec![key("sn"), key("fn")],
+                kinds: vec![],
+            },
+            Target {
+                question: q("nobody"),
+                organisations: vec![],
+                kinds: vec![],
+            },
+        ]);
+        let held = [q("companies"), q("nobody")];
+        assert!(round.ask_only(&organisations[0], &held, &questions, &organisations));
+        let asked = |round: &Round, o: &Organisation| -> Vec<String> {
+            questions
+                .iter()
+                .filter(|q| round.is_assigned(q, o))
+                .map(|q| q.question.to_string())
+                .collect()
+        };
+        assert_eq!(asked(&round, &organisations[0]), ["companies", "nobody"]);
+        assert_eq!(asked(&round, &organisations[1]), ["everyone", "listed"]);
+        assert_eq!(asked(&round, &organisations[2]), ["everyone", "companies"]);
+        assert!(
+            !round.ask_only(&organisations[0], &held, &questions, &organisations),
+            "the same report again changes nothing"
+        );
+        let mut fresh = self::round(vec![]);
+        fresh.ask_nobody(&questions);
+        assert!(organisations.iter().all(|o| asked(&fresh, o).is_empty()));
+        assert!(
+            fresh.validate(&Path::root()).is_empty(),
+            "asked of nobody is valid"
+        );
+    }
+
+    #[test]
     fn a_round_may_not_take_a_key_the_site_uses_for_a_page() {
         let mut taken = round(vec![]);
         taken.key = key("ny");
@@ -404,7 +515,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn validation_finds_dates_duplicates_and_empty_targets() {
+    fn validation_finds_dates_and_duplicate_or_stray_targets() {
         let mut r = round(vec![
             Target {
                 question: q("a"),
@@ -438,7 +549,6 @@ pub(crate) mod tests {
                 "closes",
                 "documents[1]",
                 "target[1].question",
-                "target[1]",
                 "target[2].question"
             ]
         );

@@ -95,7 +95,8 @@ pub(crate) async fn remember_asked(
 }
 
 /// Adds a question, with the sections above it, to what a round that has opened asked: an
-/// answer imported into it shows that the round asked the question.
+/// imported report shows that the round asked the question. It takes its place after the
+/// question before it in its section that the round asked, so the round keeps its own order.
 pub(crate) async fn remember_question(
     conn: &mut AnyConnection,
     round_id: i64,
@@ -106,15 +107,58 @@ pub(crate) async fn remember_question(
             .bind(question_id)
             .fetch_one(&mut *conn)
             .await?;
-    sqlx::query(
-        "INSERT INTO round_questions (round_id, question_id, position) VALUES ($1, $2, $3) \
-         ON CONFLICT (round_id, question_id) DO NOTHING",
+    let remembered: Option<i64> = sqlx::query_scalar(
+        "SELECT question_id FROM round_questions WHERE round_id = $1 AND question_id = $2",
     )
     .bind(round_id)
     .bind(question_id)
-    .bind(position)
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
+    if remembered.is_none() {
+        // Where the round has the asked question before it, or else the first after it.
+        let before: Option<i64> = sqlx::query_scalar(
+            "SELECT rq.position FROM round_questions rq JOIN questions q ON q.id = rq.question_id \
+             WHERE rq.round_id = $1 AND q.section_id = $2 AND q.position < $3 \
+             ORDER BY q.position DESC LIMIT 1",
+        )
+        .bind(round_id)
+        .bind(section)
+        .bind(position)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let after: Option<i64> = sqlx::query_scalar(
+            "SELECT rq.position FROM round_questions rq JOIN questions q ON q.id = rq.question_id \
+             WHERE rq.round_id = $1 AND q.section_id = $2 AND q.position > $3 \
+             ORDER BY q.position LIMIT 1",
+        )
+        .bind(round_id)
+        .bind(section)
+        .bind(position)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let place = match (before, after) {
+            (Some(before), _) => before + 1,
+            (None, Some(after)) => after,
+            (None, None) => position,
+        };
+        sqlx::query(
+            "UPDATE round_questions SET position = position + 1 WHERE round_id = $1 \
+             AND position >= $2 AND question_id IN (SELECT id FROM questions WHERE section_id = $3)",
+        )
+        .bind(round_id)
+        .bind(place)
+        .bind(section)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO round_questions (round_id, question_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(round_id)
+        .bind(question_id)
+        .bind(place)
+        .execute(&mut *conn)
+        .await?;
+    }
     let mut next = Some(section);
     while let Some(section) = next {
         let (parent, position): (Option<i64>, i64) =

@@ -377,12 +377,14 @@ impl Store {
     /// Stores answers taken from an earlier report as the organisation's submitted response, in
     /// one transaction. Unlike a respondent's save it needs no open round and no version: the
     /// report is the record. Answers equal to what is stored are left alone, so importing the same
-    /// report twice changes nothing. Returns how many answers changed.
+    /// report twice changes nothing. `asked` is every question the report held, in its order: a
+    /// round that has opened remembers them as asked. Returns how many answers changed.
     pub async fn import_answers(
         &self,
         round: &Key,
         organisation: &Key,
         answers: &[(QuestionRef, AnswerInput)],
+        asked: &[QuestionRef],
         by: &str,
     ) -> Result<usize, (usize, SaveError)> {
         let at = now();
@@ -415,6 +417,28 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(fail(0))?;
+        if round_state != RoundState::Draft.as_str() {
+            for question in asked {
+                let id: Option<i64> = sqlx::query_scalar(
+                    "SELECT q.id FROM questions q JOIN documents d ON d.id = q.document_id \
+                     WHERE d.key = $1 AND q.key = $2",
+                )
+                .bind(question.document.as_str())
+                .bind(question.question.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(fail(0))?;
+                let id = id.ok_or_else(|| {
+                    (
+                        0,
+                        StoreError::NotFound(format!("frågan «{question}»")).into(),
+                    )
+                })?;
+                crate::rounds::remember_question(&mut tx, round_id, id)
+                    .await
+                    .map_err(|e| (0, e.into()))?;
+            }
+        }
         let mut changed = 0;
         for (i, (question, input)) in answers.iter().enumerate() {
             let found: Option<(i64, String, String, String)> = sqlx::query_as(
@@ -437,11 +461,6 @@ impl Store {
             let value = input
                 .check(&scale)
                 .map_err(|e| (i, SaveError::Invalid(e)))?;
-            if round_state != RoundState::Draft.as_str() {
-                crate::rounds::remember_question(&mut tx, round_id, question_id)
-                    .await
-                    .map_err(|e| (i, e.into()))?;
-            }
             let stored = value.as_ref().map(AnswerValue::to_stored);
             let previous = stored_answer(&mut tx, response_id, question_id)
                 .await

@@ -262,6 +262,7 @@ async fn an_answer_makes_a_question_used(store: &Store) {
             &key("2025"),
             &key("intraservice"),
             &[(question.clone(), input(Some("ja"), "Ur rapporten"))],
+            std::slice::from_ref(&question),
             "import",
         )
         .await

@@ -180,7 +180,8 @@ fn round(round: &Round) -> String {
             "\n[[round.target]]\nquestion = {}",
             s(&target.question.to_string())
         );
-        if !target.organisations.is_empty() {
+        // An empty list says in so many words that nobody is asked.
+        if !target.organisations.is_empty() || target.kinds.is_empty() {
             let _ = writeln!(out, "organisations = {}", list(&target.organisations));
         }
         if !target.kinds.is_empty() {

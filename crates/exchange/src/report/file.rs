@@ -11,7 +11,11 @@ use std::fmt;
 use serde::Deserialize;
 
 use super::geometry::{self, Warning};
-use super::{ParseError, ParsedQuestion, ParsedReport, ParsedSection, parse, parse::nest};
+use super::parse::{Place, collapse, nest};
+use super::{ParseError, ParsedQuestion, ParsedReport, ParsedSection, parse};
+
+/// No real question is this long: longer means rows or columns ran together.
+pub const MAX_QUESTION_CHARS: usize = 400;
 
 /// The name under which an Uppfölj PDF attaches its content.
 pub const ATTACHMENT: &str = "uppfolj-rapport.json";
@@ -35,6 +39,9 @@ pub enum ReadError {
     TooLarge(&'static str),
     /// The PDF's attached content is not a valid report.
     Attachment(String),
+    /// The text lists a table's columns one after the other (as `pdftotext` without `-layout`
+    /// gives them), so which answer belongs to which question is lost.
+    ColumnsLost,
 }
 
 impl fmt::Display for ReadError {
@@ -66,6 +73,12 @@ impl fmt::Display for ReadError {
             ReadError::Attachment(message) => {
                 write!(f, "PDF:ens bifogade {ATTACHMENT} är ogiltig: {message}")
             }
+            ReadError::ColumnsLost => write!(
+                f,
+                "texten har tappat tabellernas kolumner: frågorna och svaren står i den ordning \
+                 pdftotext utan -layout ger dem, så vilket svar som hör till vilken fråga går inte \
+                 att avgöra. Läs in PDF:en själv, eller texten från «pdftotext -layout»"
+            ),
         }
     }
 }
@@ -80,8 +93,55 @@ pub struct Reading {
 }
 
 /// Reads a report file: a PDF (by its `%PDF` signature), the JSON an Uppfölj PDF attaches, or
-/// UTF-8 text.
+/// UTF-8 text. A "question" longer than any real one is refused: rows or columns ran together.
 pub fn read(bytes: &[u8]) -> Result<Reading, ReadError> {
+    let reading = read_any(bytes)?;
+    let from_pdf = bytes.starts_with(b"%PDF");
+    let refuse = |place: Place, message: String| ReadError::Layout {
+        from_pdf,
+        error: ParseError { place, message },
+    };
+    let questions = reading.report.questions();
+    if let Some((section, question)) = questions
+        .iter()
+        .find(|(_, q)| q.text.chars().count() > MAX_QUESTION_CHARS)
+    {
+        return Err(refuse(
+            Place::Section {
+                number: section.number.clone(),
+                words: first_words(&question.text),
+            },
+            format!(
+                "en «fråga» på {} tecken, längre än någon verklig fråga ({MAX_QUESTION_CHARS}); \
+                 raderna har inte gått att skilja åt",
+                question.text.chars().count()
+            ),
+        ));
+    }
+    Ok(reading)
+}
+
+/// The first words of a text, to say where something stands.
+pub(crate) fn first_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(8).collect();
+    let mut out = words.join(" ");
+    if text.split_whitespace().count() > 8 {
+        out.push_str(" …");
+    }
+    out
+}
+
+/// Whether text lists a table's column headings on lines of their own: the running text
+/// `pdftotext` gives without `-layout`, column after column.
+fn columns_lost(text: &str) -> bool {
+    let collapsed = |line: &str| collapse(line).to_lowercase();
+    text.lines().any(|l| collapsed(l) == "uppföljningsfrågor")
+        && !text
+            .lines()
+            .any(|l| collapsed(l).starts_with("uppföljningsfrågor svar"))
+}
+
+fn read_any(bytes: &[u8]) -> Result<Reading, ReadError> {
     if bytes.starts_with(b"%PDF") {
         return read_pdf(bytes);
     }
@@ -104,6 +164,9 @@ pub fn read(bytes: &[u8]) -> Result<Reading, ReadError> {
                 }
             })?;
         return Ok(Reading { report, warnings });
+    }
+    if columns_lost(text) {
+        return Err(ReadError::ColumnsLost);
     }
     let report = parse(text).map_err(|error| ReadError::Layout {
         from_pdf: false,

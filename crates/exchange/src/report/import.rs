@@ -26,8 +26,17 @@ pub struct ImportPlan {
     /// Whether the round is created by this import (it is then closed once filled).
     pub new_round: bool,
     pub answers: Vec<(QuestionRef, AnswerInput)>,
+    /// Every question the report held, answered or not, in report order: what the round asked
+    /// the organisation.
+    pub asked: Vec<QuestionRef>,
     /// One line per thing created, in Swedish, for the person importing.
     pub created: Vec<String>,
+    /// One line per thing changed, in Swedish.
+    pub changed: Vec<String>,
+}
+
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn normal(text: &str) -> String {
@@ -67,54 +76,69 @@ pub fn plan_import(
     organisation: &str,
     round: &str,
 ) -> Result<ImportPlan, String> {
+    let questions = report.questions();
+    if !questions
+        .iter()
+        .any(|(_, q)| q.answer.is_some() || !q.comment.is_empty())
+    {
+        return Err(format!(
+            "rapporten har inga svar ({} under {}); bara ifyllda rapporter läses in",
+            counted(questions.len(), "fråga", "frågor"),
+            counted(report.headings(), "rubrik", "rubriker")
+        ));
+    }
     let mut plan = ImportPlan {
         definitions: Definitions::default(),
         organisation: Key::parse("x").expect("a valid key"),
         round: Key::parse("x").expect("a valid key"),
         new_round: false,
         answers: Vec::new(),
+        asked: Vec::new(),
         created: Vec::new(),
+        changed: Vec::new(),
     };
 
-    plan.organisation =
-        match existing.organisations.iter().find(|o| {
-            o.key.as_str() == organisation.trim() || normal(&o.name) == normal(organisation)
-        }) {
-            Some(found) => found.key.clone(),
-            None => {
-                let mut taken = existing
-                    .organisations
-                    .iter()
-                    .map(|o| o.key.to_string())
-                    .collect();
-                let name = organisation.trim().to_owned();
-                if name.is_empty() {
-                    return Err("ange organisationens namn".into());
-                }
-                let lower = name.to_lowercase();
-                let kind = if lower.ends_with(" ab") {
-                    OrganisationKind::Bolag
-                } else if lower.contains("styrelse") {
-                    OrganisationKind::Styrelse
-                } else if lower.contains("förvaltning") {
-                    OrganisationKind::Forvaltning
-                } else {
-                    OrganisationKind::Namnd
-                };
-                let created = Organisation {
-                    key: fresh_key(&name, &mut taken),
-                    name: name.clone(),
-                    short_name: None,
-                    kind,
-                    active: true,
-                };
-                plan.created
-                    .push(format!("organisationen «{name}» ({kind})"));
-                plan.organisation = created.key.clone();
-                plan.definitions.organisations.push(created);
-                plan.organisation.clone()
+    let found_organisation = existing
+        .organisations
+        .iter()
+        .find(|o| o.key.as_str() == organisation.trim() || normal(&o.name) == normal(organisation))
+        .cloned();
+    let organisation: Organisation = match found_organisation {
+        Some(found) => found,
+        None => {
+            let mut taken = existing
+                .organisations
+                .iter()
+                .map(|o| o.key.to_string())
+                .collect();
+            let name = organisation.trim().to_owned();
+            if name.is_empty() {
+                return Err("ange organisationens namn".into());
             }
-        };
+            let lower = name.to_lowercase();
+            let kind = if lower.ends_with(" ab") {
+                OrganisationKind::Bolag
+            } else if lower.contains("styrelse") {
+                OrganisationKind::Styrelse
+            } else if lower.contains("förvaltning") {
+                OrganisationKind::Forvaltning
+            } else {
+                OrganisationKind::Namnd
+            };
+            let created = Organisation {
+                key: fresh_key(&name, &mut taken),
+                name: name.clone(),
+                short_name: None,
+                kind,
+                active: true,
+            };
+            plan.created
+                .push(format!("organisationen «{name}» ({kind})"));
+            plan.definitions.organisations.push(created.clone());
+            created
+        }
+    };
+    plan.organisation = organisation.key.clone();
 
     let mut scale = existing
         .scales
@@ -127,6 +151,7 @@ pub fn plan_import(
         .iter()
         .map(|d| d.key.to_string())
         .collect();
+    let mut new_questions: Vec<QuestionRef> = Vec::new();
     for parsed in &report.documents {
         let found = existing.documents.iter().find(|d| {
             normal(d.heading()) == normal(&parsed.heading)
@@ -152,6 +177,8 @@ pub fn plan_import(
                 .map(|q| q.key.to_string())
                 .collect(),
             known: document.all_questions().map(|q| normal(&q.text)).collect(),
+            document: document.key.clone(),
+            new_questions: &mut new_questions,
         };
         if let Some(stray) = parsed.questions.first() {
             return Err(format!(
@@ -219,12 +246,69 @@ pub fn plan_import(
         }
     }
     plan.round = chosen.key.clone();
-    if chosen != before || plan.new_round {
-        plan.definitions.rounds.push(chosen);
-    }
 
     let refs: Vec<&Document> = documents.iter().collect();
     plan.answers = super::answers_for(report, &refs)?;
+    plan.asked = super::matched(report, &refs)?
+        .into_iter()
+        .map(|(reference, _)| reference)
+        .collect();
+
+    // The round asks the organisation what its report held, and nothing else.
+    let round_questions: Vec<QuestionRef> = chosen
+        .documents
+        .iter()
+        .filter_map(|k| {
+            documents
+                .iter()
+                .chain(&existing.documents)
+                .find(|d| &d.key == k)
+        })
+        .flat_map(|d| {
+            d.all_questions()
+                .filter(|q| !q.retired)
+                .map(|q| QuestionRef {
+                    document: d.key.clone(),
+                    question: q.key.clone(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Nobody else was asked what the round did not ask before: every question of a new round,
+    // a question this import creates, and one an opened round did not ask.
+    let unasked: Vec<QuestionRef> = round_questions
+        .iter()
+        .filter(|q| {
+            plan.new_round
+                || new_questions.contains(q)
+                || before
+                    .asked
+                    .as_ref()
+                    .is_some_and(|a| !a.questions.contains(q))
+        })
+        .cloned()
+        .collect();
+    chosen.ask_nobody(&unasked);
+    let mut organisations = existing.organisations.clone();
+    organisations.extend(plan.definitions.organisations.iter().cloned());
+    let was = chosen.clone();
+    if chosen.ask_only(&organisation, &plan.asked, &round_questions, &organisations)
+        && !plan.new_round
+    {
+        let moved = round_questions
+            .iter()
+            .filter(|q| was.is_assigned(q, &organisation) != chosen.is_assigned(q, &organisation))
+            .count();
+        plan.changed.push(format!(
+            "målgruppen för {moved} {} i omgången «{}», så att {} får de frågor rapporten tar upp",
+            if moved == 1 { "fråga" } else { "frågor" },
+            chosen.name,
+            organisation.name
+        ));
+    }
+    if chosen != before || plan.new_round {
+        plan.definitions.rounds.push(chosen);
+    }
     Ok(plan)
 }
 
@@ -278,6 +362,9 @@ struct Context<'a> {
     question_keys: HashSet<String>,
     /// The question texts the document has, whitespace and case aside.
     known: HashSet<String>,
+    document: Key,
+    /// The questions this import creates.
+    new_questions: &'a mut Vec<QuestionRef>,
 }
 
 impl Context<'_> {
@@ -312,11 +399,32 @@ impl Context<'_> {
                 });
                 existing.len() - 1
             });
-            for question in &parsed.questions {
-                if self.known.insert(normal(&question.text)) {
-                    let created = self.question(question);
-                    existing[index].questions.push(created);
+            // A new question goes after the one before it in the report (or before the next),
+            // so that every report shows its questions in its own order.
+            let mut after: Option<usize> = None;
+            for (i, question) in parsed.questions.iter().enumerate() {
+                let wanted = normal(&question.text);
+                let place = |texts: &[Question], text: &str| {
+                    texts
+                        .iter()
+                        .position(|q| !q.retired && normal(&q.text) == text)
+                };
+                if let Some(at) = place(&existing[index].questions, &wanted) {
+                    after = Some(at);
+                    continue;
                 }
+                if !self.known.insert(wanted) {
+                    continue;
+                }
+                let created = self.question(question);
+                let at = after.map(|a| a + 1).unwrap_or_else(|| {
+                    parsed.questions[i + 1..]
+                        .iter()
+                        .find_map(|next| place(&existing[index].questions, &normal(&next.text)))
+                        .unwrap_or(existing[index].questions.len())
+                });
+                existing[index].questions.insert(at, created);
+                after = Some(at);
             }
             self.sections(&mut existing[index].sections, &parsed.sections);
         }
@@ -339,8 +447,13 @@ impl Context<'_> {
         self.plan
             .created
             .push(format!("frågan «{}»", question.text));
+        let key = fresh_key(&question.text, &mut self.question_keys);
+        self.new_questions.push(QuestionRef {
+            document: self.document.clone(),
+            question: key.clone(),
+        });
         Question {
-            key: fresh_key(&question.text, &mut self.question_keys),
+            key,
             text: question.text.clone(),
             guidance: question.guidance.clone(),
             audience: question.audience.clone(),

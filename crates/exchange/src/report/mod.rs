@@ -11,7 +11,9 @@ mod geometry;
 mod import;
 mod parse;
 
-pub use file::{ATTACHMENT, FORMAT, ReadError, Reading, from_json, read, read_pdf};
+pub use file::{
+    ATTACHMENT, FORMAT, MAX_QUESTION_CHARS, ReadError, Reading, from_json, read, read_pdf,
+};
 pub use geometry::Warning;
 pub use import::{IMPORT_SCALE, ImportPlan, plan_import};
 pub use parse::{ParseError, Place, parse};
@@ -49,6 +51,14 @@ pub struct ParsedQuestion {
 }
 
 impl ParsedReport {
+    /// How many numbered headings the report has.
+    pub fn headings(&self) -> usize {
+        fn count(section: &ParsedSection) -> usize {
+            1 + section.sections.iter().map(count).sum::<usize>()
+        }
+        self.documents.iter().map(count).sum()
+    }
+
     /// Every question in report order, with the numbers of the headings above it.
     pub fn questions(&self) -> Vec<(&ParsedSection, &ParsedQuestion)> {
         fn walk<'a>(
@@ -68,46 +78,61 @@ impl ParsedReport {
     }
 }
 
-/// Pairs a report's questions with the questions of `documents` by their text (whitespace and
-/// case aside) and returns the answers to save, in report order. Questions without an answer or a
-/// comment are left out. A question the documents lack is an error that names it.
-pub fn answers_for(
-    report: &ParsedReport,
+/// Pairs every question of a report with the question of `documents` that has its text
+/// (whitespace and case aside), in report order. A question the documents lack is an error that
+/// names it.
+pub fn matched<'a>(
+    report: &'a ParsedReport,
     documents: &[&uppfolj_model::Document],
-) -> Result<Vec<(uppfolj_model::QuestionRef, uppfolj_model::AnswerInput)>, String> {
+) -> Result<Vec<(uppfolj_model::QuestionRef, &'a ParsedQuestion)>, String> {
     let normal = |text: &str| {
         text.split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase()
     };
-    let mut answers = Vec::new();
-    for (section, parsed) in report.questions() {
-        if parsed.answer.is_none() && parsed.comment.is_empty() {
-            continue;
-        }
-        let wanted = normal(&parsed.text);
-        let found = documents.iter().find_map(|d| {
-            d.all_questions()
-                .find(|q| !q.retired && normal(&q.text) == wanted)
-                .map(|q| uppfolj_model::QuestionRef {
-                    document: d.key.clone(),
-                    question: q.key.clone(),
+    report
+        .questions()
+        .into_iter()
+        .map(|(section, parsed)| {
+            let wanted = normal(&parsed.text);
+            documents
+                .iter()
+                .find_map(|d| {
+                    d.all_questions()
+                        .find(|q| !q.retired && normal(&q.text) == wanted)
+                        .map(|q| uppfolj_model::QuestionRef {
+                            document: d.key.clone(),
+                            question: q.key.clone(),
+                        })
                 })
-        });
-        let reference = found.ok_or_else(|| {
-            format!(
-                "frågan «{}» under {} {} finns inte i omgångens dokument",
-                parsed.text, section.number, section.heading
-            )
-        })?;
-        let input = uppfolj_model::AnswerInput {
-            value: parsed.answer.clone(),
-            comment: parsed.comment.clone(),
-            version: 0,
-            withheld: false,
-        };
-        answers.push((reference, input));
-    }
-    Ok(answers)
+                .map(|reference| (reference, parsed))
+                .ok_or_else(|| {
+                    format!(
+                        "frågan «{}» under {} {} finns inte i omgångens dokument",
+                        parsed.text, section.number, section.heading
+                    )
+                })
+        })
+        .collect()
+}
+
+/// The answers of a report to save, in report order: those with an answer or a comment.
+pub fn answers_for(
+    report: &ParsedReport,
+    documents: &[&uppfolj_model::Document],
+) -> Result<Vec<(uppfolj_model::QuestionRef, uppfolj_model::AnswerInput)>, String> {
+    Ok(matched(report, documents)?
+        .into_iter()
+        .filter(|(_, parsed)| parsed.answer.is_some() || !parsed.comment.is_empty())
+        .map(|(reference, parsed)| {
+            let input = uppfolj_model::AnswerInput {
+                value: parsed.answer.clone(),
+                comment: parsed.comment.clone(),
+                version: 0,
+                withheld: false,
+            };
+            (reference, input)
+        })
+        .collect())
 }

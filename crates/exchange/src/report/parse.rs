@@ -26,6 +26,10 @@ pub enum Place {
     Line(usize),
     /// 1-based page, and the first words of what could not be read (may be empty).
     Page { page: usize, words: String },
+    /// Under a numbered heading, at the first words of what was refused.
+    Section { number: String, words: String },
+    /// The report as a whole.
+    Report,
 }
 
 impl fmt::Display for Place {
@@ -34,6 +38,8 @@ impl fmt::Display for Place {
             Place::Line(line) => write!(f, "rad {line}"),
             Place::Page { page, words } if words.is_empty() => write!(f, "sida {page}"),
             Place::Page { page, words } => write!(f, "sida {page}, vid «{words}»"),
+            Place::Section { number, words } => write!(f, "under rubrik {number}, vid «{words}»"),
+            Place::Report => write!(f, "rapporten"),
         }
     }
 }

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 
 use super::lines::{Line, join};
 use super::{Metrics, Page, Warning};
+use crate::report::file::first_words;
 use crate::report::parse::{
     ParseError, Place, collapse, follows, join_lines, nest, numbered, split_audience,
 };
@@ -28,8 +29,6 @@ use crate::report::{ParsedQuestion, ParsedReport, ParsedSection};
 
 /// The longest answer printed on a line of its own; anything longer is prose.
 const MAX_ANSWER_CHARS: usize = 40;
-/// No real question is this long: longer means rows or columns ran together.
-pub(crate) const MAX_QUESTION_CHARS: usize = 400;
 /// What an unanswered question's answer cell says in Uppfölj's own reports.
 const UNANSWERED: &str = "ej besvarad";
 
@@ -418,15 +417,6 @@ pub(crate) fn read(
         },
         reader.warnings,
     ))
-}
-
-fn first_words(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().take(8).collect();
-    let mut out = words.join(" ");
-    if text.split_whitespace().count() > 8 {
-        out.push_str(" …");
-    }
-    out
 }
 
 fn error(line: &Line, metrics: Metrics, message: &str) -> ParseError {
@@ -892,16 +882,6 @@ fn rows(table: &Table, pages: &[Page], layout: &Layout) -> Result<Vec<ParsedQues
             question_lines.truncate(end);
         }
         let (text, audience) = split_audience(&join_lines(&question_lines));
-        if text.chars().count() > MAX_QUESTION_CHARS {
-            return Err(cell_error(
-                first,
-                &format!(
-                    "frågan är {} tecken lång, längre än någon verklig fråga ({MAX_QUESTION_CHARS}); \
-                     tabellens rader eller kolumner har inte gått att skilja åt",
-                    text.chars().count()
-                ),
-            ));
-        }
         guidance.extend(rest.iter().map(Paragraph::text));
         let (answer, comment) = match right.split_first() {
             Some((answer, rest))
