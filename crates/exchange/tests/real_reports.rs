@@ -27,10 +27,10 @@ fn sources() -> Vec<(String, ParsedReport)> {
     out
 }
 
-/// How exactly a file must read back: to the paragraph, or, for layout text of a borderless
-/// table with paragraphs spaced by less than a line, to the word in guidance and comments: a
-/// grid of characters rounds such spacing to nothing or to a blank line (README, «Reading
-/// reports»).
+/// How exactly a file must read back: to the paragraph, or to the word in guidance and comments
+/// where the file cannot tell where paragraphs begin: layout text of a borderless table whose
+/// paragraphs are spaced by less than a line (a grid of characters rounds such spacing to
+/// nothing or to a blank line), and paragraphs that end at the foot of a page.
 #[derive(Clone, Copy, PartialEq)]
 enum Exact {
     Paragraphs,
@@ -38,7 +38,15 @@ enum Exact {
 }
 
 fn check(file: &str, expected: &ParsedReport) {
-    check_as(file, expected, Exact::Paragraphs)
+    // This long report has paragraphs that end exactly at the foot of a page, where a page
+    // break hides whether the next page begins a new one (docs/architecture.md, «Reading
+    // reports»): its words must read back exactly, its paragraphs as well as can be told.
+    let exact = if file.starts_with("exempelstaden-kommunstyrelsen") {
+        Exact::Words
+    } else {
+        Exact::Paragraphs
+    };
+    check_as(file, expected, exact)
 }
 
 fn check_as(file: &str, expected: &ParsedReport, exact: Exact) {

@@ -293,9 +293,14 @@ pub(crate) fn without_furniture(lines: Vec<Line>, pages: &[Page], metrics: Metri
                 on.len() >= needed
             })
     };
+    // A bare number counts only at the foot: at the top of a page it may be a heading's last
+    // line («2026» of «… 2022–» / «2026»).
     let page_number = |line: &Line| {
+        let text = line.text(metrics);
+        let bare = text.chars().all(|c| c.is_ascii_digit());
         in_margin(line, height(line))
-            && (is_page_number(&line.text(metrics)) || {
+            && (!bare || line.baseline > height(line) / 2.0)
+            && (is_page_number(&text) || {
                 let chunks = line.chunks(2.0, metrics);
                 chunks.len() >= 2
                     && (is_page_number(&chunks[0]) || is_page_number(&chunks[chunks.len() - 1]))

@@ -156,16 +156,29 @@ impl Table {
                 entry.1 = gutter;
             }
         }
-        for line in std::mem::take(&mut self.lines) {
-            let boundary = self.boundary(line.page);
-            let grid = self
-                .pages
+        let lines = std::mem::take(&mut self.lines);
+        let grid_of = |line: &Line| {
+            self.pages
                 .iter()
                 .rev()
                 .find(|(p, ..)| *p <= line.page)
-                .and_then(|(p, ..)| grids.get(p));
-            let at = match grid {
-                Some(grid) => grid.split(&line, metrics),
+                .and_then(|(p, ..)| grids.get(p))
+        };
+        let clear: Vec<Option<f32>> = lines
+            .iter()
+            .map(|l| grid_of(l).and_then(|g| g.clear_start(l, metrics)))
+            .collect();
+        for (i, line) in lines.iter().enumerate() {
+            let boundary = self.boundary(line.page);
+            let at = match grid_of(line) {
+                Some(grid) => {
+                    let near = (1..=4)
+                        .flat_map(|d| [i.checked_sub(d), Some(i + d)])
+                        .flatten()
+                        .filter(|&j| lines.get(j).is_some_and(|l| l.page == line.page))
+                        .find_map(|j| clear[j]);
+                    grid.split(line, metrics, near)
+                }
                 None => boundary,
             };
             let (left, right) = line.split(at, metrics);
@@ -204,6 +217,8 @@ impl Table {
 struct GridColumns {
     /// Where most lines of the answer column alone start.
     common: f32,
+    /// Where the leftmost of them starts.
+    leftmost: f32,
     /// Where the answer column's heading starts.
     heading: f32,
     /// The estimated width of the longest line of the question column alone.
@@ -213,7 +228,7 @@ struct GridColumns {
 impl GridColumns {
     fn window(&self, size: f32) -> (f32, f32) {
         (
-            self.common.min(self.heading) - 1.5 * size,
+            self.leftmost.min(self.heading) - 1.5 * size,
             self.common.max(self.heading) + 1.5 * size,
         )
     }
@@ -221,7 +236,26 @@ impl GridColumns {
     /// Where `line` divides: at a word near the column's start set apart by two spaces or
     /// more; failing that, at the word nearest the usual start, unless that word stands left of
     /// the usual start and the whole line fits the question column's width.
-    fn split(&self, line: &Line, metrics: Metrics) -> f32 {
+    /// Where the answer column starts on `line` for certain: a line of the column alone, or a
+    /// word set apart by two spaces or more near the column's start.
+    fn clear_start(&self, line: &Line, metrics: Metrics) -> Option<f32> {
+        let words = line.words(metrics);
+        let (low, _) = self.window(line.size);
+        let first = words.first()?;
+        if first.0 >= low {
+            return Some(first.0);
+        }
+        words
+            .windows(2)
+            .filter(|w| w[1].0 >= low && w[1].0 - w[0].1 >= line.size)
+            .map(|w| w[1].0)
+            .min_by(|a, b| (a - self.common).abs().total_cmp(&(b - self.common).abs()))
+    }
+
+    /// Where `line` divides; `near` is where the answer column starts on the nearest lines that
+    /// show it clearly (a column's lines mostly start together).
+    fn split(&self, line: &Line, metrics: Metrics, near: Option<f32>) -> f32 {
+        let target = near.unwrap_or(self.common);
         let words = line.words(metrics);
         let (low, high) = self.window(line.size);
         let Some(first) = words.first() else {
@@ -243,11 +277,7 @@ impl GridColumns {
         let nearest = |candidates: Vec<(f32, f32)>| {
             candidates
                 .into_iter()
-                .min_by(|a, b| {
-                    (a.0 - self.common)
-                        .abs()
-                        .total_cmp(&(b.0 - self.common).abs())
-                })
+                .min_by(|a, b| (a.0 - target).abs().total_cmp(&(b.0 - target).abs()))
                 .map(|(start, _)| start - 0.01)
         };
         let gaps: Vec<(f32, f32)> = words
@@ -268,9 +298,7 @@ impl GridColumns {
             return split;
         }
         match nearest(candidates) {
-            Some(split) if split < self.common - 0.5 * line.size && fits(f32::INFINITY) => {
-                f32::INFINITY
-            }
+            Some(split) if split < target - 0.5 * line.size && fits(f32::INFINITY) => f32::INFINITY,
             Some(split) => split,
             None => f32::INFINITY,
         }
@@ -289,6 +317,7 @@ impl Table {
                     *counts.entry(start.round() as i32).or_default() += 1;
                 }
             }
+            let leftmost = counts.keys().min().map_or(heading, |x| *x as f32);
             let common = counts
                 .into_iter()
                 .max_by_key(|(x, n)| (*n, -x))
@@ -297,6 +326,7 @@ impl Table {
                 page,
                 GridColumns {
                     common,
+                    leftmost,
                     heading,
                     left_reach: 0.0,
                 },
@@ -444,11 +474,16 @@ impl Reader {
             .table
             .as_ref()
             .is_some_and(|table| line.x0() >= table.left_x - metrics.heading_indent * line.size);
-        if among_cells
-            && let Some(table) = &self.table
-            && line.x1() >= table.boundary(line.page) - metrics.column_slack * line.size
-        {
-            return Ok(None);
+        // … and it has nothing in the answer column: no word there set apart from the rest.
+        if among_cells && let Some(table) = &self.table {
+            let boundary = table.boundary(line.page) - metrics.column_slack * line.size;
+            let words = line.words(metrics);
+            if words
+                .windows(2)
+                .any(|w| w[1].0 >= boundary && w[1].0 - w[0].1 >= line.size)
+            {
+                return Ok(None);
+            }
         }
         let previous = self.flat.last().map(|s| s.number.as_str());
         let mut text = collapse(&first);
@@ -527,6 +562,15 @@ impl Reader {
     }
 }
 
+/// The table's two columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    /// *Uppföljningsfrågor*: the question and its guidance.
+    Questions,
+    /// *Svarsalternativ med kommentar*: the answer and the comment.
+    Answers,
+}
+
 /// A paragraph of a cell: its lines' texts and where it starts.
 #[derive(Clone, Debug)]
 struct Paragraph {
@@ -545,12 +589,13 @@ impl Paragraph {
     }
 }
 
-/// Worded as an answer (*Ja*, *Ej aktuellt*, *Delvis*) rather than as a sentence.
+/// Worded as an answer (*Ja*, *Ej aktuellt*, *Delvis genomfört*) rather than as a sentence: a
+/// few words, capitalised, without a sentence's punctuation.
 fn answer_shaped(text: &str) -> bool {
     text.chars().count() <= MAX_ANSWER_CHARS
-        && text.split_whitespace().count() <= 5
-        && !text.ends_with(['.', ',', ':', ';'])
-        && !text.contains(", ")
+        && text.split_whitespace().count() <= 3
+        && text.starts_with(|c: char| c.is_uppercase())
+        && !text.contains(['.', ',', ':', ';'])
 }
 
 /// What all tables of a report share: the distance between lines of a paragraph, how far each
@@ -623,6 +668,7 @@ impl Layout {
     fn paragraphs(
         &self,
         lines: &[CellLine],
+        column: Column,
         reach: f32,
         breaks: &dyn Fn(&CellLine, &CellLine) -> bool,
     ) -> Vec<Paragraph> {
@@ -635,11 +681,16 @@ impl Layout {
                 Some(previous) => {
                     let size = previous.size.max(line.size);
                     let gap = previous.page == line.page && self.apart(previous, line);
-                    // A paragraph goes on over a page break from the foot of the page, or (moved
-                    // on by widow control) with a word in lower case.
+                    // Over a page break, where the spacing between paragraphs is lost: a paragraph
+                    // goes on with a word in lower case; it ended where it left room for another
+                    // line above the foot of the page; and in the question column, whose
+                    // paragraphs are a sentence or two (a strategy, an expected result), where a
+                    // sentence ends at the foot. In the answer column a comment runs on then.
+                    let sentence_ended = previous.text.ends_with(['.', '!', '?', ':']);
                     let ended_above_foot = previous.page != line.page
-                        && previous.baseline < self.foot - 1.6 * self.pitch * size
-                        && !line.text.starts_with(char::is_lowercase);
+                        && !line.text.starts_with(char::is_lowercase)
+                        && (previous.baseline < self.foot - 0.9 * self.pitch * size
+                            || (column == Column::Questions && sentence_ended));
                     let fits = previous.end + metrics.space * 1.4 * size + line.first_word <= room;
                     breaks(previous, line) || gap || ended_above_foot || fits
                 }
@@ -702,7 +753,12 @@ fn row_starts(table: &Table, pages: &[Page], layout: &Layout) -> Vec<(usize, f32
     });
     // An answer may stand first on a page, after a comment that ran to the foot of the last.
     let page_break = |a: &CellLine, b: &CellLine| a.page != b.page;
-    let right = layout.paragraphs(&table.right, layout.right_reach, &page_break);
+    let right = layout.paragraphs(
+        &table.right,
+        Column::Answers,
+        layout.right_reach,
+        &page_break,
+    );
     if has_rules {
         // Segments between rules; the first on a later page may go on with the row before.
         let mut segments: Vec<(usize, f32)> = Vec::new();
@@ -757,7 +813,12 @@ fn row_starts(table: &Table, pages: &[Page], layout: &Layout) -> Vec<(usize, f32
         .map(CellLine::key)
         .collect();
     let at_aligned = |_: &CellLine, line: &CellLine| aligned.contains(&line.key());
-    let left = layout.paragraphs(&table.left, layout.left_reach, &at_aligned);
+    let left = layout.paragraphs(
+        &table.left,
+        Column::Questions,
+        layout.left_reach,
+        &at_aligned,
+    );
     let mut starts = Vec::new();
     for (i, paragraph) in left.iter().enumerate() {
         let size = table
@@ -829,10 +890,11 @@ fn question_end(lines: &[String]) -> Option<usize> {
 /// Reads a table's rows.
 fn rows(table: &Table, pages: &[Page], layout: &Layout) -> Result<Vec<ParsedQuestion>, ParseError> {
     let starts = row_starts(table, pages, layout);
+
     let row_of = |key: (usize, f32)| starts.iter().rposition(|s| !before(key, *s));
     let breaks = |a: &CellLine, b: &CellLine| row_of(a.key()) != row_of(b.key());
-    let left = layout.paragraphs(&table.left, layout.left_reach, &breaks);
-    let right = layout.paragraphs(&table.right, layout.right_reach, &breaks);
+    let left = layout.paragraphs(&table.left, Column::Questions, layout.left_reach, &breaks);
+    let right = layout.paragraphs(&table.right, Column::Answers, layout.right_reach, &breaks);
     let mut rows: Vec<(Vec<Paragraph>, Vec<Paragraph>)> = vec![(vec![], vec![]); starts.len()];
     for paragraph in left {
         match row_of(paragraph.start) {
