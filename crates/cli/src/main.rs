@@ -666,7 +666,8 @@ async fn run(cli: Cli) -> Result<()> {
             let organisation = organisation_key(&store, &organisation).await?;
             let round = round_key(&round)?;
             let report =
-                uppfolj_web::reports::organisation_report(&store, &round, &organisation).await?;
+                uppfolj_web::reports::organisation_report(&store, &round, &organisation, true)
+                    .await?;
             std::fs::write(&out, format.render(&report)?)
                 .with_context(|| format!("kan inte skriva {}", out.display()))?;
             println!("Skrev {}.", out.display());

@@ -149,7 +149,9 @@ impl Actor {
         }
     }
 
-    /// Whether this person may read an organisation's response in a round.
+    /// Whether this person may read an organisation's response in a round. A reader reads
+    /// the submitted responses of the organisations granted to them, published or not; every
+    /// other organisation's answers only as the published compilation shows them.
     pub fn may_read(&self, organisation: &Key, round: RoundState, response: ResponseState) -> bool {
         match self.role {
             Role::Samordnare => true,
@@ -157,12 +159,32 @@ impl Actor {
                 round != RoundState::Draft && self.organisations.contains(organisation)
             }
             Role::Lasare => {
-                round == RoundState::Published
-                    || (round != RoundState::Draft
-                        && self.organisations.contains(organisation)
-                        && matches!(response, ResponseState::Submitted | ResponseState::Accepted))
+                round != RoundState::Draft
+                    && self.organisations.contains(organisation)
+                    && response.is_submitted()
             }
         }
+    }
+
+    /// Whether this person reads the text of comments withheld from publication in an
+    /// organisation's response: the central office, and those who answer for it.
+    pub fn sees_withheld(&self, organisation: &Key) -> bool {
+        match self.role {
+            Role::Samordnare => true,
+            Role::Uppgiftslamnare => self.organisations.contains(organisation),
+            Role::Lasare => false,
+        }
+    }
+
+    /// Whether this person may read the history of a response: every saved version, drafts and
+    /// withheld comments included, so the central office's and the organisation's own only.
+    pub fn may_read_history(
+        &self,
+        organisation: &Key,
+        round: RoundState,
+        response: ResponseState,
+    ) -> bool {
+        self.may_read(organisation, round, response) && self.sees_withheld(organisation)
     }
 
     /// Whether this person may save answers and submit for an organisation (the response's own
@@ -233,9 +255,11 @@ mod tests {
             (&reader, &a, Open, ResponseState::Draft, false),
             (&reader, &a, Open, Submitted, true),
             (&reader, &b, Open, Submitted, false),
-            (&reader, &b, Published, Accepted, true),
+            (&reader, &b, Published, Accepted, false),
+            (&reader, &a, Published, Accepted, true),
+            (&reader, &a, Published, ResponseState::Draft, false),
             (&public_reader, &a, Closed, Accepted, false),
-            (&public_reader, &a, Published, Accepted, true),
+            (&public_reader, &a, Published, Accepted, false),
             (&coordinator, &b, RoundState::Draft, NotStarted, true),
         ];
         for (who, organisation, round, response, expected) in table {
@@ -246,6 +270,22 @@ mod tests {
                 who.role
             );
         }
+    }
+
+    #[test]
+    fn withheld_comments_and_history_stay_with_the_office_and_the_organisation() {
+        let a = key("a");
+        let respondent = actor(Role::Uppgiftslamnare, &["a"]);
+        let reader = actor(Role::Lasare, &["a"]);
+        let coordinator = actor(Role::Samordnare, &[]);
+        assert!(coordinator.sees_withheld(&a));
+        assert!(respondent.sees_withheld(&a));
+        assert!(!respondent.sees_withheld(&key("b")));
+        assert!(!reader.sees_withheld(&a));
+        let (round, response) = (RoundState::Published, ResponseState::Accepted);
+        assert!(reader.may_read(&a, round, response));
+        assert!(!reader.may_read_history(&a, round, response));
+        assert!(respondent.may_read_history(&a, round, response));
     }
 
     #[test]

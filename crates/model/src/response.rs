@@ -152,6 +152,21 @@ pub struct Answer {
     pub changed_at: OffsetDateTime,
 }
 
+impl Answer {
+    /// The answer as those outside its organisation and the central office read it: a withheld
+    /// comment's text left out (the mark that there was one stays).
+    pub fn published(&self) -> Answer {
+        Answer {
+            comment: if self.withheld {
+                String::new()
+            } else {
+                self.comment.clone()
+            },
+            ..self.clone()
+        }
+    }
+}
+
 /// One entry of an answer's history: the value before and after a save.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AnswerChange {

@@ -10,10 +10,13 @@ use uppfolj_report::OrganisationReport;
 use uppfolj_store::{Store, StoreError};
 
 /// An organisation's report for a round, from what is stored now.
+/// One organisation's report; `withheld_shown` says whether comments withheld from publication
+/// keep their text (for the central office and the organisation) or are left out (for readers).
 pub async fn organisation_report(
     store: &Store,
     round: &Key,
     organisation: &Key,
+    withheld_shown: bool,
 ) -> Result<OrganisationReport, StoreError> {
     let definitions = store.definitions().await?;
     let round = find_round(&definitions, round)?;
@@ -23,7 +26,15 @@ pub async fn organisation_report(
         .find(|o| &o.key == organisation)
         .ok_or_else(|| StoreError::NotFound(format!("organisationen «{organisation}»")))?;
     let documents = round_documents(&definitions, round);
-    report(store, &definitions, round, &documents, organisation).await
+    report(
+        store,
+        &definitions,
+        round,
+        &documents,
+        organisation,
+        withheld_shown,
+    )
+    .await
 }
 
 /// The report of every active organisation that the round asks something, in Swedish order of
@@ -43,7 +54,7 @@ pub async fn round_reports(
     organisations.sort_by(|a, b| swedish_cmp(&a.name, &b.name));
     let mut reports = Vec::with_capacity(organisations.len());
     for organisation in organisations {
-        reports.push(report(store, &definitions, round, &documents, organisation).await?);
+        reports.push(report(store, &definitions, round, &documents, organisation, true).await?);
     }
     Ok(reports)
 }
@@ -125,10 +136,16 @@ async fn report(
     round: &Round,
     documents: &[Document],
     organisation: &Organisation,
+    withheld_shown: bool,
 ) -> Result<OrganisationReport, StoreError> {
-    let (status, answers) = store
+    let (status, mut answers) = store
         .response(&round.key, &organisation.key, &definitions.scales)
         .await?;
+    if !withheld_shown {
+        for answer in answers.values_mut() {
+            *answer = answer.published();
+        }
+    }
     let refs: Vec<&Document> = documents.iter().collect();
     Ok(OrganisationReport::new(
         round,

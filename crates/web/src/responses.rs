@@ -236,10 +236,16 @@ pub(crate) async fn load(
     } else {
         None
     };
-    let (previous_round, previous) = match previous {
+    let (previous_round, mut previous) = match previous {
         Some((name, _, answers)) => (Some(name), answers),
         None => (None, HashMap::new()),
     };
+    let mut answers = answers;
+    if !caller.actor.sees_withheld(&organisation.key) {
+        for answer in answers.values_mut().chain(previous.values_mut()) {
+            *answer = answer.published();
+        }
+    }
     let documents = state.round_documents.of(&definitions, index);
     Ok(ResponseView {
         index,
@@ -449,7 +455,7 @@ pub(crate) async fn history(
         .await?;
     if !caller
         .actor
-        .may_read(&organisation.key, round.state, status.state)
+        .may_read_history(&organisation.key, round.state, status.state)
     {
         return Err(refused_reading(&organisation));
     }

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod common;
+mod access;
 mod answer_form;
 mod api;
 mod coverage;

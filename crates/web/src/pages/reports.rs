@@ -25,7 +25,8 @@ async fn report(
     let round = Key::parse(&round).map_err(|_| not_found(format!("omgången «{round}»")))?;
     let organisation = Key::parse(&organisation)
         .map_err(|_| not_found(format!("organisationen «{organisation}»")))?;
-    let report = organisation_report(&state.store, &round, &organisation)
+    let withheld_shown = caller.actor.sees_withheld(&organisation);
+    let report = organisation_report(&state.store, &round, &organisation, withheld_shown)
         .await
         .map_err(|e| WebError::from(e).into_response())?;
     let round_state = state
