@@ -319,6 +319,18 @@ impl Document {
                 "rubriken är tom; ta bort raden eller skriv en rubrik",
             ));
         }
+        problems.extend(crate::text::control_problem(
+            root.field("title"),
+            "titeln",
+            &self.title,
+        ));
+        if let Some(heading) = &self.report_heading {
+            problems.extend(crate::text::control_problem(
+                root.field("report_heading"),
+                "rubriken",
+                heading,
+            ));
+        }
         if self.period.from > self.period.to {
             problems.push(Problem::new(
                 root.field("period"),
@@ -418,6 +430,18 @@ impl Section {
                 "etiketten är tom; ta bort raden eller skriv en etikett",
             ));
         }
+        problems.extend(crate::text::control_problem(
+            at.field("title"),
+            "rubriken",
+            &self.title,
+        ));
+        if let Some(label) = &self.label {
+            problems.extend(crate::text::control_problem(
+                at.field("label"),
+                "etiketten",
+                label,
+            ));
+        }
         problems
     }
 }
@@ -438,6 +462,25 @@ impl Question {
             problems.push(Problem::new(
                 at.field("guidance"),
                 "ett stycke i vägledningen är tomt",
+            ));
+        }
+        problems.extend(crate::text::control_problem(
+            at.field("text"),
+            "frågan",
+            &self.text,
+        ));
+        for paragraph in &self.guidance {
+            problems.extend(crate::text::control_problem(
+                at.field("guidance"),
+                "vägledningen",
+                paragraph,
+            ));
+        }
+        if let Some(audience) = &self.audience {
+            problems.extend(crate::text::control_problem(
+                at.field("audience"),
+                "målgruppen",
+                audience,
             ));
         }
         match scale_options(&self.scale) {

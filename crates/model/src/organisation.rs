@@ -105,6 +105,18 @@ impl Organisation {
                 "kortnamnet är tomt; ta bort raden eller skriv ett namn",
             ));
         }
+        problems.extend(crate::text::control_problem(
+            at.field("name"),
+            "namnet",
+            &self.name,
+        ));
+        if let Some(short) = &self.short_name {
+            problems.extend(crate::text::control_problem(
+                at.field("short_name"),
+                "kortnamnet",
+                short,
+            ));
+        }
         problems
     }
 }

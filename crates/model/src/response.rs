@@ -235,6 +235,12 @@ impl AnswerInput {
                 format!("kommentaren får vara högst {MAX_COMMENT_CHARS} tecken"),
             );
         }
+        if let Some(found) = crate::text::control_character(&self.comment) {
+            return refuse(
+                InputField::Comment,
+                crate::text::control_character_message("kommentaren", found),
+            );
+        }
         if self.version < 0 {
             return refuse(
                 InputField::Version,

@@ -281,6 +281,11 @@ impl Round {
         if self.name.trim().is_empty() {
             problems.push(Problem::new(at.field("name"), "omgången saknar namn"));
         }
+        problems.extend(crate::text::control_problem(
+            at.field("name"),
+            "namnet",
+            &self.name,
+        ));
         if !(1900..=2200).contains(&self.year) {
             problems.push(Problem::new(
                 at.field("year"),

@@ -64,6 +64,11 @@ impl AnswerScale {
         if self.name.trim().is_empty() {
             problems.push(Problem::new(at.field("name"), "skalan saknar namn"));
         }
+        problems.extend(crate::text::control_problem(
+            at.field("name"),
+            "namnet",
+            &self.name,
+        ));
         match &self.kind {
             ScaleKind::Choice { options } => {
                 if options.len() < 2 {
@@ -82,6 +87,11 @@ impl AnswerScale {
                             format!("svarsalternativet «{}» finns redan i skalan", option.key),
                         ));
                     }
+                    problems.extend(crate::text::control_problem(
+                        here.field("label"),
+                        "svarsalternativet",
+                        &option.label,
+                    ));
                     if option.label.trim().is_empty() {
                         problems.push(Problem::new(
                             here.field("label"),

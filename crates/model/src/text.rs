@@ -39,6 +39,30 @@ fn weight(c: char) -> (u32, u32) {
     }
 }
 
+/// The first control character of `text` other than a tab or a line break, with its position
+/// (1-based, in characters): such characters have no place in anything a person writes, and
+/// some databases refuse them (PostgreSQL takes no NUL).
+pub fn control_character(text: &str) -> Option<(usize, char)> {
+    text.chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n'))
+        .map(|(i, c)| (i + 1, c))
+}
+
+/// The Swedish message for [`control_character`]'s finding in `what` («kommentaren»).
+pub fn control_character_message(what: &str, (position, c): (usize, char)) -> String {
+    format!(
+        "{what} innehåller ett styrtecken (U+{:04X}) vid tecken {position}; ta bort det",
+        c as u32
+    )
+}
+
+/// A problem at `at` when `text` holds a control character; `what` names the field («titeln»).
+pub fn control_problem(at: crate::Path, what: &str, text: &str) -> Option<crate::Problem> {
+    control_character(text)
+        .map(|found| crate::Problem::new(at, control_character_message(what, found)))
+}
+
 /// Translates the messages serde and its formats (TOML, JSON) give for bad input into Swedish,
 /// keeping the names and values they quote; unknown messages pass through after a Swedish lead.
 pub fn serde_message_in_swedish(message: &str) -> String {
@@ -115,6 +139,18 @@ fn english_type(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_found_but_tabs_and_line_breaks_are_text() {
+        assert_eq!(control_character("Rad ett\n\tRad två"), None);
+        assert_eq!(control_character("a\u{0}b"), Some((2, '\u{0}')));
+        assert_eq!(control_character("åäö\r\n"), Some((4, '\r')));
+        assert_eq!(control_character("\u{85}"), Some((1, '\u{85}')));
+        assert_eq!(
+            control_character_message("kommentaren", (2, '\u{0}')),
+            "kommentaren innehåller ett styrtecken (U+0000) vid tecken 2; ta bort det"
+        );
+    }
 
     #[test]
     fn swedish_letters_sort_after_z_in_the_order_a_ring_a_umlaut_o_umlaut() {

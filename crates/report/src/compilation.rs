@@ -248,7 +248,7 @@ fn labelled(c: &Compilation) -> serde_json::Value {
 pub fn compilation_pdf(c: &Compilation, printed: time::Date) -> Result<Vec<u8>, ReportError> {
     Ok(uppfolj_pdf::render(
         COMPILATION_TYPST,
-        &[("compilation.json", compilation_json(c))],
+        &[("compilation.json", crate::printable_json(labelled(c)))],
         printed,
     )?)
 }

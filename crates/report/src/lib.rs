@@ -17,6 +17,25 @@ pub use compilation::{
 pub const COMPILATION_SCHEMA: &str = include_str!("../../../schemas/compilation.schema.json");
 pub use organisation::{OrganisationReport, ReportLine, ReportQuestion};
 
+/// The JSON a PDF template typesets, with every text made [`uppfolj_pdf::printable`]: one
+/// respondent's character that no font has must not stop the city's documents.
+fn printable_json(mut value: serde_json::Value) -> Vec<u8> {
+    fn walk(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) => {
+                if let std::borrow::Cow::Owned(shown) = uppfolj_pdf::printable(text) {
+                    *text = shown;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(fields) => fields.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut value);
+    serde_json::to_vec(&value).expect("a JSON value serialises")
+}
+
 /// Why a report could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {

@@ -181,19 +181,27 @@ impl OrganisationReport {
     /// The report's content as JSON: what the PDF template typesets, and what the PDF carries as
     /// an attachment so that the report can be read back exactly.
     pub fn json(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(&self.json_value()).expect("a JSON value serialises")
+    }
+
+    fn json_value(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).expect("a report serialises");
         value["title"] = self.title().into();
         value["state_note"] = self.state_note().into();
         value["format"] = report_file::FORMAT.into();
-        serde_json::to_vec_pretty(&value).expect("a JSON value serialises")
+        value
     }
 
     /// The report as a tagged, accessible PDF (PDF/UA-1) in the house style, with the report's
-    /// JSON attached as [`report_file::ATTACHMENT`], which import reads back.
+    /// JSON attached as [`report_file::ATTACHMENT`], which import reads back exactly: the pages
+    /// show what the fonts can ([`crate::printable_json`]), the attachment every character.
     pub fn pdf(&self) -> Result<Vec<u8>, ReportError> {
         Ok(uppfolj_pdf::render(
             ORGANISATION_TYPST,
-            &[("report.json", self.json())],
+            &[
+                ("report.json", crate::printable_json(self.json_value())),
+                ("attachment.json", self.json()),
+            ],
             self.printed,
         )?)
     }

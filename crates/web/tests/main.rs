@@ -8,6 +8,7 @@ mod answer_form;
 mod api;
 mod coverage;
 mod documents;
+mod hardening;
 mod mail;
 mod pages;
 mod people;
