@@ -51,6 +51,15 @@ struct Cli {
     /// smtp://namn:lösenord@smtp.stad.se:587?tls=required eller smtps://…; utan den skickas ingen e-post.
     #[arg(long, env = "UPPFOLJ_SMTP_URL", global = true)]
     smtp_url: Option<String>,
+    /// Proxyer (lastbalanserare) vars Forwarded- och X-Forwarded-For-huvuden anger klientens
+    /// adress, kommaseparerade; från andra adresser litar Uppfölj inte på dem.
+    #[arg(
+        long,
+        env = "UPPFOLJ_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    trusted_proxy: Vec<std::net::IpAddr>,
     /// Avsändare för e-posten.
     #[arg(
         long,
@@ -402,6 +411,7 @@ async fn run(cli: Cli) -> Result<()> {
     let web = Web {
         public_url: cli.public_url.clone(),
         insecure_cookies: cli.insecure_cookies,
+        trusted_proxies: cli.trusted_proxy.clone(),
         mailer: cli
             .smtp_url
             .as_deref()
@@ -1025,6 +1035,7 @@ fn diagnostics_error(problems: &[Diagnostic]) -> anyhow::Error {
 struct Web {
     public_url: Option<String>,
     insecure_cookies: bool,
+    trusted_proxies: Vec<std::net::IpAddr>,
     mailer: Option<uppfolj_web::mail::Mailer>,
 }
 
@@ -1041,6 +1052,7 @@ async fn serve(store: Store, web: &Web, bind: SocketAddr, announce: impl FnOnce(
             .unwrap_or_else(|| format!("http://{addr}")),
         secure_cookies: !web.insecure_cookies,
         mailer: web.mailer.clone(),
+        trusted_proxies: web.trusted_proxies.clone(),
     };
     tracing::info!(%addr, "listening");
     println!(

@@ -17,6 +17,7 @@ pub mod response;
 pub mod round;
 pub mod scale;
 pub mod text;
+pub mod throttle;
 
 pub use access::{Actor, Email, Role};
 pub use compilation::{

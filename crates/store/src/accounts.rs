@@ -5,6 +5,7 @@
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use uppfolj_model::throttle::Attempts;
 use uppfolj_model::{Actor, Email, Key, Role};
 
 use crate::definitions::stored_key;
@@ -377,6 +378,25 @@ impl Store {
         Ok(())
     }
 
+    /// The user of a login link that is unused and unexpired, without using it: checked before a
+    /// new password is hashed, so that a wrong link costs no hashing.
+    pub async fn login_link_user(
+        &self,
+        token_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<Option<i64>, StoreError> {
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT user_id, expires_at FROM login_links WHERE token_hash = $1 AND used_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some((user_id, expires)) if parse_time(&expires)? > at => Ok(Some(user_id)),
+            _ => Ok(None),
+        }
+    }
+
     /// Uses a login link once: returns its user if it was unused and unexpired, and marks it used.
     pub async fn use_login_link(
         &self,
@@ -398,51 +418,34 @@ impl Store {
         }
     }
 
-    /// When the throttle key (an account or an address) is locked until, if it is.
-    pub async fn locked_until(&self, key: &str) -> Result<Option<OffsetDateTime>, StoreError> {
-        let until: Option<Option<String>> =
-            sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?;
-        until.flatten().map(|t| parse_time(&t)).transpose()
-    }
-
-    /// Counts a failed login for `key`; after `limit` failures in a row the key is locked until
-    /// `lock_until` and the count starts again. Returns the lock, if one was set.
-    pub async fn record_login_failure(
+    /// Runs `change` on a throttle key's attempts (an account's, an address's) and stores the
+    /// result, in one write transaction with the key's row locked: concurrent logins, on one
+    /// instance or several, take their turns, so a limit holds however many arrive at once.
+    pub async fn throttle<R>(
         &self,
         key: &str,
-        limit: i64,
-        lock_until: OffsetDateTime,
-    ) -> Result<Option<OffsetDateTime>, StoreError> {
+        change: impl FnOnce(&mut Attempts) -> R,
+    ) -> Result<R, StoreError> {
         let mut tx = self.write_transaction().await?;
-        let failures: i64 = sqlx::query_scalar(
-            "INSERT INTO login_throttle (key, failures) VALUES ($1, 1) \
-             ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1 RETURNING failures",
+        // The upsert takes the row's lock on PostgreSQL; SQLite's write transaction has the
+        // whole database.
+        let stored: String = sqlx::query_scalar(
+            "INSERT INTO login_attempts (key, attempts) VALUES ($1, '{}') \
+             ON CONFLICT (key) DO UPDATE SET attempts = login_attempts.attempts RETURNING attempts",
         )
         .bind(key)
         .fetch_one(&mut *tx)
         .await?;
-        let locked = failures >= limit;
-        if locked {
-            sqlx::query("UPDATE login_throttle SET failures = 0, locked_until = $1 WHERE key = $2")
-                .bind(format_time(lock_until))
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(locked.then_some(lock_until))
-    }
-
-    /// Forgets failures after a successful login.
-    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+        let mut attempts: Attempts = serde_json::from_str(&stored).unwrap_or_default();
+        let result = change(&mut attempts);
+        let json = serde_json::to_string(&attempts).expect("attempts serialise");
+        sqlx::query("UPDATE login_attempts SET attempts = $1 WHERE key = $2")
+            .bind(json)
             .bind(key)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        tx.commit().await?;
+        Ok(result)
     }
 
     /// Every user with what the coordinators' pages show, by address. Two queries.

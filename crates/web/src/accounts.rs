@@ -61,10 +61,14 @@ pub async fn add_user(
     password: Option<&str>,
 ) -> Result<Option<String>, AccountError> {
     check_role(role, organisations)?;
-    let hash = password
-        .map(secrets::hash_password)
-        .transpose()
-        .map_err(AccountError::Password)?;
+    let hash = match password {
+        Some(password) => Some(
+            secrets::hash_password_pooled(password.to_owned())
+                .await
+                .map_err(AccountError::Password)?,
+        ),
+        None => None,
+    };
     let user_id = store
         .create_user(email, role, organisations, hash.as_deref())
         .await?;

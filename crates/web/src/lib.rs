@@ -40,6 +40,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// The SMTP relay for reminders and notices; `None` sends nothing.
     pub mailer: Option<mail::Mailer>,
+    /// Proxies (load balancers) whose `Forwarded` and `X-Forwarded-For` headers name the client;
+    /// from any other peer those headers are ignored, as anyone can send them.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// What every handler can reach.

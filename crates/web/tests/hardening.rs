@@ -5,15 +5,30 @@
 
 use crate::common;
 
-use axum::http::{Method, StatusCode};
-use serde_json::{Value, json};
-use uppfolj_model::Role;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 
-use common::TestApp;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use uppfolj_model::Role;
+use uppfolj_web::{AppState, WebConfig};
+
+use common::{Reply, TestApp};
+
+const PASSWORD: &str = "ett långt lösenord";
 
 on_both_backends!(
     control_characters_in_a_comment_are_refused_naming_the_field,
     any_printable_text_in_comments_still_makes_every_report,
+    a_hundred_simultaneous_logins_check_at_most_the_limit,
+    an_address_past_its_limit_still_lets_other_accounts_in,
+    forwarding_headers_count_only_from_a_trusted_proxy,
+    a_wrong_first_login_link_is_throttled_and_costs_no_hashing,
+    a_login_takes_as_long_whether_the_address_has_an_account_or_not,
+    health_answers_quickly_while_many_clients_hash,
 );
 
 const INTRA: &str = "/api/v1/rounds/2025/responses/intraservice";
@@ -149,4 +164,373 @@ async fn any_printable_text_in_comments_still_makes_every_report(app: TestApp) {
         let reply = app.send(request.unwrap()).await;
         assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text);
     }
+}
+
+/// A login form post as a browser at `from` sends it (with `headers` added), through `router`.
+async fn login_from(
+    router: &axum::Router,
+    from: &str,
+    headers: &[(&str, &str)],
+    email: &str,
+    password: &str,
+) -> Reply {
+    let form = router
+        .clone()
+        .oneshot(Request::get("/logga-in").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let token = form
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("uppfolj_form="))
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_owned();
+    let body = common::encode(&[("email", email), ("password", password), ("csrf", &token)]);
+    let mut request = Request::post("/logga-in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("uppfolj_form={token}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut request = request.body(Body::from(body)).unwrap();
+    let peer: SocketAddr = format!("{from}:40000").parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(peer));
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    Reply {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
+    }
+}
+
+/// A second instance of the application on the same database, as behind a load balancer.
+fn second_instance(app: &TestApp, trusted_proxies: Vec<std::net::IpAddr>) -> axum::Router {
+    let config = WebConfig {
+        public_url: "http://uppfolj.test".into(),
+        secure_cookies: true,
+        mailer: None,
+        trusted_proxies,
+    };
+    uppfolj_web::router(AppState::new(app.store().clone(), config))
+}
+
+async fn a_hundred_simultaneous_logins_check_at_most_the_limit(app: TestApp) {
+    app.user(
+        "anna@intraservice.se",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    let other = second_instance(&app, vec![]);
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..100 {
+        let router = if i % 2 == 0 {
+            app.router.clone()
+        } else {
+            other.clone()
+        };
+        attempts.spawn(async move {
+            login_from(
+                &router,
+                "192.0.2.10",
+                &[],
+                "anna@intraservice.se",
+                "fel lösenord här",
+            )
+            .await
+            .status
+        });
+    }
+    let mut checked = 0;
+    while let Some(status) = attempts.join_next().await {
+        match status.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert!(
+        checked <= 5,
+        "{checked} of 100 were checked; the limit is 5"
+    );
+    assert!(checked >= 1, "the first ones were checked");
+    let right = login_from(
+        &app.router,
+        "192.0.2.10",
+        &[],
+        "anna@intraservice.se",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        right.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked, also for the right password"
+    );
+    assert!(common::cookie(&right, "uppfolj_session").is_none());
+}
+
+async fn an_address_past_its_limit_still_lets_other_accounts_in(app: TestApp) {
+    for name in ["anna", "bo", "cia", "dan", "eva"] {
+        app.user(&format!("{name}@stad.se"), Role::Lasare, &[])
+            .await;
+    }
+    // Twenty typos from one address (an office behind one proxy), spread over four accounts.
+    for name in ["anna", "bo", "cia", "dan"] {
+        for _ in 0..5 {
+            let reply = login_from(
+                &app.router,
+                "192.0.2.20",
+                &[],
+                &format!("{name}@stad.se"),
+                "fel fel fel fel",
+            )
+            .await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        }
+    }
+    // The address is full; an account without failures of its own is still tried, and the
+    // right password lets it in.
+    let eva = login_from(&app.router, "192.0.2.20", &[], "eva@stad.se", PASSWORD).await;
+    assert_eq!(eva.status, StatusCode::SEE_OTHER, "{}", eva.text);
+    // A wrong one for another fresh account is checked once, then that account is refused too.
+    app.user("fia@stad.se", Role::Lasare, &[]).await;
+    let first = login_from(
+        &app.router,
+        "192.0.2.20",
+        &[],
+        "fia@stad.se",
+        "fel fel fel fel",
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::UNAUTHORIZED);
+    let second = login_from(&app.router, "192.0.2.20", &[], "fia@stad.se", PASSWORD).await;
+    assert_eq!(
+        second.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        second.text
+    );
+    assert!(
+        second.text.contains("Inloggningen från din adress är låst"),
+        "{}",
+        second.text
+    );
+    // Another address is not affected.
+    let elsewhere = login_from(&app.router, "192.0.2.21", &[], "fia@stad.se", PASSWORD).await;
+    assert_eq!(elsewhere.status, StatusCode::SEE_OTHER);
+}
+
+async fn forwarding_headers_count_only_from_a_trusted_proxy(app: TestApp) {
+    app.user("anna@stad.se", Role::Lasare, &[]).await;
+    app.user("bo@stad.se", Role::Lasare, &[]).await;
+    let proxy = "10.0.0.1";
+    let behind = second_instance(&app, vec![proxy.parse().unwrap()]);
+    // Behind the trusted proxy, each client is its own address: one client's twenty typos on
+    // four… here twenty on «anna» and others (the account locks after five) fill its address
+    // only.
+    for i in 0..20 {
+        let account = format!("okand{i}@stad.se");
+        let reply = login_from(
+            &behind,
+            proxy,
+            &[("x-forwarded-for", "203.0.113.7")],
+            &account,
+            "fel fel fel fel",
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = login_from(
+        &behind,
+        proxy,
+        &[("x-forwarded-for", "203.0.113.7")],
+        "okand0@stad.se",
+        "fel fel fel fel",
+    )
+    .await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        locked.text
+    );
+    let colleague = login_from(
+        &behind,
+        proxy,
+        &[("x-forwarded-for", "203.0.113.8")],
+        "bo@stad.se",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        colleague.status,
+        StatusCode::SEE_OTHER,
+        "another client behind the same proxy"
+    );
+    // From an untrusted peer, a forged header changes nothing: the peer's address counts.
+    for i in 0..20 {
+        let account = format!("forfalskad{i}@stad.se");
+        let forged = format!("198.51.100.{i}");
+        let reply = login_from(
+            &app.router,
+            "192.0.2.30",
+            &[("x-forwarded-for", &forged)],
+            &account,
+            "fel fel fel fel",
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let after = login_from(
+        &app.router,
+        "192.0.2.30",
+        &[("x-forwarded-for", "198.51.100.99")],
+        "forfalskad0@stad.se",
+        "fel fel fel fel",
+    )
+    .await;
+    assert_eq!(
+        after.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        after.text
+    );
+}
+
+async fn a_wrong_first_login_link_is_throttled_and_costs_no_hashing(app: TestApp) {
+    let post = |link: String| {
+        let router = app.router.clone();
+        async move {
+            let form = router
+                .clone()
+                .oneshot(Request::get(link.as_str()).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let token = form
+                .headers()
+                .get_all(header::SET_COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find_map(|v| v.strip_prefix("uppfolj_form="))
+                .and_then(|v| v.split(';').next())
+                .unwrap()
+                .to_owned();
+            let body = common::encode(&[
+                ("password", PASSWORD),
+                ("repeat", PASSWORD),
+                ("csrf", &token),
+            ]);
+            let mut request = Request::post(link.as_str())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("uppfolj_form={token}"))
+                .body(Body::from(body))
+                .unwrap();
+            request.extensions_mut().insert(ConnectInfo(
+                "192.0.2.40:40000".parse::<SocketAddr>().unwrap(),
+            ));
+            router.oneshot(request).await.unwrap().status()
+        }
+    };
+    let started = Instant::now();
+    for i in 0..20 {
+        assert_eq!(
+            post(format!("/forsta-inloggning/gissad-{i}")).await,
+            StatusCode::GONE
+        );
+    }
+    assert_eq!(
+        post("/forsta-inloggning/gissad-20".into()).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Twenty argon2 hashes would take most of a second on this machine; checks of links do not.
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?} for 21 wrong links",
+        started.elapsed()
+    );
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+async fn a_login_takes_as_long_whether_the_address_has_an_account_or_not(app: TestApp) {
+    const SAMPLES: usize = 15;
+    for i in 0..SAMPLES {
+        app.user(&format!("finns{i}@stad.se"), Role::Lasare, &[])
+            .await;
+    }
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for i in 0..SAMPLES {
+        // A fresh address and account each time, so that no limit is reached.
+        for (email, times) in [
+            (format!("finns{i}@stad.se"), &mut known),
+            (format!("finns-inte{i}@stad.se"), &mut unknown),
+        ] {
+            let from = format!(
+                "192.0.2.{}",
+                100 + times.len() * 2 + usize::from(email.contains("inte"))
+            );
+            let started = Instant::now();
+            let reply = login_from(&app.router, &from, &[], &email, "fel lösenord här").await;
+            times.push(started.elapsed());
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        }
+    }
+    let (known, unknown) = (median(known), median(unknown));
+    let difference = known.abs_diff(unknown);
+    assert!(
+        difference < Duration::from_millis(5),
+        "median {known:?} with an account, {unknown:?} without"
+    );
+}
+
+async fn health_answers_quickly_while_many_clients_hash(app: TestApp) {
+    // 32 clients log in over and over, each as an account and from an address of its own, so
+    // that every attempt is checked with argon2 until its limits are reached.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut clients = tokio::task::JoinSet::new();
+    for client in 0..32 {
+        let router = app.router.clone();
+        let stop = stop.clone();
+        clients.spawn(async move {
+            let mut round = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let from = format!("198.51.{}.{}", client, round % 250);
+                let account = format!("klient{client}-{round}@stad.se");
+                login_from(&router, &from, &[], &account, "fel lösenord här").await;
+                round += 1;
+            }
+        });
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut times = Vec::new();
+    for _ in 0..100 {
+        let started = Instant::now();
+        let reply = app
+            .send(Request::get("/halsa").body(Body::empty()).unwrap())
+            .await;
+        times.push(started.elapsed());
+        assert_eq!(reply.status, StatusCode::OK);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    while clients.join_next().await.is_some() {}
+    times.sort();
+    let p99 = times[98];
+    assert!(
+        p99 < Duration::from_millis(20),
+        "health p99 {p99:?} while 32 clients hash"
+    );
 }

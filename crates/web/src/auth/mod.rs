@@ -2,12 +2,14 @@
 //! hash is stored in the database, so every app instance knows every session).
 
 pub mod secrets;
+pub(crate) mod throttle;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use time::{Duration, OffsetDateTime};
 use uppfolj_model::Actor;
+use uppfolj_model::throttle::Limit;
 
 use crate::AppState;
 use crate::error::Failure;
@@ -18,12 +20,17 @@ pub const SESSION_COOKIE: &str = "uppfolj_session";
 pub const SESSION_IDLE: Duration = Duration::hours(2);
 /// A session ends this long after login, used or not.
 pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
-/// Failed logins in a row before an account is locked.
-pub const ACCOUNT_FAILURES: i64 = 5;
-/// Failed logins from one address before it is locked; higher, since offices share addresses.
-pub const ADDRESS_FAILURES: i64 = 20;
-/// How long a lock lasts.
-pub const LOCK_DURATION: Duration = Duration::minutes(15);
+/// Failed logins to one account within a quarter of an hour, before it is locked.
+pub const ACCOUNT_LIMIT: Limit = Limit {
+    failures: 5,
+    window: Duration::minutes(15),
+};
+/// Failed logins from one address within a quarter of an hour; higher, since offices share
+/// addresses. Past it, only accounts without failures of their own are tried from there.
+pub const ADDRESS_LIMIT: Limit = Limit {
+    failures: 20,
+    window: Duration::minutes(15),
+};
 /// The header that carries the CSRF token when the API is used with a session cookie.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -54,6 +61,64 @@ impl Caller {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The client's address: the peer's, or, when the peer is a trusted proxy, the nearest address
+/// its `Forwarded` (`for=`) or `X-Forwarded-For` header gives that is not itself a trusted
+/// proxy. Nobody else's forwarding headers are believed.
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded = headers
+        .get_all(header::FORWARDED)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|element| {
+            element.split(';').find_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                name.eq_ignore_ascii_case("for")
+                    .then(|| forwarded_address(value))?
+            })
+        });
+    let x_forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(forwarded_address);
+    let chain: Vec<std::net::IpAddr> = if headers.contains_key(header::FORWARDED) {
+        forwarded.collect()
+    } else {
+        x_forwarded.collect()
+    };
+    // The chain lists the client first and each proxy after; read it from the end, past the
+    // trusted proxies, to the first address a trusted proxy vouches for.
+    Some(
+        chain
+            .into_iter()
+            .rev()
+            .find(|address| !trusted.contains(address))
+            .unwrap_or(peer),
+    )
+}
+
+/// An address as forwarding headers write it: `192.0.2.1`, `"[2001:db8::1]:4711"`, `1.2.3.4:80`.
+fn forwarded_address(text: &str) -> Option<std::net::IpAddr> {
+    let text = text.trim().trim_matches('"');
+    if let Ok(address) = text.parse() {
+        return Some(address);
+    }
+    if let Some(rest) = text.strip_prefix('[') {
+        return rest.split(']').next()?.parse().ok();
+    }
+    text.rsplit_once(':')?.0.parse().ok()
 }
 
 /// Reads one cookie from the request's headers.
@@ -142,6 +207,50 @@ mod tests {
             .unwrap();
         assert_eq!(cookie(request.headers(), SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(request.headers(), "c"), None);
+    }
+
+    #[test]
+    fn forwarding_headers_are_believed_from_trusted_proxies_only() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxy = ip("10.0.0.1");
+        let with = |name: &str, value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+            headers
+        };
+        let xff = with("x-forwarded-for", "203.0.113.9, 198.51.100.2");
+        let table = [
+            (ip("192.0.2.7"), &xff, vec![proxy], ip("192.0.2.7")),
+            (proxy, &xff, vec![], ip("10.0.0.1")),
+            (proxy, &xff, vec![proxy], ip("198.51.100.2")),
+            (
+                proxy,
+                &xff,
+                vec![proxy, ip("198.51.100.2")],
+                ip("203.0.113.9"),
+            ),
+        ];
+        for (peer, headers, trusted, expected) in table {
+            assert_eq!(
+                client_address(Some(peer), headers, &trusted),
+                Some(expected)
+            );
+        }
+        let forwarded = with(
+            "forwarded",
+            "for=\"[2001:db8::1]:4711\";proto=https, for=10.0.0.2",
+        );
+        assert_eq!(
+            client_address(Some(proxy), &forwarded, &[proxy, ip("10.0.0.2")]),
+            Some(ip("2001:db8::1"))
+        );
+        assert_eq!(
+            client_address(Some(proxy), &HeaderMap::new(), &[proxy]),
+            Some(proxy)
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -24,6 +25,48 @@ pub fn hash_password(password: &str) -> Result<String, String> {
         .map(|h| h.to_string())
         .map_err(|e| format!("lösenordet kunde inte hashas: {e}"))
 }
+
+/// At most this many passwords are hashed or checked at once, half the cores (one at least):
+/// argon2 takes tens of milliseconds of a core and 19 MiB, and must leave the cores that serve
+/// every other request room to do so.
+static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::sync::Semaphore::new((cores / 2).max(1))
+});
+
+/// Runs argon2 work on the blocking pool, a bounded number at a time.
+async fn on_hashing_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(work)
+        .await
+        .expect("argon2 does not panic")
+}
+
+/// [`hash_password`] on the bounded hashing pool.
+pub async fn hash_password_pooled(password: String) -> Result<String, String> {
+    on_hashing_pool(move || hash_password(&password)).await
+}
+
+/// [`verify_password`] on the bounded hashing pool. Without a stored hash (an unknown or
+/// inactive user) it checks against a hash of no one's password, so that the answer takes as
+/// long and tells nobody which addresses have accounts.
+pub async fn verify_password_pooled(password: String, stored: Option<String>) -> bool {
+    on_hashing_pool(move || match stored {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            verify_password(&password, &NOBODY);
+            false
+        }
+    })
+    .await
+}
+
+/// A hash of a random password, made once, for [`verify_password_pooled`] to check against.
+static NOBODY: LazyLock<String> =
+    LazyLock::new(|| hash_password(&new_secret("")).expect("a long random password hashes"));
 
 /// Checks a password against a stored hash in constant time.
 pub fn verify_password(password: &str, stored: &str) -> bool {
@@ -58,6 +101,32 @@ mod tests {
         assert!(!verify_password("fel lösenord här", &hash));
         assert!(!verify_password("korrekt häst batteri", "inte en hash"));
         assert!(hash_password("kort").is_err());
+    }
+
+    /// On a runtime with one thread, anything that hashed on it would hold up every other task
+    /// for the whole hash (26 ms here); checks on the pool hold up nothing.
+    #[tokio::test(flavor = "current_thread")]
+    async fn checking_passwords_leaves_the_async_workers_free() {
+        let hash = hash_password("korrekt häst batteri").unwrap();
+        let mut checks = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            checks.spawn(verify_password_pooled("fel".into(), Some(hash.clone())));
+        }
+        let mut waits = Vec::new();
+        while waits.len() < 40 {
+            let started = std::time::Instant::now();
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            waits.push(started.elapsed());
+        }
+        while let Some(checked) = checks.join_next().await {
+            assert!(!checked.unwrap());
+        }
+        waits.sort();
+        assert!(
+            waits[39] < std::time::Duration::from_millis(15),
+            "a 1 ms sleep took {:?} while passwords were checked",
+            waits[39]
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use uppfolj_store::TokenRecord;
 use super::forms::{FieldErrors, Fields, field};
 use super::session::cookie_header;
 use super::{Nav, check_csrf, csrf, page, swedish_time};
-use crate::auth::{self, Caller, SESSION_COOKIE, secrets};
+use crate::auth::{self, Caller, SESSION_COOKIE, secrets, throttle};
 use crate::error::capitalised;
 use crate::{AppState, WebError};
 
@@ -159,36 +159,36 @@ async fn change_password(
     );
     let mut errors = FieldErrors::default();
     let mut status = StatusCode::BAD_REQUEST;
-    let account_key = format!("konto:{}", caller.actor.email);
+    let account_key = throttle::account_key(caller.actor.email.as_str());
     let now = OffsetDateTime::now_utc();
     let stored = state
         .store
         .user_by_email(&caller.actor.email)
         .await?
         .and_then(|u| u.password_hash);
-    if let Some(until) = state
-        .store
-        .locked_until(&account_key)
-        .await?
-        .filter(|until| *until > now)
-    {
-        let minutes = ((until - now).whole_seconds() + 59) / 60;
-        errors.add(
-            "nuvarande",
-            format!("Kontot är låst efter för många misslyckade försök. Försök igen om {minutes} minuter."),
-        );
-        status = StatusCode::TOO_MANY_REQUESTS;
-    } else if current.is_empty() {
+    if current.is_empty() {
         errors.add("nuvarande", "Skriv ditt nuvarande lösenord.");
-    } else if !stored.is_some_and(|hash| secrets::verify_password(current, &hash)) {
-        let lock = now + auth::LOCK_DURATION;
-        state
-            .store
-            .record_login_failure(&account_key, auth::ACCOUNT_FAILURES, lock)
-            .await?;
-        errors.add("nuvarande", "Det nuvarande lösenordet stämmer inte.");
+    } else {
+        // The current password is guessed like a login's, and counts against the account.
+        match throttle::reserve_one(&state.store, &account_key, auth::ACCOUNT_LIMIT, now).await? {
+            Err(until) => {
+                let minutes = ((until - now).whole_seconds() + 59).max(60) / 60;
+                errors.add(
+                    "nuvarande",
+                    format!("Kontot är låst efter för många misslyckade försök. Försök igen om {minutes} minuter."),
+                );
+                status = StatusCode::TOO_MANY_REQUESTS;
+            }
+            Ok(()) => {
+                let verified = secrets::verify_password_pooled(current.to_owned(), stored).await;
+                throttle::settle_one(&state.store, &account_key, verified, true, now).await?;
+                if !verified {
+                    errors.add("nuvarande", "Det nuvarande lösenordet stämmer inte.");
+                }
+            }
+        }
     }
-    let hash = match secrets::hash_password(new) {
+    let hash = match secrets::hash_password_pooled(new.to_owned()).await {
         Ok(hash) => Some(hash),
         Err(message) => {
             errors.add("nytt", capitalised(&message));
@@ -203,7 +203,6 @@ async fn change_password(
     }
     match hash {
         Some(hash) if errors.is_empty() => {
-            state.store.clear_login_failures(&account_key).await?;
             state
                 .store
                 .change_password(caller.user_id, &hash, &session.token_hash)

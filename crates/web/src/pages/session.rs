@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use uppfolj_model::Email;
 
 use super::{Nav, check_csrf};
+use crate::auth::throttle::{self, Locked};
 use crate::auth::{self, Caller, SESSION_COOKIE, secrets};
 use crate::error::capitalised;
 use crate::{AppState, WebError};
@@ -148,26 +149,21 @@ async fn login(
         ));
     }
     let now = OffsetDateTime::now_utc();
-    let address_key = format!(
-        "adress:{}",
-        address.map_or_else(|| "okänd".to_owned(), |a| a.0.0.ip().to_string())
-    );
-    let account_key = format!("konto:{}", form.email.trim().to_lowercase());
-    for key in [&account_key, &address_key] {
-        if let Some(until) = state
-            .store
-            .locked_until(key)
-            .await?
-            .filter(|until| *until > now)
-        {
-            let minutes = ((until - now).whole_seconds() + 59) / 60;
-            let what = if key.starts_with("konto:") {
-                "Kontot"
-            } else {
-                "Inloggningen från din adress"
+    let address = client_address(&state, address, &headers);
+    // The attempt is counted before the password is checked, so that many at once cannot all
+    // be checked while the first are hashing.
+    let reservation = match throttle::reserve(&state.store, &form.email, &address, now).await? {
+        Ok(reservation) => reservation,
+        Err(locked) => {
+            let (what, until) = match locked {
+                Locked::Account(until) => ("Kontot", until),
+                Locked::Address(until) => ("Inloggningen från din adress", until),
             };
+            let minutes = ((until - now).whole_seconds() + 59) / 60;
             let message = format!(
-                "{what} är låst efter för många misslyckade försök. Försök igen om {minutes} minuter."
+                "{what} är låst efter för många misslyckade försök. Försök igen om {} {}.",
+                minutes.max(1),
+                if minutes <= 1 { "minut" } else { "minuter" }
             );
             return Ok(refuse(
                 message,
@@ -177,33 +173,27 @@ async fn login(
                 cookie,
             ));
         }
-    }
+    };
     let user = match Email::parse(&form.email) {
         Ok(email) => state.store.user_by_email(&email).await?,
         Err(_) => None,
     };
-    let verified = user.as_ref().filter(|u| {
-        u.active
-            && u.password_hash
-                .as_deref()
-                .is_some_and(|hash| secrets::verify_password(&form.password, hash))
-    });
-    let Some(user) = verified else {
-        let lock = now + auth::LOCK_DURATION;
-        let account_locked = state
-            .store
-            .record_login_failure(&account_key, auth::ACCOUNT_FAILURES, lock)
-            .await?;
-        state
-            .store
-            .record_login_failure(&address_key, auth::ADDRESS_FAILURES, lock)
-            .await?;
-        let message = match account_locked {
-            Some(_) => format!(
+    // An unknown or inactive user's attempt is checked against no one's hash, so that it takes
+    // as long as anyone's.
+    let stored = user
+        .as_ref()
+        .filter(|u| u.active)
+        .and_then(|u| u.password_hash.clone());
+    let verified = secrets::verify_password_pooled(form.password.clone(), stored).await;
+    let locked = throttle::settle(&state.store, reservation, verified, now).await?;
+    let Some(user) = user.filter(|_| verified) else {
+        let message = if locked {
+            format!(
                 "Fel e-postadress eller lösenord. Kontot är nu låst i {} minuter.",
-                auth::LOCK_DURATION.whole_minutes()
-            ),
-            None => "Fel e-postadress eller lösenord.".to_owned(),
+                auth::ACCOUNT_LIMIT.window.whole_minutes()
+            )
+        } else {
+            "Fel e-postadress eller lösenord.".to_owned()
         };
         return Ok(refuse(
             message,
@@ -213,8 +203,21 @@ async fn login(
             cookie,
         ));
     };
-    state.store.clear_login_failures(&account_key).await?;
     start_session(&state, user.id).await
+}
+
+/// The client's address for throttling (see [`auth::client_address`]).
+fn client_address(
+    state: &AppState,
+    peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: &HeaderMap,
+) -> String {
+    auth::client_address(
+        peer.map(|p| p.0.0.ip()),
+        headers,
+        &state.config.trusted_proxies,
+    )
+    .map_or_else(|| "okänd".to_owned(), |a| a.to_string())
 }
 
 async fn start_session(state: &AppState, user_id: i64) -> Result<Response, WebError> {
@@ -287,6 +290,7 @@ struct FirstLoginForm {
 async fn first_login(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     Form(form): Form<FirstLoginForm>,
 ) -> Result<Response, WebError> {
@@ -312,15 +316,38 @@ async fn first_login(
     if form.password != form.repeat {
         return Ok(again("Lösenorden är inte lika.", StatusCode::BAD_REQUEST));
     }
-    let hash = match secrets::hash_password(&form.password) {
+    let now = OffsetDateTime::now_utc();
+    let address = client_address(&state, peer, &headers);
+    // Guessing links is throttled like guessing passwords, and a link is checked before the
+    // new password is hashed.
+    let key = throttle::address_key(&address);
+    match throttle::reserve_one(&state.store, &key, auth::ADDRESS_LIMIT, now).await? {
+        Ok(()) => {}
+        Err(_) => {
+            return Ok(again(
+                "För många försök från din adress. Försök igen om en stund.",
+                StatusCode::TOO_MANY_REQUESTS,
+            ));
+        }
+    };
+    let token_hash = secrets::secret_hash(&token);
+    let valid = state
+        .store
+        .login_link_user(&token_hash, now)
+        .await?
+        .is_some();
+    throttle::settle_one(&state.store, &key, valid, false, now).await?;
+    if !valid {
+        return Ok(again(
+            "Länken är redan använd eller har gått ut. Be en samordnare om en ny.",
+            StatusCode::GONE,
+        ));
+    }
+    let hash = match secrets::hash_password_pooled(form.password.clone()).await {
         Ok(hash) => hash,
         Err(message) => return Ok(again(&capitalised(&message), StatusCode::BAD_REQUEST)),
     };
-    let Some(user_id) = state
-        .store
-        .use_login_link(&secrets::secret_hash(&token), OffsetDateTime::now_utc())
-        .await?
-    else {
+    let Some(user_id) = state.store.use_login_link(&token_hash, now).await? else {
         return Ok(again(
             "Länken är redan använd eller har gått ut. Be en samordnare om en ny.",
             StatusCode::GONE,

@@ -67,6 +67,7 @@ impl TestApp {
             public_url: "http://uppfolj.test".into(),
             secure_cookies: true,
             mailer,
+            trusted_proxies: vec![],
         };
         let router = router(AppState::new(db.store.clone(), config));
         TestApp { db, router }
