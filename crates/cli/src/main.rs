@@ -10,12 +10,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use uppfolj_app::{accounts, secrets};
 use uppfolj_exchange::{Diagnostic, answers, definitions, report};
 use uppfolj_model::{Audience, Document, Email, Key, QuestionRef, Role, RoundState};
 use uppfolj_report::OrganisationReport;
 use uppfolj_store::{Store, mask};
-use uppfolj_web::auth::secrets;
-use uppfolj_web::{Application, WebConfig, accounts};
+use uppfolj_web::{Application, WebConfig};
 
 /// Serving a response allocates and frees many small strings (the questions' texts, the JSON);
 /// mimalloc does that in a fraction of the time the system allocator takes.
@@ -415,7 +415,7 @@ async fn run(cli: Cli) -> Result<()> {
         mailer: cli
             .smtp_url
             .as_deref()
-            .map(|url| uppfolj_web::mail::Mailer::new(url, &cli.mail_from))
+            .map(|url| uppfolj_app::mail::Mailer::new(url, &cli.mail_from))
             .transpose()?,
     };
     match cli.command {
@@ -602,7 +602,7 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
             let round = round_key(&round)?;
             let compilation =
-                uppfolj_web::reports::round_compilation(&store, &round, audience(public)).await?;
+                uppfolj_app::reports::round_compilation(&store, &round, audience(public)).await?;
             let sheets = uppfolj_exchange::compilation::sheets(&compilation);
             match format {
                 CompilationExport::Xlsx => {
@@ -676,7 +676,7 @@ async fn run(cli: Cli) -> Result<()> {
             let organisation = organisation_key(&store, &organisation).await?;
             let round = round_key(&round)?;
             let report =
-                uppfolj_web::reports::organisation_report(&store, &round, &organisation, true)
+                uppfolj_app::reports::organisation_report(&store, &round, &organisation, true)
                     .await?;
             std::fs::write(&out, format.render(&report)?)
                 .with_context(|| format!("kan inte skriva {}", out.display()))?;
@@ -731,7 +731,7 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
             let round = round_key(&round)?;
             let compilation =
-                uppfolj_web::reports::round_compilation(&store, &round, audience(public)).await?;
+                uppfolj_app::reports::round_compilation(&store, &round, audience(public)).await?;
             let bytes = match format {
                 CompilationFormat::Pdf => {
                     let today = time::OffsetDateTime::now_utc().date();
@@ -753,7 +753,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Report(Report::Organisations { round, format, out }) => {
             let store = open(&database_url(&cli.database_url, &cli.data_dir)).await?;
             let round = round_key(&round)?;
-            let reports = uppfolj_web::reports::round_reports(&store, &round).await?;
+            let reports = uppfolj_app::reports::round_reports(&store, &round).await?;
             std::fs::create_dir_all(&out)
                 .with_context(|| format!("kan inte skapa mappen {}", out.display()))?;
             write_reports(&reports, format, &out)?;
@@ -1036,7 +1036,7 @@ struct Web {
     public_url: Option<String>,
     insecure_cookies: bool,
     trusted_proxies: Vec<std::net::IpAddr>,
-    mailer: Option<uppfolj_web::mail::Mailer>,
+    mailer: Option<uppfolj_app::mail::Mailer>,
 }
 
 /// Serves until stopped; `announce` runs once the address is known, after the line with it.

@@ -8,11 +8,11 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use common::{Reply, api, http, start};
+use uppfolj_app::secrets;
 use uppfolj_exchange::definitions;
 use uppfolj_model::{Definitions, Email, Key, Role, RoundState};
 use uppfolj_store::testing::TestDb;
 use uppfolj_store::{Backend, Store};
-use uppfolj_web::auth::secrets;
 
 const PASSWORD: &str = "ett långt lösenord";
 

@@ -53,6 +53,14 @@ pub struct Target {
     pub kinds: Vec<OrganisationKind>,
 }
 
+impl Target {
+    /// Whether the target names the organisation, by key or by kind; whether it is active is
+    /// the round's to ask.
+    pub fn includes(&self, organisation: &Key, kind: OrganisationKind) -> bool {
+        self.organisations.contains(organisation) || self.kinds.contains(&kind)
+    }
+}
+
 /// Round keys the site's own addresses use under `/omgangar/` (`/omgangar/ny` is the new-round
 /// form), so no round may take them.
 pub const RESERVED_KEYS: [&str; 1] = ["ny"];
@@ -131,6 +139,12 @@ impl Round {
             .collect()
     }
 
+    /// Whether the round takes answers now: it is open, or closed and `reopened` for the
+    /// organisation answering.
+    pub fn takes_answers(&self, reopened: bool) -> bool {
+        self.state == RoundState::Open || (self.state == RoundState::Closed && reopened)
+    }
+
     /// Whether `organisation` is to answer `question` in this round.
     pub fn is_assigned(&self, question: &QuestionRef, organisation: &Organisation) -> bool {
         if !organisation.active {
@@ -138,10 +152,7 @@ impl Round {
         }
         match self.targets.iter().find(|t| &t.question == question) {
             None => true,
-            Some(target) => {
-                target.organisations.contains(&organisation.key)
-                    || target.kinds.contains(&organisation.kind)
-            }
+            Some(target) => target.includes(&organisation.key, organisation.kind),
         }
     }
 

@@ -2,6 +2,8 @@
 
 use std::cmp::Ordering;
 
+use time::{Date, Month, OffsetDateTime, UtcOffset};
+
 /// Orders two names as a Swedish reader expects: case-insensitive, with å, ä, ö after z and
 /// other accented letters (é, ü) beside their base letter.
 pub fn swedish_cmp(a: &str, b: &str) -> Ordering {
@@ -61,6 +63,27 @@ pub fn control_character_message(what: &str, (position, c): (usize, char)) -> St
 pub fn control_problem(at: crate::Path, what: &str, text: &str) -> Option<crate::Problem> {
     control_character(text)
         .map(|found| crate::Problem::new(at, control_character_message(what, found)))
+}
+
+/// A time as people in Sweden read it: `2026-11-26 14:03`, in Swedish time (CET, or CEST from
+/// the last Sunday of March to the last Sunday of October, changing at 01:00 UTC).
+pub fn swedish_time(at: OffsetDateTime) -> String {
+    let at = at.to_offset(UtcOffset::UTC);
+    let last_sunday = |month| {
+        let last =
+            Date::from_calendar_date(at.year(), month, 31).expect("March and October have 31 days");
+        last - time::Duration::days(i64::from(last.weekday().number_days_from_sunday()))
+    };
+    let summer_from = last_sunday(Month::March).midnight().assume_utc() + time::Duration::hours(1);
+    let summer_until =
+        last_sunday(Month::October).midnight().assume_utc() + time::Duration::hours(1);
+    let hours = if at >= summer_from && at < summer_until {
+        2
+    } else {
+        1
+    };
+    let local = at.to_offset(UtcOffset::from_hms(hours, 0, 0).expect("a valid offset"));
+    format!("{} {:02}:{:02}", local.date(), local.hour(), local.minute())
 }
 
 /// Translates the messages serde and its formats (TOML, JSON) give for bad input into Swedish,
@@ -139,6 +162,23 @@ fn english_type(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_are_shown_in_swedish_time_across_daylight_saving() {
+        let table = [
+            (datetime!(2026-11-26 13:03 UTC), "2026-11-26 14:03"),
+            (datetime!(2026-07-01 12:00 UTC), "2026-07-01 14:00"),
+            (datetime!(2026-03-29 00:59 UTC), "2026-03-29 01:59"),
+            (datetime!(2026-03-29 01:00 UTC), "2026-03-29 03:00"),
+            (datetime!(2026-10-25 00:59 UTC), "2026-10-25 02:59"),
+            (datetime!(2026-10-25 01:00 UTC), "2026-10-25 02:00"),
+            (datetime!(2026-12-31 23:30 UTC), "2027-01-01 00:30"),
+        ];
+        for (at, shown) in table {
+            assert_eq!(swedish_time(at), shown, "{at}");
+        }
+    }
 
     #[test]
     fn control_characters_are_found_but_tabs_and_line_breaks_are_text() {

@@ -7,9 +7,9 @@
 
 use std::time::{Duration, Instant};
 
+use uppfolj_app::reports::round_compilation;
 use uppfolj_model::{Audience, Key};
 use uppfolj_store::Store;
-use uppfolj_web::reports::round_compilation;
 
 fn summary(mut times: Vec<Duration>) -> String {
     times.sort();

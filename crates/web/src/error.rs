@@ -5,6 +5,8 @@ use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
+use uppfolj_app::accounts::AccountError;
+use uppfolj_app::{LookupError, ResponseError, RoundError};
 use uppfolj_store::{AccountChangeError, OrganisationError, SaveError, StoreError, WorkflowError};
 
 /// What can go wrong in a page request.
@@ -255,6 +257,81 @@ impl From<SaveError> for Failure {
             }
             SaveError::Conflict { .. } => Failure::conflict(error.to_string(), json!({})),
         }
+    }
+}
+
+impl From<LookupError> for Failure {
+    fn from(error: LookupError) -> Failure {
+        match error {
+            LookupError::NotFound(_) => Failure::not_found(error.to_string()),
+            LookupError::Forbidden(message) => Failure::forbidden(true, message),
+            LookupError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ResponseError> for Failure {
+    fn from(error: ResponseError) -> Failure {
+        match error {
+            ResponseError::Lookup(e) => e.into(),
+            ResponseError::Forbidden(message) => Failure::forbidden(true, message),
+            ResponseError::NotOpen(_) | ResponseError::Refused(_) => {
+                Failure::conflict(error.to_string(), json!({}))
+            }
+            ResponseError::Invalid { field, message } => Failure::bad_request(&field, message),
+            ResponseError::Workflow(e) => e.into(),
+            ResponseError::Save(e) => e.into(),
+            ResponseError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<RoundError> for Failure {
+    fn from(error: RoundError) -> Failure {
+        match error {
+            RoundError::Lookup(e) => e.into(),
+            RoundError::NotCoordinator => Failure::forbidden(true, error.to_string()),
+            RoundError::KeyTaken(_) => {
+                Failure::conflict(error.to_string(), json!({ "field": "key" }))
+            }
+            RoundError::Invalid {
+                ref field,
+                ref problems,
+            } => {
+                let mut failure = Failure::bad_request(field, error.to_string());
+                failure.extra["problems"] = json!(problems);
+                failure
+            }
+            RoundError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<AccountError> for Failure {
+    fn from(error: AccountError) -> Failure {
+        match error {
+            AccountError::Password(message) => Failure::bad_request("password", message),
+            AccountError::Role(message) => Failure::bad_request("organisations", message),
+            AccountError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<LookupError> for WebError {
+    fn from(error: LookupError) -> WebError {
+        WebError::Refused(error.into())
+    }
+}
+
+impl From<ResponseError> for WebError {
+    fn from(error: ResponseError) -> WebError {
+        WebError::Refused(error.into())
+    }
+}
+
+impl From<RoundError> for WebError {
+    fn from(error: RoundError) -> WebError {
+        WebError::Refused(error.into())
     }
 }
 

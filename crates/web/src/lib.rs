@@ -1,20 +1,14 @@
 //! The web server: the JSON API under `/api/v1` and server-rendered pages in Swedish.
 //!
-//! Handlers are thin: they parse the request, check who asks, call the store or the model, and
-//! render. Every route that shows or changes data takes a [`auth::Caller`], so none can be reached
-//! without logging in.
+//! Handlers are thin: they parse the request, check who asks, call a use case of
+//! `uppfolj_app` (or the store for what only one page does), and render; an error from a use
+//! case becomes problem details or a Swedish page in `error.rs`. Every route that shows or
+//! changes data takes a [`auth::Caller`], so none can be reached without logging in.
 
-pub mod accounts;
 mod api;
 pub mod auth;
 mod error;
-mod lookup;
-pub mod mail;
-mod memo;
 mod pages;
-pub mod reports;
-mod responses;
-mod rounds;
 
 use std::net::SocketAddr;
 
@@ -24,6 +18,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
+use uppfolj_app::App;
 use uppfolj_store::Store;
 
 pub use api::ApiDoc;
@@ -39,27 +34,31 @@ pub struct WebConfig {
     /// HTTP on a trusted network.
     pub secure_cookies: bool,
     /// The SMTP relay for reminders and notices; `None` sends nothing.
-    pub mailer: Option<mail::Mailer>,
+    pub mailer: Option<uppfolj_app::mail::Mailer>,
     /// Proxies (load balancers) whose `Forwarded` and `X-Forwarded-For` headers name the client;
     /// from any other peer those headers are ignored, as anyone can send them.
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
-/// What every handler can reach.
+/// What every handler can reach: the application's use cases, its store, and the web's settings.
 #[derive(Clone)]
 pub struct AppState {
+    pub app: App,
     pub store: Store,
     pub config: WebConfig,
-    round_documents: memo::RoundDocuments,
 }
 
 impl AppState {
-    /// The state a router serves from; what it derives from the definitions starts empty.
+    /// The state a router serves from.
     pub fn new(store: Store, config: WebConfig) -> AppState {
+        let settings = uppfolj_app::Settings {
+            public_url: config.public_url.clone(),
+            mailer: config.mailer.clone(),
+        };
         AppState {
+            app: App::new(store.clone(), settings),
             store,
             config,
-            round_documents: memo::RoundDocuments::default(),
         }
     }
 }

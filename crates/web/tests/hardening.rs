@@ -490,8 +490,11 @@ async fn a_login_takes_as_long_whether_the_address_has_an_account_or_not(app: Te
     }
     let (known, unknown) = (median(known), median(unknown));
     let difference = known.abs_diff(unknown);
+    // Skipping the hash for an unknown address would make it most of a login faster; on a busy
+    // machine the medians still wander by a few milliseconds, so a fifth of a login is allowed.
+    let allowed = Duration::from_millis(5).max(known.max(unknown) / 5);
     assert!(
-        difference < Duration::from_millis(5),
+        difference < allowed,
         "median {known:?} with an account, {unknown:?} without"
     );
 }

@@ -347,7 +347,7 @@ async fn an_idle_session_expires(app: TestApp) {
     .await;
     let fresh = session(&app, "anna@intraservice.se").await;
     let idle = session(&app, "anna@intraservice.se").await;
-    let hash = uppfolj_web::auth::secrets::secret_hash(&idle);
+    let hash = uppfolj_app::secrets::secret_hash(&idle);
     let three_hours_ago = (time::OffsetDateTime::now_utc() - time::Duration::hours(3))
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();

@@ -9,9 +9,11 @@ use super::types::{
     CreatedToken, CreatedUser, Me, NewToken, NewUser, OrganisationJson, Problem, TokenJson,
 };
 use super::{ApiJson, require_coordinator};
-use crate::auth::{Caller, secrets};
+use crate::AppState;
+use crate::auth::Caller;
 use crate::error::Failure;
-use crate::{AppState, accounts};
+use uppfolj_app::accounts;
+use uppfolj_app::secrets;
 
 /// The caller: address, role and organisations.
 #[utoipa::path(get, path = "/api/v1/me", tag = "konto",
@@ -56,7 +58,7 @@ pub async fn users(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<Me>>, Failure> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     Ok(Json(
         state.store.users().await?.iter().map(Me::from).collect(),
     ))
@@ -71,7 +73,7 @@ pub async fn create_user(
     caller: Caller,
     ApiJson(body): ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<CreatedUser>), Failure> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let email = Email::parse(&body.email).map_err(|e| Failure::bad_request("email", e))?;
     let role = Role::parse(&body.role).ok_or_else(|| {
         Failure::bad_request(
@@ -85,7 +87,7 @@ pub async fn create_user(
         .map(|o| Key::parse(o).map_err(|e| Failure::bad_request("organisations", e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
     let login_link = accounts::create_user(
-        &state,
+        &state.app,
         &email,
         role,
         &organisations,

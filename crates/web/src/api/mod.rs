@@ -16,8 +16,8 @@ use utoipa::OpenApi;
 
 use crate::AppState;
 use crate::error::Failure;
-use crate::lookup::{key, require_coordinator, visible_round};
-use crate::reports::round_documents;
+use uppfolj_app::lookup::{key, require_coordinator, visible_round};
+use uppfolj_app::reports::round_documents;
 
 /// Every `/api/v1` route.
 pub fn router() -> Router<AppState> {

@@ -16,8 +16,8 @@ use super::{ApiJson, key, visible_round};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::Failure;
-use crate::lookup::{question_ref, require_coordinator};
-use crate::responses::{self as shared, Decision};
+use uppfolj_app::lookup::{question_ref, require_coordinator};
+use uppfolj_app::responses::{self as shared, Decision};
 
 /// Each organisation's progress in a round, as far as the caller may see.
 #[utoipa::path(get, path = "/api/v1/rounds/{round}/responses", tag = "svar",
@@ -28,8 +28,14 @@ pub async fn progress(
     caller: Caller,
     Path(round): Path<String>,
 ) -> Result<Json<Vec<Progress>>, Failure> {
-    let (definitions, index) = visible_round(&state, &caller, &round).await?;
-    let rows = shared::progress(&state, &caller, &definitions, &definitions.rounds[index]).await?;
+    let (definitions, index) = visible_round(&state.store, &caller.actor, &round).await?;
+    let rows = shared::progress(
+        &state.app,
+        &caller.actor,
+        &definitions,
+        &definitions.rounds[index],
+    )
+    .await?;
     Ok(Json(
         rows.into_iter()
             .map(|row| Progress {
@@ -55,7 +61,7 @@ pub async fn response(
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
 ) -> Result<Json<ResponseJson>, Failure> {
-    let view = shared::load(&state, &caller, &round, &organisation).await?;
+    let view = shared::load(&state.app, &caller.actor, &round, &organisation).await?;
     Ok(Json(ResponseJson {
         round: view.round().key.to_string(),
         organisation: view.organisation.key.to_string(),
@@ -143,7 +149,7 @@ pub async fn save(
     Path((round, organisation, document, question)): Path<(String, String, String, String)>,
     ApiJson(body): ApiJson<AnswerInputJson>,
 ) -> Result<Json<SavedAnswer>, Failure> {
-    let organisation = shared::may_answer(&caller, &organisation)?;
+    let organisation = shared::may_answer(&caller.actor, &organisation)?;
     let round = key(&round, "omgången")?;
     let reference = question_ref(&document, &question)?;
     let input = AnswerInput {
@@ -182,7 +188,7 @@ pub async fn withhold(
     Path((round, organisation, document, question)): Path<(String, String, String, String)>,
     ApiJson(body): ApiJson<Withholding>,
 ) -> Result<Json<SavedAnswer>, Failure> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let (round, organisation) = (
         key(&round, "omgången")?,
         key(&organisation, "organisationen")?,
@@ -226,7 +232,7 @@ pub async fn save_batch(
     Path((round, organisation)): Path<(String, String)>,
     ApiJson(body): ApiJson<Batch>,
 ) -> Result<Json<Saved>, Failure> {
-    let organisation = shared::may_answer(&caller, &organisation)?;
+    let organisation = shared::may_answer(&caller.actor, &organisation)?;
     let round = key(&round, "omgången")?;
     let mut inputs = Vec::with_capacity(body.answers.len());
     for (i, item) in body.answers.into_iter().enumerate() {
@@ -280,7 +286,7 @@ pub async fn submit(
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
 ) -> Result<Json<StateJson>, Failure> {
-    let next = shared::submit(&state, &caller, &round, &organisation).await?;
+    let next = shared::submit(&state.app, &caller.actor, &round, &organisation).await?;
     Ok(Json(StateJson {
         state: next.as_str().into(),
     }))
@@ -346,7 +352,7 @@ async fn decide(
     organisation: &str,
     decision: Decision<'_>,
 ) -> Result<Json<StateJson>, Failure> {
-    let next = shared::decide(state, caller, round, organisation, decision).await?;
+    let next = shared::decide(&state.app, &caller.actor, round, organisation, decision).await?;
     Ok(Json(StateJson {
         state: next.as_str().into(),
     }))
@@ -378,7 +384,7 @@ pub async fn history(
         })?),
         None => None,
     };
-    let history = shared::history(&state, &caller, &round, &organisation).await?;
+    let history = shared::history(&state.app, &caller.actor, &round, &organisation).await?;
     let mut changes = history.changes;
     if let Some(only) = &only {
         changes.retain(|c| &c.question == only);

@@ -13,8 +13,8 @@ use super::{ApiJson, key, require_coordinator, round_documents, visible_round};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::Failure;
-use crate::lookup::{question_ref, stored_round};
-use crate::rounds::{self, NewRoundInput};
+use uppfolj_app::lookup::{question_ref, stored_round};
+use uppfolj_app::rounds::{self, NewRoundInput};
 
 /// The rounds the caller may see, newest first.
 #[utoipa::path(get, path = "/api/v1/rounds", tag = "omgångar",
@@ -43,7 +43,7 @@ pub async fn detail(
     caller: Caller,
     Path(round): Path<String>,
 ) -> Result<Json<RoundDetail>, Failure> {
-    let (definitions, index) = visible_round(&state, &caller, &round).await?;
+    let (definitions, index) = visible_round(&state.store, &caller.actor, &round).await?;
     let round = &definitions.rounds[index];
     let documents = round_documents(&definitions, round);
     let refs: Vec<_> = documents.iter().collect();
@@ -111,7 +111,7 @@ pub async fn create(
         documents: body.documents,
         thresholds: body.status.map(|s| (s.green, s.yellow)),
     };
-    let round = rounds::create(&state, &caller, input).await?;
+    let round = rounds::create(&state.app, &caller.actor, input).await?;
     Ok((StatusCode::CREATED, Json(RoundSummary::from(&round))))
 }
 
@@ -126,7 +126,8 @@ pub async fn set_thresholds(
     Path(round): Path<String>,
     ApiJson(body): ApiJson<ThresholdsJson>,
 ) -> Result<Json<RoundSummary>, Failure> {
-    let round = rounds::set_thresholds(&state, &caller, &round, body.green, body.yellow).await?;
+    let round =
+        rounds::set_thresholds(&state.app, &caller.actor, &round, body.green, body.yellow).await?;
     Ok(Json(RoundSummary::from(&round)))
 }
 
@@ -141,7 +142,7 @@ pub async fn change_state(
     Path(round): Path<String>,
     ApiJson(body): ApiJson<RoundStateChange>,
 ) -> Result<Json<RoundSummary>, Failure> {
-    let round = rounds::change_state(&state, &caller, &round, &body.state).await?;
+    let round = rounds::change_state(&state.app, &caller.actor, &round, &body.state).await?;
     Ok(Json(RoundSummary::from(&round)))
 }
 
@@ -156,7 +157,7 @@ pub async fn set_target(
     Path((round, document, question)): Path<(String, String, String)>,
     ApiJson(body): ApiJson<TargetJson>,
 ) -> Result<Json<RoundSummary>, Failure> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let reference = question_ref(&document, &question)?;
     let organisations = body
         .organisations
@@ -193,7 +194,7 @@ pub async fn remove_target(
     caller: Caller,
     Path((round, document, question)): Path<(String, String, String)>,
 ) -> Result<Json<RoundSummary>, Failure> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let reference = question_ref(&document, &question)?;
     retarget(&state, &round, reference, None).await
 }
@@ -217,6 +218,6 @@ async fn retarget(
     }
     round.targets.retain(|t| t.question != question);
     round.targets.extend(target);
-    rounds::store_round(state, &definitions, round.clone(), None).await?;
+    rounds::store_round(&state.app, &definitions, round.clone(), None).await?;
     Ok(Json(RoundSummary::from(&round)))
 }

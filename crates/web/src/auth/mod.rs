@@ -1,18 +1,15 @@
 //! Who is asking: API tokens (`Authorization: Bearer …`) and browser sessions (a cookie whose
 //! hash is stored in the database, so every app instance knows every session).
 
-pub mod secrets;
-pub(crate) mod throttle;
-
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use time::{Duration, OffsetDateTime};
 use uppfolj_model::Actor;
-use uppfolj_model::throttle::Limit;
 
 use crate::AppState;
 use crate::error::Failure;
+use uppfolj_app::secrets;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "uppfolj_session";
@@ -20,17 +17,6 @@ pub const SESSION_COOKIE: &str = "uppfolj_session";
 pub const SESSION_IDLE: Duration = Duration::hours(2);
 /// A session ends this long after login, used or not.
 pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
-/// Failed logins to one account within a quarter of an hour, before it is locked.
-pub const ACCOUNT_LIMIT: Limit = Limit {
-    failures: 5,
-    window: Duration::minutes(15),
-};
-/// Failed logins from one address within a quarter of an hour; higher, since offices share
-/// addresses. Past it, only accounts without failures of their own are tried from there.
-pub const ADDRESS_LIMIT: Limit = Limit {
-    failures: 20,
-    window: Duration::minutes(15),
-};
 /// The header that carries the CSRF token when the API is used with a session cookie.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 

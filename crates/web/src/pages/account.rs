@@ -15,10 +15,13 @@ use uppfolj_store::TokenRecord;
 
 use super::forms::{FieldErrors, Fields, field};
 use super::session::cookie_header;
-use super::{Nav, check_csrf, csrf, page, swedish_time};
-use crate::auth::{self, Caller, SESSION_COOKIE, secrets, throttle};
+use super::{Nav, check_csrf, csrf, page};
+use crate::auth::{Caller, SESSION_COOKIE};
 use crate::error::capitalised;
 use crate::{AppState, WebError};
+use uppfolj_app::login as throttle;
+use uppfolj_app::secrets;
+use uppfolj_model::text::swedish_time;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -170,7 +173,9 @@ async fn change_password(
         errors.add("nuvarande", "Skriv ditt nuvarande lösenord.");
     } else {
         // The current password is guessed like a login's, and counts against the account.
-        match throttle::reserve_one(&state.store, &account_key, auth::ACCOUNT_LIMIT, now).await? {
+        match throttle::reserve_one(&state.store, &account_key, throttle::ACCOUNT_LIMIT, now)
+            .await?
+        {
             Err(until) => {
                 let minutes = ((until - now).whole_seconds() + 59).max(60) / 60;
                 errors.add(

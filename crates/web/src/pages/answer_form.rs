@@ -18,8 +18,8 @@ use uppfolj_model::{
 use super::{Nav, csrf, days_left, page, question_id, response_path, saved};
 use crate::auth::Caller;
 use crate::error::capitalised;
-use crate::responses::{ResponseView, load};
 use crate::{AppState, WebError};
+use uppfolj_app::responses::{ResponseView, load};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/omgangar/{round}/svar/{organisation}", get(show))
@@ -30,7 +30,7 @@ async fn show(
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let view = load(&state, &caller, &round, &organisation).await?;
+    let view = load(&state.app, &caller.actor, &round, &organisation).await?;
     Ok(render(&caller, &view, None, StatusCode::OK))
 }
 

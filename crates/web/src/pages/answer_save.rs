@@ -17,9 +17,9 @@ use super::answer_form::{self, Refused};
 use super::{Nav, check_csrf, csrf, page, question_id, response_path, saved};
 use crate::auth::Caller;
 use crate::error::capitalised;
-use crate::lookup::{key, question_ref};
-use crate::responses::{ResponseView, load, may_answer};
 use crate::{AppState, WebError};
+use uppfolj_app::lookup::{key, question_ref};
+use uppfolj_app::responses::{ResponseView, load, may_answer};
 
 pub fn router() -> Router<AppState> {
     Router::new().route(
@@ -60,7 +60,7 @@ async fn save(
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, &form.csrf)?;
-    let organisation_key = may_answer(&caller, &organisation)?;
+    let organisation_key = may_answer(&caller.actor, &organisation)?;
     let reference = question_ref(&document, &question)?;
     // Browsers send line breaks as CRLF; store them as typed.
     let input = AnswerInput {
@@ -90,7 +90,7 @@ async fn save(
         ))
         .into_response()),
         Err(SaveError::Invalid(error)) => {
-            let view = load(&state, &caller, &round, &organisation).await?;
+            let view = load(&state.app, &caller.actor, &round, &organisation).await?;
             let refused = Refused {
                 question: reference,
                 input,
@@ -104,7 +104,7 @@ async fn save(
             ))
         }
         Err(SaveError::Conflict { .. }) => {
-            let view = load(&state, &caller, &round, &organisation).await?;
+            let view = load(&state.app, &caller.actor, &round, &organisation).await?;
             conflict(&caller, &view, &reference, &input)
         }
         Err(other) => Err(crate::Failure::from(other).into()),

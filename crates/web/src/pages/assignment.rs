@@ -18,10 +18,11 @@ use uppfolj_store::StoreError;
 use super::{Nav, check_csrf, csrf, page};
 use crate::auth::Caller;
 use crate::error::{Failure, capitalised};
-use crate::lookup::{require_coordinator, visible_round};
-use crate::reports::round_documents;
-use crate::rounds::store_round;
 use crate::{AppState, WebError};
+use uppfolj_app::RoundError;
+use uppfolj_app::lookup::{require_coordinator, visible_round};
+use uppfolj_app::reports::round_documents;
+use uppfolj_app::rounds::store_round;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/omgangar/{round}/tilldelning", get(show).post(save))
@@ -168,9 +169,9 @@ async fn show(
     Path(round): Path<String>,
     Query(shown): Query<Shown>,
 ) -> Result<Response, WebError> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let (seen, _) = state.store.definitions_at().await?;
-    let (definitions, index) = visible_round(&state, &caller, &round).await?;
+    let (definitions, index) = visible_round(&state.store, &caller.actor, &round).await?;
     let mut page_data = build(&caller, &definitions, &definitions.rounds[index], seen);
     page_data.saved = shown.sparat.is_some();
     Ok(page(page_data, StatusCode::OK))
@@ -193,11 +194,11 @@ async fn save(
             .map_or("", |(_, v)| v.as_str())
     };
     check_csrf(&caller, value("csrf"))?;
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let seen: i64 = value("seen").parse().map_err(|_| {
         Failure::bad_request("seen", "formuläret saknar sin version; ladda om sidan")
     })?;
-    let (definitions, index) = visible_round(&state, &caller, &round).await?;
+    let (definitions, index) = visible_round(&state.store, &caller.actor, &round).await?;
     let stored = &definitions.rounds[index];
     if !matches!(stored.state, RoundState::Draft | RoundState::Open) {
         return Err(Failure::conflict(
@@ -243,13 +244,13 @@ async fn save(
         ));
         return Ok(page(refused, StatusCode::BAD_REQUEST));
     }
-    match store_round(&state, &definitions, round_now, Some(seen)).await {
+    match store_round(&state.app, &definitions, round_now, Some(seen)).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/omgangar/{round}/tilldelning?sparat=1")).into_response())
         }
-        Err(failure) if failure.status == StatusCode::CONFLICT => {
+        Err(RoundError::Store(StoreError::Changed)) => {
             let (seen, _) = state.store.definitions_at().await?;
-            let (definitions, index) = visible_round(&state, &caller, &round).await?;
+            let (definitions, index) = visible_round(&state.store, &caller.actor, &round).await?;
             let mut current = build(&caller, &definitions, &definitions.rounds[index], seen);
             current.error = Some(format!(
                 "{} Tabellen visar nu det som är sparat.",

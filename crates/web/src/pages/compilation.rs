@@ -18,8 +18,8 @@ use uppfolj_report::{PUBLISHED_NOTE, percent};
 
 use super::Nav;
 use crate::auth::Caller;
-use crate::reports::round_compilation;
 use crate::{AppState, WebError};
+use uppfolj_app::reports::round_compilation;
 
 pub fn router() -> Router<AppState> {
     Router::new()

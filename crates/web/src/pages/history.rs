@@ -11,11 +11,12 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uppfolj_model::{AnswerChange, AnswerValue, Entry, Round, number_round};
 
-use super::{Nav, page, question_id, response_path, swedish_time};
+use super::{Nav, page, question_id, response_path};
 use crate::auth::Caller;
-use crate::reports::round_documents;
-use crate::responses::history;
 use crate::{AppState, WebError};
+use uppfolj_app::reports::round_documents;
+use uppfolj_app::responses::history;
+use uppfolj_model::text::swedish_time;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/omgangar/{round}/svar/{organisation}/historik", get(show))
@@ -63,7 +64,7 @@ async fn show(
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let found = history(&state, &caller, &round, &organisation).await?;
+    let found = history(&state.app, &caller.actor, &round, &organisation).await?;
     let round = found.round();
     let documents = round_documents(&found.definitions, round);
     let refs: Vec<_> = documents.iter().collect();

@@ -24,7 +24,6 @@ use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use time::{Date, Month, OffsetDateTime, UtcOffset};
 use uppfolj_model::{Answer, QuestionRef};
 
 use crate::auth::Caller;
@@ -137,32 +136,11 @@ fn question_id(question: &QuestionRef) -> String {
     format!("{}_{}", question.document, question.question)
 }
 
-/// A time as people in Sweden read it: `2026-11-26 14:03`, in Swedish time (CET, or CEST from
-/// the last Sunday of March to the last Sunday of October, changing at 01:00 UTC).
-pub(crate) fn swedish_time(at: OffsetDateTime) -> String {
-    let at = at.to_offset(UtcOffset::UTC);
-    let last_sunday = |month| {
-        let last =
-            Date::from_calendar_date(at.year(), month, 31).expect("March and October have 31 days");
-        last - time::Duration::days(i64::from(last.weekday().number_days_from_sunday()))
-    };
-    let summer_from = last_sunday(Month::March).midnight().assume_utc() + time::Duration::hours(1);
-    let summer_until =
-        last_sunday(Month::October).midnight().assume_utc() + time::Duration::hours(1);
-    let hours = if at >= summer_from && at < summer_until {
-        2
-    } else {
-        1
-    };
-    let local = at.to_offset(UtcOffset::from_hms(hours, 0, 0).expect("a valid offset"));
-    format!("{} {:02}:{:02}", local.date(), local.hour(), local.minute())
-}
-
 /// When an answer was saved and by whom: «Sparat 2026-11-26 14:03 av anna@goteborg.se».
 fn saved(answer: &Answer) -> String {
     format!(
         "Sparat {} av {}",
-        swedish_time(answer.changed_at),
+        uppfolj_model::text::swedish_time(answer.changed_at),
         answer.changed_by
     )
 }
@@ -181,23 +159,6 @@ fn days_left(days: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::datetime;
-
-    #[test]
-    fn times_are_shown_in_swedish_time_across_daylight_saving() {
-        let table = [
-            (datetime!(2026-11-26 13:03 UTC), "2026-11-26 14:03"),
-            (datetime!(2026-07-01 12:00 UTC), "2026-07-01 14:00"),
-            (datetime!(2026-03-29 00:59 UTC), "2026-03-29 01:59"),
-            (datetime!(2026-03-29 01:00 UTC), "2026-03-29 03:00"),
-            (datetime!(2026-10-25 00:59 UTC), "2026-10-25 02:59"),
-            (datetime!(2026-10-25 01:00 UTC), "2026-10-25 02:00"),
-            (datetime!(2026-12-31 23:30 UTC), "2027-01-01 00:30"),
-        ];
-        for (at, shown) in table {
-            assert_eq!(swedish_time(at), shown, "{at}");
-        }
-    }
 
     #[test]
     fn deadlines_are_told_in_days_left_or_late() {

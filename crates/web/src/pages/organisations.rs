@@ -18,8 +18,8 @@ use super::forms::{ChangedPage, FieldErrors, Fields, field};
 use super::{Nav, check_csrf, csrf, page};
 use crate::auth::Caller;
 use crate::error::{Failure, capitalised};
-use crate::lookup::require_coordinator;
 use crate::{AppState, WebError};
+use uppfolj_app::lookup::require_coordinator;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -90,7 +90,7 @@ async fn list(
     caller: Caller,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let definitions = state.store.definitions().await?;
     let named = |key: Option<&String>| {
         key.and_then(|k| {
@@ -151,7 +151,7 @@ async fn create(
     Form(fields): Form<Fields>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, field(&fields, "csrf"))?;
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let values = values_of(&fields);
     let mut errors = FieldErrors::default();
     let edit = read_edit(&fields, &mut errors);
@@ -263,7 +263,7 @@ async fn edit(
     caller: Caller,
     Path(key): Path<String>,
 ) -> Result<Response, WebError> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let current = stored(&state, &key).await?;
     Ok(edit_page(
         &caller,
@@ -281,7 +281,7 @@ async fn change(
     Form(fields): Form<Fields>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, field(&fields, "csrf"))?;
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let current = stored(&state, &key).await?;
     let organisation = &current.organisation.key;
     match field(&fields, "atgard") {

@@ -9,8 +9,8 @@ use axum::routing::get;
 use uppfolj_model::Key;
 
 use crate::auth::Caller;
-use crate::reports::organisation_report;
 use crate::{AppState, Failure, WebError};
+use uppfolj_app::reports::organisation_report;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/omgangar/{round}/svar/{organisation}/{file}", get(report))

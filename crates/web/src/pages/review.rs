@@ -13,9 +13,10 @@ use uppfolj_model::{ResponseState, Round, RoundState};
 use super::{Nav, check_csrf, csrf, page, response_path};
 use crate::auth::Caller;
 use crate::error::capitalised;
-use crate::lookup::require_coordinator;
-use crate::responses::{Decision, ResponseView, decide, load};
 use crate::{AppState, WebError};
+use uppfolj_app::ResponseError;
+use uppfolj_app::lookup::require_coordinator;
+use uppfolj_app::responses::{Decision, ResponseView, decide, load};
 
 pub fn router() -> Router<AppState> {
     Router::new().route(
@@ -108,8 +109,8 @@ async fn show(
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    require_coordinator(&caller)?;
-    let view = load(&state, &caller, &round, &organisation).await?;
+    require_coordinator(&caller.actor)?;
+    let view = load(&state.app, &caller.actor, &round, &organisation).await?;
     Ok(render(&caller, &view, None, StatusCode::OK))
 }
 
@@ -138,16 +139,16 @@ async fn review(
         "oppna-igen" => Decision::Reopen(&message),
         other => return Err(WebError::NotFound(format!("beslutet «{other}»"))),
     };
-    match decide(&state, &caller, &round, &organisation, decision).await {
+    match decide(&state.app, &caller.actor, &round, &organisation, decision).await {
         Ok(_) => Ok(
             Redirect::to(&format!("{}/granska", response_path(&round, &organisation)))
                 .into_response(),
         ),
-        Err(failure) if failure.status == StatusCode::BAD_REQUEST => {
-            let view = load(&state, &caller, &round, &organisation).await?;
+        Err(refused @ ResponseError::Invalid { .. }) => {
+            let view = load(&state.app, &caller.actor, &round, &organisation).await?;
             let refusal = Refusal {
                 decision: form.beslut,
-                error: capitalised(&failure.detail),
+                error: capitalised(&refused.to_string()),
                 message,
             };
             Ok(render(

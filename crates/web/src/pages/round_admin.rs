@@ -14,11 +14,12 @@ use uppfolj_model::{Document, Organisation, Round, RoundState};
 use super::{Nav, check_csrf, csrf, days_left, page};
 use crate::auth::Caller;
 use crate::error::Failure;
-use crate::lookup::{find_organisation, require_coordinator, visible_round};
-use crate::mail;
-use crate::responses::{ProgressRow, progress};
-use crate::rounds::{self, NewRoundInput};
 use crate::{AppState, WebError};
+use uppfolj_app::RoundError;
+use uppfolj_app::lookup::{find_organisation, require_coordinator, visible_round};
+use uppfolj_app::mail;
+use uppfolj_app::responses::{ProgressRow, progress};
+use uppfolj_app::rounds::{self, NewRoundInput};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -44,8 +45,7 @@ struct FieldError {
 
 impl FieldError {
     /// Places a refusal from the shared rules at the form field it concerns.
-    fn from_failure(failure: &Failure) -> FieldError {
-        let named = failure.extra["field"].as_str().unwrap_or_default();
+    fn at(named: &str, message: String) -> FieldError {
         let field = [
             ("key", "nyckel"),
             ("name", "namn"),
@@ -57,10 +57,7 @@ impl FieldError {
         .into_iter()
         .find(|(api, _)| named.contains(api))
         .map_or("nyckel", |(_, id)| id);
-        FieldError {
-            field,
-            message: failure.detail.clone(),
-        }
+        FieldError { field, message }
     }
 }
 
@@ -93,7 +90,7 @@ struct NewRoundValues {
 }
 
 async fn new_round(State(state): State<AppState>, caller: Caller) -> Result<Response, WebError> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let definitions = state.store.definitions().await?;
     let mut rounds = definitions.rounds.clone();
     rounds.sort_by_key(|r| std::cmp::Reverse(r.year));
@@ -150,7 +147,7 @@ async fn create(
     Form(fields): Form<Fields>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, field(&fields, "csrf"))?;
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let chosen: Vec<String> = fields
         .iter()
         .filter(|(k, _)| k == "dokument")
@@ -184,15 +181,13 @@ async fn create(
                 documents: chosen.clone(),
                 thresholds: None,
             };
-            match rounds::create(&state, &caller, input).await {
+            match rounds::create(&state.app, &caller.actor, input).await {
                 Ok(round) => Ok(round),
-                Err(failure)
-                    if failure.status.is_client_error()
-                        && failure.status != StatusCode::FORBIDDEN =>
-                {
-                    Err(FieldError::from_failure(&failure))
+                Err(RoundError::Invalid { field, problems }) => {
+                    Err(FieldError::at(&field, problems.join("; ")))
                 }
-                Err(failure) => return Err(failure.into()),
+                Err(e @ RoundError::KeyTaken(_)) => Err(FieldError::at("key", e.to_string())),
+                Err(e) => return Err(e.into()),
             }
         }
     };
@@ -302,10 +297,10 @@ async fn manage_page(
     outcome: Outcome,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    require_coordinator(caller)?;
-    let (definitions, index) = visible_round(state, caller, round).await?;
+    require_coordinator(&caller.actor)?;
+    let (definitions, index) = visible_round(&state.store, &caller.actor, round).await?;
     let round = &definitions.rounds[index];
-    let rows = progress(state, caller, &definitions, round).await?;
+    let rows = progress(&state.app, &caller.actor, &definitions, round).await?;
     let submitted = rows.iter().filter(|r| r.state.is_submitted()).count();
     let percent = |share: f64| format!("{:.0}", share * 100.0);
     let (green, yellow, error) = match outcome.thresholds {
@@ -327,7 +322,7 @@ async fn manage_page(
             green,
             yellow,
             error,
-            mail: state.config.mailer.is_some(),
+            mail: state.app.settings.mailer.is_some(),
             notice: outcome.notice,
             mail_error: outcome.mail_error,
         },
@@ -344,7 +339,8 @@ async fn act(
     check_csrf(&caller, field(&fields, "csrf"))?;
     match field(&fields, "atgard") {
         "status" => {
-            rounds::change_state(&state, &caller, &round, field(&fields, "status")).await?;
+            rounds::change_state(&state.app, &caller.actor, &round, field(&fields, "status"))
+                .await?;
         }
         "granser" => {
             let (green, yellow) = (field(&fields, "gron"), field(&fields, "gul"));
@@ -355,18 +351,18 @@ async fn act(
                     .map(|p| p / 100.0)
             };
             let set = match (share(green), share(yellow)) {
-                (Ok(g), Ok(y)) => rounds::set_thresholds(&state, &caller, &round, g, y).await,
-                _ => Err(Failure::bad_request(
-                    "status",
-                    "gränserna ska anges i procent, till exempel 75 och 50",
-                )),
-            };
-            if let Err(failure) = set {
-                if failure.status != StatusCode::BAD_REQUEST {
-                    return Err(failure.into());
+                (Ok(g), Ok(y)) => {
+                    match rounds::set_thresholds(&state.app, &caller.actor, &round, g, y).await {
+                        Ok(_) => Ok(()),
+                        Err(RoundError::Invalid { problems, .. }) => Err(problems.join("; ")),
+                        Err(other) => return Err(other.into()),
+                    }
                 }
+                _ => Err("gränserna ska anges i procent, till exempel 75 och 50".to_owned()),
+            };
+            if let Err(message) = set {
                 let outcome = Outcome {
-                    thresholds: Some((green.to_owned(), yellow.to_owned(), failure.detail)),
+                    thresholds: Some((green.to_owned(), yellow.to_owned(), message)),
                     ..Outcome::default()
                 };
                 return manage_page(&state, &caller, &round, outcome, StatusCode::BAD_REQUEST)
@@ -388,8 +384,8 @@ async fn remind(
     round: &str,
     fields: &Fields,
 ) -> Result<Response, WebError> {
-    require_coordinator(caller)?;
-    let (definitions, index) = visible_round(state, caller, round).await?;
+    require_coordinator(&caller.actor)?;
+    let (definitions, index) = visible_round(&state.store, &caller.actor, round).await?;
     let chosen: Vec<&Organisation> = fields
         .iter()
         .filter(|(k, _)| k == "organisation")
@@ -401,7 +397,7 @@ async fn remind(
         outcome.mail_error = Some("Kryssa för minst en organisation att påminna.".into());
         status = StatusCode::BAD_REQUEST;
     } else {
-        match mail::remind(state, &definitions.rounds[index], &chosen).await {
+        match mail::remind(&state.app, &definitions.rounds[index], &chosen).await {
             Ok(reached) => {
                 let mut notice = format!(
                     "Påminnelsen skickades till {} {} på {} {}.",

@@ -16,9 +16,9 @@ use uppfolj_model::{
 
 use super::{Nav, csrf, days_left};
 use crate::auth::Caller;
-use crate::reports::round_documents;
-use crate::responses::{CoverageRow, coverage, progress};
 use crate::{AppState, WebError};
+use uppfolj_app::reports::round_documents;
+use uppfolj_app::responses::{CoverageRow, coverage, progress};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -139,7 +139,7 @@ async fn start(
     if caller.actor.may_manage()
         && let Some(round) = current_round(&definitions.rounds)
     {
-        let rows = coverage(&state, &caller, &definitions, round).await?;
+        let rows = coverage(&state.app, &caller.actor, &definitions, round).await?;
         let total = rows.len();
         board = Some(Board {
             round: round.clone(),
@@ -174,7 +174,7 @@ async fn start(
             .iter()
             .filter(|r| r.state == RoundState::Open && caller.actor.may_see_round(r.state))
         {
-            for row in progress(&state, &caller, &definitions, round).await? {
+            for row in progress(&state.app, &caller.actor, &definitions, round).await? {
                 if caller.actor.may_answer_for(&row.organisation.key) {
                     to_answer.push(ToAnswer {
                         round: round.clone(),

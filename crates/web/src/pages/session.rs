@@ -12,10 +12,11 @@ use time::OffsetDateTime;
 use uppfolj_model::Email;
 
 use super::{Nav, check_csrf};
-use crate::auth::throttle::{self, Locked};
-use crate::auth::{self, Caller, SESSION_COOKIE, secrets};
+use crate::auth::{self, Caller, SESSION_COOKIE};
 use crate::error::capitalised;
 use crate::{AppState, WebError};
+use uppfolj_app::login::{self as throttle, Locked};
+use uppfolj_app::secrets;
 
 /// The cookie that carries the login form's CSRF token before there is a session.
 const FORM_COOKIE: &str = "uppfolj_form";
@@ -190,7 +191,7 @@ async fn login(
         let message = if locked {
             format!(
                 "Fel e-postadress eller lösenord. Kontot är nu låst i {} minuter.",
-                auth::ACCOUNT_LIMIT.window.whole_minutes()
+                throttle::ACCOUNT_LIMIT.window.whole_minutes()
             )
         } else {
             "Fel e-postadress eller lösenord.".to_owned()
@@ -321,7 +322,7 @@ async fn first_login(
     // Guessing links is throttled like guessing passwords, and a link is checked before the
     // new password is hashed.
     let key = throttle::address_key(&address);
-    match throttle::reserve_one(&state.store, &key, auth::ADDRESS_LIMIT, now).await? {
+    match throttle::reserve_one(&state.store, &key, throttle::ADDRESS_LIMIT, now).await? {
         Ok(()) => {}
         Err(_) => {
             return Ok(again(

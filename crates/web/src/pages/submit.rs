@@ -13,8 +13,10 @@ use uppfolj_model::{ResponseState, Round};
 use super::{Nav, check_csrf, csrf, page, question_id, response_path};
 use crate::auth::Caller;
 use crate::error::capitalised;
-use crate::responses::{self, ResponseView, load, may_answer};
 use crate::{AppState, WebError};
+use uppfolj_app::ResponseError;
+use uppfolj_app::responses::{self, ResponseView, load, may_answer};
+use uppfolj_store::WorkflowError;
 
 pub fn router() -> Router<AppState> {
     Router::new().route(
@@ -70,8 +72,8 @@ async fn show(
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    may_answer(&caller, &organisation)?;
-    let view = load(&state, &caller, &round, &organisation).await?;
+    may_answer(&caller.actor, &organisation)?;
+    let view = load(&state.app, &caller.actor, &round, &organisation).await?;
     Ok(render(&caller, &view, StatusCode::OK))
 }
 
@@ -88,10 +90,10 @@ async fn submit(
     Form(form): Form<SubmitForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, &form.csrf)?;
-    match responses::submit(&state, &caller, &round, &organisation).await {
+    match responses::submit(&state.app, &caller.actor, &round, &organisation).await {
         Ok(_) => Ok(Redirect::to(&response_path(&round, &organisation)).into_response()),
-        Err(failure) if failure.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let view = load(&state, &caller, &round, &organisation).await?;
+        Err(ResponseError::Workflow(WorkflowError::Incomplete(_))) => {
+            let view = load(&state.app, &caller.actor, &round, &organisation).await?;
             Ok(render(&caller, &view, StatusCode::UNPROCESSABLE_ENTITY))
         }
         Err(failure) => Err(failure.into()),

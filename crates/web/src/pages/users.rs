@@ -17,11 +17,11 @@ use uppfolj_store::{Account, AccountChangeError, StoreError};
 
 use super::forms::{ChangedPage, FieldErrors, Fields, all, field};
 use super::{Nav, check_csrf, csrf, page};
-use crate::accounts::{self, AccountError, LOGIN_LINK_VALIDITY, LinkDelivery};
 use crate::auth::Caller;
 use crate::error::{Failure, capitalised};
-use crate::lookup::require_coordinator;
 use crate::{AppState, WebError};
+use uppfolj_app::accounts::{self, AccountError, LOGIN_LINK_VALIDITY, LinkDelivery};
+use uppfolj_app::lookup::require_coordinator;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -85,7 +85,7 @@ fn organisation_names(keys: &[Key], names: &HashMap<Key, String>) -> Vec<String>
 }
 
 async fn list(State(state): State<AppState>, caller: Caller) -> Result<Response, WebError> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let names = names(&state).await?;
     let mut users: Vec<UserRow> = state
         .store
@@ -176,7 +176,7 @@ struct NewPage<'a> {
 }
 
 async fn new_user(State(state): State<AppState>, caller: Caller) -> Result<Response, WebError> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let definitions = state.store.definitions().await?;
     Ok(page(
         NewPage {
@@ -226,7 +226,7 @@ async fn create(
     Form(fields): Form<Fields>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, field(&fields, "csrf"))?;
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let mut errors = FieldErrors::default();
     let email_text = field(&fields, "epost").trim().to_owned();
     let email = if email_text.is_empty() {
@@ -244,10 +244,10 @@ async fn create(
     };
     let role = read_role(&fields, &mut errors);
     if let (Some(email), Some((role, organisations))) = (&email, &role) {
-        match accounts::create_user(&state, email, *role, organisations, None).await {
+        match accounts::create_user(&state.app, email, *role, organisations, None).await {
             Ok(link) => {
                 let link = link.expect("a user without a password gets a login link");
-                let delivery = accounts::deliver_login_link(&state, email, link, true).await;
+                let delivery = accounts::deliver_login_link(&state.app, email, link, true).await;
                 let account = state
                     .store
                     .account(email)
@@ -407,7 +407,7 @@ async fn edit(
     caller: Caller,
     Path(email): Path<String>,
 ) -> Result<Response, WebError> {
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let account = stored(&state, &email).await?;
     edit_page(
         &state,
@@ -428,7 +428,7 @@ async fn change(
     Form(fields): Form<Fields>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, field(&fields, "csrf"))?;
-    require_coordinator(&caller)?;
+    require_coordinator(&caller.actor)?;
     let account = stored(&state, &email).await?;
     let email = account.actor.email.clone();
     let path = user_path(&email);
@@ -527,7 +527,7 @@ async fn change(
             }
             let link =
                 accounts::login_link(&state.store, &state.config.public_url, account.id).await?;
-            let delivery = accounts::deliver_login_link(&state, &email, link, false).await;
+            let delivery = accounts::deliver_login_link(&state.app, &email, link, false).await;
             let notice = Notice::delivered(
                 &email,
                 delivery,

@@ -12,11 +12,11 @@ use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use serde_json::Value;
 use tower::ServiceExt;
+use uppfolj_app::secrets;
 use uppfolj_exchange::definitions;
 use uppfolj_model::{Definitions, Email, Key, Role, RoundState};
 use uppfolj_store::testing::TestDb;
 use uppfolj_store::{Backend, Store};
-use uppfolj_web::auth::secrets;
 use uppfolj_web::{AppState, WebConfig, router};
 
 pub struct TestApp {
@@ -55,7 +55,7 @@ impl TestApp {
     /// The same, sending e-mail through `mailer`.
     pub async fn with_mailer(
         backend: Backend,
-        mailer: Option<uppfolj_web::mail::Mailer>,
+        mailer: Option<uppfolj_app::mail::Mailer>,
     ) -> TestApp {
         let db = TestDb::new(backend).await;
         db.store.apply_definitions(&goteborg()).await.unwrap();

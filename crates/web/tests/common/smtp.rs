@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use uppfolj_web::mail::Mailer;
+use uppfolj_app::mail::Mailer;
 
 /// The SMTP server, stopped when dropped, and the file it writes what it receives to.
 pub struct SmtpSink {

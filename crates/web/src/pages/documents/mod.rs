@@ -26,8 +26,8 @@ use uppfolj_model::{
 use super::{Nav, page};
 use crate::auth::Caller;
 use crate::error::capitalised;
-use crate::lookup::require_coordinator;
 use crate::{AppState, WebError};
+use uppfolj_app::lookup::require_coordinator;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -147,7 +147,7 @@ async fn coordinator_definitions(
     state: &AppState,
     caller: &Caller,
 ) -> Result<Arc<Definitions>, WebError> {
-    require_coordinator(caller)?;
+    require_coordinator(&caller.actor)?;
     Ok(state.store.definitions().await?)
 }
 

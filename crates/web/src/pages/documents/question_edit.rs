@@ -15,9 +15,9 @@ use super::{
     scale_choices, scale_name, tree_path, version,
 };
 use crate::auth::Caller;
-use crate::lookup::key;
 use crate::pages::{Nav, check_csrf, csrf, page};
 use crate::{AppState, WebError};
+use uppfolj_app::lookup::key;
 
 #[derive(Template)]
 #[template(path = "question_edit.html")]

@@ -14,9 +14,9 @@ use super::{
     tree_path, version,
 };
 use crate::auth::Caller;
-use crate::lookup::key;
 use crate::pages::{Nav, check_csrf, csrf, page};
 use crate::{AppState, WebError};
+use uppfolj_app::lookup::key;
 
 #[derive(Template)]
 #[template(path = "section_edit.html")]

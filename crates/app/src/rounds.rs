@@ -1,19 +1,15 @@
-//! Managing rounds as the API and the pages both do it: creating one (or copying last year's),
-//! moving it through its states, and setting the compilation's status thresholds. One place, so
-//! that JSON and HTML follow the same rules and refuse alike.
+//! Managing rounds: creating one (or copying last year's), moving it through its states, and
+//! setting the compilation's status thresholds.
 
-use serde_json::json;
 use time::Date;
 use uppfolj_model::compilation::StatusThresholds;
-use uppfolj_model::{Definitions, Key, ObjectRef, Round, RoundState};
+use uppfolj_model::{Actor, Definitions, Key, ObjectRef, Round, RoundState};
 
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::Failure;
-use crate::lookup::{key, require_coordinator, stored_round};
+use crate::lookup::{key, stored_round};
+use crate::{App, RoundError};
 
 /// A new round as asked for: its fields as written, to be checked here.
-pub(crate) struct NewRoundInput {
+pub struct NewRoundInput {
     pub key: String,
     pub name: String,
     pub year: i32,
@@ -29,28 +25,17 @@ pub(crate) struct NewRoundInput {
 }
 
 /// Creates a round as a draft, empty or as a copy of another. Fields are named as in the API.
-pub(crate) async fn create(
-    state: &AppState,
-    caller: &Caller,
-    input: NewRoundInput,
-) -> Result<Round, Failure> {
-    require_coordinator(caller)?;
+pub async fn create(app: &App, actor: &Actor, input: NewRoundInput) -> Result<Round, RoundError> {
+    require_coordinator(actor)?;
     let round_key =
-        Key::parse(&input.key).map_err(|e| Failure::bad_request("key", e.to_string()))?;
-    let definitions = state.store.definitions().await?;
+        Key::parse(&input.key).map_err(|e| RoundError::invalid("key", e.to_string()))?;
+    let definitions = app.store.definitions().await?;
     if definitions.rounds.iter().any(|r| r.key == round_key) {
-        return Err(Failure::conflict(
-            format!("omgången «{round_key}» finns redan"),
-            json!({ "field": "key" }),
-        ));
+        return Err(RoundError::KeyTaken(round_key));
     }
     let (documents, targets, copied) = match &input.copy_from {
         Some(source) => {
-            let source = definitions
-                .rounds
-                .iter()
-                .find(|r| r.key.as_str() == source)
-                .ok_or_else(|| Failure::not_found(format!("omgången «{source}» finns inte")))?;
+            let source = stored_round(&definitions, &key(source, "omgången")?)?;
             (
                 source.documents.clone(),
                 source.targets.clone(),
@@ -61,9 +46,7 @@ pub(crate) async fn create(
             let keys = input
                 .documents
                 .iter()
-                .map(|d| {
-                    Key::parse(d).map_err(|e| Failure::bad_request("documents", e.to_string()))
-                })
+                .map(|d| Key::parse(d).map_err(|e| RoundError::invalid("documents", e.to_string())))
                 .collect::<Result<Vec<_>, _>>()?;
             (keys, vec![], StatusThresholds::default())
         }
@@ -84,55 +67,55 @@ pub(crate) async fn create(
         thresholds,
         asked: None,
     };
-    store_round(state, &definitions, round.clone(), None).await?;
+    store_round(app, &definitions, round.clone(), None).await?;
     Ok(round)
 }
 
 /// Opens, closes or publishes a round (`state` as stored: open, closed, published, draft).
-pub(crate) async fn change_state(
-    state: &AppState,
-    caller: &Caller,
+pub async fn change_state(
+    app: &App,
+    actor: &Actor,
     round: &str,
     next: &str,
-) -> Result<Round, Failure> {
-    require_coordinator(caller)?;
+) -> Result<Round, RoundError> {
+    require_coordinator(actor)?;
     let round = key(round, "omgången")?;
     let next = RoundState::parse(next).ok_or_else(|| {
-        Failure::bad_request(
+        RoundError::invalid(
             "state",
             "status ska vara draft, open, closed eller published",
         )
     })?;
-    state.store.set_round_state(&round, next).await?;
-    Ok(state.store.round(&round).await?)
+    app.store.set_round_state(&round, next).await?;
+    Ok(app.store.round(&round).await?)
 }
 
 /// Sets the shares of *Ja* from which the compilation calls a section green or yellow.
-pub(crate) async fn set_thresholds(
-    state: &AppState,
-    caller: &Caller,
+pub async fn set_thresholds(
+    app: &App,
+    actor: &Actor,
     round: &str,
     green: f64,
     yellow: f64,
-) -> Result<Round, Failure> {
-    require_coordinator(caller)?;
+) -> Result<Round, RoundError> {
+    require_coordinator(actor)?;
     let round_key = key(round, "omgången")?;
-    let definitions = state.store.definitions().await?;
+    let definitions = app.store.definitions().await?;
     let mut round = stored_round(&definitions, &round_key)?;
     round.thresholds = thresholds(green, yellow)?;
-    store_round(state, &definitions, round.clone(), None).await?;
+    store_round(app, &definitions, round.clone(), None).await?;
     Ok(round)
 }
 
-/// Checks a round against everything stored and stores it; problems become one 400 naming the
-/// first field. Given the settings' change counter a form was built from (`seen`), a change made
-/// since is a 409 and nothing is stored.
-pub(crate) async fn store_round(
-    state: &AppState,
+/// Checks a round against everything stored and stores it; problems are refused naming the first
+/// field. Given the settings' change counter a form was built from (`seen`), a change made since
+/// is refused as a conflict and nothing is stored.
+pub async fn store_round(
+    app: &App,
     existing: &Definitions,
     round: Round,
     seen: Option<i64>,
-) -> Result<(), Failure> {
+) -> Result<(), RoundError> {
     let single = Definitions {
         rounds: vec![round],
         ..Definitions::default()
@@ -142,31 +125,39 @@ pub(crate) async fn store_round(
         .iter()
         .find(|(object, _)| *object == ObjectRef::Round(0))
     {
-        let all: Vec<String> = problems.iter().map(|(_, p)| p.to_string()).collect();
-        let mut failure = Failure::bad_request(&problem.path.to_string(), all.join("; "));
-        failure.extra["problems"] = json!(all);
-        return Err(failure);
+        return Err(RoundError::Invalid {
+            field: problem.path.to_string(),
+            problems: problems.iter().map(|(_, p)| p.to_string()).collect(),
+        });
     }
     match seen {
         Some(seen) => {
-            state
-                .store
+            app.store
                 .apply_definitions_unless_changed(&single, seen)
                 .await?
         }
-        None => state.store.apply_definitions(&single).await?,
+        None => app.store.apply_definitions(&single).await?,
     };
     Ok(())
 }
 
-fn thresholds(green: f64, yellow: f64) -> Result<StatusThresholds, Failure> {
-    StatusThresholds::new(green, yellow).map_err(|message| Failure::bad_request("status", message))
+fn thresholds(green: f64, yellow: f64) -> Result<StatusThresholds, RoundError> {
+    StatusThresholds::new(green, yellow).map_err(|message| RoundError::invalid("status", message))
 }
 
-fn date(text: &str, field: &str) -> Result<Date, Failure> {
+fn date(text: &str, field: &str) -> Result<Date, RoundError> {
     Date::parse(
         text,
         time::macros::format_description!("[year]-[month]-[day]"),
     )
-    .map_err(|_| Failure::bad_request(field, format!("«{text}» är inte ett datum (ÅÅÅÅ-MM-DD)")))
+    .map_err(|_| RoundError::invalid(field, format!("«{text}» är inte ett datum (ÅÅÅÅ-MM-DD)")))
+}
+
+/// Refuses anyone but a coordinator.
+fn require_coordinator(actor: &Actor) -> Result<(), RoundError> {
+    if actor.may_manage() {
+        Ok(())
+    } else {
+        Err(RoundError::NotCoordinator)
+    }
 }

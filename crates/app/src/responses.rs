@@ -1,27 +1,24 @@
-//! Responses as the API and the pages both handle them: progress, loading one organisation's
-//! response with last round's answers, the submit check, submitting, the coordinator's decisions
-//! and the history. One place, so that JSON and HTML follow the same rules and refuse alike.
+//! Responses: each organisation's progress and the coordinators' coverage board, loading one
+//! organisation's response with last round's answers for someone who may read it, the submit
+//! check, submitting, the coordinator's decisions and the history.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde_json::json;
 use time::OffsetDateTime;
 use uppfolj_model::{
-    Answer, AnswerChange, AnswerScale, Definitions, Document, FormQuestion, Key, Organisation,
-    Question, QuestionRef, ResponseState, Round, RoundState, SubmitProblem, TransitionError,
-    check_submission, response_form,
+    Actor, Answer, AnswerChange, AnswerScale, Definitions, Document, FormQuestion, Key,
+    Organisation, Question, QuestionRef, ResponseState, Round, RoundState, SubmitProblem,
+    TransitionError, check_submission, response_form,
 };
 use uppfolj_store::{ResponseEvent, ResponseStatus, WorkflowError};
 
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::Failure;
-use crate::lookup::{find_organisation, key, require_coordinator, visible_round};
+use crate::lookup::{find_organisation, key, require_coordinator, stored_round, visible_round};
 use crate::reports::round_documents;
+use crate::{App, LookupError, ResponseError};
 
 /// One organisation's progress in a round.
-pub(crate) struct ProgressRow {
+pub struct ProgressRow {
     pub organisation: Organisation,
     pub state: ResponseState,
     pub answered: usize,
@@ -32,16 +29,16 @@ pub(crate) struct ProgressRow {
     pub days_left: Option<i64>,
 }
 
-/// Each active organisation's progress in a round it asks something of, as far as the caller
+/// Each active organisation's progress in a round it asks something of, as far as `actor`
 /// may read the responses.
-pub(crate) async fn progress(
-    state: &AppState,
-    caller: &Caller,
+pub async fn progress(
+    app: &App,
+    actor: &Actor,
     definitions: &Definitions,
     round: &Round,
-) -> Result<Vec<ProgressRow>, Failure> {
+) -> Result<Vec<ProgressRow>, ResponseError> {
     let documents = round_documents(definitions, round);
-    let summaries: HashMap<_, _> = state
+    let summaries: HashMap<_, _> = app
         .store
         .responses(&round.key)
         .await?
@@ -54,11 +51,7 @@ pub(crate) async fn progress(
         let summary = summaries.get(&organisation.key);
         let response_state = summary.map_or(ResponseState::NotStarted, |s| s.state);
         let assigned = round.assigned_questions(&documents, organisation).len();
-        if assigned == 0
-            || !caller
-                .actor
-                .may_read(&organisation.key, round.state, response_state)
-        {
+        if assigned == 0 || !actor.may_read(&organisation.key, round.state, response_state) {
             continue;
         }
         let finished = matches!(
@@ -79,22 +72,22 @@ pub(crate) async fn progress(
 
 /// One organisation's line on the coordinator's coverage board: its progress, and for each of
 /// the round's documents, in order, how many of its assigned questions have an answer.
-pub(crate) struct CoverageRow {
+pub struct CoverageRow {
     pub progress: ProgressRow,
     /// Answered and assigned per document; `(0, 0)` where the document asks it nothing.
     pub documents: Vec<(usize, usize)>,
 }
 
 /// The coverage board: [`progress`] broken down by document.
-pub(crate) async fn coverage(
-    state: &AppState,
-    caller: &Caller,
+pub async fn coverage(
+    app: &App,
+    actor: &Actor,
     definitions: &Definitions,
     round: &Round,
-) -> Result<Vec<CoverageRow>, Failure> {
-    let rows = progress(state, caller, definitions, round).await?;
+) -> Result<Vec<CoverageRow>, ResponseError> {
+    let rows = progress(app, actor, definitions, round).await?;
     let documents = round_documents(definitions, round);
-    let answered: HashMap<Key, Vec<QuestionRef>> = state
+    let answered: HashMap<Key, Vec<QuestionRef>> = app
         .store
         .round_responses(&round.key, &definitions.scales)
         .await?
@@ -134,7 +127,7 @@ pub(crate) async fn coverage(
 }
 
 /// One organisation's response in a round, loaded for someone who may read it.
-pub(crate) struct ResponseView {
+pub struct ResponseView {
     pub definitions: Arc<Definitions>,
     index: usize,
     pub organisation: Organisation,
@@ -179,15 +172,11 @@ impl ResponseView {
         check_submission(&assigned(&self.form()), &self.answers)
     }
 
-    /// Whether the organisation may answer in the round now: it is open, or closed and reopened
-    /// for this organisation.
+    /// Whether the organisation may answer in the round now (see
+    /// [`uppfolj_model::Round::takes_answers`]).
     pub fn round_takes_answers(&self) -> bool {
-        takes_answers(self.round(), &self.status)
+        self.round().takes_answers(self.status.reopened)
     }
-}
-
-fn takes_answers(round: &Round, status: &ResponseStatus) -> bool {
-    round.state == RoundState::Open || (round.state == RoundState::Closed && status.reopened)
 }
 
 /// The questions a submit checks, from a form.
@@ -197,40 +186,33 @@ fn assigned<'a>(form: &[FormQuestion<'a>]) -> Vec<(QuestionRef, &'a Question, &'
         .collect()
 }
 
-fn refused_reading(organisation: &Organisation) -> Failure {
-    Failure::forbidden(
-        true,
-        format!(
-            "du har inte tillgång till svaret från {}",
-            organisation.name
-        ),
-    )
+fn refused_reading(organisation: &Organisation) -> ResponseError {
+    ResponseError::Forbidden(format!(
+        "du har inte tillgång till svaret från {}",
+        organisation.name
+    ))
 }
 
-/// Loads a response with last round's answers, if the caller may read it.
-pub(crate) async fn load(
-    state: &AppState,
-    caller: &Caller,
+/// Loads a response with last round's answers, if `actor` may read it.
+pub async fn load(
+    app: &App,
+    actor: &Actor,
     round: &str,
     organisation: &str,
-) -> Result<ResponseView, Failure> {
-    let (definitions, index) = visible_round(state, caller, round).await?;
+) -> Result<ResponseView, ResponseError> {
+    let (definitions, index) = visible_round(&app.store, actor, round).await?;
     let round = &definitions.rounds[index];
     let organisation = find_organisation(&definitions, organisation)?.clone();
-    let (status, answers) = state
+    let (status, answers) = app
         .store
         .response(&round.key, &organisation.key, &definitions.scales)
         .await?;
-    if !caller
-        .actor
-        .may_read(&organisation.key, round.state, status.state)
-    {
+    if !actor.may_read(&organisation.key, round.state, status.state) {
         return Err(refused_reading(&organisation));
     }
     // Last year's answers exist only if an earlier round does.
     let previous = if definitions.rounds.iter().any(|r| r.year < round.year) {
-        state
-            .store
+        app.store
             .previous_answers(&round.key, &organisation.key)
             .await?
     } else {
@@ -241,12 +223,12 @@ pub(crate) async fn load(
         None => (None, HashMap::new()),
     };
     let mut answers = answers;
-    if !caller.actor.sees_withheld(&organisation.key) {
+    if !actor.sees_withheld(&organisation.key) {
         for answer in answers.values_mut().chain(previous.values_mut()) {
             *answer = answer.published();
         }
     }
-    let documents = state.round_documents.of(&definitions, index);
+    let documents = app.round_documents(&definitions, index);
     Ok(ResponseView {
         index,
         organisation,
@@ -259,59 +241,47 @@ pub(crate) async fn load(
     })
 }
 
-/// The organisation's key, if the caller may answer for it; 403 otherwise.
-pub(crate) fn may_answer(caller: &Caller, organisation: &str) -> Result<Key, Failure> {
+/// The organisation's key, if `actor` may answer for it.
+pub fn may_answer(actor: &Actor, organisation: &str) -> Result<Key, ResponseError> {
     let key = key(organisation, "organisationen")?;
-    if caller.actor.may_answer_for(&key) {
+    if actor.may_answer_for(&key) {
         Ok(key)
     } else {
-        Err(Failure::forbidden(
-            true,
-            format!("du svarar inte för organisationen «{organisation}»"),
-        ))
+        Err(ResponseError::Forbidden(format!(
+            "du svarar inte för organisationen «{organisation}»"
+        )))
     }
 }
 
 /// The round and organisation a change of state concerns.
 async fn context(
-    state: &AppState,
+    app: &App,
     round: &str,
     organisation: &str,
-) -> Result<(Arc<Definitions>, Round, Organisation), Failure> {
+) -> Result<(Arc<Definitions>, Round, Organisation), LookupError> {
     let round_key = key(round, "omgången")?;
-    let definitions = state.store.definitions().await?;
-    let round = definitions
-        .rounds
-        .iter()
-        .find(|r| r.key == round_key)
-        .cloned()
-        .ok_or_else(|| Failure::not_found(format!("omgången «{round_key}» finns inte")))?;
+    let definitions = app.store.definitions().await?;
+    let round = stored_round(&definitions, &round_key)?;
     let organisation = find_organisation(&definitions, organisation)?.clone();
     Ok((definitions, round, organisation))
 }
 
 /// Submits a response: every assigned question answered and every comment rule met, or 422
 /// listing each problem. The check runs on the answers as locked for the change.
-pub(crate) async fn submit(
-    state: &AppState,
-    caller: &Caller,
+pub async fn submit(
+    app: &App,
+    actor: &Actor,
     round: &str,
     organisation: &str,
-) -> Result<ResponseState, Failure> {
-    may_answer(caller, organisation)?;
-    let (definitions, round, organisation) = context(state, round, organisation).await?;
-    let status = state
+) -> Result<ResponseState, ResponseError> {
+    may_answer(actor, organisation)?;
+    let (definitions, round, organisation) = context(app, round, organisation).await?;
+    let status = app
         .store
         .response_status(&round.key, &organisation.key)
         .await?;
-    if !takes_answers(&round, &status) {
-        return Err(Failure::conflict(
-            format!(
-                "omgången är {} och tar inte emot svar",
-                round.state.label().to_lowercase()
-            ),
-            json!({}),
-        ));
+    if !round.takes_answers(status.reopened) {
+        return Err(ResponseError::NotOpen(round.state.label().to_lowercase()));
     }
     let documents = round_documents(&definitions, &round);
     let refs: Vec<_> = documents.iter().collect();
@@ -325,12 +295,12 @@ pub(crate) async fn submit(
         &empty,
     );
     let assigned = assigned(&form);
-    Ok(state
+    Ok(app
         .store
         .change_response(
             &round.key,
             &organisation.key,
-            caller.actor.email.as_str(),
+            actor.email.as_str(),
             "",
             false,
             |current, answers| {
@@ -347,7 +317,7 @@ pub(crate) async fn submit(
 }
 
 /// What a coordinator decides about a response.
-pub(crate) enum Decision<'a> {
+pub enum Decision<'a> {
     Accept,
     /// Back to the organisation for completion, with a message saying why.
     Return(&'a str),
@@ -356,13 +326,13 @@ pub(crate) enum Decision<'a> {
 }
 
 /// A coordinator's decision about a response; a return or reopening needs a message.
-pub(crate) async fn decide(
-    state: &AppState,
-    caller: &Caller,
+pub async fn decide(
+    app: &App,
+    actor: &Actor,
     round: &str,
     organisation: &str,
     decision: Decision<'_>,
-) -> Result<ResponseState, Failure> {
+) -> Result<ResponseState, ResponseError> {
     type Rule = fn(ResponseState) -> Result<ResponseState, TransitionError>;
     let notify = !matches!(decision, Decision::Accept);
     let (message, reopen, rule): (&str, bool, Rule) = match decision {
@@ -373,20 +343,19 @@ pub(crate) async fn decide(
             other => Ok(other),
         }),
     };
-    require_coordinator(caller)?;
-    let (_, round, organisation) = context(state, round, organisation).await?;
+    require_coordinator(actor)?;
+    let (_, round, organisation) = context(app, round, organisation).await?;
     if reopen && round.state != RoundState::Closed {
-        return Err(Failure::conflict(
-            "bara en stängd omgång kan öppnas igen för en organisation",
-            json!({}),
+        return Err(ResponseError::Refused(
+            "bara en stängd omgång kan öppnas igen för en organisation".into(),
         ));
     }
-    let next = state
+    let next = app
         .store
         .change_response(
             &round.key,
             &organisation.key,
-            caller.actor.email.as_str(),
+            actor.email.as_str(),
             message,
             reopen,
             |current, _| Ok(rule(current)?),
@@ -394,7 +363,7 @@ pub(crate) async fn decide(
         .await?;
     if notify {
         // The decision stands whether or not the e-mail goes out; a failure is the relay's.
-        let base = state.config.public_url.trim_end_matches('/');
+        let base = app.settings.public_url.trim_end_matches('/');
         let body = format!(
             "Hej!\n\nSvaret från {} i {} har skickats tillbaka för komplettering med det här \
              meddelandet:\n\n{message}\n\nSvaret: {base}/omgangar/{}/svar/{}\n\nHälsningar\nUppfölj",
@@ -402,7 +371,7 @@ pub(crate) async fn decide(
         );
         let subject = format!("Komplettera svaret: {}", round.name);
         if let Err(e) =
-            crate::mail::notify_respondents(state, &organisation.key, &subject, &body).await
+            crate::mail::notify_respondents(app, &organisation.key, &subject, &body).await
         {
             tracing::warn!(error = %e, "the notice of a returned response was not sent");
         }
@@ -410,22 +379,29 @@ pub(crate) async fn decide(
     Ok(next)
 }
 
-fn checked_message(message: &str) -> Result<&str, Failure> {
+fn checked_message(message: &str) -> Result<&str, ResponseError> {
+    let invalid = |message: String| ResponseError::Invalid {
+        field: "message".into(),
+        message,
+    };
     let message = message.trim();
     if message.is_empty() {
-        return Err(Failure::bad_request(
-            "message",
-            "skriv ett meddelande till organisationen",
-        ));
+        return Err(invalid("skriv ett meddelande till organisationen".into()));
     }
     if message.chars().count() > uppfolj_model::MAX_COMMENT_CHARS {
-        return Err(Failure::bad_request("message", "meddelandet är för långt"));
+        return Err(invalid("meddelandet är för långt".into()));
+    }
+    if let Some(found) = uppfolj_model::text::control_character(message) {
+        return Err(invalid(uppfolj_model::text::control_character_message(
+            "meddelandet",
+            found,
+        )));
     }
     Ok(message)
 }
 
 /// A response's history: every change of its answers and of its state, oldest first.
-pub(crate) struct History {
+pub struct History {
     pub definitions: Arc<Definitions>,
     index: usize,
     pub organisation: Organisation,
@@ -439,31 +415,28 @@ impl History {
     }
 }
 
-/// Loads a response's history, if the caller may read the response.
-pub(crate) async fn history(
-    state: &AppState,
-    caller: &Caller,
+/// Loads a response's history, if `actor` may read the response.
+pub async fn history(
+    app: &App,
+    actor: &Actor,
     round: &str,
     organisation: &str,
-) -> Result<History, Failure> {
-    let (definitions, index) = visible_round(state, caller, round).await?;
+) -> Result<History, ResponseError> {
+    let (definitions, index) = visible_round(&app.store, actor, round).await?;
     let organisation = find_organisation(&definitions, organisation)?.clone();
     let round = &definitions.rounds[index];
-    let status = state
+    let status = app
         .store
         .response_status(&round.key, &organisation.key)
         .await?;
-    if !caller
-        .actor
-        .may_read_history(&organisation.key, round.state, status.state)
-    {
+    if !actor.may_read_history(&organisation.key, round.state, status.state) {
         return Err(refused_reading(&organisation));
     }
-    let changes = state
+    let changes = app
         .store
         .answer_history(&round.key, &organisation.key)
         .await?;
-    let events = state
+    let events = app
         .store
         .response_events(&round.key, &organisation.key)
         .await?;

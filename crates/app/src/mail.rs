@@ -7,7 +7,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use time::OffsetDateTime;
 use uppfolj_model::{Actor, Email, Key, Organisation, Role, Round};
 
-use crate::AppState;
+use crate::App;
 use crate::accounts::LOGIN_LINK_VALIDITY;
 
 /// Why an e-mail could not be sent. Messages are for the administrator.
@@ -81,23 +81,23 @@ pub fn respondents_of(users: &[Actor], organisation: &Key) -> Vec<String> {
 
 /// Sends `subject` and `body` to everyone who answers for `organisation`; returns how many were
 /// written to. Without a configured relay nothing is sent.
-pub(crate) async fn notify_respondents(
-    state: &AppState,
+pub async fn notify_respondents(
+    app: &App,
     organisation: &Key,
     subject: &str,
     body: &str,
 ) -> Result<usize, MailError> {
-    let Some(mailer) = &state.config.mailer else {
+    let Some(mailer) = &app.settings.mailer else {
         return Ok(0);
     };
-    let users = active_users(state).await?;
+    let users = active_users(app).await?;
     let to = respondents_of(&users, organisation);
     mailer.send(&to, subject, body).await?;
     Ok(to.len())
 }
 
 /// What a round of reminders reached.
-pub(crate) struct Reminded {
+pub struct Reminded {
     pub people: usize,
     pub organisations: usize,
     /// Organisations chosen that nobody answers for (names).
@@ -106,18 +106,18 @@ pub(crate) struct Reminded {
 
 /// Reminds the respondents of the chosen organisations that the round awaits their answers,
 /// with the deadline and a link to their form.
-pub(crate) async fn remind(
-    state: &AppState,
+pub async fn remind(
+    app: &App,
     round: &Round,
     organisations: &[&Organisation],
 ) -> Result<Reminded, MailError> {
-    let Some(mailer) = &state.config.mailer else {
+    let Some(mailer) = &app.settings.mailer else {
         return Err(MailError::Config(
             "ingen e-postserver är inställd (UPPFOLJ_SMTP_URL)".into(),
         ));
     };
-    let users = active_users(state).await?;
-    let base = state.config.public_url.trim_end_matches('/');
+    let users = active_users(app).await?;
+    let base = app.settings.public_url.trim_end_matches('/');
     let mut reminded = Reminded {
         people: 0,
         organisations: 0,
@@ -144,8 +144,8 @@ pub(crate) async fn remind(
 }
 
 /// Every active user: an inactive one gets no e-mail.
-async fn active_users(state: &AppState) -> Result<Vec<Actor>, MailError> {
-    Ok(state
+async fn active_users(app: &App) -> Result<Vec<Actor>, MailError> {
+    Ok(app
         .store
         .accounts()
         .await
@@ -158,18 +158,18 @@ async fn active_users(state: &AppState) -> Result<Vec<Actor>, MailError> {
 
 /// Sends a user the link with which they choose a password and log in: a welcome for a new
 /// account, or a new link for an existing one. Says how long it works.
-pub(crate) async fn send_login_link(
-    state: &AppState,
+pub async fn send_login_link(
+    app: &App,
     email: &Email,
     link: &str,
     new_account: bool,
 ) -> Result<(), MailError> {
-    let Some(mailer) = &state.config.mailer else {
+    let Some(mailer) = &app.settings.mailer else {
         return Err(MailError::Config(
             "ingen e-postserver är inställd (UPPFOLJ_SMTP_URL)".into(),
         ));
     };
-    let until = crate::pages::swedish_time(OffsetDateTime::now_utc() + LOGIN_LINK_VALIDITY);
+    let until = uppfolj_model::text::swedish_time(OffsetDateTime::now_utc() + LOGIN_LINK_VALIDITY);
     let days = LOGIN_LINK_VALIDITY.whole_days();
     let (subject, opening) = if new_account {
         (

@@ -9,8 +9,7 @@ use uppfolj_model::{
 use uppfolj_report::OrganisationReport;
 use uppfolj_store::{Store, StoreError};
 
-/// An organisation's report for a round, from what is stored now.
-/// One organisation's report; `withheld_shown` says whether comments withheld from publication
+/// One organisation's report for a round, from what is stored now; `withheld_shown` says whether comments withheld from publication
 /// keep their text (for the central office and the organisation) or are left out (for readers).
 pub async fn organisation_report(
     store: &Store,
@@ -126,7 +125,7 @@ fn find_round<'a>(definitions: &'a Definitions, round: &Key) -> Result<&'a Round
 
 /// The round's documents in the round's order, as the round asked them: a round that has opened
 /// keeps the sections and questions it opened with, whatever was edited since.
-pub(crate) fn round_documents(definitions: &Definitions, round: &Round) -> Vec<Document> {
+pub fn round_documents(definitions: &Definitions, round: &Round) -> Vec<Document> {
     round.documents_as_asked(&definitions.documents)
 }
 

@@ -1,12 +1,10 @@
-//! Creating accounts and first-login links; shared by the API, the pages and the command line.
+//! Creating accounts and first-login links, and delivering them by e-mail.
 
 use time::{Duration, OffsetDateTime};
 use uppfolj_model::{Email, Key, Role};
 use uppfolj_store::{Store, StoreError};
 
-use crate::auth::secrets;
-use crate::error::Failure;
-use crate::{AppState, mail};
+use crate::{App, mail, secrets};
 
 /// How long a first-login link works.
 pub const LOGIN_LINK_VALIDITY: Duration = Duration::days(7);
@@ -22,27 +20,17 @@ pub enum AccountError {
     Store(#[from] StoreError),
 }
 
-impl From<AccountError> for Failure {
-    fn from(error: AccountError) -> Failure {
-        match error {
-            AccountError::Password(message) => Failure::bad_request("password", message),
-            AccountError::Role(message) => Failure::bad_request("organisations", message),
-            AccountError::Store(e) => e.into(),
-        }
-    }
-}
-
 /// Creates a user; without a password, returns a one-time link for setting one.
 pub async fn create_user(
-    state: &AppState,
+    app: &App,
     email: &Email,
     role: Role,
     organisations: &[Key],
     password: Option<&str>,
 ) -> Result<Option<String>, AccountError> {
     add_user(
-        &state.store,
-        &state.config.public_url,
+        &app.store,
+        &app.settings.public_url,
         email,
         role,
         organisations,
@@ -109,18 +97,18 @@ pub enum LinkDelivery {
 /// Sends `link` to `email` when a mailer is configured; otherwise hands it back to be shown.
 /// `new_account` chooses the wording: a welcome, or a new link for an existing account.
 pub async fn deliver_login_link(
-    state: &AppState,
+    app: &App,
     email: &Email,
     link: String,
     new_account: bool,
 ) -> LinkDelivery {
-    if state.config.mailer.is_none() {
+    if app.settings.mailer.is_none() {
         return LinkDelivery::Shown {
             link,
             failure: None,
         };
     }
-    match mail::send_login_link(state, email, &link, new_account).await {
+    match mail::send_login_link(app, email, &link, new_account).await {
         Ok(()) => LinkDelivery::Sent,
         Err(e) => {
             tracing::warn!(error = %e, "a login link could not be sent");

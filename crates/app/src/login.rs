@@ -2,15 +2,25 @@
 //! is checked, and settled after (the rules are `model::throttle`'s). Every instance sharing the
 //! database counts together.
 
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
+use uppfolj_model::throttle::Limit;
 use uppfolj_store::{Store, StoreError};
 
-use uppfolj_model::throttle::Limit;
+/// Failed logins to one account within a quarter of an hour, before it is locked.
+pub const ACCOUNT_LIMIT: Limit = Limit {
+    failures: 5,
+    window: Duration::minutes(15),
+};
 
-use super::{ACCOUNT_LIMIT, ADDRESS_LIMIT};
+/// Failed logins from one address within a quarter of an hour; higher, since offices share
+/// addresses. Past it, only accounts without failures of their own are tried from there.
+pub const ADDRESS_LIMIT: Limit = Limit {
+    failures: 20,
+    window: Duration::minutes(15),
+};
 
 /// An attempt that may be checked.
-pub(crate) struct Reservation {
+pub struct Reservation {
     account: String,
     address: String,
     /// Whether the address had room; when it was full, an account without failures of its own
@@ -19,13 +29,13 @@ pub(crate) struct Reservation {
 }
 
 /// Why an attempt is refused without checking the password, and until when.
-pub(crate) enum Locked {
+pub enum Locked {
     Account(OffsetDateTime),
     Address(OffsetDateTime),
 }
 
 /// Reserves an attempt to log in to `account` (an e-mail address as typed) from `address`.
-pub(crate) async fn reserve(
+pub async fn reserve(
     store: &Store,
     account: &str,
     address: &str,
@@ -64,7 +74,7 @@ pub(crate) async fn reserve(
 
 /// Settles a reserved attempt: a success forgets the account's failures and gives the address
 /// its room back; a failure counts against both. Returns whether the account is locked now.
-pub(crate) async fn settle(
+pub async fn settle(
     store: &Store,
     reservation: Reservation,
     success: bool,
@@ -94,18 +104,18 @@ pub(crate) async fn settle(
 }
 
 /// The throttle key of an account, by its address as typed.
-pub(crate) fn account_key(email: &str) -> String {
+pub fn account_key(email: &str) -> String {
     format!("konto:{}", email.trim().to_lowercase())
 }
 
 /// The throttle key of a client address.
-pub(crate) fn address_key(address: &str) -> String {
+pub fn address_key(address: &str) -> String {
     format!("adress:{address}")
 }
 
 /// Reserves an attempt against one key's limit: a first-login link guessed from an address, a
 /// current password given to change it. Settle it with [`settle_one`].
-pub(crate) async fn reserve_one(
+pub async fn reserve_one(
     store: &Store,
     key: &str,
     limit: Limit,
@@ -116,7 +126,7 @@ pub(crate) async fn reserve_one(
 
 /// Settles an attempt reserved with [`reserve_one`]; a success with `forget` clears the key's
 /// failures.
-pub(crate) async fn settle_one(
+pub async fn settle_one(
     store: &Store,
     key: &str,
     success: bool,
