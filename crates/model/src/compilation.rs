@@ -7,13 +7,17 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::text::swedish_key;
 use crate::{
     AnswerScale, AnswerValue, Document, Entry, Key, Organisation, QuestionRef, ResponseState,
     Round, ScaleKind, number_round,
 };
+
+/// Also reachable here, where the compilation applies them; they are defined in
+/// [`crate::thresholds`] so that a [`Round`] can carry them without importing the compilation.
+pub use crate::thresholds::StatusThresholds;
 
 /// One organisation's response, as the compilation reads it.
 #[derive(Clone, Debug)]
@@ -85,41 +89,6 @@ pub struct EarlierRound {
     pub name: String,
     pub year: i32,
     pub responses: Vec<ResponseData>,
-}
-
-/// The shares at which a part's status turns green or yellow: the share of the positive answer
-/// (a choice scale's first option, *Ja*) among the part's answered questions.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StatusThresholds {
-    pub green: f64,
-    pub yellow: f64,
-}
-
-impl StatusThresholds {
-    /// Thresholds that make sense: shares between 0 and 1, yellow not above green.
-    pub fn new(green: f64, yellow: f64) -> Result<StatusThresholds, String> {
-        let share = 0.0..=1.0;
-        if !share.contains(&green) || !share.contains(&yellow) {
-            return Err(format!(
-                "gränserna för grön ({green}) och gul ({yellow}) ska vara andelar mellan 0 och 1"
-            ));
-        }
-        if yellow > green {
-            return Err(format!(
-                "gränsen för gul ({yellow}) kan inte ligga över gränsen för grön ({green})"
-            ));
-        }
-        Ok(StatusThresholds { green, yellow })
-    }
-}
-
-impl Default for StatusThresholds {
-    fn default() -> Self {
-        StatusThresholds {
-            green: 0.75,
-            yellow: 0.5,
-        }
-    }
 }
 
 /// A part's status, told in words as well as by colour.

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::key::MAX_KEY_LEN;
-use crate::{Asked, Key, Path, Problem};
+use crate::{Key, Path, Problem};
 
 /// A steering document adopted by the city council, as far as the follow-up needs it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -178,6 +178,18 @@ impl fmt::Display for QuestionRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.document, self.question)
     }
+}
+
+/// The sections and questions a round asked, in the order they stood when it opened. A round
+/// that has opened shows these, also after they are edited into new versions, moved or retired.
+/// It lives beside [`Document::as_asked`], which reads it, so that documents need not import
+/// rounds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Asked {
+    /// Every section shown, as (document, section), in the order they stood.
+    pub sections: Vec<(Key, Key)>,
+    /// Every question asked, in the order they stood.
+    pub questions: Vec<QuestionRef>,
 }
 
 impl Document {

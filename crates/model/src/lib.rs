@@ -3,6 +3,12 @@
 //! Everything a rule depends on lives here so that it can be tested without a database, a web
 //! server or a file system: what a valid steering document looks like, which organisation gets
 //! which question, how report headings are numbered, when a response may be submitted.
+//!
+//! Imports point one way: a module names only modules listed before it in `problem`, `key`,
+//! `text`, `scale`, `organisation`, `document`, `thresholds`, `round`, `numbering`, `response`,
+//! `compilation`, `form`, `definitions`, `access` (`throttle` stands apart). A type two modules
+//! share lives in the lower one, which is why `Asked` is in `document` and `StatusThresholds` in
+//! `thresholds`.
 
 pub mod access;
 pub mod compilation;
@@ -17,6 +23,7 @@ pub mod response;
 pub mod round;
 pub mod scale;
 pub mod text;
+pub mod thresholds;
 pub mod throttle;
 
 pub use access::{Actor, Email, Role};
@@ -26,7 +33,7 @@ pub use compilation::{
 };
 pub use definitions::{Definitions, ObjectRef};
 pub use document::{
-    CommentRule, Document, DocumentKind, Period, Question, QuestionRef, Section, short_names,
+    Asked, CommentRule, Document, DocumentKind, Period, Question, QuestionRef, Section, short_names,
 };
 pub use form::{FormQuestion, response_form};
 pub use key::{Key, KeyError};
@@ -37,5 +44,5 @@ pub use response::{
     Answer, AnswerChange, AnswerInput, InputError, InputField, MAX_COMMENT_CHARS, ResponseState,
     SubmitProblem, TransitionError, check_submission,
 };
-pub use round::{Asked, Round, RoundState, Target};
+pub use round::{Round, RoundState, Target};
 pub use scale::{AnswerOption, AnswerScale, AnswerValue, ScaleKind, ValueError};

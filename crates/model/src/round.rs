@@ -6,8 +6,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::compilation::StatusThresholds;
+use crate::thresholds::StatusThresholds;
 use crate::{Document, Key, Organisation, OrganisationKind, Path, Problem, QuestionRef};
+
+/// What a round asked, also reachable here beside the round that keeps it; defined in
+/// [`crate::document`] so that [`Document::as_asked`] can read it without importing rounds.
+pub use crate::document::Asked;
 
 /// One follow-up: which documents, who answers what, and when.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,16 +35,6 @@ pub struct Round {
     /// as they stand. Kept so that editing a document never changes an opened round.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asked: Option<Asked>,
-}
-
-/// The sections and questions a round asked, in the order they stood when it opened. A round
-/// that has opened shows these, also after they are edited into new versions, moved or retired.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Asked {
-    /// Every section shown, as (document, section), in the order they stood.
-    pub sections: Vec<(Key, Key)>,
-    /// Every question asked, in the order they stood.
-    pub questions: Vec<QuestionRef>,
 }
 
 /// Limits one question to listed organisations and/or organisation kinds. With neither, the
