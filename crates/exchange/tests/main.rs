@@ -2,6 +2,7 @@
 //! workspace links (and stores) one large executable here instead of one per file.
 
 mod definitions;
+mod fuzz_found;
 mod goteborg;
 mod real_reports;
 mod report;

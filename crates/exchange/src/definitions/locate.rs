@@ -4,7 +4,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use uppfolj_model::{Path, Step};
 
-use super::SourceFile;
+use super::files::SourceFile;
 use crate::Diagnostic;
 
 /// Points a problem at the deepest part of `path` that exists in the file.

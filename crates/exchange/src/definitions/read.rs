@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use time::{Date, Month};
 use toml::value::Datetime;
-use uppfolj_model::compilation::StatusThresholds;
+use uppfolj_model::thresholds::StatusThresholds;
 use uppfolj_model::{
     AnswerOption, AnswerScale, CommentRule, Document, DocumentKind, Key, Organisation,
     OrganisationKind, Path, Period, Question, QuestionRef, Round, RoundState, ScaleKind, Section,

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use uppfolj_model::compilation::StatusThresholds;
+use uppfolj_model::thresholds::StatusThresholds;
 use uppfolj_model::{
     AnswerScale, CommentRule, Definitions, Document, Organisation, Round, ScaleKind, Section,
 };

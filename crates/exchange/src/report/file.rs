@@ -10,9 +10,10 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use super::common::{ParseError, Place, collapse, first_words, nest};
 use super::geometry::{self, Warning};
-use super::parse::{Place, collapse, nest};
-use super::{ParseError, ParsedQuestion, ParsedReport, ParsedSection, parse};
+use super::parse::parse;
+use super::{ParsedQuestion, ParsedReport, ParsedSection};
 
 /// No real question is this long: longer means rows or columns ran together.
 pub const MAX_QUESTION_CHARS: usize = 400;
@@ -121,16 +122,6 @@ pub fn read(bytes: &[u8]) -> Result<Reading, ReadError> {
     Ok(reading)
 }
 
-/// The first words of a text, to say where something stands.
-pub(crate) fn first_words(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().take(8).collect();
-    let mut out = words.join(" ");
-    if text.split_whitespace().count() > 8 {
-        out.push_str(" …");
-    }
-    out
-}
-
 /// Whether text lists a table's column headings on lines of their own: the running text
 /// `pdftotext` gives without `-layout`, column after column.
 fn columns_lost(text: &str) -> bool {
@@ -207,12 +198,10 @@ fn read_pdf_unguarded(bytes: &[u8]) -> Result<Reading, ReadError> {
         return Err(ReadError::NoText);
     }
     let outline = geometry::pdf::outline(&document);
-    let (report, warnings) =
-        geometry::read(&pages, &outline, geometry::Metrics::PDF).map_err(|error| {
-            ReadError::Layout {
-                from_pdf: true,
-                error,
-            }
+    let (report, warnings) = geometry::read(&pages, &outline, geometry::page::Metrics::PDF)
+        .map_err(|error| ReadError::Layout {
+            from_pdf: true,
+            error,
         })?;
     Ok(Reading { report, warnings })
 }

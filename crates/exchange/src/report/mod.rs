@@ -5,18 +5,25 @@
 //! [`read`] takes a report file as it comes: a PDF (read by the geometry of its pages), the
 //! layout text `pdftotext -layout` gives, or the running text of the seed; [`parse`] reads the
 //! last.
+//!
+//! Imports point one way: the report's shape, here; then `common`, what both readers share
+//! (their error and the house style's text rules); then the two readers, `parse` for running
+//! text and `geometry` for pages; then `file`, which picks a reader for a file. `import` needs
+//! only the shape.
 
+mod common;
 mod file;
 mod geometry;
 mod import;
 mod parse;
 
+pub use common::{ParseError, Place};
 pub use file::{
     ATTACHMENT, FORMAT, MAX_QUESTION_CHARS, ReadError, Reading, from_json, read, read_pdf,
 };
 pub use geometry::Warning;
 pub use import::{IMPORT_SCALE, ImportPlan, plan_import};
-pub use parse::{ParseError, Place, parse};
+pub use parse::parse;
 
 /// A report as read: its numbered headings in order, with the questions under each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

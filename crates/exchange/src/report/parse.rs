@@ -7,50 +7,10 @@
 //! answers stand alone on a line indented by a space. The parser follows those marks, not the
 //! words, so comments that begin with *Ja* or *Nej* stay comments.
 
-use std::fmt;
-
+use super::common::{
+    self, ParseError, Place, collapse, follows, join_lines, nest, numbered, split_audience,
+};
 use super::{ParsedQuestion, ParsedReport, ParsedSection};
-
-/// Why a text or a PDF could not be read as a report, and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    pub place: Place,
-    pub message: String,
-}
-
-/// Where in a report a problem is: a line of a text, or a page of a PDF with the first words
-/// there, which a person finds by reading.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Place {
-    /// 1-based line of the text.
-    Line(usize),
-    /// 1-based page, and the first words of what could not be read (may be empty).
-    Page { page: usize, words: String },
-    /// Under a numbered heading, at the first words of what was refused.
-    Section { number: String, words: String },
-    /// The report as a whole.
-    Report,
-}
-
-impl fmt::Display for Place {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Place::Line(line) => write!(f, "rad {line}"),
-            Place::Page { page, words } if words.is_empty() => write!(f, "sida {page}"),
-            Place::Page { page, words } => write!(f, "sida {page}, vid «{words}»"),
-            Place::Section { number, words } => write!(f, "under rubrik {number}, vid «{words}»"),
-            Place::Report => write!(f, "rapporten"),
-        }
-    }
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.place, self.message)
-    }
-}
-
-impl std::error::Error for ParseError {}
 
 /// The table header that the report repeats on every page.
 const TABLE_HEADER: &str = "Uppföljningsfrågor Svarsalternativ med kommentar";
@@ -112,39 +72,11 @@ pub fn parse(text: &str) -> Result<ParsedReport, ParseError> {
     })
 }
 
-pub(crate) fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Joins the lines of a wrapped paragraph or heading with spaces, whitespace collapsed; but a
-/// number range broken after its dash (`2023–` / `2026`), and a word broken after a slash
-/// (`forum/` / `samverkansgrupper`), are joined as they were before the break.
-pub(crate) fn join_lines<S: AsRef<str>>(lines: &[S]) -> String {
-    let mut out = String::new();
-    for line in lines {
-        let line = collapse(line.as_ref());
-        if line.is_empty() {
-            continue;
-        }
-        let mut tail = out.chars().rev();
-        let (last, before) = (tail.next(), tail.next());
-        let range_broken = matches!(last, Some('–' | '-'))
-            && before.is_some_and(|c| c.is_ascii_digit())
-            && line.starts_with(|c: char| c.is_ascii_digit());
-        let slash_broken = last == Some('/') && before.is_some_and(|c| !c.is_whitespace());
-        if !out.is_empty() && !range_broken && !slash_broken {
-            out.push(' ');
-        }
-        out.push_str(&line);
-    }
-    out
-}
-
 /// A page number standing alone on a line (`3 / 9`, `Sida 3 av 9`); a bare number may be an
 /// answer's text here, so it is kept.
 fn is_page_number(text: &str) -> bool {
     let t = collapse(text);
-    !t.chars().all(|c| c.is_ascii_digit()) && super::geometry::lines::is_page_number(&t)
+    !t.chars().all(|c| c.is_ascii_digit()) && common::is_page_number(&t)
 }
 
 /// A heading's number and text as the outline gives them.
@@ -176,16 +108,6 @@ fn split_outline(lines: &[Line]) -> (&[Line], Vec<OutlineEntry>) {
         })
         .collect();
     (&lines[..start], outline)
-}
-
-/// `1.2.3 Rest of line` → ("1.2.3", "Rest of line").
-pub(crate) fn numbered(text: &str) -> Option<(String, String)> {
-    let (number, rest) = text.split_once(' ')?;
-    let valid = !number.is_empty()
-        && number.split('.').all(|part| {
-            !part.is_empty() && part.len() <= 3 && part.chars().all(|c| c.is_ascii_digit())
-        });
-    (valid && !rest.trim().is_empty()).then(|| (number.to_owned(), rest.trim().to_owned()))
 }
 
 /// A heading found in the body: which lines it spans.
@@ -273,28 +195,6 @@ fn match_numbered(body: &[Line], i: usize, previous: Option<&str>) -> Option<Fou
         text: collapse(&text),
         start: i,
         end,
-    })
-}
-
-/// Whether `next` can follow `previous` in a numbered outline: a first child, or the next sibling
-/// of the heading or of one of its ancestors.
-pub(crate) fn follows(previous: Option<&str>, next: &str) -> bool {
-    let Some(previous) = previous else {
-        return next == "1";
-    };
-    if next == format!("{previous}.1") {
-        return true;
-    }
-    let parts: Vec<u32> = previous.split('.').filter_map(|p| p.parse().ok()).collect();
-    (1..=parts.len()).any(|depth| {
-        let mut candidate = parts[..depth].to_vec();
-        candidate[depth - 1] += 1;
-        candidate
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(".")
-            == next
     })
 }
 
@@ -395,69 +295,4 @@ fn read_questions(lines: &[Line]) -> Result<Vec<ParsedQuestion>, ParseError> {
         questions.push(parsed);
     }
     Ok(questions)
-}
-
-/// `Fråga? (samtliga nämnder och styrelser)` → ("Fråga?", Some("samtliga nämnder och styrelser")).
-pub(crate) fn split_audience(text: &str) -> (String, Option<String>) {
-    if let Some(open) = text.rfind("? (").filter(|_| text.ends_with(')')) {
-        let audience = text[open + 3..text.len() - 1].trim();
-        if !audience.is_empty() && !audience.contains(['(', ')']) {
-            return (text[..=open].to_owned(), Some(audience.to_owned()));
-        }
-    }
-    (text.to_owned(), None)
-}
-
-/// Puts a flat list of numbered sections into a tree by their numbers.
-pub(crate) fn nest(flat: Vec<ParsedSection>) -> Vec<ParsedSection> {
-    fn insert(into: &mut Vec<ParsedSection>, section: ParsedSection) {
-        match into.last_mut() {
-            Some(parent) if section.number.starts_with(&format!("{}.", parent.number)) => {
-                insert(&mut parent.sections, section)
-            }
-            _ => into.push(section),
-        }
-    }
-    let mut roots = Vec::new();
-    for section in flat {
-        insert(&mut roots, section);
-    }
-    roots
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_follow_as_in_an_outline() {
-        let table = [
-            (None, "1", true),
-            (None, "2", false),
-            (Some("1"), "1.1", true),
-            (Some("1.1"), "1.2", true),
-            (Some("1.2.3"), "2", true),
-            (Some("1.2.3"), "1.3", true),
-            (Some("1.2.3"), "3", false),
-            (Some("1.2"), "1.2.2", false),
-        ];
-        for (previous, next, expected) in table {
-            assert_eq!(follows(previous, next), expected, "{previous:?} → {next}");
-        }
-    }
-
-    #[test]
-    fn audience_notes_are_split_from_the_question() {
-        assert_eq!(
-            split_audience("Deltar ni? (samtliga nämnder och styrelser)"),
-            (
-                "Deltar ni?".into(),
-                Some("samtliga nämnder och styrelser".into())
-            )
-        );
-        assert_eq!(
-            split_audience("Har ni gjort X (t.ex. Y)?"),
-            ("Har ni gjort X (t.ex. Y)?".into(), None)
-        );
-    }
 }

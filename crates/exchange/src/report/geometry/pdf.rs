@@ -12,7 +12,7 @@ use std::io::Read;
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
 
-use super::{Glyph, Page, Rule};
+use super::page::{Glyph, Page, Rule};
 
 /// At most this many pages are read; a report has tens.
 const MAX_PAGES: usize = 2_000;
@@ -52,12 +52,76 @@ pub(crate) fn pages(document: &Document) -> Result<Vec<Page>, PdfError> {
     Ok(pages)
 }
 
-/// The titles of the PDF's outline (its bookmarks), in order; empty when it has none.
+/// The titles of the PDF's outline (its bookmarks), in reading order; empty when it has none.
+/// Walked here rather than by lopdf, whose walk follows a `/Next` that points back forever: every
+/// item is read once, and the walk stops at [`MAX_OUTLINE`] items or [`MAX_FORM_DEPTH`] levels.
 pub(crate) fn outline(document: &Document) -> Vec<String> {
-    document
-        .get_toc()
-        .map(|toc| toc.toc.into_iter().map(|entry| entry.title).collect())
-        .unwrap_or_default()
+    let mut titles = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let first = document
+        .catalog()
+        .ok()
+        .and_then(|catalog| catalog.get(b"Outlines").ok())
+        .and_then(|outlines| resolve_dict(document, outlines))
+        .and_then(|outlines| outlines.get(b"First").ok());
+    if let Some(first) = first {
+        outline_items(document, first, 0, &mut seen, &mut titles);
+    }
+    titles
+}
+
+/// The most outline items read; a real report's bookmarks are its headings, a few hundred.
+const MAX_OUTLINE: usize = 10_000;
+
+/// Reads the outline items from `item` on along `/Next`, each followed by its children.
+fn outline_items<'a>(
+    document: &'a Document,
+    mut item: &'a Object,
+    depth: usize,
+    seen: &mut std::collections::HashSet<ObjectId>,
+    titles: &mut Vec<String>,
+) {
+    loop {
+        if titles.len() >= MAX_OUTLINE || depth > MAX_FORM_DEPTH {
+            return;
+        }
+        if let Ok(id) = item.as_reference()
+            && !seen.insert(id)
+        {
+            return;
+        }
+        let Some(dict) = resolve_dict(document, item) else {
+            return;
+        };
+        if let Some(title) = dict
+            .get(b"Title")
+            .ok()
+            .and_then(|t| resolve(document, t))
+            .and_then(|t| lopdf::decode_text_string(t).ok())
+        {
+            titles.push(title);
+        }
+        if let Ok(first) = dict.get(b"First") {
+            outline_items(document, first, depth + 1, seen, titles);
+        }
+        match dict.get(b"Next") {
+            Ok(next) => item = next,
+            Err(_) => return,
+        }
+    }
+}
+
+/// An object, or the one a reference points to.
+fn resolve<'a>(document: &'a Document, object: &'a Object) -> Option<&'a Object> {
+    match object.as_reference() {
+        Ok(id) => document.get_object(id).ok(),
+        Err(_) => Some(object),
+    }
+}
+
+/// A dictionary, given directly or by reference.
+fn resolve_dict<'a>(document: &'a Document, object: &'a Object) -> Option<&'a Dictionary> {
+    resolve(document, object).and_then(|o| o.as_dict().ok())
 }
 
 /// An affine matrix `[a b c d e f]` as PDF writes them (row vectors: `p' = p × M`).
@@ -731,5 +795,41 @@ impl<'a> Painter<'a, '_> {
         self.run(&data, inner, depth + 1)?;
         (self.state, self.text_matrix, self.line_matrix) = saved;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lopdf::{Document, Object, dictionary};
+
+    use super::outline;
+
+    #[test]
+    fn an_outline_that_points_back_is_read_once() {
+        let mut document = Document::with_version("1.7");
+        let (first, second) = (document.new_object_id(), document.new_object_id());
+        let outlines = document.add_object(dictionary! {
+            "Type" => "Outlines",
+            "First" => Object::Reference(first),
+        });
+        let item = |title: &str, next| {
+            dictionary! {
+                "Title" => Object::string_literal(title),
+                "Parent" => Object::Reference(outlines),
+                "Next" => Object::Reference(next),
+            }
+        };
+        document
+            .objects
+            .insert(first, item("Inledning", second).into());
+        document
+            .objects
+            .insert(second, item("Avsnitt 1", first).into());
+        let catalog = document.add_object(dictionary! {
+            "Type" => "Catalog",
+            "Outlines" => Object::Reference(outlines),
+        });
+        document.trailer.set("Root", catalog);
+        assert_eq!(outline(&document), ["Inledning", "Avsnitt 1"]);
     }
 }

@@ -20,10 +20,9 @@
 use std::collections::HashMap;
 
 use super::lines::{Line, join};
-use super::{Metrics, Page, Warning};
-use crate::report::file::first_words;
-use crate::report::parse::{
-    ParseError, Place, collapse, follows, join_lines, nest, numbered, split_audience,
+use super::page::{Metrics, Page, Warning};
+use crate::report::common::{
+    ParseError, Place, collapse, first_words, follows, join_lines, nest, numbered, split_audience,
 };
 use crate::report::{ParsedQuestion, ParsedReport, ParsedSection};
 

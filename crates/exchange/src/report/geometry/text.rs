@@ -2,7 +2,7 @@
 //! text by column, so a character's column and line stand in for its place on the page. Pages
 //! are separated by form feeds.
 
-use super::{Glyph, Metrics, Page};
+use super::page::{Glyph, Metrics, Page};
 
 /// Points a grid cell stands for: a character is half an em wide, a line 1.2 ems high.
 const SIZE: f32 = 2.0;
