@@ -4,12 +4,12 @@
 //! passwords as the caller's password hash.
 
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use uppfolj_model::throttle::Attempts;
 use uppfolj_model::{Actor, Email, Key, Role};
 
-use crate::definitions::stored_key;
-use crate::{Store, StoreError, now, parse_time};
+use crate::error::StoreError;
+use crate::rows::{format_time, now, parse_time, stored_email, stored_key, stored_role};
+use crate::store::Store;
 
 /// A user as the login needs it.
 #[derive(Clone, Debug)]
@@ -72,16 +72,12 @@ fn actor_from(
     organisations: impl Iterator<Item = String>,
 ) -> Result<Actor, StoreError> {
     Ok(Actor {
-        email: Email::parse(email).map_err(StoreError::Corrupt)?,
-        role: Role::parse(role).ok_or_else(|| StoreError::Corrupt(format!("rollen {role}")))?,
+        email: stored_email(email)?,
+        role: stored_role(role)?,
         organisations: organisations
             .map(|k| stored_key(&k))
             .collect::<Result<_, _>>()?,
     })
-}
-
-fn format_time(at: OffsetDateTime) -> String {
-    at.format(&Rfc3339).expect("times format as RFC 3339")
 }
 
 impl Store {
@@ -164,8 +160,7 @@ impl Store {
         .iter()
         .map(|k| stored_key(k))
         .collect::<Result<_, _>>()?;
-        let role =
-            Role::parse(role).ok_or_else(|| StoreError::Corrupt(format!("rollen {role}")))?;
+        let role = stored_role(role)?;
         Ok(Actor {
             email,
             role,
@@ -182,7 +177,7 @@ impl Store {
         .await?;
         let mut users = Vec::new();
         for (id, email, role) in rows {
-            let email = Email::parse(&email).map_err(StoreError::Corrupt)?;
+            let email = stored_email(&email)?;
             users.push(self.actor(id, email, &role).await?);
         }
         Ok(users)
@@ -330,7 +325,7 @@ impl Store {
             .map(|(id, email, name, created_at, revoked_at)| {
                 Ok(TokenRecord {
                     id,
-                    email: Email::parse(&email).map_err(StoreError::Corrupt)?,
+                    email: stored_email(&email)?,
                     name,
                     created_at,
                     revoked: revoked_at.is_some(),

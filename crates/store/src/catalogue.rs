@@ -9,10 +9,10 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rusqlite::Connection;
-use uppfolj_model::{AnswerScale, QuestionRef};
+use uppfolj_model::{AnswerScale, OrganisationKind, QuestionRef};
 
-use crate::StoreError;
-use crate::definitions::{stored_key, stored_scale};
+use crate::error::StoreError;
+use crate::rows::{stored_key, stored_scale, target_kinds};
 
 /// What a save's checks need of a question a round asks.
 #[derive(Debug)]
@@ -20,7 +20,7 @@ pub(crate) struct CatalogueQuestion {
     pub question_id: i64,
     pub scale: Arc<AnswerScale>,
     /// The organisation kinds the question is targeted to; `None` when it goes to everyone.
-    pub target_kinds: Option<Arc<[String]>>,
+    pub target_kinds: Option<Vec<OrganisationKind>>,
     /// The organisations the targeting names one by one.
     pub listed: HashSet<i64>,
 }
@@ -116,13 +116,6 @@ fn read_round(conn: &Connection, round_id: i64) -> Result<RoundCatalogue, StoreE
         );
     }
     Ok(round)
-}
-
-/// The organisation kinds of a question's targeting, as stored (a JSON array of strings).
-pub(crate) fn target_kinds(stored: &str) -> Result<Arc<[String]>, StoreError> {
-    serde_json::from_str::<Vec<String>>(stored)
-        .map(Arc::from)
-        .map_err(|e| StoreError::Corrupt(format!("frågans målgrupp «{stored}»: {e}")))
 }
 
 /// The questions of round `rd.round_id` (documents `d`, questions `q`, scales `s`), with their

@@ -4,14 +4,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use sqlx::{Any, AnyConnection, Transaction};
-use time::Date;
-use uppfolj_model::compilation::StatusThresholds;
 use uppfolj_model::{
-    AnswerScale, CommentRule, Definitions, Document, DocumentKind, Key, Organisation,
-    OrganisationKind, Period, Question, QuestionRef, Round, RoundState, ScaleKind, Section, Target,
+    CommentRule, Definitions, Document, DocumentKind, Key, Organisation, Period, Question,
+    QuestionRef, Round, RoundState, Section, Target,
 };
 
-use crate::{Store, StoreError};
+use crate::backend::Backend;
+use crate::error::StoreError;
+use crate::rounds::{load_asked, remember_asked};
+use crate::rows::{
+    ROUND_COLUMNS, RoundRow, comment_rule, stored_key, stored_organisation, stored_scale,
+    target_kinds, text_list,
+};
+use crate::store::{Store, bump_definitions};
 
 /// What an import changed, for the person who ran it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -106,8 +111,8 @@ impl Store {
     /// connection, so that concurrent loads cannot exhaust the pool.
     async fn load_definitions(&self) -> Result<Definitions, StoreError> {
         let mut conn = match self.backend {
-            crate::Backend::Sqlite => self.pool.begin().await?,
-            crate::Backend::Postgres => {
+            Backend::Sqlite => self.pool.begin().await?,
+            Backend::Postgres => {
                 self.pool
                     .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?
@@ -235,14 +240,7 @@ async fn load_organisations(conn: &mut AnyConnection) -> Result<Vec<Organisation
     .await?
     .into_iter()
     .map(|(key, name, short_name, kind, active)| {
-        Ok(Organisation {
-            key: stored_key(&key)?,
-            name,
-            short_name,
-            kind: OrganisationKind::parse(&kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("organisationstypen {kind}")))?,
-            active: active != 0,
-        })
+        stored_organisation(stored_key(&key)?, name, short_name, &kind, active)
     })
     .collect()
 }
@@ -257,22 +255,25 @@ async fn load_round_keys(conn: &mut AnyConnection) -> Result<Vec<Key>, StoreErro
 }
 
 async fn load_round(conn: &mut AnyConnection, key: &Key) -> Result<Round, StoreError> {
-    let (id, name, year, opens, closes, state, green, yellow) =
-        sqlx::query_as::<_, (i64, String, i64, String, String, String, f64, f64)>(
-            "SELECT id, name, year, opens_on, closes_on, state, status_green, status_yellow \
-             FROM rounds WHERE key = $1",
-        )
-        .bind(key.as_str())
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("omgången «{key}»")))?;
-    let documents = sqlx::query_scalar::<_, String>(
+    let row = sqlx::query_as::<_, IdentifiedRound>(&format!(
+        "SELECT r.id AS id, {ROUND_COLUMNS} FROM rounds r WHERE r.key = $1"
+    ))
+    .bind(key.as_str())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("omgången «{key}»")))?;
+    let id = row.id;
+    let mut round = row.round.round(key.clone())?;
+    round.documents = sqlx::query_scalar::<_, String>(
         "SELECT d.key FROM round_documents rd JOIN documents d ON d.id = rd.document_id \
          WHERE rd.round_id = $1 ORDER BY rd.position",
     )
     .bind(id)
     .fetch_all(&mut *conn)
-    .await?;
+    .await?
+    .iter()
+    .map(|d| stored_key(d))
+    .collect::<Result<_, _>>()?;
     let targets = sqlx::query_as::<_, (i64, String, String, String)>(
         "SELECT t.question_id, d.key, q.key, t.kinds FROM round_targets t \
          JOIN questions q ON q.id = t.question_id JOIN documents d ON d.id = q.document_id \
@@ -295,7 +296,7 @@ async fn load_round(conn: &mut AnyConnection, key: &Key) -> Result<Round, StoreE
             .or_default()
             .push(stored_key(&organisation)?);
     }
-    let targets = targets
+    round.targets = targets
         .into_iter()
         .map(|(question_id, document, question, kinds)| {
             Ok(Target {
@@ -304,32 +305,22 @@ async fn load_round(conn: &mut AnyConnection, key: &Key) -> Result<Round, StoreE
                     question: stored_key(&question)?,
                 },
                 organisations: by_question.remove(&question_id).unwrap_or_default(),
-                kinds: serde_json::from_str(&kinds)
-                    .map_err(|e| StoreError::Corrupt(format!("målgrupp: {e}")))?,
+                kinds: target_kinds(&kinds)?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    let state = RoundState::parse(&state)
-        .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {state}")))?;
-    let asked = match state {
-        RoundState::Draft => None,
-        _ => Some(crate::rounds::load_asked(conn, id).await?),
-    };
-    Ok(Round {
-        key: key.clone(),
-        name,
-        year: year as i32,
-        opens: stored_date(&opens)?,
-        closes: stored_date(&closes)?,
-        documents: documents
-            .iter()
-            .map(|d| stored_key(d))
-            .collect::<Result<_, _>>()?,
-        targets,
-        state,
-        thresholds: StatusThresholds::new(green, yellow).map_err(StoreError::Corrupt)?,
-        asked,
-    })
+    if round.state != RoundState::Draft {
+        round.asked = Some(load_asked(conn, id).await?);
+    }
+    Ok(round)
+}
+
+/// A round's own row with its id.
+#[derive(sqlx::FromRow)]
+struct IdentifiedRound {
+    id: i64,
+    #[sqlx(flatten)]
+    round: RoundRow,
 }
 
 /// A stored section, before the tree is put together.
@@ -394,14 +385,6 @@ async fn store_definitions(
         summary.rounds += 1;
     }
     Ok(summary)
-}
-
-/// Marks the definitions as changed, for every instance's cache; call inside the changing transaction.
-pub(crate) async fn bump_definitions(tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
-    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'definitions'")
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 async fn ids(
@@ -478,10 +461,10 @@ async fn store_document(
             .bind(section_id)
             .bind(question.key.as_str())
             .bind(&question.text)
-            .bind(serde_json::to_string(&question.guidance).expect("text lists serialise"))
+            .bind(text_list(&question.guidance))
             .bind(question.audience.as_deref())
             .bind(*scale_id)
-            .bind(serde_json::to_string(&question.comment).expect("comment rules serialise"))
+            .bind(comment_rule(&question.comment))
             .bind(position)
             .execute(&mut **tx)
             .await?;
@@ -546,7 +529,7 @@ async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Resul
         }
     }
     if state != RoundState::Draft.as_str() {
-        crate::rounds::remember_asked(tx, round_id, &added).await?;
+        remember_asked(tx, round_id, &added).await?;
     }
     for (position, target) in round.targets.iter().enumerate() {
         let question_id: i64 = sqlx::query_scalar(
@@ -580,31 +563,4 @@ async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Resul
         }
     }
     Ok(())
-}
-
-/// A scale as stored: its definition is the model's `ScaleKind` as JSON.
-pub(crate) fn stored_scale(
-    key: &str,
-    name: String,
-    definition: &str,
-) -> Result<AnswerScale, StoreError> {
-    let kind: ScaleKind = serde_json::from_str(definition)
-        .map_err(|e| StoreError::Corrupt(format!("svarsskalan {key}: {e}")))?;
-    Ok(AnswerScale {
-        key: stored_key(key)?,
-        name,
-        kind,
-    })
-}
-
-pub(crate) fn stored_key(text: &str) -> Result<Key, StoreError> {
-    Key::parse(text).map_err(|e| StoreError::Corrupt(format!("nyckeln «{text}»: {e}")))
-}
-
-fn stored_date(text: &str) -> Result<Date, StoreError> {
-    Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|e| StoreError::Corrupt(format!("datumet «{text}»: {e}")))
 }

@@ -10,10 +10,11 @@
 use std::collections::HashMap;
 
 use sqlx::{Any, Transaction};
-use uppfolj_model::{CommentRule, DocumentKind, Key, Period, Question, RoundState};
+use uppfolj_model::{DocumentKind, Key, Period, Question, RoundState};
 
-use crate::definitions::{bump_definitions, stored_key};
-use crate::{Store, StoreError};
+use crate::error::StoreError;
+use crate::rows::{comment_rule, round_state, stored_key, text_list};
+use crate::store::{Store, bump_definitions};
 
 /// A document's own fields, as a coordinator edits them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -372,7 +373,7 @@ impl Store {
                  comment_rule = $5, version = version + 1 WHERE id = $6 AND version = $7",
             )
             .bind(&question.text)
-            .bind(serde_json::to_string(&question.guidance).expect("text lists serialise"))
+            .bind(text_list(&question.guidance))
             .bind(question.audience.as_deref())
             .bind(scale_id)
             .bind(comment_rule(&question.comment))
@@ -521,10 +522,6 @@ async fn scale_id(tx: &mut Transaction<'static, Any>, scale: &Key) -> Result<i64
         .ok_or_else(|| StoreError::NotFound(format!("svarsskalan «{scale}»")))
 }
 
-fn comment_rule(rule: &CommentRule) -> String {
-    serde_json::to_string(rule).expect("comment rules serialise")
-}
-
 /// Inserts a question, not retired, at version 1; returns its id.
 async fn insert_question(
     tx: &mut Transaction<'static, Any>,
@@ -543,7 +540,7 @@ async fn insert_question(
     .bind(section_id)
     .bind(question.key.as_str())
     .bind(&question.text)
-    .bind(serde_json::to_string(&question.guidance).expect("text lists serialise"))
+    .bind(text_list(&question.guidance))
     .bind(question.audience.as_deref())
     .bind(scale_id)
     .bind(comment_rule(&question.comment))
@@ -575,8 +572,7 @@ async fn rounds_using(
         Ok(RoundUse {
             round: stored_key(&round)?,
             name,
-            state: RoundState::parse(&state)
-                .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {state}")))?,
+            state: round_state(&state)?,
         })
     })
     .collect()

@@ -4,8 +4,9 @@
 
 use uppfolj_model::{Key, Organisation, OrganisationKind};
 
-use crate::definitions::{bump_definitions, stored_key};
-use crate::{Store, StoreError};
+use crate::error::StoreError;
+use crate::rows::{stored_key, stored_organisation};
+use crate::store::{Store, bump_definitions};
 
 /// An organisation with the version an edit form carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,14 +43,7 @@ fn versioned(
     (key, name, short_name, kind, active, version): Row,
 ) -> Result<VersionedOrganisation, StoreError> {
     Ok(VersionedOrganisation {
-        organisation: Organisation {
-            key: stored_key(&key)?,
-            name,
-            short_name,
-            kind: OrganisationKind::parse(&kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("organisationstypen {kind}")))?,
-            active: active != 0,
-        },
+        organisation: stored_organisation(stored_key(&key)?, name, short_name, &kind, active)?,
         version,
     })
 }

@@ -2,16 +2,20 @@
 
 use std::collections::HashMap;
 
+use sqlx::AnyConnection;
 use uppfolj_model::{
     Answer, AnswerChange, AnswerInput, AnswerScale, AnswerValue, AnswersByQuestion, Given, Key,
     QuestionRef, ResponseData, ResponseState,
 };
 
-use sqlx::AnyConnection;
-
-use crate::definitions::{stored_key, stored_scale};
-use crate::saving::{Refusal, SaveJob};
-use crate::{Backend, SaveError, Store, StoreError, parse_time};
+use crate::backend::{Backend, packed};
+use crate::error::{SaveError, StoreError};
+use crate::rows::{
+    AnswerRow, STORED_ANSWER, parse_time, response_state, shared_rows, stored_key, stored_scale,
+    unpack,
+};
+use crate::saving::{Refusal, SaveJob, SavedAnswer, answer_upsert, history_insert};
+use crate::store::Store;
 
 /// One organisation's response in a round, as far as progress is concerned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,13 +25,6 @@ pub struct ResponseSummary {
     pub answered: usize,
     /// The last save or state change, RFC 3339.
     pub updated_at: String,
-}
-
-/// A saved answer with the scale it was read by, so that callers can show its label.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SavedAnswer {
-    pub answer: Answer,
-    pub scale: AnswerScale,
 }
 
 /// How often a save on PostgreSQL is run again after losing a race to a concurrent change of the
@@ -171,25 +168,13 @@ impl Store {
             .map(|(organisation, state, answered, updated_at)| {
                 Ok(ResponseSummary {
                     organisation: stored_key(&organisation)?,
-                    state: ResponseState::parse(&state)
-                        .ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?,
+                    state: response_state(&state)?,
                     answered: answered as usize,
                     updated_at,
                 })
             })
             .collect()
     }
-}
-
-/// An answer as stored in one row of `answers`.
-#[derive(Clone, sqlx::FromRow)]
-pub(crate) struct AnswerRow {
-    pub(crate) value: Option<String>,
-    pub(crate) comment: String,
-    pub(crate) version: i64,
-    pub(crate) withheld: i64,
-    pub(crate) changed_by: String,
-    pub(crate) changed_at: String,
 }
 
 /// A stored answer with its question and scale.
@@ -202,24 +187,6 @@ struct LoadedAnswer {
     scale_definition: String,
     #[sqlx(flatten)]
     answer: AnswerRow,
-}
-
-impl AnswerRow {
-    pub(crate) fn answer(
-        self,
-        question: QuestionRef,
-        scale: &AnswerScale,
-    ) -> Result<Answer, StoreError> {
-        Ok(Answer {
-            question,
-            value: self.value.and_then(|v| AnswerValue::from_stored(scale, &v)),
-            comment: self.comment,
-            version: self.version,
-            withheld: self.withheld != 0,
-            changed_by: self.changed_by,
-            changed_at: parse_time(&self.changed_at)?,
-        })
-    }
 }
 
 impl Store {
@@ -249,8 +216,7 @@ impl Store {
         type Packed = (String, String, String, Option<String>, String, i64);
         let mut responses = Vec::with_capacity(rows.len());
         for (organisation, state, packed) in rows {
-            let packed: Vec<Packed> = serde_json::from_str(&packed)
-                .map_err(|e| StoreError::Corrupt(format!("svaren för {organisation}: {e}")))?;
+            let packed: Vec<Packed> = unpack(&packed, &format!("svaren för {organisation}"))?;
             let mut answers = AnswersByQuestion::default();
             answers.reserve(packed.len());
             for (document, question, scale, value, comment, withheld) in packed {
@@ -274,8 +240,7 @@ impl Store {
             }
             responses.push(ResponseData {
                 organisation: stored_key(&organisation)?,
-                state: ResponseState::parse(&state)
-                    .ok_or_else(|| StoreError::Corrupt(format!("svarets status {state}")))?,
+                state: response_state(&state)?,
                 answers,
             });
         }
@@ -293,18 +258,6 @@ pub(crate) fn packed_answers(backend: Backend, columns: &str) -> String {
          JOIN documents d ON d.id = q.document_id JOIN scales s ON s.id = q.scale_id \
          WHERE a.response_id = p.id",
     )
-}
-
-/// A subquery giving the rows of `from` (`FROM …`, may refer to the outer query) as one JSON
-/// array of arrays of `columns`, as text; `[]` when there are none. One value instead of many
-/// rows, because SQLite's driver hands rows over from its worker thread one at a time.
-pub(crate) fn packed(backend: Backend, columns: &str, from: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!("(SELECT json_group_array(json_array({columns})) {from})"),
-        Backend::Postgres => {
-            format!("(SELECT COALESCE(json_agg(json_build_array({columns}))::text, '[]') {from})")
-        }
-    }
 }
 
 /// The answers of one response, read on the caller's connection (inside its transaction, if any).
@@ -343,14 +296,11 @@ pub(crate) async fn stored_answer(
     response_id: i64,
     question_id: i64,
 ) -> Result<Option<AnswerRow>, sqlx::Error> {
-    sqlx::query_as::<_, AnswerRow>(
-        "SELECT value, comment, version, withheld, changed_by, changed_at FROM answers \
-         WHERE response_id = $1 AND question_id = $2",
-    )
-    .bind(response_id)
-    .bind(question_id)
-    .fetch_optional(&mut *conn)
-    .await
+    sqlx::query_as::<_, AnswerRow>(STORED_ANSWER)
+        .bind(response_id)
+        .bind(question_id)
+        .fetch_optional(&mut *conn)
+        .await
 }
 
 /// Writes the next version of an answer (`previous`'s plus one) and its history entry, if the
@@ -366,44 +316,33 @@ pub(crate) async fn write_answer(
 ) -> Result<Option<i64>, sqlx::Error> {
     let current_version = previous.as_ref().map_or(0, |p| p.version);
     let version = current_version + 1;
-    let written = sqlx::query(
-        "INSERT INTO answers (response_id, question_id, value, comment, version, changed_by, changed_at, withheld) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $9) \
-         ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, comment = excluded.comment, \
-         version = excluded.version, changed_by = excluded.changed_by, changed_at = excluded.changed_at, \
-         withheld = excluded.withheld \
-         WHERE answers.version = $8",
-    )
-    .bind(response_id)
-    .bind(question_id)
-    .bind(stored)
-    .bind(&input.comment)
-    .bind(version)
-    .bind(by)
-    .bind(at)
-    .bind(current_version)
-    .bind(i64::from(input.withheld))
-    .execute(&mut *conn)
-    .await?;
+    let written = sqlx::query(&answer_upsert(&shared_rows(1, 5)))
+        .bind(response_id)
+        .bind(by)
+        .bind(at)
+        .bind(question_id)
+        .bind(stored)
+        .bind(&input.comment)
+        .bind(version)
+        .bind(i64::from(input.withheld))
+        .execute(&mut *conn)
+        .await?;
     if written.rows_affected() != 1 {
         return Ok(None);
     }
     let (old_value, old_comment) = previous.map_or((None, String::new()), |p| (p.value, p.comment));
-    sqlx::query(
-        "INSERT INTO answer_history (response_id, question_id, version, old_value, old_comment, new_value, \
-         new_comment, changed_by, changed_at, withheld) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(response_id)
-    .bind(question_id)
-    .bind(version)
-    .bind(old_value)
-    .bind(old_comment)
-    .bind(stored)
-    .bind(&input.comment)
-    .bind(by)
-    .bind(at)
-    .bind(i64::from(input.withheld))
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query(&history_insert(&shared_rows(1, 7)))
+        .bind(response_id)
+        .bind(by)
+        .bind(at)
+        .bind(question_id)
+        .bind(version)
+        .bind(old_value)
+        .bind(old_comment)
+        .bind(stored)
+        .bind(&input.comment)
+        .bind(i64::from(input.withheld))
+        .execute(&mut *conn)
+        .await?;
     Ok(Some(version))
 }

@@ -3,8 +3,9 @@
 use sqlx::{Any, AnyConnection, Transaction};
 use uppfolj_model::{Asked, Key, QuestionRef, RoundState};
 
-use crate::definitions::stored_key;
-use crate::{Store, StoreError};
+use crate::error::StoreError;
+use crate::rows::{round_state, stored_key};
+use crate::store::{Store, bump_definitions};
 
 impl Store {
     /// Moves a round to `next` if the workflow allows it from where it is. Opening a draft
@@ -17,8 +18,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or_else(|| StoreError::NotFound(format!("omgången «{round}»")))?;
-        let current = RoundState::parse(&current)
-            .ok_or_else(|| StoreError::Corrupt(format!("omgångens status {current}")))?;
+        let current = round_state(&current)?;
         if current == next {
             return Ok(());
         }
@@ -42,7 +42,7 @@ impl Store {
                     .await?;
             remember_asked(&mut tx, round_id, &documents).await?;
         }
-        crate::definitions::bump_definitions(&mut tx).await?;
+        bump_definitions(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -4,31 +4,71 @@
 //! are written. A refused request has written nothing, so the group-commit writer needs no
 //! savepoint per request.
 //!
-//! Two paths run the same checks. PostgreSQL (`SaveJob::run`) reads with one query and writes
-//! with three multi-row statements whatever the number of answers, each request in its own
-//! transaction. SQLite's group-commit writer (`SaveJob::run_sqlite`) runs the jobs of a whole
-//! commit one after the other on its own connection, with prepared statements a row at a time:
-//! there a statement costs microseconds, while every statement through sqlx's driver is a
-//! hand-over to its worker thread.
+//! Two paths read and write, and both hand what they read to the same `SaveJob::check`, where the
+//! model's rules decide: the round as read (`Found::round`) says with `Round::is_assigned` whether
+//! a question goes to the organisation and with `Round::takes_answers` whether it takes answers
+//! now; the input checks itself against its scale, and the response's state says whether a save
+//! may change it. PostgreSQL (`SaveJob::run`) reads with one query and writes with three
+//! multi-row statements whatever the number of answers, each request in its own transaction.
+//! SQLite's group-commit writer (`SaveJob::run_sqlite`) runs the jobs of a whole commit one after
+//! the other on its own connection, with prepared statements a row at a time: there a statement
+//! costs microseconds, while every statement through sqlx's driver is a hand-over to its worker
+//! thread. Both write with the same statements (`answer_upsert`, `history_insert`).
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, LazyLock};
 
 use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 use uppfolj_model::{
-    AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState, RoundState,
+    Answer, AnswerInput, AnswerScale, AnswerValue, Key, Organisation, OrganisationKind,
+    QuestionRef, ResponseState, Round, Target,
 };
 
-use crate::catalogue::{ASKED_WHERE, Catalogue, ROUND_QUESTIONS, target_kinds};
-use crate::definitions::{stored_key, stored_scale};
-use crate::responses::{AnswerRow, SavedAnswer, packed};
-use crate::{Backend, SaveError, StoreError, now, parse_time};
+use crate::backend::{Backend, packed};
+use crate::catalogue::{ASKED_WHERE, Catalogue, ROUND_QUESTIONS};
+use crate::error::{SaveError, StoreError};
+use crate::rows::{
+    AnswerRow, ROUND_COLUMNS, RoundRow, STORED_ANSWER, now, parse_time, placeholders,
+    response_state, shared_rows, stored_key, stored_organisation, stored_scale, target_kinds,
+    unpack,
+};
 
 /// Rows per multi-row statement: at most 8 parameters a row, far below SQLite's limit of 32 766
 /// parameters a statement (PostgreSQL's is 65 535), however many answers one request carries.
 const ROWS_PER_STATEMENT: usize = 1000;
+
+/// A saved answer with the scale it was read by, so that callers can show its label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedAnswer {
+    pub answer: Answer,
+    pub scale: AnswerScale,
+}
+
+/// Writes answers, given as `rows` of parameters in the order response, author, time (the three
+/// every row of a request shares), question, value, comment, version, withheld: a new answer, or
+/// the next version of a stored one only from the version before it, so that a save that lost a
+/// race writes nothing and the count of rows written tells. Every write of an answer uses it.
+pub(crate) fn answer_upsert(rows: &str) -> String {
+    format!(
+        "INSERT INTO answers (response_id, changed_by, changed_at, question_id, value, comment, \
+         version, withheld) VALUES {rows} ON CONFLICT (response_id, question_id) DO UPDATE SET \
+         value = excluded.value, comment = excluded.comment, version = excluded.version, \
+         changed_by = excluded.changed_by, changed_at = excluded.changed_at, \
+         withheld = excluded.withheld WHERE answers.version = excluded.version - 1"
+    )
+}
+
+/// Adds the history entries of answer writes, given as `rows` of parameters in the order
+/// response, author, time, question, version, old value, old comment, new value, new comment,
+/// withheld. Every write of an answer adds one.
+pub(crate) fn history_insert(rows: &str) -> String {
+    format!(
+        "INSERT INTO answer_history (response_id, changed_by, changed_at, question_id, version, \
+         old_value, old_comment, new_value, new_comment, withheld) VALUES {rows}"
+    )
+}
 
 /// One request's saves: all of one response, stored together or not at all.
 #[derive(Clone, Debug)]
@@ -130,12 +170,14 @@ impl SaveJob {
 
     /// Every check of every save, in the order of the inputs and, per input, in the order of a
     /// single save: the question, its targeting, the input, the round, the response's state,
-    /// the version. Saves of the same question later in the job see the earlier ones.
+    /// the version. Saves of the same question later in the job see the earlier ones. The rules
+    /// are the model's, asked of what was read.
     fn check(&self, found: &Found, at: &str) -> Result<Plan, (usize, SaveError)> {
         let changed_at = parse_time(at).map_err(|e| (0, e.into()))?;
-        let open = found.round_state == RoundState::Open
-            || (found.round_state == RoundState::Closed && found.reopened);
-        let mut state = found.state;
+        let open = found.round.takes_answers(found.reopened);
+        // The response's state after the saves checked so far; read from the stored one at the
+        // first save that gets this far.
+        let mut state: Option<ResponseState> = None;
         let mut stored: HashMap<i64, AnswerRow> = HashMap::new();
         let mut plan = Plan {
             state: ResponseState::NotStarted,
@@ -153,7 +195,7 @@ impl SaveJob {
                     .into(),
                 )
             })?;
-            if !found.assigned(asked) {
+            if !found.round.is_assigned(question, &found.organisation) {
                 return Err(refuse(SaveError::NotAssigned));
             }
             let scale = &asked.scale;
@@ -161,11 +203,12 @@ impl SaveJob {
                 .check(scale)
                 .map_err(|e| refuse(SaveError::Invalid(e)))?;
             if !open {
-                return Err(refuse(SaveError::RoundNotOpen(found.round_state)));
+                return Err(refuse(SaveError::RoundNotOpen(found.round.state)));
             }
-            let now_state = state.ok_or_else(|| {
-                refuse(StoreError::Corrupt(format!("svarets status {}", found.stored_state)).into())
-            })?;
+            let now_state = match state {
+                Some(state) => state,
+                None => response_state(&found.stored_state).map_err(|e| refuse(e.into()))?,
+            };
             let next_state = now_state.after_save().map_err(|e| refuse(e.into()))?;
             state = Some(next_state);
             plan.state = next_state;
@@ -207,7 +250,7 @@ impl SaveJob {
                 old_comment,
             });
             plan.saved.push(SavedAnswer {
-                answer: uppfolj_model::Answer {
+                answer: Answer {
                     question: question.clone(),
                     value,
                     comment: input.comment.clone(),
@@ -223,46 +266,73 @@ impl SaveJob {
     }
 }
 
-/// What one query read for a job: the round, the organisation, its response (if started) and
-/// each asked question that exists in the round.
+/// What one read found for a job, on either path: the round, the organisation, its response (if
+/// started) and each asked question that exists in the round.
 struct Found {
     round_id: i64,
-    round_state: RoundState,
+    /// The round as the model's rules read it: its own row, with the targets of the job's
+    /// questions as far as they concern the organisation (whether they name it, and their
+    /// kinds). Its documents and what it asked are not read: the read finds the questions the
+    /// round asks (`ASKED_WHERE`).
+    round: Round,
     organisation_id: i64,
-    organisation_kind: String,
-    active: bool,
-    /// The response's state as stored (`not started` when there is none); `None` if unreadable.
-    state: Option<ResponseState>,
-    /// The state as stored, for the write's check that it has not changed since.
+    organisation: Organisation,
+    /// The response's state as stored (`not started` when there is none), for the checks and for
+    /// the write's check that it has not changed since.
     stored_state: String,
     reopened: bool,
     questions: HashMap<QuestionRef, Asked>,
 }
 
 impl Found {
-    /// The read's context for a response, before its questions are added.
-    fn new(row: &ContextRow, questions: usize) -> Found {
-        let stored_state = row
-            .response_state
-            .clone()
-            .unwrap_or_else(|| ResponseState::NotStarted.as_str().to_owned());
-        Found {
+    /// The read's context for the job's response, before its questions are added.
+    fn new(job: &SaveJob, row: ContextRow) -> Result<Found, StoreError> {
+        Ok(Found {
             round_id: row.round_id,
-            round_state: RoundState::parse(&row.round_state).unwrap_or(RoundState::Draft),
+            round: row.round.round(job.round.clone())?,
             organisation_id: row.organisation_id,
-            organisation_kind: row.organisation_kind.clone(),
-            active: row.active != 0,
-            state: ResponseState::parse(&stored_state),
-            stored_state,
+            organisation: stored_organisation(
+                job.organisation.clone(),
+                row.organisation_name,
+                row.organisation_short_name,
+                &row.organisation_kind,
+                row.active,
+            )?,
+            stored_state: row
+                .response_state
+                .unwrap_or_else(|| ResponseState::NotStarted.as_str().to_owned()),
             reopened: row.reopened.unwrap_or(0) != 0,
-            questions: HashMap::with_capacity(questions),
+            questions: HashMap::with_capacity(job.inputs.len()),
+        })
+    }
+
+    /// Adds an asked question with its targeting as stored: the organisation kinds when the
+    /// round targets it, and whether the targeting names the organisation.
+    fn add(
+        &mut self,
+        question: QuestionRef,
+        asked: Asked,
+        kinds: Option<Vec<OrganisationKind>>,
+        named: bool,
+    ) {
+        if let Some(kinds) = kinds {
+            let organisations = if named {
+                vec![self.organisation.key.clone()]
+            } else {
+                Vec::new()
+            };
+            self.round.targets.push(Target {
+                question: question.clone(),
+                organisations,
+                kinds,
+            });
         }
+        self.questions.insert(question, asked);
     }
 
     /// Adds the asked questions packed in a read's JSON array (PostgreSQL).
-    fn add_questions(&mut self, packed: &str) -> Result<(), StoreError> {
-        let packed: Vec<AskedRow> = serde_json::from_str(packed)
-            .map_err(|e| StoreError::Corrupt(format!("frågorna att spara: {e}")))?;
+    fn add_packed(&mut self, packed: &str) -> Result<(), StoreError> {
+        let packed: Vec<AskedRow> = unpack(packed, "frågorna att spara")?;
         let mut scales: HashMap<String, Arc<AnswerScale>> = HashMap::new();
         for row in packed {
             let reference = QuestionRef {
@@ -292,23 +362,12 @@ impl Found {
             let asked = Asked {
                 question_id: row.question_id,
                 scale,
-                target_kinds: row.target_kinds.as_deref().map(target_kinds).transpose()?,
-                listed: row.listed != 0,
                 stored,
             };
-            self.questions.insert(reference, asked);
+            let kinds = row.target_kinds.as_deref().map(target_kinds).transpose()?;
+            self.add(reference, asked, kinds, row.listed != 0);
         }
         Ok(())
-    }
-
-    /// Whether the question goes to the organisation in this round: an active organisation, and
-    /// a question either untargeted or targeted to the organisation or its kind.
-    fn assigned(&self, asked: &Asked) -> bool {
-        self.active
-            && match &asked.target_kinds {
-                None => true,
-                Some(kinds) => asked.listed || kinds.contains(&self.organisation_kind),
-            }
     }
 }
 
@@ -316,10 +375,6 @@ impl Found {
 struct Asked {
     question_id: i64,
     scale: Arc<AnswerScale>,
-    /// The organisation kinds the question is targeted to; `None` when it goes to everyone.
-    target_kinds: Option<Arc<[String]>>,
-    /// The organisation is named in the question's targeting.
-    listed: bool,
     stored: Option<AnswerRow>,
 }
 
@@ -342,17 +397,49 @@ struct AskedRow {
     changed_at: Option<String>,
 }
 
-/// Round, organisation and response as read, in the order of `CONTEXT_COLUMNS`.
+/// Round, organisation and response as read, in the order of `context_columns`.
 #[derive(sqlx::FromRow)]
 struct ContextRow {
     round_id: i64,
-    round_state: String,
+    #[sqlx(flatten)]
+    round: RoundRow,
     organisation_id: i64,
+    organisation_name: String,
+    organisation_short_name: Option<String>,
     organisation_kind: String,
     active: i64,
     response_id: Option<i64>,
     response_state: Option<String>,
     reopened: Option<i64>,
+}
+
+impl ContextRow {
+    /// The same row read on SQLite's writer connection.
+    fn from_sqlite(row: &rusqlite::Row<'_>) -> Result<ContextRow, rusqlite::Error> {
+        Ok(ContextRow {
+            round_id: row.get(0)?,
+            round: RoundRow::from_sqlite(row, 1)?,
+            organisation_id: row.get(8)?,
+            organisation_name: row.get(9)?,
+            organisation_short_name: row.get(10)?,
+            organisation_kind: row.get(11)?,
+            active: row.get(12)?,
+            response_id: row.get(13)?,
+            response_state: row.get(14)?,
+            reopened: row.get(15)?,
+        })
+    }
+}
+
+/// The context a save's checks need: round, organisation and response (`r`, `o`, `p`), in the
+/// order of `ContextRow`.
+fn context_columns() -> String {
+    format!(
+        "r.id AS round_id, {ROUND_COLUMNS}, o.id AS organisation_id, \
+         o.name AS organisation_name, o.short_name AS organisation_short_name, \
+         o.kind AS organisation_kind, o.active AS active, \
+         p.id AS response_id, p.state AS response_state, p.reopened AS reopened"
+    )
 }
 
 /// The read's row: the context, and the asked questions packed as JSON (one row whatever their
@@ -372,7 +459,7 @@ async fn read(
     job: &SaveJob,
 ) -> Result<Option<Found>, StoreError> {
     let mut distinct: Vec<&QuestionRef> = Vec::with_capacity(job.inputs.len());
-    let mut seen = std::collections::HashSet::with_capacity(job.inputs.len());
+    let mut seen = HashSet::with_capacity(job.inputs.len());
     for (question, _) in &job.inputs {
         if seen.insert(question) {
             distinct.push(question);
@@ -392,9 +479,14 @@ async fn read(
         let Some(row) = query.fetch_optional(&mut *conn).await? else {
             return Ok(None);
         };
-        found
-            .get_or_insert_with(|| Found::new(&row.context, distinct.len()))
-            .add_questions(&row.questions)?;
+        match &mut found {
+            Some(found) => found.add_packed(&row.questions)?,
+            None => {
+                let mut first = Found::new(job, row.context)?;
+                first.add_packed(&row.questions)?;
+                found = Some(first);
+            }
+        }
     }
     Ok(found)
 }
@@ -414,23 +506,29 @@ fn read_sql(backend: Backend, count: usize) -> String {
     );
     format!(
         "WITH wanted (document, question) AS (VALUES {wanted}) \
-         SELECT {CONTEXT_COLUMNS}, {questions} AS questions \
+         SELECT {}, {questions} AS questions \
          FROM rounds r JOIN organisations o ON o.key = $2 \
          LEFT JOIN responses p ON p.round_id = r.id AND p.organisation_id = o.id \
-         WHERE r.key = $1"
+         WHERE r.key = $1",
+        context_columns()
     )
 }
-
-/// The context a save's checks need: round, organisation and response (`r`, `o`, `p`).
-const CONTEXT_COLUMNS: &str = "r.id AS round_id, r.state AS round_state, \
-    o.id AS organisation_id, o.kind AS organisation_kind, o.active AS active, \
-    p.id AS response_id, p.state AS response_state, p.reopened AS reopened";
 
 /// An asked question's columns, in the order of `AskedRow`.
 const ASKED_COLUMNS: &str = "d.key, q.key, q.id, s.key, s.name, s.definition, t.kinds, \
     CASE WHEN EXISTS (SELECT 1 FROM round_target_organisations m WHERE m.round_id = r.id \
       AND m.question_id = q.id AND m.organisation_id = o.id) THEN 1 ELSE 0 END, \
     a.value, a.comment, a.version, a.withheld, a.changed_by, a.changed_at";
+
+/// The context's read on SQLite's writer connection, prepared once per connection.
+static SQLITE_CONTEXT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM rounds r JOIN organisations o ON o.key = ?2 \
+         LEFT JOIN responses p ON p.round_id = r.id AND p.organisation_id = o.id \
+         WHERE r.key = ?1",
+        context_columns()
+    )
+});
 
 /// Reads what the job's checks need on SQLite's writer connection: a row for the context, the
 /// round's questions from the writer's catalogue, and a row for each stored answer, with
@@ -442,33 +540,23 @@ fn read_sqlite(
     job: &SaveJob,
 ) -> Result<Option<Found>, StoreError> {
     let context = conn
-        .prepare_cached(&format!(
-            "SELECT {CONTEXT_COLUMNS} FROM rounds r JOIN organisations o ON o.key = ?2 \
-             LEFT JOIN responses p ON p.round_id = r.id AND p.organisation_id = o.id \
-             WHERE r.key = ?1"
-        ))?
-        .query_row((job.round.as_str(), job.organisation.as_str()), |row| {
-            Ok(ContextRow {
-                round_id: row.get(0)?,
-                round_state: row.get(1)?,
-                organisation_id: row.get(2)?,
-                organisation_kind: row.get(3)?,
-                active: row.get(4)?,
-                response_id: row.get(5)?,
-                response_state: row.get(6)?,
-                reopened: row.get(7)?,
-            })
-        })
+        .prepare_cached(&SQLITE_CONTEXT)?
+        .query_row(
+            (job.round.as_str(), job.organisation.as_str()),
+            ContextRow::from_sqlite,
+        )
         .optional()?;
     let Some(context) = context else {
         return Ok(None);
     };
-    let mut found = Found::new(&context, job.inputs.len());
-    let round = catalogue.round(conn, context.round_id)?;
-    let mut answer = conn.prepare_cached(
-        "SELECT value, comment, version, withheld, changed_by, changed_at FROM answers \
-         WHERE response_id = ?1 AND question_id = ?2",
-    )?;
+    let (round_id, organisation_id, response_id) = (
+        context.round_id,
+        context.organisation_id,
+        context.response_id,
+    );
+    let mut found = Found::new(job, context)?;
+    let round = catalogue.round(conn, round_id)?;
+    let mut answer = conn.prepare_cached(STORED_ANSWER)?;
     for (question, _) in &job.inputs {
         if found.questions.contains_key(question) {
             continue;
@@ -476,29 +564,22 @@ fn read_sqlite(
         let Some(asked) = round.get(question) else {
             continue;
         };
-        let stored = match context.response_id {
+        let stored = match response_id {
             None => None,
             Some(response_id) => answer
-                .query_row((response_id, asked.question_id), |row| {
-                    Ok(AnswerRow {
-                        value: row.get(0)?,
-                        comment: row.get(1)?,
-                        version: row.get(2)?,
-                        withheld: row.get(3)?,
-                        changed_by: row.get(4)?,
-                        changed_at: row.get(5)?,
-                    })
-                })
+                .query_row((response_id, asked.question_id), AnswerRow::from_sqlite)
                 .optional()?,
         };
-        let asked = Asked {
-            question_id: asked.question_id,
-            scale: asked.scale.clone(),
-            target_kinds: asked.target_kinds.clone(),
-            listed: asked.listed.contains(&context.organisation_id),
-            stored,
-        };
-        found.questions.insert(question.clone(), asked);
+        found.add(
+            question.clone(),
+            Asked {
+                question_id: asked.question_id,
+                scale: asked.scale.clone(),
+                stored,
+            },
+            asked.target_kinds.clone(),
+            asked.listed.contains(&organisation_id),
+        );
     }
     Ok(Some(found))
 }
@@ -511,26 +592,6 @@ fn exists_sqlite(
 ) -> Result<bool, rusqlite::Error> {
     conn.prepare_cached(&format!("SELECT 1 FROM {table} WHERE key = ?1"))?
         .exists([key.as_str()])
-}
-
-/// `count` rows of `width` parameters each, numbered from `first`: `($3, $4), ($5, $6)`.
-fn placeholders(count: usize, width: usize, first: usize) -> String {
-    let mut sql = String::with_capacity(count * width * 6);
-    for row in 0..count {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for column in 0..width {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&(first + row * width + column).to_string());
-        }
-        sql.push(')');
-    }
-    sql
 }
 
 /// The checked job: the response's state after it, what to write, and what to answer.
@@ -552,12 +613,9 @@ struct Write {
     old_comment: String,
 }
 
-/// How a written answer replaces the stored one: only from the version before it, so that a
-/// save that lost a race writes nothing and the count of rows written tells.
-const ANSWER_UPSERT: &str = "ON CONFLICT (response_id, question_id) DO UPDATE SET \
-    value = excluded.value, comment = excluded.comment, version = excluded.version, \
-    changed_by = excluded.changed_by, changed_at = excluded.changed_at, \
-    withheld = excluded.withheld WHERE answers.version = excluded.version - 1";
+/// The answer write and the history entry of one answer, on SQLite's writer connection.
+static SQLITE_ANSWER: LazyLock<String> = LazyLock::new(|| answer_upsert(&shared_rows(1, 5)));
+static SQLITE_HISTORY: LazyLock<String> = LazyLock::new(|| history_insert(&shared_rows(1, 7)));
 
 impl Plan {
     /// Writes the response, the answers and their history.
@@ -604,11 +662,7 @@ impl Plan {
         }
         for writes in &rounds {
             for chunk in writes.chunks(ROWS_PER_STATEMENT) {
-                let sql = format!(
-                    "INSERT INTO answers (response_id, changed_by, changed_at, question_id, value, comment, \
-                     version, withheld) VALUES {} {ANSWER_UPSERT}",
-                    shared_rows(chunk.len(), 5)
-                );
+                let sql = answer_upsert(&shared_rows(chunk.len(), 5));
                 let mut query = sqlx::query(&sql).bind(response_id).bind(by).bind(at);
                 for write in chunk {
                     query = query
@@ -626,11 +680,7 @@ impl Plan {
             }
         }
         for chunk in self.writes.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!(
-                "INSERT INTO answer_history (response_id, changed_by, changed_at, question_id, version, \
-                 old_value, old_comment, new_value, new_comment, withheld) VALUES {}",
-                shared_rows(chunk.len(), 7)
-            );
+            let sql = history_insert(&shared_rows(chunk.len(), 7));
             let mut query = sqlx::query(&sql).bind(response_id).bind(by).bind(at);
             for write in chunk {
                 query = query
@@ -672,26 +722,19 @@ impl Plan {
                 ),
                 |row| row.get(0),
             )?;
-        let mut answer = conn.prepare_cached(&format!(
-            "INSERT INTO answers (response_id, question_id, value, comment, version, withheld, \
-             changed_by, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) {ANSWER_UPSERT}"
-        ))?;
-        let mut history = conn.prepare_cached(
-            "INSERT INTO answer_history (response_id, question_id, version, old_value, \
-             old_comment, new_value, new_comment, withheld, changed_by, changed_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
+        let mut answer = conn.prepare_cached(&SQLITE_ANSWER)?;
+        let mut history = conn.prepare_cached(&SQLITE_HISTORY)?;
         for write in &self.writes {
             let withheld = i64::from(write.withheld);
             let written = answer.execute((
                 response_id,
+                by,
+                at,
                 write.question_id,
                 write.value.as_deref(),
                 &write.comment,
                 write.version,
                 withheld,
-                by,
-                at,
             ))?;
             if written != 1 {
                 // The write lock has been held since the read: only a database changed behind
@@ -704,6 +747,8 @@ impl Plan {
             }
             history.execute((
                 response_id,
+                by,
+                at,
                 write.question_id,
                 write.version,
                 write.old_value.as_deref(),
@@ -711,18 +756,10 @@ impl Plan {
                 write.value.as_deref(),
                 &write.comment,
                 withheld,
-                by,
-                at,
             ))?;
         }
         Ok(())
     }
-}
-
-/// `count` rows that start with the three parameters all rows share (`$1, $2, $3`: response,
-/// author, time) followed by `own` parameters each, numbered from `$4`.
-fn shared_rows(count: usize, own: usize) -> String {
-    placeholders(count, own, 4).replace('(', "($1, $2, $3, ")
 }
 
 /// Why a save found nothing, on PostgreSQL: which of round, organisation and question is
@@ -771,19 +808,4 @@ fn missing(
         (_, false) => format!("organisationen «{organisation}»"),
         _ => format!("frågan «{question}» i omgången «{round}»"),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_number_rows_of_parameters() {
-        assert_eq!(placeholders(2, 2, 3), "($3, $4), ($5, $6)");
-        assert_eq!(placeholders(1, 3, 1), "($1, $2, $3)");
-        assert_eq!(
-            shared_rows(2, 2),
-            "($1, $2, $3, $4, $5), ($1, $2, $3, $6, $7)"
-        );
-    }
 }

@@ -3,7 +3,9 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use crate::{Backend, Store};
+use crate::backend::Backend;
+use crate::error::StoreError;
+use crate::store::Store;
 
 /// Where tests find PostgreSQL; `UPPFOLJ_TEST_POSTGRES` overrides it.
 pub fn postgres_url() -> String {
@@ -73,7 +75,7 @@ fn unique_name() -> String {
 
 impl Store {
     /// Runs a statement as is; for test set-up only.
-    pub async fn execute_raw(&self, sql: &str) -> Result<(), crate::StoreError> {
+    pub async fn execute_raw(&self, sql: &str) -> Result<(), StoreError> {
         sqlx::raw_sql(sql).execute(&self.pool).await?;
         Ok(())
     }

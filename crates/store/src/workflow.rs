@@ -6,9 +6,12 @@ use uppfolj_model::{
     Answer, AnswerInput, AnswerScale, AnswerValue, Key, QuestionRef, ResponseState, RoundState,
 };
 
-use crate::definitions::{stored_key, stored_scale};
-use crate::responses::{AnswerRow, load_answers, packed_answers, stored_answer, write_answer};
-use crate::{SaveError, SavedAnswer, Store, StoreError, WorkflowError, now, parse_time};
+use crate::error::{SaveError, StoreError, WorkflowError};
+use crate::responses::{load_answers, packed_answers, stored_answer, write_answer};
+use crate::rounds::remember_question;
+use crate::rows::{AnswerRow, now, parse_time, response_state, stored_key, stored_scale, unpack};
+use crate::saving::SavedAnswer;
+use crate::store::Store;
 
 /// Where a response stands, with the coordinator's latest message to the respondent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,7 +57,7 @@ impl Store {
             });
         };
         Ok(ResponseStatus {
-            state: parse_state(&state)?,
+            state: response_state(&state)?,
             message: message.filter(|m| !m.is_empty()),
             reopened: reopened != 0,
         })
@@ -94,7 +97,7 @@ impl Store {
             ));
         };
         let status = ResponseStatus {
-            state: parse_state(&state)?,
+            state: response_state(&state)?,
             message: message.filter(|m| !m.is_empty()),
             reopened: reopened != 0,
         };
@@ -109,8 +112,7 @@ impl Store {
             String,
             String,
         );
-        let packed: Vec<Packed> = serde_json::from_str(&packed)
-            .map_err(|e| StoreError::Corrupt(format!("svaren för {organisation}: {e}")))?;
+        let packed: Vec<Packed> = unpack(&packed, &format!("svaren för {organisation}"))?;
         let mut answers = HashMap::with_capacity(packed.len());
         for (document, question, scale, value, comment, version, withheld, by, at) in packed {
             let scale = scales
@@ -185,7 +187,7 @@ impl Store {
         .await
         .map_err(StoreError::from)?;
         let answers = load_answers(&mut tx, round, organisation).await?;
-        let next = decide(parse_state(&state)?, &answers)?;
+        let next = decide(response_state(&state)?, &answers)?;
         sqlx::query("UPDATE responses SET state = $1, reopened = CASE WHEN $2 = 1 THEN 1 ELSE reopened END WHERE id = $3")
             .bind(next.as_str())
             .bind(i64::from(reopen))
@@ -226,7 +228,7 @@ impl Store {
         rows.into_iter()
             .map(|(state, message, changed_by, changed_at)| {
                 Ok(ResponseEvent {
-                    state: parse_state(&state)?,
+                    state: response_state(&state)?,
                     message,
                     changed_by,
                     changed_at,
@@ -288,10 +290,6 @@ struct PreviousRow {
     scale_definition: String,
     #[sqlx(flatten)]
     answer: AnswerRow,
-}
-
-fn parse_state(text: &str) -> Result<ResponseState, StoreError> {
-    ResponseState::parse(text).ok_or_else(|| StoreError::Corrupt(format!("svarets status {text}")))
 }
 
 impl Store {
@@ -434,7 +432,7 @@ impl Store {
                         StoreError::NotFound(format!("frågan «{question}»")).into(),
                     )
                 })?;
-                crate::rounds::remember_question(&mut tx, round_id, id)
+                remember_question(&mut tx, round_id, id)
                     .await
                     .map_err(|e| (0, e.into()))?;
             }
@@ -487,7 +485,7 @@ impl Store {
             }
             changed += 1;
         }
-        let state = parse_state(&state).map_err(|e| (0, e.into()))?;
+        let state = response_state(&state).map_err(|e| (0, e.into()))?;
         if !matches!(state, ResponseState::Submitted | ResponseState::Accepted) {
             sqlx::query("UPDATE responses SET state = 'submitted' WHERE id = $1")
                 .bind(response_id)

@@ -27,8 +27,8 @@ use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::catalogue::Catalogue;
+use crate::error::{SaveError, StoreError};
 use crate::saving::{JobOutcome, SaveJob};
-use crate::{SaveError, StoreError};
 
 /// How many requests one commit takes at most.
 const MAX_BATCH: usize = 256;

@@ -33,6 +33,7 @@ on_both_backends!(
     concurrent_saves_of_one_answer_give_one_success,
     concurrent_saves_and_a_submit_never_change_a_submitted_response,
     a_change_of_targeting_applies_to_the_next_save,
+    a_save_is_taken_exactly_when_the_model_says_so,
 );
 
 fn goteborg() -> Definitions {
@@ -1183,5 +1184,120 @@ async fn the_wal_starts_over_under_a_steady_stream_of_saves() {
     assert!(
         restarts >= 2,
         "the WAL started over {restarts} times during {saves} saves in 2.2 s"
+    );
+}
+
+/// The save path asks the model's rules (`Round::is_assigned`, `Round::takes_answers`) of what it
+/// reads: a question targeted by the organisation's key, by its kind, to others only or to
+/// nobody, an inactive organisation, a closed round, and one reopened for the organisation.
+async fn a_save_is_taken_exactly_when_the_model_says_so(store: &Store) {
+    open_goteborg(store).await;
+    let (round, org, q) = (key("2025"), key("intraservice"), seed_question());
+    let target = |organisations: &[&str], kinds: &[OrganisationKind]| {
+        Some(Target {
+            question: q.clone(),
+            organisations: organisations.iter().map(|k| key(k)).collect(),
+            kinds: kinds.to_vec(),
+        })
+    };
+    let cases = [
+        (None, true),
+        (target(&["intraservice"], &[]), true),
+        (target(&["socialnamnden-centrum"], &[]), false),
+        (target(&[], &[OrganisationKind::Namnd]), true),
+        (
+            target(&["socialnamnden-centrum"], &[OrganisationKind::Bolag]),
+            false,
+        ),
+        (target(&[], &[]), false),
+    ];
+    let mut version = 0;
+    for (i, (target, taken)) in cases.into_iter().enumerate() {
+        let mut definitions = goteborg();
+        let asked = definitions
+            .rounds
+            .iter_mut()
+            .find(|r| r.key == round)
+            .unwrap();
+        asked.targets.retain(|t| t.question != q);
+        asked.targets.extend(target);
+        store.apply_definitions(&definitions).await.unwrap();
+        let model = store.definitions().await.unwrap();
+        let organisation = model.organisations.iter().find(|o| o.key == org).unwrap();
+        let model_round = model.rounds.iter().find(|r| r.key == round).unwrap();
+        assert_eq!(model_round.is_assigned(&q, organisation), taken, "case {i}");
+        let saved = store
+            .save_answer(&round, &org, &q, &input(Some("ja"), "", version), "a@b.se")
+            .await;
+        match saved {
+            Ok(saved) if taken => version = saved.answer.version,
+            Err(SaveError::NotAssigned) if !taken => {}
+            other => panic!("case {i}: expected taken = {taken}, got {other:?}"),
+        }
+    }
+    store.apply_definitions(&goteborg()).await.unwrap();
+
+    store.set_organisation_active(&org, false).await.unwrap();
+    let inactive = store
+        .save_answer(&round, &org, &q, &input(Some("ja"), "", version), "a@b.se")
+        .await;
+    assert!(
+        matches!(inactive, Err(SaveError::NotAssigned)),
+        "{inactive:?}"
+    );
+    store.set_organisation_active(&org, true).await.unwrap();
+
+    store
+        .set_round_state(&round, RoundState::Closed)
+        .await
+        .unwrap();
+    let closed = store
+        .save_answer(
+            &round,
+            &org,
+            &q,
+            &input(Some("nej"), "Sent", version),
+            "a@b.se",
+        )
+        .await;
+    assert!(
+        matches!(closed, Err(SaveError::RoundNotOpen(RoundState::Closed))),
+        "{closed:?}"
+    );
+    let status = store.response_status(&round, &org).await.unwrap();
+    let model = store.definitions().await.unwrap();
+    let closed_round = model.rounds.iter().find(|r| r.key == round).unwrap();
+    assert!(!closed_round.takes_answers(status.reopened));
+    store
+        .change_response(&round, &org, "a@b.se", "Sent svar", true, |state, _| {
+            Ok(state)
+        })
+        .await
+        .unwrap();
+    let status = store.response_status(&round, &org).await.unwrap();
+    assert!(closed_round.takes_answers(status.reopened));
+    let reopened = store
+        .save_answer(
+            &round,
+            &org,
+            &q,
+            &input(Some("nej"), "Sent", version),
+            "a@b.se",
+        )
+        .await
+        .unwrap();
+    assert_eq!(reopened.answer.version, version + 1);
+    let other = store
+        .save_answer(
+            &round,
+            &key("socialnamnden-centrum"),
+            &QuestionRef::parse("handlingsplan-gang/insats-2-1").unwrap(),
+            &input(Some("ja"), "", 0),
+            "a@b.se",
+        )
+        .await;
+    assert!(
+        matches!(other, Err(SaveError::RoundNotOpen(RoundState::Closed))),
+        "reopened for one organisation only: {other:?}"
     );
 }
