@@ -4,7 +4,8 @@ use time::{Duration, OffsetDateTime};
 use uppfolj_model::{Email, Key, Role};
 use uppfolj_store::{Store, StoreError};
 
-use crate::{App, mail, secrets};
+use crate::application::App;
+use crate::{mail, secrets};
 
 /// How long a first-login link works.
 pub const LOGIN_LINK_VALIDITY: Duration = Duration::days(7);
@@ -108,7 +109,7 @@ pub async fn deliver_login_link(
             failure: None,
         };
     }
-    match mail::send_login_link(app, email, &link, new_account).await {
+    match mail::send_login_link(app, email, &link, new_account, LOGIN_LINK_VALIDITY).await {
         Ok(()) => LinkDelivery::Sent,
         Err(e) => {
             tracing::warn!(error = %e, "a login link could not be sent");

@@ -9,6 +9,7 @@
 //! API and a Swedish page or form error for people, once.
 
 pub mod accounts;
+mod application;
 mod error;
 pub mod login;
 pub mod lookup;
@@ -17,46 +18,9 @@ mod memo;
 pub mod reports;
 pub mod responses;
 pub mod rounds;
+pub mod saving;
 pub mod secrets;
+mod smtp;
 
-use std::sync::Arc;
-
-use uppfolj_model::{Definitions, Document};
-use uppfolj_store::Store;
-
-pub use error::{LookupError, ResponseError, RoundError};
-
-/// What the use cases need beyond the database.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// The address people use to reach Uppfölj, for links in e-mails and on the command line.
-    pub public_url: String,
-    /// The SMTP relay for reminders and notices; `None` sends nothing.
-    pub mailer: Option<mail::Mailer>,
-}
-
-/// The application: the store, the settings, and what the hot read paths derive from the
-/// definitions, kept between requests.
-#[derive(Clone)]
-pub struct App {
-    pub store: Store,
-    pub settings: Settings,
-    round_documents: memo::RoundDocuments,
-}
-
-impl App {
-    /// The application over `store`; what it derives from the definitions starts empty.
-    pub fn new(store: Store, settings: Settings) -> App {
-        App {
-            store,
-            settings,
-            round_documents: memo::RoundDocuments::default(),
-        }
-    }
-
-    /// The documents of the round at `index` in `definitions`, as asked, derived once per
-    /// loaded set of definitions.
-    pub fn round_documents(&self, definitions: &Arc<Definitions>, index: usize) -> Arc<[Document]> {
-        self.round_documents.of(definitions, index)
-    }
-}
+pub use application::{App, Settings};
+pub use error::{AnswerConflict, LookupError, ResponseError, RoundError, RoundField};

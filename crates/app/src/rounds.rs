@@ -1,12 +1,14 @@
 //! Managing rounds: creating one (or copying last year's), moving it through its states, and
 //! setting the compilation's status thresholds.
 
+use std::collections::HashSet;
+
 use time::Date;
 use uppfolj_model::compilation::StatusThresholds;
-use uppfolj_model::{Actor, Definitions, Key, ObjectRef, Round, RoundState};
+use uppfolj_model::{Actor, Definitions, Key, ObjectRef, QuestionRef, Round, RoundState};
 
 use crate::lookup::{key, stored_round};
-use crate::{App, RoundError};
+use crate::{App, RoundError, RoundField};
 
 /// A new round as asked for: its fields as written, to be checked here.
 pub struct NewRoundInput {
@@ -28,7 +30,7 @@ pub struct NewRoundInput {
 pub async fn create(app: &App, actor: &Actor, input: NewRoundInput) -> Result<Round, RoundError> {
     require_coordinator(actor)?;
     let round_key =
-        Key::parse(&input.key).map_err(|e| RoundError::invalid("key", e.to_string()))?;
+        Key::parse(&input.key).map_err(|e| RoundError::invalid(RoundField::Key, e.to_string()))?;
     let definitions = app.store.definitions().await?;
     if definitions.rounds.iter().any(|r| r.key == round_key) {
         return Err(RoundError::KeyTaken(round_key));
@@ -46,7 +48,10 @@ pub async fn create(app: &App, actor: &Actor, input: NewRoundInput) -> Result<Ro
             let keys = input
                 .documents
                 .iter()
-                .map(|d| Key::parse(d).map_err(|e| RoundError::invalid("documents", e.to_string())))
+                .map(|d| {
+                    Key::parse(d)
+                        .map_err(|e| RoundError::invalid(RoundField::Documents, e.to_string()))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             (keys, vec![], StatusThresholds::default())
         }
@@ -59,8 +64,8 @@ pub async fn create(app: &App, actor: &Actor, input: NewRoundInput) -> Result<Ro
         key: round_key,
         name: input.name.trim().to_owned(),
         year: input.year,
-        opens: date(&input.opens, "opens")?,
-        closes: date(&input.closes, "closes")?,
+        opens: date(&input.opens, RoundField::Opens)?,
+        closes: date(&input.closes, RoundField::Closes)?,
         documents,
         targets,
         state: RoundState::Draft,
@@ -82,7 +87,7 @@ pub async fn change_state(
     let round = key(round, "omgången")?;
     let next = RoundState::parse(next).ok_or_else(|| {
         RoundError::invalid(
-            "state",
+            RoundField::State,
             "status ska vara draft, open, closed eller published",
         )
     })?;
@@ -107,6 +112,41 @@ pub async fn set_thresholds(
     Ok(round)
 }
 
+/// Sets who answers what in a round that is still a draft or open. `chosen` holds the ticked
+/// cells, (question, organisation), of the round's questions × its active organisations; a
+/// question ticked for all of them is asked of everyone, also of organisations added later.
+/// Made from the settings' change counter `seen`: a change since is refused as a conflict
+/// (`RoundError::Store(StoreError::Changed)`), and nothing is stored.
+pub async fn assign(
+    app: &App,
+    actor: &Actor,
+    round: &str,
+    chosen: &HashSet<(QuestionRef, Key)>,
+    seen: i64,
+) -> Result<(), RoundError> {
+    require_coordinator(actor)?;
+    let round_key = key(round, "omgången")?;
+    let definitions = app.store.definitions().await?;
+    let mut round = stored_round(&definitions, &round_key)?;
+    if !matches!(round.state, RoundState::Draft | RoundState::Open) {
+        return Err(RoundError::Settled(round.state.label().to_lowercase()));
+    }
+    let questions: Vec<QuestionRef> = round
+        .documents_as_asked(&definitions.documents)
+        .iter()
+        .flat_map(|d| {
+            d.all_questions().map(|q| QuestionRef {
+                document: d.key.clone(),
+                question: q.key.clone(),
+            })
+        })
+        .collect();
+    round
+        .assign(&questions, &definitions.organisations, chosen)
+        .map_err(RoundError::Unasked)?;
+    store_round(app, &definitions, round, Some(seen)).await
+}
+
 /// Checks a round against everything stored and stores it; problems are refused naming the first
 /// field. Given the settings' change counter a form was built from (`seen`), a change made since
 /// is refused as a conflict and nothing is stored.
@@ -126,7 +166,7 @@ pub async fn store_round(
         .find(|(object, _)| *object == ObjectRef::Round(0))
     {
         return Err(RoundError::Invalid {
-            field: problem.path.to_string(),
+            field: RoundField::of(&problem.path),
             problems: problems.iter().map(|(_, p)| p.to_string()).collect(),
         });
     }
@@ -142,10 +182,11 @@ pub async fn store_round(
 }
 
 fn thresholds(green: f64, yellow: f64) -> Result<StatusThresholds, RoundError> {
-    StatusThresholds::new(green, yellow).map_err(|message| RoundError::invalid("status", message))
+    StatusThresholds::new(green, yellow)
+        .map_err(|message| RoundError::invalid(RoundField::Thresholds, message))
 }
 
-fn date(text: &str, field: &str) -> Result<Date, RoundError> {
+fn date(text: &str, field: RoundField) -> Result<Date, RoundError> {
     Date::parse(
         text,
         time::macros::format_description!("[year]-[month]-[day]"),

@@ -732,19 +732,14 @@ async fn run(cli: Cli) -> Result<()> {
             let round = round_key(&round)?;
             let compilation =
                 uppfolj_app::reports::round_compilation(&store, &round, audience(public)).await?;
-            let bytes = match format {
-                CompilationFormat::Pdf => {
-                    let today = time::OffsetDateTime::now_utc().date();
-                    uppfolj_report::compilation_pdf(&compilation, today)?
-                }
-                CompilationFormat::Html => {
-                    uppfolj_web::compilation_document(compilation)?.into_bytes()
-                }
-                CompilationFormat::Md => {
-                    uppfolj_report::compilation_markdown(&compilation).into_bytes()
-                }
-                CompilationFormat::Json => uppfolj_report::compilation_json(&compilation),
+            let format = match format {
+                CompilationFormat::Pdf => uppfolj_report::CompilationFormat::Pdf,
+                CompilationFormat::Html => uppfolj_report::CompilationFormat::Html,
+                CompilationFormat::Md => uppfolj_report::CompilationFormat::Markdown,
+                CompilationFormat::Json => uppfolj_report::CompilationFormat::Json,
             };
+            let today = time::OffsetDateTime::now_utc().date();
+            let bytes = uppfolj_report::compilation_file(&compilation, format, today)?;
             std::fs::write(&out, bytes)
                 .with_context(|| format!("kan inte skriva {}", out.display()))?;
             println!("Skrev {}.", out.display());

@@ -6,11 +6,53 @@
 //! Everything here is a pure function of model values; the caller loads them.
 
 mod compilation;
+mod compilation_html;
 mod organisation;
 
 pub use compilation::{
     PUBLISHED_NOTE, compilation_json, compilation_markdown, compilation_pdf, percent,
 };
+pub use compilation_html::{CompilationView, compilation_document, compilation_html};
+
+/// The one stylesheet of Uppfölj's HTML: served with the pages, and inside the HTML files made
+/// for reading on their own.
+pub const STYLESHEET: &str = include_str!("../assets/uppfolj.css");
+
+/// The files a compilation is made into, for the pages' downloads and the command line alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompilationFormat {
+    Pdf,
+    Html,
+    Markdown,
+    Json,
+}
+
+impl CompilationFormat {
+    /// The file's media type, for a download.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            CompilationFormat::Pdf => "application/pdf",
+            CompilationFormat::Html => "text/html; charset=utf-8",
+            CompilationFormat::Markdown => "text/markdown; charset=utf-8",
+            CompilationFormat::Json => "application/json",
+        }
+    }
+}
+
+/// The compilation as a file of `format`; a PDF says it was printed `today`. Typesetting a PDF
+/// of a large round takes seconds: call it off the threads that serve requests.
+pub fn compilation_file(
+    c: &uppfolj_model::compilation::Compilation,
+    format: CompilationFormat,
+    today: time::Date,
+) -> Result<Vec<u8>, ReportError> {
+    Ok(match format {
+        CompilationFormat::Pdf => compilation_pdf(c, today)?,
+        CompilationFormat::Html => compilation_document(c)?.into_bytes(),
+        CompilationFormat::Markdown => compilation_markdown(c).into_bytes(),
+        CompilationFormat::Json => compilation_json(c),
+    })
+}
 
 /// The JSON schema that [`compilation_json`]'s output follows, kept in the repository's
 /// `schemas/` folder and served with the open data.

@@ -7,9 +7,11 @@ use axum::http::{HeaderMap, Method, header};
 use time::{Duration, OffsetDateTime};
 use uppfolj_model::Actor;
 
-use crate::AppState;
-use crate::error::Failure;
 use uppfolj_app::secrets;
+
+use crate::error::Failure;
+use crate::layout::Nav;
+use crate::state::AppState;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "uppfolj_session";
@@ -37,6 +39,22 @@ pub struct Session {
 }
 
 impl Caller {
+    /// The site header for a caller with a browser session; token callers have no pages with a
+    /// way to log out.
+    pub fn nav(&self) -> Option<Nav> {
+        self.session.as_ref().map(|session| Nav {
+            email: self.actor.email.to_string(),
+            csrf: session.csrf.clone(),
+            manage: self.actor.may_manage(),
+        })
+    }
+
+    /// The token a page's forms carry; empty for a caller without a session (a token has no
+    /// forms).
+    pub fn csrf(&self) -> &str {
+        self.session.as_ref().map_or("", |s| s.csrf.as_str())
+    }
+
     /// Whether a form's CSRF field matches this caller's session. Token callers have no forms.
     pub fn csrf_ok(&self, given: &str) -> bool {
         self.session

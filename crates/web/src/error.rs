@@ -9,6 +9,8 @@ use uppfolj_app::accounts::AccountError;
 use uppfolj_app::{LookupError, ResponseError, RoundError};
 use uppfolj_store::{AccountChangeError, OrganisationError, SaveError, StoreError, WorkflowError};
 
+use crate::layout::{Nav, capitalised};
+
 /// What can go wrong in a page request.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -35,7 +37,7 @@ impl From<Failure> for WebError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    nav: Option<crate::pages::Nav>,
+    nav: Option<Nav>,
     title: &'a str,
     message: String,
 }
@@ -275,6 +277,10 @@ impl From<ResponseError> for Failure {
         match error {
             ResponseError::Lookup(e) => e.into(),
             ResponseError::Forbidden(message) => Failure::forbidden(true, message),
+            ResponseError::Conflict(ref conflict) => Failure::conflict(
+                error.to_string(),
+                json!({ "question": conflict.question.to_string() }),
+            ),
             ResponseError::NotOpen(_) | ResponseError::Refused(_) => {
                 Failure::conflict(error.to_string(), json!({}))
             }
@@ -294,11 +300,16 @@ impl From<RoundError> for Failure {
             RoundError::KeyTaken(_) => {
                 Failure::conflict(error.to_string(), json!({ "field": "key" }))
             }
+            RoundError::Settled(_) => Failure::conflict(error.to_string(), json!({})),
+            RoundError::Unasked(ref questions) => Failure::unprocessable(
+                error.to_string(),
+                json!({ "questions": questions.iter().map(ToString::to_string).collect::<Vec<_>>() }),
+            ),
             RoundError::Invalid {
-                ref field,
+                field,
                 ref problems,
             } => {
-                let mut failure = Failure::bad_request(field, error.to_string());
+                let mut failure = Failure::bad_request(field.as_str(), error.to_string());
                 failure.extra["problems"] = json!(problems);
                 failure
             }
@@ -364,14 +375,4 @@ impl IntoResponse for Failure {
         }
         response
     }
-}
-
-/// A message written to follow a colon (as problem details and the model's are) as a sentence of
-/// its own, for a page.
-pub(crate) fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".")
-        .unwrap_or_default()
 }

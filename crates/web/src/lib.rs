@@ -6,9 +6,12 @@
 //! changes data takes a [`auth::Caller`], so none can be reached without logging in.
 
 mod api;
-pub mod auth;
+mod auth;
 mod error;
+mod forms;
+mod layout;
 mod pages;
+mod state;
 
 use std::net::SocketAddr;
 
@@ -18,50 +21,11 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
-use uppfolj_app::App;
 use uppfolj_store::Store;
 
 pub use api::ApiDoc;
 pub use error::{Failure, WebError};
-pub use pages::compilation::compilation_document;
-
-/// Settings the web layer needs beyond the database.
-#[derive(Clone, Debug)]
-pub struct WebConfig {
-    /// The address people use to reach Uppfölj, for links in e-mails and on the command line.
-    pub public_url: String,
-    /// Mark cookies `Secure` (sent over HTTPS and to localhost only). Turn off only for plain
-    /// HTTP on a trusted network.
-    pub secure_cookies: bool,
-    /// The SMTP relay for reminders and notices; `None` sends nothing.
-    pub mailer: Option<uppfolj_app::mail::Mailer>,
-    /// Proxies (load balancers) whose `Forwarded` and `X-Forwarded-For` headers name the client;
-    /// from any other peer those headers are ignored, as anyone can send them.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
-}
-
-/// What every handler can reach: the application's use cases, its store, and the web's settings.
-#[derive(Clone)]
-pub struct AppState {
-    pub app: App,
-    pub store: Store,
-    pub config: WebConfig,
-}
-
-impl AppState {
-    /// The state a router serves from.
-    pub fn new(store: Store, config: WebConfig) -> AppState {
-        let settings = uppfolj_app::Settings {
-            public_url: config.public_url.clone(),
-            mailer: config.mailer.clone(),
-        };
-        AppState {
-            app: App::new(store.clone(), settings),
-            store,
-            config,
-        }
-    }
-}
+pub use state::{AppState, WebConfig};
 
 /// Every route of the application, with security headers on every response.
 pub fn router(state: AppState) -> Router {

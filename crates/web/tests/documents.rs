@@ -77,7 +77,6 @@ async fn question_text(app: &TestApp, document: &str, question: &str) -> Option<
 fn new_question<'a>(csrf: &'a str, section: &'a str, text: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf", csrf),
-        ("atgard", "ny-fraga"),
         ("avsnitt", section),
         ("text", text),
         (
@@ -114,10 +113,9 @@ async fn test_plan(app: &TestApp, cookie: &str, csrf: &str) {
     let added = post(
         app,
         cookie,
-        "/styrdokument/testplan",
+        "/styrdokument/testplan/avsnitt",
         &[
             ("csrf", csrf),
-            ("atgard", "nytt-avsnitt"),
             ("placering", ""),
             ("etikett", "Del 1"),
             ("rubrik", "Första delen"),
@@ -128,7 +126,7 @@ async fn test_plan(app: &TestApp, cookie: &str, csrf: &str) {
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
     let mut fields = new_question(csrf, "del-1", "Har ni gjort det?");
     fields.last_mut().unwrap().1 = "fraga-1";
-    let asked = post(app, cookie, "/styrdokument/testplan", &fields).await;
+    let asked = post(app, cookie, "/styrdokument/testplan/fragor", &fields).await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.text);
 }
 
@@ -178,10 +176,9 @@ async fn a_coordinator_creates_a_document_with_sections_and_questions(app: TestA
             post(
                 app,
                 &cookie,
-                &uri,
+                &format!("{uri}/avsnitt"),
                 &[
                     ("csrf", &csrf),
-                    ("atgard", "nytt-avsnitt"),
                     ("placering", parent),
                     ("etikett", label),
                     ("rubrik", title),
@@ -205,7 +202,7 @@ async fn a_coordinator_creates_a_document_with_sections_and_questions(app: TestA
     let asked = post(
         &app,
         &cookie,
-        &tree_uri,
+        &format!("{tree_uri}/fragor"),
         &new_question(&csrf, "samverkan", "Samverkar ni med polisen?"),
     )
     .await;
@@ -217,7 +214,7 @@ async fn a_coordinator_creates_a_document_with_sections_and_questions(app: TestA
     let second_question = post(
         &app,
         &cookie,
-        &tree_uri,
+        &format!("{tree_uri}/fragor"),
         &new_question(&csrf, "samverkan", "Följer ni upp arbetet?"),
     )
     .await;
@@ -275,12 +272,8 @@ async fn sections_and_questions_move_and_are_retired_and_restored(app: TestApp) 
     let moved = post(
         &app,
         &cookie,
-        &uri,
-        &[
-            ("csrf", &csrf),
-            ("atgard", "upp"),
-            ("fraga", "strategi-1-2"),
-        ],
+        &format!("{uri}/fragor/strategi-1-2/upp"),
+        &[("csrf", &csrf)],
     )
     .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.text);
@@ -296,12 +289,8 @@ async fn sections_and_questions_move_and_are_retired_and_restored(app: TestApp) 
     let down = post(
         &app,
         &cookie,
-        &uri,
-        &[
-            ("csrf", &csrf),
-            ("atgard", "ned"),
-            ("avsnitt", "malomrade-3"),
-        ],
+        &format!("{uri}/avsnitt/malomrade-3/ned"),
+        &[("csrf", &csrf)],
     )
     .await;
     assert_eq!(down.status, StatusCode::SEE_OTHER);
@@ -311,16 +300,14 @@ async fn sections_and_questions_move_and_are_retired_and_restored(app: TestApp) 
     let retire = post(
         &app,
         &cookie,
-        &uri,
+        &format!("{uri}/fragor/strategi-2-2/utga"),
         &[
             ("csrf", &csrf),
-            ("atgard", "utga"),
-            ("fraga", "strategi-2-2"),
             (
                 "version",
                 &version_in(
                     &tree.text,
-                    "name=\"fraga\" value=\"strategi-2-2\"><input type=\"hidden\" name=\"version\"",
+                    &format!("action=\"{uri}/fragor/strategi-2-2/utga\">"),
                 ),
             ),
         ],
@@ -342,13 +329,8 @@ async fn sections_and_questions_move_and_are_retired_and_restored(app: TestApp) 
     let retire_section = post(
         &app,
         &cookie,
-        &uri,
-        &[
-            ("csrf", &csrf),
-            ("atgard", "utga"),
-            ("avsnitt", "malomrade-5"),
-            ("version", "1"),
-        ],
+        &format!("{uri}/avsnitt/malomrade-5/utga"),
+        &[("csrf", &csrf), ("version", "1")],
     )
     .await;
     assert_eq!(retire_section.status, StatusCode::SEE_OTHER);
@@ -368,20 +350,15 @@ async fn sections_and_questions_move_and_are_retired_and_restored(app: TestApp) 
         "the open round keeps it"
     );
 
-    for (field, item, version) in [
-        ("fraga", "strategi-2-2", "2"),
+    for (items, item, version) in [
+        ("fragor", "strategi-2-2", "2"),
         ("avsnitt", "malomrade-5", "2"),
     ] {
         let restored = post(
             &app,
             &cookie,
-            &uri,
-            &[
-                ("csrf", &csrf),
-                ("atgard", "aterstall"),
-                (field, item),
-                ("version", version),
-            ],
+            &format!("{uri}/{items}/{item}/aterstall"),
+            &[("csrf", &csrf), ("version", version)],
         )
         .await;
         assert_eq!(restored.status, StatusCode::SEE_OTHER, "{}", restored.text);
@@ -632,17 +609,15 @@ async fn a_published_round_is_unchanged_by_later_edits_and_retirements(app: Test
     .await;
     assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.text);
     let tree = get(&app, &cookie, &uri).await;
-    for (field, item) in [("fraga", "strategi-1-1"), ("avsnitt", "malomrade-5")] {
-        let marker =
-            format!("name=\"{field}\" value=\"{item}\"><input type=\"hidden\" name=\"version\"");
+    for (items, item) in [("fragor", "strategi-1-1"), ("avsnitt", "malomrade-5")] {
+        let action = format!("{uri}/{items}/{item}/utga");
+        let marker = format!("action=\"{action}\">");
         let retired = post(
             &app,
             &cookie,
-            &uri,
+            &action,
             &[
                 ("csrf", &csrf),
-                ("atgard", "utga"),
-                (field, item),
                 ("version", &version_in(&tree.text, &marker)),
             ],
         )
@@ -652,12 +627,8 @@ async fn a_published_round_is_unchanged_by_later_edits_and_retirements(app: Test
     let moved = post(
         &app,
         &cookie,
-        &uri,
-        &[
-            ("csrf", &csrf),
-            ("atgard", "upp"),
-            ("avsnitt", "inriktning"),
-        ],
+        &format!("{uri}/avsnitt/inriktning/upp"),
+        &[("csrf", &csrf)],
     )
     .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
@@ -753,13 +724,8 @@ async fn a_stale_form_is_a_conflict_and_changes_nothing(app: TestApp) {
     let stale_retire = post(
         &app,
         &cookie,
-        "/styrdokument/testplan",
-        &[
-            ("csrf", &csrf),
-            ("atgard", "utga"),
-            ("fraga", "fraga-1"),
-            ("version", "1"),
-        ],
+        "/styrdokument/testplan/fragor/fraga-1/utga",
+        &[("csrf", &csrf), ("version", "1")],
     )
     .await;
     assert_eq!(stale_retire.status, StatusCode::CONFLICT);
@@ -847,10 +813,9 @@ async fn refused_input_is_shown_at_its_field_and_changes_nothing(app: TestApp) {
     let taken = post(
         &app,
         &cookie,
-        &uri,
+        &format!("{uri}/avsnitt"),
         &[
             ("csrf", &csrf),
-            ("atgard", "nytt-avsnitt"),
             ("placering", "arbetsprocessen"),
             ("etikett", ""),
             ("rubrik", "Ny del"),
@@ -874,7 +839,7 @@ async fn refused_input_is_shown_at_its_field_and_changes_nothing(app: TestApp) {
 
     let mut empty = new_question(&csrf, "malomrade-1", "  ");
     empty.retain(|(k, _)| *k != "kommentar_vid");
-    let refused = post(&app, &cookie, &uri, &empty).await;
+    let refused = post(&app, &cookie, &format!("{uri}/fragor"), &empty).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(
         refused
@@ -891,8 +856,8 @@ async fn refused_input_is_shown_at_its_field_and_changes_nothing(app: TestApp) {
     ));
 
     let mut wrong_option = new_question(&csrf, "malomrade-1", "Finns en plan?");
-    wrong_option[6] = ("skala", "ja-nej");
-    let refused = post(&app, &cookie, &uri, &wrong_option).await;
+    wrong_option[5] = ("skala", "ja-nej");
+    let refused = post(&app, &cookie, &format!("{uri}/fragor"), &wrong_option).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(
         refused
@@ -938,6 +903,7 @@ async fn only_coordinators_reach_the_document_pages(app: TestApp) {
         format!("/styrdokument/{PLAN}/avsnitt/malomrade-1"),
         format!("/styrdokument/{PLAN}/fragor/strategi-1-1"),
     ];
+    let retire = format!("/styrdokument/{PLAN}/fragor/strategi-1-1/utga");
     for (cookie, csrf) in [(&anna, &anna_csrf), (&lisa, &lisa_csrf)] {
         for uri in &pages {
             assert_eq!(
@@ -957,15 +923,7 @@ async fn only_coordinators_reach_the_document_pages(app: TestApp) {
                     ("till", "2026"),
                 ],
             ),
-            (
-                &pages[1],
-                vec![
-                    ("csrf", csrf),
-                    ("atgard", "utga"),
-                    ("fraga", "strategi-1-1"),
-                    ("version", "1"),
-                ],
-            ),
+            (&retire, vec![("csrf", csrf), ("version", "1")]),
             (
                 &pages[4],
                 vec![
@@ -984,18 +942,7 @@ async fn only_coordinators_reach_the_document_pages(app: TestApp) {
             );
         }
     }
-    let forged = post(
-        &app,
-        &sam,
-        &pages[1],
-        &[
-            ("csrf", "fel"),
-            ("atgard", "utga"),
-            ("fraga", "strategi-1-1"),
-            ("version", "1"),
-        ],
-    )
-    .await;
+    let forged = post(&app, &sam, &retire, &[("csrf", "fel"), ("version", "1")]).await;
     assert_eq!(
         forged.status,
         StatusCode::FORBIDDEN,

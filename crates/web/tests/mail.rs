@@ -59,12 +59,11 @@ async fn reminders_reach_the_respondents_of_the_organisations_chosen(
     let sent = with_cookie(
         &app,
         Method::POST,
-        "/omgangar/2025/hantera",
+        "/omgangar/2025/paminn",
         &cookie,
         None,
         Some(&encode(&[
             ("csrf", &csrf),
-            ("atgard", "paminn"),
             ("organisation", "intraservice"),
             ("organisation", "arkivnamnden"),
         ])),
@@ -102,10 +101,10 @@ async fn reminders_reach_the_respondents_of_the_organisations_chosen(
     let none = with_cookie(
         &app,
         Method::POST,
-        "/omgangar/2025/hantera",
+        "/omgangar/2025/paminn",
         &cookie,
         None,
-        Some(&encode(&[("csrf", &csrf), ("atgard", "paminn")])),
+        Some(&encode(&[("csrf", &csrf)])),
     )
     .await;
     assert_eq!(none.status, StatusCode::BAD_REQUEST);

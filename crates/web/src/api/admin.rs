@@ -5,14 +5,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use uppfolj_model::{Email, Key, Role};
 
+use super::json::ApiJson;
 use super::types::{
     CreatedToken, CreatedUser, Me, NewToken, NewUser, OrganisationJson, Problem, TokenJson,
 };
-use super::{ApiJson, require_coordinator};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::Failure;
 use uppfolj_app::accounts;
+use uppfolj_app::lookup::require_coordinator;
 use uppfolj_app::secrets;
 
 /// The caller: address, role and organisations.

@@ -2,22 +2,17 @@
 //! OpenAPI 3.1 description generated from these handlers.
 
 mod admin;
+mod json;
 mod responses;
 mod rounds;
 pub mod types;
 
 use axum::Router;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 
-use crate::AppState;
-use crate::error::Failure;
-use uppfolj_app::lookup::{key, require_coordinator, visible_round};
-use uppfolj_app::reports::round_documents;
+use crate::state::AppState;
 
 /// Every `/api/v1` route.
 pub fn router() -> Router<AppState> {
@@ -127,70 +122,4 @@ async fn openapi() -> Response {
         ApiDoc::openapi().to_pretty_json().unwrap_or_default(),
     )
         .into_response()
-}
-
-/// A JSON body whose rejection is a problem detail in Swedish naming what is wrong and where.
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = Failure;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Failure> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_failure(&rejection)),
-        }
-    }
-}
-
-fn json_failure(rejection: &JsonRejection) -> Failure {
-    match rejection {
-        JsonRejection::MissingJsonContentType(_) => Failure::bad_request(
-            "Content-Type",
-            "skicka JSON med Content-Type: application/json",
-        ),
-        JsonRejection::JsonSyntaxError(e) => Failure::bad_request(
-            "body",
-            format!("ogiltig JSON: {}", where_in_json(&source_text(e))),
-        ),
-        JsonRejection::JsonDataError(e) => {
-            let detail = source_text(e);
-            let (field, message): (String, String) = match detail.split_once(": ") {
-                Some((path, message)) if !path.contains(' ') => (path.into(), message.into()),
-                _ => ("body".into(), detail.clone()),
-            };
-            Failure::bad_request(
-                &field,
-                format!("fel i JSON vid «{field}»: {}", where_in_json(&message)),
-            )
-        }
-        other => Failure::bad_request(
-            "body",
-            format!("kan inte läsa kroppen: {}", other.body_text()),
-        ),
-    }
-}
-
-/// The innermost cause's text: serde_json's own message with its position.
-fn source_text(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(s) = source {
-        text = s.to_string();
-        source = s.source();
-    }
-    text
-}
-
-/// serde_json's message in Swedish, with its position as "rad, kolumn".
-fn where_in_json(message: &str) -> String {
-    let (text, position) = match message.rsplit_once(" at line ") {
-        Some((text, position)) => (text, Some(position.replace(" column ", ", kolumn "))),
-        None => (message, None),
-    };
-    let text = uppfolj_model::text::serde_message_in_swedish(text);
-    match position {
-        Some(position) => format!("{text} (rad {position})"),
-        None => text,
-    }
 }

@@ -5,19 +5,21 @@ use axum::extract::{Path, Query, State};
 use serde_json::json;
 use time::OffsetDateTime;
 use uppfolj_model::{AnswerInput, QuestionRef};
-use uppfolj_store::SaveError;
 
+use super::json::ApiJson;
 use super::types::{
     AnswerInputJson, AnswerJson, Batch, ChangeJson, EventJson, HistoryJson, MessageJson, Problem,
     Progress, ResponseJson, ResponseQuestion, Saved, SavedAnswer, ScaleJson, StateJson,
     Withholding,
 };
-use super::{ApiJson, key, visible_round};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::Failure;
-use uppfolj_app::lookup::{question_ref, require_coordinator};
+use uppfolj_app::ResponseError;
+use uppfolj_app::lookup::question_ref;
+use uppfolj_app::lookup::visible_round;
 use uppfolj_app::responses::{self as shared, Decision};
+use uppfolj_app::saving;
 
 /// Each organisation's progress in a round, as far as the caller may see.
 #[utoipa::path(get, path = "/api/v1/rounds/{round}/responses", tag = "svar",
@@ -85,40 +87,18 @@ pub async fn response(
 }
 
 /// Turns a refused save into problem details; a conflict shows the saved answer beside yours.
-async fn save_failure(
-    state: &AppState,
-    error: SaveError,
-    question: &QuestionRef,
-    yours: serde_json::Value,
-) -> Failure {
-    let SaveError::Conflict { current } = &error else {
+fn save_failure(error: ResponseError, yours: serde_json::Value) -> Failure {
+    let ResponseError::Conflict(conflict) = &error else {
         return error.into();
     };
-    let scale = match state.store.definitions().await {
-        Ok(definitions) => definitions
-            .documents
-            .iter()
-            .find(|d| d.key == question.document)
-            .and_then(|d| d.question(&question.question))
-            .and_then(|q| {
-                definitions
-                    .scales
-                    .iter()
-                    .find(|s| s.key == q.scale)
-                    .cloned()
-            }),
-        Err(_) => None,
-    };
-    let current = match (current, &scale) {
+    let current = match (&conflict.current, &conflict.scale) {
         (Some(answer), Some(scale)) => json!(AnswerJson::new(answer, scale)),
         _ => json!(null),
     };
     Failure::conflict(
-        format!(
-            "frågan «{question}» har sparats av någon annan sedan du hämtade den; välj vilket svar som ska gälla"
-        ),
+        error.to_string(),
         json!({
-            "question": question.to_string(),
+            "question": conflict.question.to_string(),
             "current": current,
             "yours": yours,
         }),
@@ -149,8 +129,6 @@ pub async fn save(
     Path((round, organisation, document, question)): Path<(String, String, String, String)>,
     ApiJson(body): ApiJson<AnswerInputJson>,
 ) -> Result<Json<SavedAnswer>, Failure> {
-    let organisation = shared::may_answer(&caller.actor, &organisation)?;
-    let round = key(&round, "omgången")?;
     let reference = question_ref(&document, &question)?;
     let input = AnswerInput {
         value: body.answer,
@@ -158,19 +136,18 @@ pub async fn save(
         version: body.version,
         withheld: body.withheld,
     };
-    match state
-        .store
-        .save_answer(
-            &round,
-            &organisation,
-            &reference,
-            &input,
-            caller.actor.email.as_str(),
-        )
-        .await
+    match saving::save_answer(
+        &state.app,
+        &caller.actor,
+        &round,
+        &organisation,
+        &reference,
+        &input,
+    )
+    .await
     {
         Ok(saved) => Ok(Json(saved_answer(&saved))),
-        Err(error) => Err(save_failure(&state, error, &reference, yours(&input)).await),
+        Err(error) => Err(save_failure(error, yours(&input))),
     }
 }
 
@@ -188,28 +165,22 @@ pub async fn withhold(
     Path((round, organisation, document, question)): Path<(String, String, String, String)>,
     ApiJson(body): ApiJson<Withholding>,
 ) -> Result<Json<SavedAnswer>, Failure> {
-    require_coordinator(&caller.actor)?;
-    let (round, organisation) = (
-        key(&round, "omgången")?,
-        key(&organisation, "organisationen")?,
-    );
     let reference = question_ref(&document, &question)?;
-    let saved = state
-        .store
-        .set_withheld(
-            &round,
-            &organisation,
-            &reference,
-            body.withheld,
-            body.version,
-            caller.actor.email.as_str(),
-        )
-        .await;
+    let saved = saving::withhold(
+        &state.app,
+        &caller.actor,
+        &round,
+        &organisation,
+        &reference,
+        body.withheld,
+        body.version,
+    )
+    .await;
     match saved {
         Ok(saved) => Ok(Json(saved_answer(&saved))),
         Err(error) => {
             let yours = json!({ "withheld": body.withheld, "version": body.version });
-            Err(save_failure(&state, error, &reference, yours).await)
+            Err(save_failure(error, yours))
         }
     }
 }
@@ -232,8 +203,7 @@ pub async fn save_batch(
     Path((round, organisation)): Path<(String, String)>,
     ApiJson(body): ApiJson<Batch>,
 ) -> Result<Json<Saved>, Failure> {
-    let organisation = shared::may_answer(&caller.actor, &organisation)?;
-    let round = key(&round, "omgången")?;
+    shared::may_answer(&caller.actor, &organisation)?;
     let mut inputs = Vec::with_capacity(body.answers.len());
     for (i, item) in body.answers.into_iter().enumerate() {
         let reference = QuestionRef::parse(&item.question).ok_or_else(|| {
@@ -255,17 +225,13 @@ pub async fn save_batch(
     if inputs.is_empty() {
         return Err(Failure::bad_request("answers", "listan med svar är tom"));
     }
-    match state
-        .store
-        .save_answers(&round, &organisation, &inputs, caller.actor.email.as_str())
-        .await
-    {
+    match saving::save_answers(&state.app, &caller.actor, &round, &organisation, &inputs).await {
         Ok(saved) => Ok(Json(Saved {
             answers: saved.iter().map(saved_answer).collect(),
         })),
         Err((i, error)) => {
-            let (question, input) = &inputs[i];
-            let mut failure = save_failure(&state, error, question, yours(input)).await;
+            let input = &inputs[i].1;
+            let mut failure = save_failure(error, yours(input));
             failure.extra["index"] = json!(i);
             if let Some(field) = failure.extra.get("field").and_then(|f| f.as_str()) {
                 failure.extra["field"] = json!(format!("answers[{i}].{field}"));

@@ -5,15 +5,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use uppfolj_model::{CommentRule, Entry, OrganisationKind, QuestionRef, Target, number_round};
 
+use super::json::ApiJson;
 use super::types::{
     HeadingJson, NewRound, Problem, QuestionJson, RoundDetail, RoundStateChange, RoundSummary,
     ScaleJson, TargetJson, ThresholdsJson,
 };
-use super::{ApiJson, key, require_coordinator, round_documents, visible_round};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::Failure;
+use uppfolj_app::lookup::{key, require_coordinator, visible_round};
 use uppfolj_app::lookup::{question_ref, stored_round};
+use uppfolj_app::reports::round_documents;
 use uppfolj_app::rounds::{self, NewRoundInput};
 
 /// The rounds the caller may see, newest first.

@@ -5,23 +5,42 @@
 use std::collections::HashMap;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use serde::Deserialize;
 use time::OffsetDateTime;
-use uppfolj_store::TokenRecord;
-
-use super::forms::{FieldErrors, Fields, field};
-use super::session::cookie_header;
-use super::{Nav, check_csrf, csrf, page};
-use crate::auth::{Caller, SESSION_COOKIE};
-use crate::error::capitalised;
-use crate::{AppState, WebError};
 use uppfolj_app::login as throttle;
 use uppfolj_app::secrets;
 use uppfolj_model::text::swedish_time;
+use uppfolj_store::TokenRecord;
+
+use super::session::cookie_header;
+use crate::auth::{Caller, SESSION_COOKIE};
+use crate::error::WebError;
+use crate::forms::{Confirmation, FieldErrors, Form, check_csrf};
+use crate::layout::{Nav, page};
+use crate::state::AppState;
+
+/// The password form as posted.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct PasswordForm {
+    csrf: String,
+    nuvarande: String,
+    nytt: String,
+    upprepa: String,
+}
+
+/// The new-token form as posted.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct TokenForm {
+    csrf: String,
+    namn: String,
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -110,8 +129,8 @@ async fn account_page(
         .collect();
     Ok(page(
         AccountPage {
-            nav: Nav::of(caller),
-            csrf: csrf(caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             email: caller.actor.email.to_string(),
             role: caller.actor.role.label(),
             organisations,
@@ -147,19 +166,15 @@ async fn show(
 async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
-    Form(fields): Form<Fields>,
+    Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     let Some(session) = &caller.session else {
         return Err(WebError::Forbidden(
             "Logga in i webbläsaren för att byta lösenord.".into(),
         ));
     };
-    let (current, new, repeat) = (
-        field(&fields, "nuvarande"),
-        field(&fields, "nytt"),
-        field(&fields, "upprepa"),
-    );
+    let (current, new, repeat) = (&form.nuvarande, &form.nytt, &form.upprepa);
     let mut errors = FieldErrors::default();
     let mut status = StatusCode::BAD_REQUEST;
     let account_key = throttle::account_key(caller.actor.email.as_str());
@@ -196,7 +211,7 @@ async fn change_password(
     let hash = match secrets::hash_password_pooled(new.to_owned()).await {
         Ok(hash) => Some(hash),
         Err(message) => {
-            errors.add("nytt", capitalised(&message));
+            errors.refuse("nytt", &message);
             None
         }
     };
@@ -230,10 +245,10 @@ const MAX_TOKEN_NAME: usize = 100;
 async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
-    Form(fields): Form<Fields>,
+    Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
-    let name = field(&fields, "namn").trim();
+    check_csrf(&caller, &form.csrf)?;
+    let name = form.namn.trim();
     if name.is_empty() || name.chars().count() > MAX_TOKEN_NAME {
         let mut errors = FieldErrors::default();
         errors.add(
@@ -263,9 +278,9 @@ async fn revoke_token(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Form(fields): Form<Fields>,
+    Form(form): Form<Confirmation>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     let missing = || WebError::NotFound(format!("API-token {id}"));
     let number: i64 = id.parse().map_err(|_| missing())?;
     if !state
@@ -281,9 +296,9 @@ async fn revoke_token(
 async fn logout_everywhere(
     State(state): State<AppState>,
     caller: Caller,
-    Form(fields): Form<Fields>,
+    Form(form): Form<Confirmation>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     state.store.delete_sessions_of(caller.user_id).await?;
     let mut response = Redirect::to("/logga-in").into_response();
     response.headers_mut().append(

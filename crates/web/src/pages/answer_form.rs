@@ -15,9 +15,10 @@ use uppfolj_model::{
     ResponseState, Round, ScaleKind, number_round,
 };
 
-use super::{Nav, csrf, days_left, page, question_id, response_path, saved};
+use super::addresses::{question_id, response_path};
 use crate::auth::Caller;
-use crate::error::capitalised;
+use crate::layout::capitalised;
+use crate::layout::{Nav, days_left, page, saved};
 use crate::{AppState, WebError};
 use uppfolj_app::responses::{ResponseView, load};
 
@@ -209,8 +210,8 @@ pub(super) fn render(
     }
     let today = OffsetDateTime::now_utc().date();
     let template = FormPage {
-        nav: Nav::of(caller),
-        csrf: csrf(caller),
+        nav: caller.nav(),
+        csrf: caller.csrf(),
         round,
         organisation: &view.organisation,
         state: view.status.state,

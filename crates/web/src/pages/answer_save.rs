@@ -2,24 +2,27 @@
 //! made from. Saved, it goes back to the question; refused input is shown at its field with
 //! nothing saved; a save made from a stale version shows both texts and lets the person choose.
 
-use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+use uppfolj_app::ResponseError;
+use uppfolj_app::lookup::question_ref;
+use uppfolj_app::responses::{ResponseView, load};
+use uppfolj_app::saving;
 use uppfolj_model::{AnswerInput, InputField, QuestionRef};
 use uppfolj_store::{SaveError, SavedAnswer};
 
+use super::addresses::{question_id, response_path};
 use super::answer_form::{self, Refused};
-use super::{Nav, check_csrf, csrf, page, question_id, response_path, saved};
 use crate::auth::Caller;
-use crate::error::capitalised;
-use crate::{AppState, WebError};
-use uppfolj_app::lookup::{key, question_ref};
-use uppfolj_app::responses::{ResponseView, load, may_answer};
+use crate::error::{Failure, WebError};
+use crate::forms::{ConflictPage, ConflictRow, Form, Keep, check_csrf};
+use crate::layout::{capitalised, saved as saved_line};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route(
@@ -60,7 +63,6 @@ async fn save(
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, &form.csrf)?;
-    let organisation_key = may_answer(&caller.actor, &organisation)?;
     let reference = question_ref(&document, &question)?;
     // Browsers send line breaks as CRLF; store them as typed.
     let input = AnswerInput {
@@ -69,16 +71,15 @@ async fn save(
         version: form.version,
         withheld: form.ej_publicera.is_some(),
     };
-    let saved = state
-        .store
-        .save_answer(
-            &key(&round, "omgången")?,
-            &organisation_key,
-            &reference,
-            &input,
-            caller.actor.email.as_str(),
-        )
-        .await;
+    let saved = saving::save_answer(
+        &state.app,
+        &caller.actor,
+        &round,
+        &organisation,
+        &reference,
+        &input,
+    )
+    .await;
     if from_script(&headers) {
         return Ok(script_reply(saved));
     }
@@ -89,7 +90,7 @@ async fn save(
             question_id(&reference)
         ))
         .into_response()),
-        Err(SaveError::Invalid(error)) => {
+        Err(ResponseError::Save(SaveError::Invalid(error))) => {
             let view = load(&state.app, &caller.actor, &round, &organisation).await?;
             let refused = Refused {
                 question: reference,
@@ -103,25 +104,25 @@ async fn save(
                 StatusCode::BAD_REQUEST,
             ))
         }
-        Err(SaveError::Conflict { .. }) => {
+        Err(ResponseError::Conflict(_)) => {
             let view = load(&state.app, &caller.actor, &round, &organisation).await?;
             conflict(&caller, &view, &reference, &input)
         }
-        Err(other) => Err(crate::Failure::from(other).into()),
+        Err(other) => Err(other.into()),
     }
 }
 
 /// The reply to the form's script: the new version and «Sparat …» on success; otherwise the
 /// message to show, and for refused input the field it concerns. A conflict is only announced:
 /// the script then leaves the question to a plain post, which shows both texts.
-fn script_reply(saved: Result<SavedAnswer, SaveError>) -> Response {
+fn script_reply(saved: Result<SavedAnswer, ResponseError>) -> Response {
     match saved {
         Ok(saved) => Json(json!({
             "version": saved.answer.version,
-            "saved": super::saved(&saved.answer),
+            "saved": saved_line(&saved.answer),
         }))
         .into_response(),
-        Err(SaveError::Invalid(error)) => (
+        Err(ResponseError::Save(SaveError::Invalid(error))) => (
             StatusCode::BAD_REQUEST,
             Json(json!({
                 "field": match error.field {
@@ -133,7 +134,7 @@ fn script_reply(saved: Result<SavedAnswer, SaveError>) -> Response {
             })),
         )
             .into_response(),
-        Err(SaveError::Conflict { .. }) => (
+        Err(ResponseError::Conflict(_)) => (
             StatusCode::CONFLICT,
             Json(json!({
                 "message": "Någon annan har sparat ett nytt svar på frågan under tiden. Tryck på Spara för att se båda texterna och välja.",
@@ -141,34 +142,15 @@ fn script_reply(saved: Result<SavedAnswer, SaveError>) -> Response {
         )
             .into_response(),
         Err(other) => {
-            let failure = crate::Failure::from(other);
+            let failure = Failure::from(other);
             (failure.status, Json(json!({ "message": capitalised(&failure.detail) })))
                 .into_response()
         }
     }
 }
 
-/// The conflict page: what you wrote beside what is stored now.
-#[derive(Template)]
-#[template(path = "conflict.html")]
-struct ConflictPage<'a> {
-    nav: Option<Nav>,
-    csrf: &'a str,
-    action: String,
-    back: String,
-    question: &'a str,
-    /// Your answer: the value as posted, its label, and your comment.
-    yours_value: String,
-    yours_label: Option<String>,
-    yours_comment: &'a str,
-    yours_withheld: bool,
-    /// The stored answer's label, comment and who saved it when.
-    theirs_label: Option<String>,
-    theirs_comment: String,
-    theirs_saved: String,
-    version: i64,
-}
-
+/// The conflict page: what you wrote beside what is stored now, with a button that keeps yours
+/// and a link back to the stored answer.
 fn conflict(
     caller: &Caller,
     view: &ResponseView,
@@ -183,29 +165,64 @@ fn conflict(
     let base = response_path(view.round().key.as_str(), view.organisation.key.as_str());
     let yours_value = input.value.clone().unwrap_or_default();
     let current = asked.answer;
-    let template = ConflictPage {
-        nav: Nav::of(caller),
-        csrf: csrf(caller),
-        action: format!(
-            "{base}/fragor/{}/{}",
-            reference.document, reference.question
-        ),
-        back: format!("{base}#fraga-{}", question_id(reference)),
-        question: &asked.question.text,
-        yours_label: asked
-            .scale
-            .parse_value(&yours_value)
-            .ok()
-            .map(|v| asked.scale.display(&v)),
-        yours_value,
-        yours_comment: &input.comment,
-        yours_withheld: input.withheld,
-        theirs_label: current
-            .and_then(|a| a.value.as_ref())
-            .map(|v| asked.scale.display(v)),
-        theirs_comment: current.map(|a| a.comment.clone()).unwrap_or_default(),
-        theirs_saved: current.map_or_else(String::new, saved),
-        version: current.map_or(0, |a| a.version),
+    let or_dash = |text: &str| {
+        if text.is_empty() {
+            "–".to_owned()
+        } else {
+            text.to_owned()
+        }
     };
-    Ok(page(template, StatusCode::CONFLICT))
+    let mut fields = vec![
+        ("version", current.map_or(0, |a| a.version).to_string()),
+        ("svar", yours_value.clone()),
+        ("kommentar", input.comment.clone()),
+    ];
+    if input.withheld {
+        fields.push(("ej_publicera", "ja".to_owned()));
+    }
+    Ok(ConflictPage {
+        nav: caller.nav(),
+        title: "Någon annan har sparat ett svar under tiden".into(),
+        explanation: format!(
+            "Ditt svar på «{}» är inte sparat, eftersom svaret har ändrats sedan du öppnade formuläret. Välj vilket svar som ska gälla.",
+            asked.question.text
+        ),
+        yours: "Ditt svar",
+        rows: vec![
+            ConflictRow {
+                label: "Svar",
+                stored: current
+                    .and_then(|a| a.value.as_ref())
+                    .map_or_else(|| "Ej besvarad".to_owned(), |v| asked.scale.display(v)),
+                yours: asked
+                    .scale
+                    .parse_value(&yours_value)
+                    .ok()
+                    .map_or_else(|| "Inget svar valt".to_owned(), |v| asked.scale.display(&v)),
+                multiline: false,
+            },
+            ConflictRow {
+                label: "Kommentar",
+                stored: or_dash(current.map_or("", |a| a.comment.as_str())),
+                yours: or_dash(&input.comment),
+                multiline: true,
+            },
+        ],
+        stored_note: current.map(saved_line),
+        keep: Some(Keep {
+            action: format!(
+                "{base}/fragor/{}/{}",
+                reference.document, reference.question
+            ),
+            csrf: caller.csrf().to_owned(),
+            fields,
+            label: "Behåll mitt svar",
+        }),
+        back: (
+            format!("{base}#fraga-{}", question_id(reference)),
+            "Använd det sparade svaret",
+        ),
+        also: None,
+    }
+    .response())
 }

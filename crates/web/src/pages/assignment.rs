@@ -4,28 +4,40 @@
 use std::collections::HashSet;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use serde::Deserialize;
+use uppfolj_app::RoundError;
+use uppfolj_app::lookup::{require_coordinator, visible_round};
+use uppfolj_app::reports::round_documents;
+use uppfolj_app::rounds;
 use uppfolj_model::numbering::{number_round, numbered_questions, question_labels};
 use uppfolj_model::text::swedish_key;
 use uppfolj_model::{Definitions, Document, Key, Organisation, QuestionRef, Round, RoundState};
 use uppfolj_store::StoreError;
 
-use super::{Nav, check_csrf, csrf, page};
 use crate::auth::Caller;
-use crate::error::{Failure, capitalised};
-use crate::{AppState, WebError};
-use uppfolj_app::RoundError;
-use uppfolj_app::lookup::{require_coordinator, visible_round};
-use uppfolj_app::reports::round_documents;
-use uppfolj_app::rounds::store_round;
+use crate::error::{Failure, WebError};
+use crate::forms::{Form, check_csrf};
+use crate::layout::{Nav, capitalised, page};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/omgangar/{round}/tilldelning", get(show).post(save))
+}
+
+/// The matrix as posted: the settings' change counter the page was built from, and a
+/// `question-organisation` pair of indices per ticked cell.
+#[derive(Deserialize)]
+struct AssignmentForm {
+    #[serde(default)]
+    csrf: String,
+    seen: i64,
+    #[serde(default)]
+    v: Vec<String>,
 }
 
 /// A column of the matrix: one question, headed by its section's report number.
@@ -145,8 +157,8 @@ fn build<'a>(
         }
     }
     AssignmentPage {
-        nav: Nav::of(caller),
-        csrf: csrf(caller),
+        nav: caller.nav(),
+        csrf: caller.csrf(),
         round,
         columns,
         groups,
@@ -177,43 +189,20 @@ async fn show(
     Ok(page(page_data, StatusCode::OK))
 }
 
-/// The form as posted: the token, the counter the page was built from, and a `fraga-organisation`
-/// pair of indices per ticked cell.
-type Fields = Vec<(String, String)>;
-
 async fn save(
     State(state): State<AppState>,
     caller: Caller,
     Path(round): Path<String>,
-    Form(fields): Form<Fields>,
+    Form(form): Form<AssignmentForm>,
 ) -> Result<Response, WebError> {
-    let value = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
-    check_csrf(&caller, value("csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     require_coordinator(&caller.actor)?;
-    let seen: i64 = value("seen").parse().map_err(|_| {
-        Failure::bad_request("seen", "formuläret saknar sin version; ladda om sidan")
-    })?;
     let (definitions, index) = visible_round(&state.store, &caller.actor, &round).await?;
     let stored = &definitions.rounds[index];
-    if !matches!(stored.state, RoundState::Draft | RoundState::Open) {
-        return Err(Failure::conflict(
-            format!(
-                "omgången är {} och dess tilldelning kan inte längre ändras",
-                stored.state.label().to_lowercase()
-            ),
-            serde_json::json!({}),
-        )
-        .into());
-    }
     let columns = columns(&round_documents(&definitions, stored));
     let organisations = organisations(&definitions);
     let mut chosen: HashSet<(QuestionRef, Key)> = HashSet::new();
-    for (_, cell) in fields.iter().filter(|(k, _)| k == "v") {
+    for cell in &form.v {
         let picked = cell.split_once('-').and_then(|(q, o)| {
             let question = columns.get(q.parse::<usize>().ok()?)?;
             let organisation = organisations.get(o.parse::<usize>().ok()?)?;
@@ -224,29 +213,28 @@ async fn save(
         })?;
         chosen.insert(picked);
     }
-    let mut round_now = stored.clone();
-    let questions: Vec<QuestionRef> = columns.iter().map(|c| c.reference.clone()).collect();
-    if let Err(unasked) = round_now.assign(&questions, &organisations, &chosen) {
-        let labels: Vec<&str> = columns
-            .iter()
-            .filter(|c| unasked.contains(&c.reference))
-            .map(|c| c.label.as_str())
-            .collect();
-        let mut refused = build(&caller, &definitions, stored, seen);
-        for row in refused.groups.iter_mut().flat_map(|g| &mut g.rows) {
-            for (cell, column) in row.cells.iter_mut().zip(&columns) {
-                *cell = chosen.contains(&(column.reference.clone(), row.organisation.key.clone()));
-            }
-        }
-        refused.error = Some(format!(
-            "Varje fråga måste ställas till minst en organisation. Ingen är vald för {}.",
-            labels.join(", ")
-        ));
-        return Ok(page(refused, StatusCode::BAD_REQUEST));
-    }
-    match store_round(&state.app, &definitions, round_now, Some(seen)).await {
+    match rounds::assign(&state.app, &caller.actor, &round, &chosen, form.seen).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/omgangar/{round}/tilldelning?sparat=1")).into_response())
+        }
+        Err(RoundError::Unasked(unasked)) => {
+            let labels: Vec<&str> = columns
+                .iter()
+                .filter(|c| unasked.contains(&c.reference))
+                .map(|c| c.label.as_str())
+                .collect();
+            let mut refused = build(&caller, &definitions, stored, form.seen);
+            for row in refused.groups.iter_mut().flat_map(|g| &mut g.rows) {
+                for (cell, column) in row.cells.iter_mut().zip(&columns) {
+                    *cell =
+                        chosen.contains(&(column.reference.clone(), row.organisation.key.clone()));
+                }
+            }
+            refused.error = Some(format!(
+                "Varje fråga måste ställas till minst en organisation. Ingen är vald för {}.",
+                labels.join(", ")
+            ));
+            Ok(page(refused, StatusCode::BAD_REQUEST))
         }
         Err(RoundError::Store(StoreError::Changed)) => {
             let (seen, _) = state.store.definitions_at().await?;
@@ -258,6 +246,6 @@ async fn save(
             ));
             Ok(page(current, StatusCode::CONFLICT))
         }
-        Err(failure) => Err(failure.into()),
+        Err(other) => Err(other.into()),
     }
 }

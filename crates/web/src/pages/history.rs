@@ -11,8 +11,9 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uppfolj_model::{AnswerChange, AnswerValue, Entry, Round, number_round};
 
-use super::{Nav, page, question_id, response_path};
+use super::addresses::{question_id, response_path};
 use crate::auth::Caller;
+use crate::layout::{Nav, page};
 use crate::{AppState, WebError};
 use uppfolj_app::reports::round_documents;
 use uppfolj_app::responses::history;
@@ -124,7 +125,7 @@ async fn show(
         .collect();
     Ok(page(
         HistoryPage {
-            nav: Nav::of(&caller),
+            nav: caller.nav(),
             round,
             organisation: &found.organisation.name,
             base: response_path(round.key.as_str(), found.organisation.key.as_str()),

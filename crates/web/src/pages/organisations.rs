@@ -5,26 +5,54 @@
 use std::collections::HashMap;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Form, Router};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use uppfolj_app::lookup::require_coordinator;
 use uppfolj_model::text::swedish_cmp;
 use uppfolj_model::{Key, Organisation, OrganisationKind};
 use uppfolj_store::{OrganisationEdit, OrganisationError, VersionedOrganisation};
 
-use super::forms::{ChangedPage, FieldErrors, Fields, field};
-use super::{Nav, check_csrf, csrf, page};
 use crate::auth::Caller;
-use crate::error::{Failure, capitalised};
-use crate::{AppState, WebError};
-use uppfolj_app::lookup::require_coordinator;
+use crate::error::{Failure, WebError};
+use crate::forms::{Confirmation, ConflictPage, ConflictRow, FieldErrors, Form, check_csrf};
+use crate::layout::{Nav, page};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/organisationer", get(list).post(create))
-        .route("/organisationer/{key}", get(edit).post(change))
+        .route("/organisationer/{key}", get(edit).post(save))
+        .route("/organisationer/{key}/inaktivera", post(deactivate))
+        .route("/organisationer/{key}/aktivera", post(activate))
+}
+
+/// The add form as posted; a field left out reads as empty and is refused as such.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct OrganisationForm {
+    csrf: String,
+    namn: String,
+    kortnamn: String,
+    typ: String,
+    nyckel: String,
+}
+
+/// The edit form as posted, with the version it was made from.
+#[derive(Deserialize)]
+struct EditForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+    #[serde(default)]
+    namn: String,
+    #[serde(default)]
+    kortnamn: String,
+    #[serde(default)]
+    typ: String,
 }
 
 /// What the add and edit forms show in their fields.
@@ -73,8 +101,8 @@ async fn list_page(
 ) -> Result<Response, WebError> {
     Ok(page(
         ListPage {
-            nav: Nav::of(caller),
-            csrf: csrf(caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             organisations: sorted(state).await?,
             kinds: kinds(),
             values,
@@ -118,13 +146,17 @@ async fn list(
 }
 
 /// The name, short name and kind as posted, checked; refusals go to `errors`.
-fn read_edit(fields: &Fields, errors: &mut FieldErrors) -> Option<OrganisationEdit> {
-    let name = field(fields, "namn").trim().to_owned();
-    let short_name = field(fields, "kortnamn").trim().to_owned();
+fn read_edit(
+    name: &str,
+    short_name: &str,
+    kind: &str,
+    errors: &mut FieldErrors,
+) -> Option<OrganisationEdit> {
+    let (name, short_name) = (name.trim().to_owned(), short_name.trim().to_owned());
     if name.is_empty() {
         errors.add("namn", "Skriv organisationens namn.");
     }
-    let kind = OrganisationKind::parse(field(fields, "typ"));
+    let kind = OrganisationKind::parse(kind);
     if kind.is_none() {
         errors.add("typ", "Välj vilken typ av organisation det är.");
     }
@@ -136,25 +168,21 @@ fn read_edit(fields: &Fields, errors: &mut FieldErrors) -> Option<OrganisationEd
     .filter(|_| errors.is_empty())
 }
 
-fn values_of(fields: &Fields) -> OrganisationValues {
-    OrganisationValues {
-        name: field(fields, "namn").to_owned(),
-        short_name: field(fields, "kortnamn").to_owned(),
-        kind: field(fields, "typ").to_owned(),
-        key: field(fields, "nyckel").trim().to_owned(),
-    }
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Form(fields): Form<Fields>,
+    Form(form): Form<OrganisationForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     require_coordinator(&caller.actor)?;
-    let values = values_of(&fields);
     let mut errors = FieldErrors::default();
-    let edit = read_edit(&fields, &mut errors);
+    let edit = read_edit(&form.namn, &form.kortnamn, &form.typ, &mut errors);
+    let values = OrganisationValues {
+        name: form.namn,
+        short_name: form.kortnamn,
+        kind: form.typ,
+        key: form.nyckel.trim().to_owned(),
+    };
     let key = if values.key.is_empty() {
         let made = Key::slugify(&values.name);
         if made.is_none() && !values.name.trim().is_empty() {
@@ -166,7 +194,7 @@ async fn create(
         made
     } else {
         Key::parse(&values.key)
-            .map_err(|e| errors.add("nyckel", capitalised(&e.to_string())))
+            .map_err(|e| errors.refuse("nyckel", e.to_string()))
             .ok()
     };
     if let (Some(edit), Some(key)) = (edit, key) {
@@ -246,8 +274,8 @@ fn edit_page(
     });
     page(
         EditPage {
-            nav: Nav::of(caller),
-            csrf: csrf(caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             organisation,
             version: current.version,
             kinds: kinds(),
@@ -274,64 +302,85 @@ async fn edit(
     ))
 }
 
-async fn change(
+async fn save(
     State(state): State<AppState>,
     caller: Caller,
     Path(key): Path<String>,
-    Form(fields): Form<Fields>,
+    Form(form): Form<EditForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     require_coordinator(&caller.actor)?;
     let current = stored(&state, &key).await?;
     let organisation = &current.organisation.key;
-    match field(&fields, "atgard") {
-        "inaktivera" | "aktivera" => {
-            let active = field(&fields, "atgard") == "aktivera";
-            state
-                .store
-                .set_organisation_active(organisation, active)
-                .await?;
-            Ok(Redirect::to(&format!("/organisationer/{organisation}")).into_response())
-        }
-        "spara" => {
-            let mut errors = FieldErrors::default();
-            let version = field(&fields, "version").parse::<i64>().unwrap_or(0);
-            let values = OrganisationValues {
-                key: organisation.to_string(),
-                ..values_of(&fields)
-            };
-            if let Some(edit) = read_edit(&fields, &mut errors) {
-                match state
-                    .store
-                    .update_organisation(organisation, &edit, version)
-                    .await
-                {
-                    Ok(_) => {
-                        return Ok(
-                            Redirect::to(&format!("/organisationer?sparad={organisation}"))
-                                .into_response(),
-                        );
-                    }
-                    Err(OrganisationError::NameTaken(name)) => errors.add(
-                        "namn",
-                        format!("Det finns redan en organisation som heter «{name}»."),
-                    ),
-                    Err(OrganisationError::Changed(now)) => {
-                        return Ok(changed(&caller, &now, &edit));
-                    }
-                    Err(other) => return Err(Failure::from(other).into()),
-                }
+    let mut errors = FieldErrors::default();
+    if let Some(edit) = read_edit(&form.namn, &form.kortnamn, &form.typ, &mut errors) {
+        match state
+            .store
+            .update_organisation(organisation, &edit, form.version)
+            .await
+        {
+            Ok(_) => {
+                return Ok(
+                    Redirect::to(&format!("/organisationer?sparad={organisation}")).into_response(),
+                );
             }
-            Ok(edit_page(
-                &caller,
-                current,
-                Some(values),
-                errors,
-                StatusCode::BAD_REQUEST,
-            ))
+            Err(OrganisationError::NameTaken(name)) => errors.add(
+                "namn",
+                format!("Det finns redan en organisation som heter «{name}»."),
+            ),
+            Err(OrganisationError::Changed(now)) => return Ok(changed(&caller, &now, &edit)),
+            Err(other) => return Err(Failure::from(other).into()),
         }
-        other => Err(Failure::bad_request("atgard", format!("okänd åtgärd «{other}»")).into()),
     }
+    let values = OrganisationValues {
+        name: form.namn,
+        short_name: form.kortnamn,
+        kind: form.typ,
+        key: organisation.to_string(),
+    };
+    Ok(edit_page(
+        &caller,
+        current,
+        Some(values),
+        errors,
+        StatusCode::BAD_REQUEST,
+    ))
+}
+
+async fn deactivate(
+    state: State<AppState>,
+    caller: Caller,
+    key: Path<String>,
+    form: Form<Confirmation>,
+) -> Result<Response, WebError> {
+    set_active(state, caller, key, form, false).await
+}
+
+async fn activate(
+    state: State<AppState>,
+    caller: Caller,
+    key: Path<String>,
+    form: Form<Confirmation>,
+) -> Result<Response, WebError> {
+    set_active(state, caller, key, form, true).await
+}
+
+/// Deactivates or activates an organisation and shows it again.
+async fn set_active(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(key): Path<String>,
+    Form(form): Form<Confirmation>,
+    active: bool,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, &form.csrf)?;
+    require_coordinator(&caller.actor)?;
+    let organisation = stored(&state, &key).await?.organisation.key;
+    state
+        .store
+        .set_organisation_active(&organisation, active)
+        .await?;
+    Ok(Redirect::to(&format!("/organisationer/{organisation}")).into_response())
 }
 
 /// The conflict page for an edit made on a stale form: what is stored now beside what the
@@ -339,27 +388,41 @@ async fn change(
 fn changed(caller: &Caller, now: &VersionedOrganisation, yours: &OrganisationEdit) -> Response {
     let stored = &now.organisation;
     let or_dash = |text: Option<&str>| text.unwrap_or("–").to_owned();
-    ChangedPage {
-            nav: Nav::of(caller),
-            title: "Någon annan har ändrat organisationen under tiden",
-            explanation: format!(
-                "Dina ändringar av {} är inte sparade, eftersom organisationen har ändrats sedan du öppnade formuläret. Öppna den aktuella versionen och gör om dina ändringar om de fortfarande behövs.",
-                stored.name
-            ),
-            rows: vec![
-                ("Namn", stored.name.clone(), yours.name.clone()),
-                (
-                    "Kortnamn",
-                    or_dash(stored.short_name.as_deref()),
-                    or_dash(yours.short_name.as_deref()),
-                ),
-                (
-                    "Typ",
-                    stored.kind.label().to_owned(),
-                    yours.kind.label().to_owned(),
-                ),
-            ],
-            back: format!("/organisationer/{}", stored.key),
-        }
-        .response()
+    ConflictPage {
+        nav: caller.nav(),
+        title: "Någon annan har ändrat organisationen under tiden".into(),
+        explanation: format!(
+            "Dina ändringar av {} är inte sparade, eftersom organisationen har ändrats sedan du öppnade formuläret. Öppna den aktuella versionen och gör om dina ändringar om de fortfarande behövs.",
+            stored.name
+        ),
+        yours: "Din ändring",
+        rows: vec![
+            ConflictRow {
+                label: "Namn",
+                stored: stored.name.clone(),
+                yours: yours.name.clone(),
+                multiline: false,
+            },
+            ConflictRow {
+                label: "Kortnamn",
+                stored: or_dash(stored.short_name.as_deref()),
+                yours: or_dash(yours.short_name.as_deref()),
+                multiline: false,
+            },
+            ConflictRow {
+                label: "Typ",
+                stored: stored.kind.label().to_owned(),
+                yours: yours.kind.label().to_owned(),
+                multiline: false,
+            },
+        ],
+        stored_note: None,
+        keep: None,
+        back: (
+            format!("/organisationer/{}", stored.key),
+            "Öppna den aktuella versionen",
+        ),
+        also: None,
+    }
+    .response()
 }

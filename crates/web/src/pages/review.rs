@@ -2,17 +2,19 @@
 //! or reopen the closed round for the organisation. The same decisions as the API's.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use serde::Deserialize;
 use uppfolj_model::{ResponseState, Round, RoundState};
 
-use super::{Nav, check_csrf, csrf, page, response_path};
+use super::addresses::response_path;
 use crate::auth::Caller;
-use crate::error::capitalised;
+use crate::forms::{Form, check_csrf};
+use crate::layout::capitalised;
+use crate::layout::{Nav, page};
 use crate::{AppState, WebError};
 use uppfolj_app::ResponseError;
 use uppfolj_app::lookup::require_coordinator;
@@ -89,8 +91,8 @@ fn render(
     let form = view.form();
     page(
         ReviewPage {
-            nav: Nav::of(caller),
-            csrf: csrf(caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             round,
             organisation: &view.organisation.name,
             base: response_path(round.key.as_str(), view.organisation.key.as_str()),

@@ -3,61 +3,84 @@
 //! and set the thresholds of the compilation's status. The same rules as the API's.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Form, Router};
+use axum::routing::{get, post};
+use serde::Deserialize;
 use time::Duration;
-use uppfolj_model::{Document, Organisation, Round, RoundState};
-
-use super::{Nav, check_csrf, csrf, days_left, page};
-use crate::auth::Caller;
-use crate::error::Failure;
-use crate::{AppState, WebError};
-use uppfolj_app::RoundError;
 use uppfolj_app::lookup::{find_organisation, require_coordinator, visible_round};
 use uppfolj_app::mail;
 use uppfolj_app::responses::{ProgressRow, progress};
 use uppfolj_app::rounds::{self, NewRoundInput};
+use uppfolj_app::{RoundError, RoundField};
+use uppfolj_model::{Document, Organisation, Round, RoundState};
+
+use crate::auth::Caller;
+use crate::error::WebError;
+use crate::forms::{FieldErrors, Form, check_csrf};
+use crate::layout::{Nav, days_left, page};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/omgangar/ny", get(new_round).post(create))
-        .route("/omgangar/{round}/hantera", get(manage).post(act))
+        .route("/omgangar/{round}/hantera", get(manage))
+        .route("/omgangar/{round}/status", post(change_state))
+        .route("/omgangar/{round}/granser", post(set_thresholds))
+        .route("/omgangar/{round}/paminn", post(remind))
 }
 
-/// A form's fields as posted, in order; repeated names (the document checkboxes) stay apart.
-type Fields = Vec<(String, String)>;
-
-fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
+/// The new-round form as posted; a field left out reads as empty and is refused as such.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct NewRoundForm {
+    csrf: String,
+    namn: String,
+    nyckel: String,
+    ar: String,
+    oppnar: String,
+    stanger: String,
+    /// The round to copy, or empty to start from the documents ticked.
+    kopiera: String,
+    dokument: Vec<String>,
 }
 
-/// A refused input shown at its field: the field's id and the message.
-struct FieldError {
-    field: &'static str,
-    message: String,
+/// A change of the round's state: the state to move to, as stored (`open`, `closed`, …).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct StateForm {
+    csrf: String,
+    status: String,
 }
 
-impl FieldError {
-    /// Places a refusal from the shared rules at the form field it concerns.
-    fn at(named: &str, message: String) -> FieldError {
-        let field = [
-            ("key", "nyckel"),
-            ("name", "namn"),
-            ("year", "ar"),
-            ("opens", "oppnar"),
-            ("closes", "stanger"),
-            ("documents", "dokument"),
-        ]
-        .into_iter()
-        .find(|(api, _)| named.contains(api))
-        .map_or("nyckel", |(_, id)| id);
-        FieldError { field, message }
+/// The thresholds as written, in percent.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ThresholdsForm {
+    csrf: String,
+    gron: String,
+    gul: String,
+}
+
+/// The organisations to remind, by key.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct RemindForm {
+    csrf: String,
+    organisation: Vec<String>,
+}
+
+/// The new-round form's field that shows a refusal of the round's `field`.
+fn form_field(field: RoundField) -> &'static str {
+    match field {
+        RoundField::Name => "namn",
+        RoundField::Year => "ar",
+        RoundField::Opens => "oppnar",
+        RoundField::Closes => "stanger",
+        RoundField::Documents | RoundField::Targets => "dokument",
+        RoundField::Key | RoundField::Thresholds | RoundField::State => "nyckel",
     }
 }
 
@@ -70,13 +93,7 @@ struct NewRoundPage<'a> {
     rounds: Vec<Round>,
     documents: Vec<(String, String, bool)>,
     values: NewRoundValues,
-    error: Option<FieldError>,
-}
-
-impl NewRoundPage<'_> {
-    fn invalid(&self, field: &str) -> bool {
-        self.error.as_ref().is_some_and(|e| e.field == field)
-    }
+    errors: FieldErrors,
 }
 
 /// What the form shows in its fields.
@@ -119,12 +136,12 @@ async fn new_round(State(state): State<AppState>, caller: Caller) -> Result<Resp
     let documents = document_choices(&definitions.documents, &[]);
     Ok(page(
         NewRoundPage {
-            nav: Nav::of(&caller),
-            csrf: csrf(&caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             rounds,
             documents,
             values,
-            error: None,
+            errors: FieldErrors::default(),
         },
         StatusCode::OK,
     ))
@@ -144,32 +161,23 @@ fn document_choices(documents: &[Document], chosen: &[String]) -> Vec<(String, S
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Form(fields): Form<Fields>,
+    Form(form): Form<NewRoundForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     require_coordinator(&caller.actor)?;
-    let chosen: Vec<String> = fields
-        .iter()
-        .filter(|(k, _)| k == "dokument")
-        .map(|(_, v)| v.clone())
-        .collect();
     let values = NewRoundValues {
-        name: field(&fields, "namn").to_owned(),
-        key: field(&fields, "nyckel").trim().to_owned(),
-        year: field(&fields, "ar").trim().to_owned(),
-        opens: field(&fields, "oppnar").trim().to_owned(),
-        closes: field(&fields, "stanger").trim().to_owned(),
-        copy_from: field(&fields, "kopiera").to_owned(),
+        name: form.namn,
+        key: form.nyckel.trim().to_owned(),
+        year: form.ar.trim().to_owned(),
+        opens: form.oppnar.trim().to_owned(),
+        closes: form.stanger.trim().to_owned(),
+        copy_from: form.kopiera,
     };
-    let made = match values.year.parse::<i32>() {
-        Err(_) => Err(FieldError {
-            field: "ar",
-            message: format!("«{}» är inte ett år", values.year),
-        }),
-        Ok(_) if values.name.trim().is_empty() => Err(FieldError {
-            field: "namn",
-            message: "omgången behöver ett namn".into(),
-        }),
+    let chosen = form.dokument;
+    let mut errors = FieldErrors::default();
+    match values.year.parse::<i32>() {
+        Err(_) => errors.add("ar", format!("«{}» är inte ett år", values.year)),
+        Ok(_) if values.name.trim().is_empty() => errors.add("namn", "omgången behöver ett namn"),
         Ok(year) => {
             let input = NewRoundInput {
                 key: values.key.clone(),
@@ -182,34 +190,33 @@ async fn create(
                 thresholds: None,
             };
             match rounds::create(&state.app, &caller.actor, input).await {
-                Ok(round) => Ok(round),
-                Err(RoundError::Invalid { field, problems }) => {
-                    Err(FieldError::at(&field, problems.join("; ")))
+                Ok(round) => {
+                    return Ok(
+                        Redirect::to(&format!("/omgangar/{}/hantera", round.key)).into_response()
+                    );
                 }
-                Err(e @ RoundError::KeyTaken(_)) => Err(FieldError::at("key", e.to_string())),
-                Err(e) => return Err(e.into()),
+                Err(RoundError::Invalid { field, problems }) => {
+                    errors.add(form_field(field), problems.join("; "));
+                }
+                Err(taken @ RoundError::KeyTaken(_)) => errors.add("nyckel", taken.to_string()),
+                Err(other) => return Err(other.into()),
             }
         }
-    };
-    match made {
-        Ok(round) => Ok(Redirect::to(&format!("/omgangar/{}/hantera", round.key)).into_response()),
-        Err(error) => {
-            let definitions = state.store.definitions().await?;
-            let mut rounds = definitions.rounds.clone();
-            rounds.sort_by_key(|r| std::cmp::Reverse(r.year));
-            Ok(page(
-                NewRoundPage {
-                    nav: Nav::of(&caller),
-                    csrf: csrf(&caller),
-                    rounds,
-                    documents: document_choices(&definitions.documents, &chosen),
-                    values,
-                    error: Some(error),
-                },
-                StatusCode::BAD_REQUEST,
-            ))
-        }
     }
+    let definitions = state.store.definitions().await?;
+    let mut rounds = definitions.rounds.clone();
+    rounds.sort_by_key(|r| std::cmp::Reverse(r.year));
+    Ok(page(
+        NewRoundPage {
+            nav: caller.nav(),
+            csrf: caller.csrf(),
+            rounds,
+            documents: document_choices(&definitions.documents, &chosen),
+            values,
+            errors,
+        },
+        StatusCode::BAD_REQUEST,
+    ))
 }
 
 /// A state the round may move to, with the button that moves it.
@@ -313,8 +320,8 @@ async fn manage_page(
     };
     Ok(page(
         ManagePage {
-            nav: Nav::of(caller),
-            csrf: csrf(caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             round,
             transitions: transitions(round.state),
             rows,
@@ -330,66 +337,63 @@ async fn manage_page(
     ))
 }
 
-async fn act(
+async fn change_state(
     State(state): State<AppState>,
     caller: Caller,
     Path(round): Path<String>,
-    Form(fields): Form<Fields>,
+    Form(form): Form<StateForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
-    match field(&fields, "atgard") {
-        "status" => {
-            rounds::change_state(&state.app, &caller.actor, &round, field(&fields, "status"))
-                .await?;
-        }
-        "granser" => {
-            let (green, yellow) = (field(&fields, "gron"), field(&fields, "gul"));
-            let share = |text: &str| {
-                text.trim()
-                    .replace(',', ".")
-                    .parse::<f64>()
-                    .map(|p| p / 100.0)
-            };
-            let set = match (share(green), share(yellow)) {
-                (Ok(g), Ok(y)) => {
-                    match rounds::set_thresholds(&state.app, &caller.actor, &round, g, y).await {
-                        Ok(_) => Ok(()),
-                        Err(RoundError::Invalid { problems, .. }) => Err(problems.join("; ")),
-                        Err(other) => return Err(other.into()),
-                    }
+    check_csrf(&caller, &form.csrf)?;
+    rounds::change_state(&state.app, &caller.actor, &round, &form.status).await?;
+    Ok(Redirect::to(&format!("/omgangar/{round}/hantera")).into_response())
+}
+
+async fn set_thresholds(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+    Form(form): Form<ThresholdsForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, &form.csrf)?;
+    let share = |text: &str| {
+        text.trim()
+            .replace(',', ".")
+            .parse::<f64>()
+            .map(|p| p / 100.0)
+    };
+    let refused = match (share(&form.gron), share(&form.gul)) {
+        (Ok(green), Ok(yellow)) => {
+            match rounds::set_thresholds(&state.app, &caller.actor, &round, green, yellow).await {
+                Ok(_) => {
+                    return Ok(Redirect::to(&format!("/omgangar/{round}/hantera")).into_response());
                 }
-                _ => Err("gränserna ska anges i procent, till exempel 75 och 50".to_owned()),
-            };
-            if let Err(message) = set {
-                let outcome = Outcome {
-                    thresholds: Some((green.to_owned(), yellow.to_owned(), message)),
-                    ..Outcome::default()
-                };
-                return manage_page(&state, &caller, &round, outcome, StatusCode::BAD_REQUEST)
-                    .await;
+                Err(RoundError::Invalid { problems, .. }) => problems.join("; "),
+                Err(other) => return Err(other.into()),
             }
         }
-        "paminn" => return remind(&state, &caller, &round, &fields).await,
-        other => {
-            return Err(Failure::bad_request("atgard", format!("okänd åtgärd «{other}»")).into());
-        }
-    }
-    Ok(Redirect::to(&format!("/omgangar/{round}/hantera")).into_response())
+        _ => "gränserna ska anges i procent, till exempel 75 och 50".to_owned(),
+    };
+    let outcome = Outcome {
+        thresholds: Some((form.gron, form.gul, refused)),
+        ..Outcome::default()
+    };
+    manage_page(&state, &caller, &round, outcome, StatusCode::BAD_REQUEST).await
 }
 
 /// Sends reminders to the organisations ticked, and shows what they reached.
 async fn remind(
-    state: &AppState,
-    caller: &Caller,
-    round: &str,
-    fields: &Fields,
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+    Form(form): Form<RemindForm>,
 ) -> Result<Response, WebError> {
+    check_csrf(&caller, &form.csrf)?;
     require_coordinator(&caller.actor)?;
-    let (definitions, index) = visible_round(&state.store, &caller.actor, round).await?;
-    let chosen: Vec<&Organisation> = fields
+    let (definitions, index) = visible_round(&state.store, &caller.actor, &round).await?;
+    let chosen: Vec<&Organisation> = form
+        .organisation
         .iter()
-        .filter(|(k, _)| k == "organisation")
-        .map(|(_, key)| find_organisation(&definitions, key))
+        .map(|key| find_organisation(&definitions, key))
         .collect::<Result<_, _>>()?;
     let mut outcome = Outcome::default();
     let mut status = StatusCode::OK;
@@ -428,5 +432,5 @@ async fn remind(
             }
         }
     }
-    manage_page(state, caller, round, outcome, status).await
+    manage_page(&state, &caller, &round, outcome, status).await
 }

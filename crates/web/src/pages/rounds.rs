@@ -14,8 +14,8 @@ use uppfolj_model::{
     number_round,
 };
 
-use super::{Nav, csrf, days_left};
 use crate::auth::Caller;
+use crate::layout::{Nav, days_left};
 use crate::{AppState, WebError};
 use uppfolj_app::reports::round_documents;
 use uppfolj_app::responses::{CoverageRow, coverage, progress};
@@ -153,7 +153,7 @@ async fn start(
             status: filter.status.clone(),
             kind: filter.typ.clone(),
             mail: state.config.mailer.is_some(),
-            csrf: csrf(&caller).to_owned(),
+            csrf: caller.csrf().to_owned(),
         });
     }
     let documents = definitions
@@ -189,7 +189,7 @@ async fn start(
         }
     }
     let page = StartPage {
-        nav: Nav::of(&caller),
+        nav: caller.nav(),
         board,
         to_answer,
         rounds: definitions
@@ -327,7 +327,7 @@ async fn round(
         .collect();
     organisations.sort_by(|a, b| swedish_cmp(&a.0.name, &b.0.name));
     let page = RoundPage {
-        nav: Nav::of(&caller),
+        nav: caller.nav(),
         compilation: caller.actor.may_read_compilation(round.state),
         answers_for_chosen: chosen
             .as_ref()

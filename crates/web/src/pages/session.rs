@@ -1,19 +1,20 @@
 //! Logging in and out, and the first login with a one-time link.
 
 use askama::Template;
+use axum::Extension;
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Form};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uppfolj_model::Email;
 
-use super::{Nav, check_csrf};
 use crate::auth::{self, Caller, SESSION_COOKIE};
-use crate::error::capitalised;
+use crate::forms::{Confirmation, Form, check_csrf};
+use crate::layout::Nav;
+use crate::layout::capitalised;
 use crate::{AppState, WebError};
 use uppfolj_app::login::{self as throttle, Locked};
 use uppfolj_app::secrets;
@@ -241,16 +242,10 @@ async fn start_session(state: &AppState, user_id: i64) -> Result<Response, WebEr
     Ok(response)
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn logout(
     State(state): State<AppState>,
     caller: Caller,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<Confirmation>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, &form.csrf)?;
     if let Some(session) = &caller.session {

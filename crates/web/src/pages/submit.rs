@@ -2,17 +2,18 @@
 //! question, and offers the button once there are none. Submitting runs the same check as the API.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
-use serde::Deserialize;
 use uppfolj_model::{ResponseState, Round};
 
-use super::{Nav, check_csrf, csrf, page, question_id, response_path};
+use super::addresses::{question_id, response_path};
 use crate::auth::Caller;
-use crate::error::capitalised;
+use crate::forms::{Confirmation, Form, check_csrf};
+use crate::layout::capitalised;
+use crate::layout::{Nav, page};
 use crate::{AppState, WebError};
 use uppfolj_app::ResponseError;
 use uppfolj_app::responses::{self, ResponseView, load, may_answer};
@@ -54,8 +55,8 @@ fn render(caller: &Caller, view: &ResponseView, status: StatusCode) -> Response 
         .collect();
     page(
         SubmitPage {
-            nav: Nav::of(caller),
-            csrf: csrf(caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             round,
             organisation: &view.organisation.name,
             state: view.status.state,
@@ -77,17 +78,11 @@ async fn show(
     Ok(render(&caller, &view, StatusCode::OK))
 }
 
-#[derive(Deserialize)]
-struct SubmitForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn submit(
     State(state): State<AppState>,
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
-    Form(form): Form<SubmitForm>,
+    Form(form): Form<Confirmation>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, &form.csrf)?;
     match responses::submit(&state.app, &caller.actor, &round, &organisation).await {

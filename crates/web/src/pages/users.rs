@@ -6,28 +6,55 @@
 use std::collections::HashMap;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Form, Router};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use uppfolj_app::accounts::{self, AccountError, LOGIN_LINK_VALIDITY, LinkDelivery};
+use uppfolj_app::lookup::require_coordinator;
 use uppfolj_model::text::swedish_cmp;
 use uppfolj_model::{Email, Key, Organisation, Role};
 use uppfolj_store::{Account, AccountChangeError, StoreError};
 
-use super::forms::{ChangedPage, FieldErrors, Fields, all, field};
-use super::{Nav, check_csrf, csrf, page};
 use crate::auth::Caller;
-use crate::error::{Failure, capitalised};
-use crate::{AppState, WebError};
-use uppfolj_app::accounts::{self, AccountError, LOGIN_LINK_VALIDITY, LinkDelivery};
-use uppfolj_app::lookup::require_coordinator;
+use crate::error::{Failure, WebError};
+use crate::forms::{Confirmation, ConflictPage, ConflictRow, FieldErrors, Form, check_csrf};
+use crate::layout::{Nav, capitalised, page};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/anvandare", get(list))
         .route("/anvandare/ny", get(new_user).post(create))
-        .route("/anvandare/{email}", get(edit).post(change))
+        .route("/anvandare/{email}", get(edit).post(save))
+        .route("/anvandare/{email}/ny-lank", post(new_link))
+        .route("/anvandare/{email}/inaktivera", post(deactivate))
+        .route("/anvandare/{email}/aktivera", post(activate))
+}
+
+/// The new-user form as posted; a field left out reads as empty and is refused as such.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct NewUserForm {
+    csrf: String,
+    epost: String,
+    roll: String,
+    /// The organisations ticked, by key.
+    organisation: Vec<String>,
+}
+
+/// The role form as posted, with the version it was made from.
+#[derive(Deserialize)]
+struct RoleForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+    #[serde(default)]
+    roll: String,
+    #[serde(default)]
+    organisation: Vec<String>,
 }
 
 /// The address of a user's edit page; the address is percent-encoded where a path needs it.
@@ -104,7 +131,7 @@ async fn list(State(state): State<AppState>, caller: Caller) -> Result<Response,
     users.sort_by(|a, b| swedish_cmp(&a.email, &b.email));
     Ok(page(
         ListPage {
-            nav: Nav::of(&caller),
+            nav: caller.nav(),
             users,
         },
         StatusCode::OK,
@@ -180,8 +207,8 @@ async fn new_user(State(state): State<AppState>, caller: Caller) -> Result<Respo
     let definitions = state.store.definitions().await?;
     Ok(page(
         NewPage {
-            nav: Nav::of(&caller),
-            csrf: csrf(&caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             email: String::new(),
             values: RoleValues {
                 role: Role::Uppgiftslamnare.as_str().to_owned(),
@@ -198,14 +225,18 @@ async fn new_user(State(state): State<AppState>, caller: Caller) -> Result<Respo
 
 /// The role and organisation keys as posted, checked against the rule for the role; refusals go
 /// to `errors`. Whether each organisation exists is the store's to say.
-fn read_role(fields: &Fields, errors: &mut FieldErrors) -> Option<(Role, Vec<Key>)> {
-    let role = Role::parse(field(fields, "roll"));
+fn read_role(
+    role: &str,
+    organisations: &[String],
+    errors: &mut FieldErrors,
+) -> Option<(Role, Vec<Key>)> {
+    let role = Role::parse(role);
     if role.is_none() {
         errors.add("roll", "Välj en roll.");
     }
     let mut keys = Vec::new();
-    for text in all(fields, "organisation") {
-        match Key::parse(&text) {
+    for text in organisations {
+        match Key::parse(text) {
             Ok(key) => keys.push(key),
             Err(_) => errors.add(
                 "organisationer",
@@ -215,7 +246,7 @@ fn read_role(fields: &Fields, errors: &mut FieldErrors) -> Option<(Role, Vec<Key
     }
     let role = role?;
     if let Err(AccountError::Role(message)) = accounts::check_role(role, &keys) {
-        errors.add("organisationer", capitalised(&message));
+        errors.refuse("organisationer", &message);
     }
     errors.is_empty().then_some((role, keys))
 }
@@ -223,12 +254,12 @@ fn read_role(fields: &Fields, errors: &mut FieldErrors) -> Option<(Role, Vec<Key
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Form(fields): Form<Fields>,
+    Form(form): Form<NewUserForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     require_coordinator(&caller.actor)?;
     let mut errors = FieldErrors::default();
-    let email_text = field(&fields, "epost").trim().to_owned();
+    let email_text = form.epost.trim().to_owned();
     let email = if email_text.is_empty() {
         errors.add("epost", "Skriv användarens e-postadress.");
         None
@@ -242,7 +273,7 @@ async fn create(
             })
             .ok()
     };
-    let role = read_role(&fields, &mut errors);
+    let role = read_role(&form.roll, &form.organisation, &mut errors);
     if let (Some(email), Some((role, organisations))) = (&email, &role) {
         match accounts::create_user(&state.app, email, *role, organisations, None).await {
             Ok(link) => {
@@ -273,19 +304,19 @@ async fn create(
                 "organisationer",
                 format!("{} finns inte.", capitalised(&what).trim_end_matches('.')),
             ),
-            Err(AccountError::Role(message)) => errors.add("organisationer", capitalised(&message)),
+            Err(AccountError::Role(message)) => errors.refuse("organisationer", &message),
             Err(other) => return Err(Failure::from(other).into()),
         }
     }
     let definitions = state.store.definitions().await?;
     Ok(page(
         NewPage {
-            nav: Nav::of(&caller),
-            csrf: csrf(&caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             email: email_text,
             values: RoleValues {
-                role: field(&fields, "roll").to_owned(),
-                organisations: choices(&definitions.organisations, &all(&fields, "organisation")),
+                role: form.roll,
+                organisations: choices(&definitions.organisations, &form.organisation),
             },
             roles: roles(),
             mail: state.config.mailer.is_some(),
@@ -352,7 +383,7 @@ async fn edit_page(
     state: &AppState,
     caller: &Caller,
     account: Account,
-    posted: Option<&Fields>,
+    posted: Option<&RoleForm>,
     notice: Notice,
     errors: FieldErrors,
     status: StatusCode,
@@ -360,9 +391,9 @@ async fn edit_page(
     let definitions = state.store.definitions().await?;
     let names = names(state).await?;
     let values = match posted {
-        Some(fields) => RoleValues {
-            role: field(fields, "roll").to_owned(),
-            organisations: choices(&definitions.organisations, &all(fields, "organisation")),
+        Some(form) => RoleValues {
+            role: form.roll.clone(),
+            organisations: choices(&definitions.organisations, &form.organisation),
         },
         None => RoleValues {
             role: account.actor.role.as_str().to_owned(),
@@ -379,8 +410,8 @@ async fn edit_page(
     };
     Ok(page(
         EditPage {
-            nav: Nav::of(caller),
-            csrf: csrf(caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             path: user_path(&account.actor.email),
             organisations: organisation_names(&account.actor.organisations, &names).join(", "),
             own: account.id == caller.user_id,
@@ -421,131 +452,155 @@ async fn edit(
     .await
 }
 
-async fn change(
+async fn save(
     State(state): State<AppState>,
     caller: Caller,
     Path(email): Path<String>,
-    Form(fields): Form<Fields>,
+    Form(form): Form<RoleForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     require_coordinator(&caller.actor)?;
     let account = stored(&state, &email).await?;
     let email = account.actor.email.clone();
-    let path = user_path(&email);
     let mut errors = FieldErrors::default();
-    match field(&fields, "atgard") {
-        "spara" => {
-            let version = field(&fields, "version").parse::<i64>().unwrap_or(0);
-            if let Some((role, organisations)) = read_role(&fields, &mut errors) {
-                match state
-                    .store
-                    .update_account(&email, role, &organisations, version)
-                    .await
-                {
-                    Ok(_) => return Ok(Redirect::to(&path).into_response()),
-                    Err(AccountChangeError::Changed(now)) => {
-                        let names = names(&state).await?;
-                        return Ok(changed(&caller, &now, role, &organisations, &names));
-                    }
-                    Err(AccountChangeError::LastCoordinator(_)) => errors.add(
-                        "roll",
-                        format!("{email} är den sista aktiva samordnaren. Gör någon annan till samordnare först."),
-                    ),
-                    Err(AccountChangeError::Store(StoreError::NotFound(what))) => errors.add(
-                        "organisationer",
-                        format!("{} finns inte.", capitalised(&what).trim_end_matches('.')),
-                    ),
-                    Err(other) => return Err(Failure::from(other).into()),
-                }
-            }
-            edit_page(
-                &state,
-                &caller,
-                account,
-                Some(&fields),
-                Notice::default(),
-                errors,
-                StatusCode::BAD_REQUEST,
-            )
+    if let Some((role, organisations)) = read_role(&form.roll, &form.organisation, &mut errors) {
+        match state
+            .store
+            .update_account(&email, role, &organisations, form.version)
             .await
-        }
-        "inaktivera" | "aktivera" => {
-            let active = field(&fields, "atgard") == "aktivera";
-            if !active && account.id == caller.user_id {
-                errors.add(
-                    "aktiv",
-                    "Du kan inte inaktivera dig själv. Be en annan samordnare om det.",
-                );
-                return edit_page(
-                    &state,
-                    &caller,
-                    account,
-                    None,
-                    Notice::default(),
-                    errors,
-                    StatusCode::CONFLICT,
-                )
-                .await;
+        {
+            Ok(_) => return Ok(Redirect::to(&user_path(&email)).into_response()),
+            Err(AccountChangeError::Changed(now)) => {
+                let names = names(&state).await?;
+                return Ok(changed(&caller, &now, role, &organisations, &names));
             }
-            match state.store.set_account_active(&email, active).await {
-                Ok(()) => Ok(Redirect::to(&path).into_response()),
-                Err(AccountChangeError::LastCoordinator(_)) => {
-                    errors.add(
-                        "aktiv",
-                        format!("{email} är den sista aktiva samordnaren och kan inte inaktiveras. Gör någon annan till samordnare först."),
-                    );
-                    edit_page(
-                        &state,
-                        &caller,
-                        account,
-                        None,
-                        Notice::default(),
-                        errors,
-                        StatusCode::CONFLICT,
-                    )
-                    .await
-                }
-                Err(other) => Err(Failure::from(other).into()),
-            }
+            Err(AccountChangeError::LastCoordinator(_)) => errors.add(
+                "roll",
+                format!("{email} är den sista aktiva samordnaren. Gör någon annan till samordnare först."),
+            ),
+            Err(AccountChangeError::Store(StoreError::NotFound(what))) => errors.add(
+                "organisationer",
+                format!("{} finns inte.", capitalised(&what).trim_end_matches('.')),
+            ),
+            Err(other) => return Err(Failure::from(other).into()),
         }
-        "ny-lank" => {
-            if !account.active {
-                errors.add(
-                    "lankar",
-                    "Användaren är inaktiv. Aktivera hen först, så fungerar länken.",
-                );
-                return edit_page(
-                    &state,
-                    &caller,
-                    account,
-                    None,
-                    Notice::default(),
-                    errors,
-                    StatusCode::CONFLICT,
-                )
-                .await;
-            }
-            let link =
-                accounts::login_link(&state.store, &state.config.public_url, account.id).await?;
-            let delivery = accounts::deliver_login_link(&state.app, &email, link, false).await;
-            let notice = Notice::delivered(
-                &email,
-                delivery,
-                "En ny inloggningslänk är skapad; tidigare länkar fungerar inte längre.".to_owned(),
-            );
-            edit_page(
-                &state,
-                &caller,
-                account,
-                None,
-                notice,
-                errors,
-                StatusCode::OK,
-            )
-            .await
-        }
-        other => Err(Failure::bad_request("atgard", format!("okänd åtgärd «{other}»")).into()),
     }
+    edit_page(
+        &state,
+        &caller,
+        account,
+        Some(&form),
+        Notice::default(),
+        errors,
+        StatusCode::BAD_REQUEST,
+    )
+    .await
+}
+
+async fn deactivate(
+    state: State<AppState>,
+    caller: Caller,
+    email: Path<String>,
+    form: Form<Confirmation>,
+) -> Result<Response, WebError> {
+    set_active(state, caller, email, form, false).await
+}
+
+async fn activate(
+    state: State<AppState>,
+    caller: Caller,
+    email: Path<String>,
+    form: Form<Confirmation>,
+) -> Result<Response, WebError> {
+    set_active(state, caller, email, form, true).await
+}
+
+/// Deactivates or activates a user; nobody deactivates themselves, and the last active
+/// coordinator stays.
+async fn set_active(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(email): Path<String>,
+    Form(form): Form<Confirmation>,
+    active: bool,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, &form.csrf)?;
+    require_coordinator(&caller.actor)?;
+    let account = stored(&state, &email).await?;
+    let email = account.actor.email.clone();
+    let mut errors = FieldErrors::default();
+    if !active && account.id == caller.user_id {
+        errors.add(
+            "aktiv",
+            "Du kan inte inaktivera dig själv. Be en annan samordnare om det.",
+        );
+    } else {
+        match state.store.set_account_active(&email, active).await {
+            Ok(()) => return Ok(Redirect::to(&user_path(&email)).into_response()),
+            Err(AccountChangeError::LastCoordinator(_)) => errors.add(
+                "aktiv",
+                format!("{email} är den sista aktiva samordnaren och kan inte inaktiveras. Gör någon annan till samordnare först."),
+            ),
+            Err(other) => return Err(Failure::from(other).into()),
+        }
+    }
+    edit_page(
+        &state,
+        &caller,
+        account,
+        None,
+        Notice::default(),
+        errors,
+        StatusCode::CONFLICT,
+    )
+    .await
+}
+
+/// Makes a new login link for a user, sent by e-mail when Uppfölj can, otherwise shown once.
+async fn new_link(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(email): Path<String>,
+    Form(form): Form<Confirmation>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, &form.csrf)?;
+    require_coordinator(&caller.actor)?;
+    let account = stored(&state, &email).await?;
+    let email = account.actor.email.clone();
+    if !account.active {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "lankar",
+            "Användaren är inaktiv. Aktivera hen först, så fungerar länken.",
+        );
+        return edit_page(
+            &state,
+            &caller,
+            account,
+            None,
+            Notice::default(),
+            errors,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let link = accounts::login_link(&state.store, &state.config.public_url, account.id).await?;
+    let delivery = accounts::deliver_login_link(&state.app, &email, link, false).await;
+    let notice = Notice::delivered(
+        &email,
+        delivery,
+        "En ny inloggningslänk är skapad; tidigare länkar fungerar inte längre.".to_owned(),
+    );
+    edit_page(
+        &state,
+        &caller,
+        account,
+        None,
+        notice,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The conflict page for a stale edit: the user as stored now beside what the coordinator chose.
@@ -563,22 +618,32 @@ fn changed(
             list.join(", ")
         }
     };
-    ChangedPage {
-            nav: Nav::of(caller),
-            title: "Någon annan har ändrat användaren under tiden",
-            explanation: format!(
-                "Dina ändringar av {} är inte sparade, eftersom användaren har ändrats sedan du öppnade formuläret. Öppna den aktuella versionen och gör om dina ändringar om de fortfarande behövs.",
-                now.actor.email
-            ),
-            rows: vec![
-                ("Roll", now.actor.role.label().to_owned(), role.label().to_owned()),
-                (
-                    "Organisationer",
-                    or_dash(organisation_names(&now.actor.organisations, names)),
-                    or_dash(organisation_names(organisations, names)),
-                ),
-            ],
-            back: user_path(&now.actor.email),
-        }
-        .response()
+    ConflictPage {
+        nav: caller.nav(),
+        title: "Någon annan har ändrat användaren under tiden".into(),
+        explanation: format!(
+            "Dina ändringar av {} är inte sparade, eftersom användaren har ändrats sedan du öppnade formuläret. Öppna den aktuella versionen och gör om dina ändringar om de fortfarande behövs.",
+            now.actor.email
+        ),
+        yours: "Din ändring",
+        rows: vec![
+            ConflictRow {
+                label: "Roll",
+                stored: now.actor.role.label().to_owned(),
+                yours: role.label().to_owned(),
+                multiline: false,
+            },
+            ConflictRow {
+                label: "Organisationer",
+                stored: or_dash(organisation_names(&now.actor.organisations, names)),
+                yours: or_dash(organisation_names(organisations, names)),
+                multiline: false,
+            },
+        ],
+        stored_note: None,
+        keep: None,
+        back: (user_path(&now.actor.email), "Öppna den aktuella versionen"),
+        also: None,
+    }
+    .response()
 }

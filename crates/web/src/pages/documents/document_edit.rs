@@ -2,21 +2,19 @@
 //! stays, since files, addresses and rounds refer to it.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use uppfolj_model::Document;
 use uppfolj_store::{DocumentFields, StoreError};
 
-use super::list::{DocumentValues, kinds};
-use super::{
-    ConflictRow, Errors, Fields, conflict, coordinator_definitions, field, find_document,
-    tree_path, version,
-};
+use super::common::{conflict, coordinator_definitions, find_document, tree_path};
+use super::list::{DocumentForm, DocumentValues, kinds};
 use crate::auth::Caller;
-use crate::pages::{Nav, check_csrf, csrf, page};
-use crate::{AppState, WebError};
+use crate::error::{Failure, WebError};
+use crate::forms::{ConflictRow, FieldErrors, Form, check_csrf};
+use crate::layout::{Nav, page};
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "document_edit.html")]
@@ -27,7 +25,7 @@ struct DocumentPage<'a> {
     version: i64,
     kinds: Vec<(&'static str, String)>,
     values: DocumentValues,
-    errors: Errors,
+    errors: FieldErrors,
 }
 
 fn values(document: &Document) -> DocumentValues {
@@ -51,13 +49,13 @@ pub(super) async fn show(
     let versions = state.store.document_versions(&document.key).await?;
     Ok(page(
         DocumentPage {
-            nav: Nav::of(&caller),
-            csrf: csrf(&caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             document,
             version: versions.document,
             kinds: kinds(),
             values: values(document),
-            errors: Errors::default(),
+            errors: FieldErrors::default(),
         },
         StatusCode::OK,
     ))
@@ -80,21 +78,23 @@ pub(super) async fn save(
     State(state): State<AppState>,
     caller: Caller,
     Path(document): Path<String>,
-    Form(fields): Form<Fields>,
+    Form(form): Form<DocumentForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     let definitions = coordinator_definitions(&state, &caller).await?;
     let document = find_document(&definitions, &document)?;
-    let seen = version(&fields)?;
+    let seen = form.version.ok_or_else(|| {
+        Failure::bad_request("version", "formuläret saknar sin version; ladda om sidan")
+    })?;
     let written = DocumentValues {
-        title: field(&fields, "titel").to_owned(),
-        report_heading: field(&fields, "rubrik").to_owned(),
-        kind: field(&fields, "typ").to_owned(),
-        from: field(&fields, "fran").to_owned(),
-        to: field(&fields, "till").to_owned(),
+        title: form.titel,
+        report_heading: form.rubrik,
+        kind: form.typ,
+        from: form.fran,
+        to: form.till,
         key: document.key.to_string(),
     };
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::default();
     if let Some(checked) = written.fields(&mut errors) {
         return match state
             .store
@@ -120,10 +120,11 @@ pub(super) async fn save(
                 let rows = described(&now)
                     .into_iter()
                     .zip(described(&checked))
-                    .map(|((field, stored), (_, yours))| ConflictRow {
-                        field,
+                    .map(|((label, stored), (_, yours))| ConflictRow {
+                        label,
                         stored,
                         yours,
+                        multiline: true,
                     })
                     .collect();
                 Ok(conflict(
@@ -140,8 +141,8 @@ pub(super) async fn save(
     errors.order(&["titel", "typ", "fran", "till", "rubrik"]);
     Ok(page(
         DocumentPage {
-            nav: Nav::of(&caller),
-            csrf: csrf(&caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             document,
             version: seen,
             kinds: kinds(),

@@ -2,18 +2,36 @@
 //! to create a new, empty one.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 use uppfolj_model::text::swedish_cmp;
 use uppfolj_model::{Definitions, Document, DocumentKind, Period};
 use uppfolj_store::{DocumentFields, StoreError};
 
-use super::{Errors, Fields, coordinator_definitions, field, new_key};
+use super::common::{coordinator_definitions, new_key};
 use crate::auth::Caller;
-use crate::pages::{Nav, check_csrf, csrf, page};
-use crate::{AppState, WebError};
+use crate::error::WebError;
+use crate::forms::{FieldErrors, Form, check_csrf};
+use crate::layout::{Nav, page};
+use crate::state::AppState;
+
+/// A document's own fields as the new-document and edit forms post them; a field left out reads
+/// as empty and is refused as such.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct DocumentForm {
+    pub csrf: String,
+    /// The version the edit form was made from; the new-document form has none.
+    pub version: Option<i64>,
+    pub titel: String,
+    pub rubrik: String,
+    pub typ: String,
+    pub fran: String,
+    pub till: String,
+    pub nyckel: String,
+}
 
 /// One document in the list.
 struct Row {
@@ -37,16 +55,17 @@ pub(super) struct DocumentValues {
 impl DocumentValues {
     /// Checks the fields with the model's rules and returns them as stored, or adds refusals to
     /// `errors` at their fields.
-    pub fn fields(&self, errors: &mut Errors) -> Option<DocumentFields> {
-        let before = errors.0.len();
+    pub fn fields(&self, errors: &mut FieldErrors) -> Option<DocumentFields> {
+        let before = errors.count();
         let kind = DocumentKind::parse(&self.kind);
         if kind.is_none() {
-            errors.add("typ", "välj vad för slags styrdokument det är");
+            errors.refuse("typ", "välj vad för slags styrdokument det är");
         }
-        let year = |text: &str, id: &str, errors: &mut Errors| match text.trim().parse::<i32>() {
+        let year = |text: &str, id: &str, errors: &mut FieldErrors| match text.trim().parse::<i32>()
+        {
             Ok(year) if (1900..=2200).contains(&year) => Some(year),
             _ => {
-                errors.add(id, format!("«{}» är inte ett årtal", text.trim()));
+                errors.refuse(id, format!("«{}» är inte ett årtal", text.trim()));
                 None
             }
         };
@@ -83,7 +102,7 @@ impl DocumentValues {
             ],
             "titel",
         );
-        (errors.0.len() == before).then_some(fields)
+        (errors.count() == before).then_some(fields)
     }
 }
 
@@ -103,7 +122,7 @@ struct ListPage<'a> {
     rows: Vec<Row>,
     kinds: Vec<(&'static str, String)>,
     values: DocumentValues,
-    errors: Errors,
+    errors: FieldErrors,
 }
 
 fn rows(definitions: &Definitions) -> Vec<Row> {
@@ -129,8 +148,8 @@ pub(super) async fn show(
     let year = time::OffsetDateTime::now_utc().year();
     Ok(page(
         ListPage {
-            nav: Nav::of(&caller),
-            csrf: csrf(&caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             rows: rows(&definitions),
             kinds: kinds(),
             values: DocumentValues {
@@ -141,7 +160,7 @@ pub(super) async fn show(
                 to: (year + 3).to_string(),
                 key: String::new(),
             },
-            errors: Errors::default(),
+            errors: FieldErrors::default(),
         },
         StatusCode::OK,
     ))
@@ -150,19 +169,19 @@ pub(super) async fn show(
 pub(super) async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Form(fields): Form<Fields>,
+    Form(form): Form<DocumentForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     let definitions = coordinator_definitions(&state, &caller).await?;
     let values = DocumentValues {
-        title: field(&fields, "titel").to_owned(),
-        report_heading: field(&fields, "rubrik").to_owned(),
-        kind: field(&fields, "typ").to_owned(),
-        from: field(&fields, "fran").to_owned(),
-        to: field(&fields, "till").to_owned(),
-        key: field(&fields, "nyckel").to_owned(),
+        title: form.titel,
+        report_heading: form.rubrik,
+        kind: form.typ,
+        from: form.fran,
+        to: form.till,
+        key: form.nyckel,
     };
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::default();
     let checked = values.fields(&mut errors);
     let key = new_key(
         &values.key,
@@ -179,7 +198,7 @@ pub(super) async fn create(
                     Redirect::to(&format!("/styrdokument/{key}?sparat=skapat")).into_response()
                 );
             }
-            Err(StoreError::Rule(message)) => errors.add("nyckel", message),
+            Err(StoreError::Rule(message)) => errors.refuse("nyckel", message),
             Err(e) => return Err(e.into()),
         }
     }
@@ -187,8 +206,8 @@ pub(super) async fn create(
     let definitions = state.store.definitions().await?;
     Ok(page(
         ListPage {
-            nav: Nav::of(&caller),
-            csrf: csrf(&caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             rows: rows(&definitions),
             kinds: kinds(),
             values,

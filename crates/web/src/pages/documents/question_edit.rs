@@ -2,22 +2,44 @@
 //! change will then be saved as a new version, which those rounds never show.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use uppfolj_model::{Definitions, Document, Question, RoundState};
 use uppfolj_store::{QuestionEdit, RoundUse, StoreError};
 
-use super::{
-    ConflictRow, Errors, Fields, Numbers, OptionChoice, QuestionForm, ScaleChoice,
-    comment_rule_text, conflict, coordinator_definitions, field, find_document, option_choices,
-    scale_choices, scale_name, tree_path, version,
+use serde::Deserialize;
+use uppfolj_app::lookup::key;
+
+use super::common::{
+    Numbers, OptionChoice, PostedQuestion, QuestionForm, ScaleChoice, comment_rule_text, conflict,
+    coordinator_definitions, find_document, option_choices, scale_choices, scale_name, tree_path,
 };
 use crate::auth::Caller;
-use crate::pages::{Nav, check_csrf, csrf, page};
-use crate::{AppState, WebError};
-use uppfolj_app::lookup::key;
+use crate::error::WebError;
+use crate::forms::{ConflictRow, FieldErrors, Form, check_csrf};
+use crate::layout::{Nav, page};
+use crate::state::AppState;
+
+/// The question form as posted, with the version it was made from.
+#[derive(Deserialize)]
+pub(super) struct QuestionEditForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    vagledning: String,
+    #[serde(default)]
+    malgrupp: String,
+    #[serde(default)]
+    skala: String,
+    #[serde(default)]
+    kommentar: String,
+    #[serde(default)]
+    kommentar_vid: Vec<String>,
+}
 
 #[derive(Template)]
 #[template(path = "question_edit.html")]
@@ -36,7 +58,7 @@ struct QuestionPage<'a> {
     scales: Vec<ScaleChoice>,
     options: Vec<OptionChoice>,
     form: QuestionForm,
-    errors: Errors,
+    errors: FieldErrors,
 }
 
 impl QuestionPage<'_> {
@@ -72,8 +94,8 @@ async fn build<'a>(
         .map(|r| r.name.clone())
         .collect();
     Ok(QuestionPage {
-        nav: Nav::of(caller),
-        csrf: csrf(caller),
+        nav: caller.nav(),
+        csrf: caller.csrf(),
         document,
         question,
         name: Numbers::of(document).question(&question.key),
@@ -87,7 +109,7 @@ async fn build<'a>(
         scales: scale_choices(definitions),
         options: option_choices(definitions),
         form: QuestionForm::of("", question),
-        errors: Errors::default(),
+        errors: FieldErrors::default(),
     })
 }
 
@@ -107,15 +129,25 @@ pub(super) async fn save(
     State(state): State<AppState>,
     caller: Caller,
     Path((document, question)): Path<(String, String)>,
-    Form(fields): Form<Fields>,
+    Form(posted): Form<QuestionEditForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &posted.csrf)?;
     let definitions = coordinator_definitions(&state, &caller).await?;
     let document = find_document(&definitions, &document)?;
     let stored = find(document, &question)?;
-    let seen = version(&fields)?;
-    let form = QuestionForm::posted("", &fields);
-    let mut errors = Errors::default();
+    let seen = posted.version;
+    let form = QuestionForm::posted(
+        "",
+        PostedQuestion {
+            text: posted.text,
+            vagledning: posted.vagledning,
+            malgrupp: posted.malgrupp,
+            skala: posted.skala,
+            kommentar: posted.kommentar,
+            kommentar_vid: posted.kommentar_vid,
+        },
+    );
+    let mut errors = FieldErrors::default();
     if let Some(edited) = form.question(stored.key.clone(), &definitions, &mut errors) {
         return match state
             .store
@@ -165,36 +197,42 @@ fn rows(now: &Question, yours: &Question, definitions: &Definitions) -> Vec<Conf
     let or_dash = |text: Option<&String>| text.cloned().unwrap_or_else(|| "–".into());
     let mut rows = vec![
         ConflictRow {
-            field: "Frågetext",
+            label: "Frågetext",
             stored: now.text.clone(),
             yours: yours.text.clone(),
+            multiline: true,
         },
         ConflictRow {
-            field: "Vägledning",
+            label: "Vägledning",
             stored: now.guidance.join("\n"),
             yours: yours.guidance.join("\n"),
+            multiline: true,
         },
         ConflictRow {
-            field: "Målgrupp",
+            label: "Målgrupp",
             stored: or_dash(now.audience.as_ref()),
             yours: or_dash(yours.audience.as_ref()),
+            multiline: true,
         },
         ConflictRow {
-            field: "Svarsskala",
+            label: "Svarsskala",
             stored: scale_name(&now.scale, definitions),
             yours: scale_name(&yours.scale, definitions),
+            multiline: true,
         },
         ConflictRow {
-            field: "Kommentar",
+            label: "Kommentar",
             stored: comment_rule_text(&now.comment, definitions),
             yours: comment_rule_text(&yours.comment, definitions),
+            multiline: true,
         },
     ];
     if now.retired {
         rows.push(ConflictRow {
-            field: "Status",
+            label: "Status",
             stored: "Utgången".into(),
             yours: "I bruk".into(),
+            multiline: true,
         });
     }
     rows

@@ -2,21 +2,33 @@
 //! section does, also in rounds that have opened; its questions are not touched.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use uppfolj_model::{Document, Section};
 use uppfolj_store::StoreError;
 
-use super::{
-    ConflictRow, Errors, Fields, Numbers, conflict, coordinator_definitions, field, find_document,
-    tree_path, version,
-};
-use crate::auth::Caller;
-use crate::pages::{Nav, check_csrf, csrf, page};
-use crate::{AppState, WebError};
+use serde::Deserialize;
 use uppfolj_app::lookup::key;
+
+use super::common::{Numbers, conflict, coordinator_definitions, find_document, tree_path};
+use crate::auth::Caller;
+use crate::error::WebError;
+use crate::forms::{ConflictRow, FieldErrors, Form, check_csrf};
+use crate::layout::{Nav, page};
+use crate::state::AppState;
+
+/// The section form as posted, with the version it was made from.
+#[derive(Deserialize)]
+pub(super) struct SectionForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+    #[serde(default)]
+    etikett: String,
+    #[serde(default)]
+    rubrik: String,
+}
 
 #[derive(Template)]
 #[template(path = "section_edit.html")]
@@ -30,7 +42,7 @@ struct SectionPage<'a> {
     version: i64,
     label: String,
     title: String,
-    errors: Errors,
+    errors: FieldErrors,
 }
 
 fn find<'a>(document: &'a Document, section: &str) -> Result<&'a Section, WebError> {
@@ -51,8 +63,8 @@ pub(super) async fn show(
     let versions = state.store.document_versions(&document.key).await?;
     Ok(page(
         SectionPage {
-            nav: Nav::of(&caller),
-            csrf: csrf(&caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             document,
             section,
             name: Numbers::of(document).section(&section.key),
@@ -63,7 +75,7 @@ pub(super) async fn show(
                 .unwrap_or_default(),
             label: section.label.clone().unwrap_or_default(),
             title: section.title.clone(),
-            errors: Errors::default(),
+            errors: FieldErrors::default(),
         },
         StatusCode::OK,
     ))
@@ -73,24 +85,21 @@ pub(super) async fn save(
     State(state): State<AppState>,
     caller: Caller,
     Path((document, section)): Path<(String, String)>,
-    Form(fields): Form<Fields>,
+    Form(form): Form<SectionForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     let definitions = coordinator_definitions(&state, &caller).await?;
     let document = find_document(&definitions, &document)?;
     let stored = find(document, &section)?;
-    let seen = version(&fields)?;
-    let (label, title) = (
-        field(&fields, "etikett").trim(),
-        field(&fields, "rubrik").trim(),
-    );
+    let seen = form.version;
+    let (label, title) = (form.etikett.trim(), form.rubrik.trim());
     let label = (!label.is_empty()).then_some(label);
     let edited = Section {
         label: label.map(str::to_owned),
         title: title.to_owned(),
         ..stored.clone()
     };
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::default();
     errors.problems(
         &edited.field_problems(&uppfolj_model::Path::root()),
         &[("label", "etikett"), ("title", "rubrik")],
@@ -119,21 +128,24 @@ pub(super) async fn save(
                 let or_dash = |l: Option<&String>| l.cloned().unwrap_or_else(|| "–".into());
                 let mut rows = vec![
                     ConflictRow {
-                        field: "Etikett",
+                        label: "Etikett",
                         stored: or_dash(now.label.as_ref()),
                         yours: or_dash(edited.label.as_ref()),
+                        multiline: true,
                     },
                     ConflictRow {
-                        field: "Rubrik",
+                        label: "Rubrik",
                         stored: now.title.clone(),
                         yours: edited.title.clone(),
+                        multiline: true,
                     },
                 ];
                 if now.retired {
                     rows.push(ConflictRow {
-                        field: "Status",
+                        label: "Status",
                         stored: "Utgånget".into(),
                         yours: "I bruk".into(),
+                        multiline: true,
                     });
                 }
                 Ok(conflict(
@@ -150,14 +162,14 @@ pub(super) async fn save(
     errors.order(&["etikett", "rubrik"]);
     Ok(page(
         SectionPage {
-            nav: Nav::of(&caller),
-            csrf: csrf(&caller),
+            nav: caller.nav(),
+            csrf: caller.csrf(),
             document,
             section: stored,
             name: Numbers::of(document).section(&stored.key),
             version: seen,
-            label: field(&fields, "etikett").to_owned(),
-            title: field(&fields, "rubrik").to_owned(),
+            label: form.etikett.clone(),
+            title: form.rubrik.clone(),
             errors,
         },
         StatusCode::BAD_REQUEST,

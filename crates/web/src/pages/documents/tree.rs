@@ -2,7 +2,6 @@
 //! forms to edit, move up or down, retire or restore it, and forms to add a section or a question.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -11,15 +10,51 @@ use uppfolj_model::numbering::section_heading;
 use uppfolj_model::{Definitions, Document, Key, Section};
 use uppfolj_store::{Direction, DocumentVersions, StoreError};
 
-use super::{
-    ConflictRow, Errors, Fields, Numbers, OptionChoice, QuestionForm, ScaleChoice,
-    comment_rule_text, conflict, coordinator_definitions, field, find_document, new_key,
-    option_choices, scale_choices, scale_name, tree_path, version,
+use super::common::{
+    Numbers, OptionChoice, PostedQuestion, QuestionForm, ScaleChoice, comment_rule_text, conflict,
+    coordinator_definitions, find_document, new_key, option_choices, scale_choices, scale_name,
+    tree_path,
 };
 use crate::auth::Caller;
-use crate::error::Failure;
-use crate::pages::{Nav, check_csrf, csrf, page};
-use crate::{AppState, WebError};
+use crate::error::WebError;
+use crate::forms::{Confirmation, ConflictRow, FieldErrors, Form, check_csrf};
+use crate::layout::{Nav, page};
+use crate::state::AppState;
+
+/// The add-a-section form as posted.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct NewSectionForm {
+    csrf: String,
+    /// The parent section's key, or empty for the top of the document.
+    placering: String,
+    etikett: String,
+    rubrik: String,
+    nyckel: String,
+}
+
+/// The add-a-question form as posted.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct NewQuestionForm {
+    csrf: String,
+    avsnitt: String,
+    nyckel: String,
+    text: String,
+    vagledning: String,
+    malgrupp: String,
+    skala: String,
+    kommentar: String,
+    kommentar_vid: Vec<String>,
+}
+
+/// A retirement or a restoration, with the version of the item it was made from.
+#[derive(Deserialize)]
+pub(super) struct VersionForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+}
 
 /// A section as the tree shows it.
 struct SectionView {
@@ -80,7 +115,7 @@ struct TreePage<'a> {
     scales: Vec<ScaleChoice>,
     options: Vec<OptionChoice>,
     notice: Option<String>,
-    errors: Errors,
+    errors: FieldErrors,
     section_values: SectionValues,
     /// The add-a-question form: its fields, the section chosen and the key written.
     form: QuestionForm,
@@ -222,8 +257,8 @@ async fn build<'a>(
     );
     let targets = active.iter().map(|s| (s.key.clone(), shown(s))).collect();
     Ok(TreePage {
-        nav: Nav::of(caller),
-        csrf: csrf(caller),
+        nav: caller.nav(),
+        csrf: caller.csrf(),
         document,
         kind: document.kind.label().to_owned(),
         questions: document.current().all_questions().count(),
@@ -233,7 +268,7 @@ async fn build<'a>(
         scales: scale_choices(definitions),
         options: option_choices(definitions),
         notice: None,
-        errors: Errors::default(),
+        errors: FieldErrors::default(),
         section_values: SectionValues {
             parent: String::new(),
             label: String::new(),
@@ -259,115 +294,272 @@ pub(super) async fn show(
     Ok(page(shown_page, StatusCode::OK))
 }
 
-pub(super) async fn act(
+pub(super) async fn section_up(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((document, section)): Path<(String, String)>,
+    Form(form): Form<Confirmation>,
+) -> Result<Response, WebError> {
+    move_item(
+        &state,
+        &caller,
+        &document,
+        Item::Section(&section),
+        Direction::Up,
+        &form,
+    )
+    .await
+}
+
+pub(super) async fn section_down(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((document, section)): Path<(String, String)>,
+    Form(form): Form<Confirmation>,
+) -> Result<Response, WebError> {
+    move_item(
+        &state,
+        &caller,
+        &document,
+        Item::Section(&section),
+        Direction::Down,
+        &form,
+    )
+    .await
+}
+
+pub(super) async fn question_up(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((document, question)): Path<(String, String)>,
+    Form(form): Form<Confirmation>,
+) -> Result<Response, WebError> {
+    move_item(
+        &state,
+        &caller,
+        &document,
+        Item::Question(&question),
+        Direction::Up,
+        &form,
+    )
+    .await
+}
+
+pub(super) async fn question_down(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((document, question)): Path<(String, String)>,
+    Form(form): Form<Confirmation>,
+) -> Result<Response, WebError> {
+    move_item(
+        &state,
+        &caller,
+        &document,
+        Item::Question(&question),
+        Direction::Down,
+        &form,
+    )
+    .await
+}
+
+pub(super) async fn retire_section(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((document, section)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    set_retired(
+        &state,
+        &caller,
+        &document,
+        Item::Section(&section),
+        true,
+        &form,
+    )
+    .await
+}
+
+pub(super) async fn restore_section(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((document, section)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    set_retired(
+        &state,
+        &caller,
+        &document,
+        Item::Section(&section),
+        false,
+        &form,
+    )
+    .await
+}
+
+pub(super) async fn retire_question(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((document, question)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    set_retired(
+        &state,
+        &caller,
+        &document,
+        Item::Question(&question),
+        true,
+        &form,
+    )
+    .await
+}
+
+pub(super) async fn restore_question(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((document, question)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    set_retired(
+        &state,
+        &caller,
+        &document,
+        Item::Question(&question),
+        false,
+        &form,
+    )
+    .await
+}
+
+/// A section or a question of the tree, by its key as the path names it.
+#[derive(Clone, Copy)]
+enum Item<'a> {
+    Section(&'a str),
+    Question(&'a str),
+}
+
+impl Item<'_> {
+    /// The item's key, or a 404 naming what was not found.
+    fn key(self) -> Result<Key, WebError> {
+        let (text, what) = match self {
+            Item::Section(text) => (text, "avsnittet"),
+            Item::Question(text) => (text, "frågan"),
+        };
+        Key::parse(text).map_err(|_| WebError::NotFound(format!("{what} «{text}»")))
+    }
+
+    /// The id of the item in the tree, to scroll back to.
+    fn anchor(self, key: &Key) -> String {
+        match self {
+            Item::Section(_) => format!("avsnitt-{key}"),
+            Item::Question(_) => format!("fraga-{key}"),
+        }
+    }
+}
+
+/// Moves a section or question one step among its active siblings.
+async fn move_item(
+    state: &AppState,
+    caller: &Caller,
+    document: &str,
+    item: Item<'_>,
+    direction: Direction,
+    form: &Confirmation,
+) -> Result<Response, WebError> {
+    check_csrf(caller, &form.csrf)?;
+    let definitions = coordinator_definitions(state, caller).await?;
+    let document = &find_document(&definitions, document)?.key;
+    let key = item.key()?;
+    match item {
+        Item::Section(_) => state.store.move_section(document, &key, direction).await?,
+        Item::Question(_) => state.store.move_question(document, &key, direction).await?,
+    }
+    Ok(Redirect::to(&tree_path(document, "flyttat", &item.anchor(&key))).into_response())
+}
+
+/// Retires or restores a section or question, made from the version the tree showed; a change
+/// since is a conflict page.
+async fn set_retired(
+    state: &AppState,
+    caller: &Caller,
+    document: &str,
+    item: Item<'_>,
+    retire: bool,
+    form: &VersionForm,
+) -> Result<Response, WebError> {
+    check_csrf(caller, &form.csrf)?;
+    let definitions = coordinator_definitions(state, caller).await?;
+    let document = &find_document(&definitions, document)?.key;
+    let key = item.key()?;
+    let changed = match item {
+        Item::Section(_) => {
+            state
+                .store
+                .set_section_retired(document, &key, form.version, retire)
+                .await
+        }
+        Item::Question(_) => {
+            state
+                .store
+                .set_question_retired(document, &key, form.version, retire)
+                .await
+        }
+    };
+    let anchor = item.anchor(&key);
+    match changed {
+        Ok(()) => Ok(Redirect::to(&tree_path(
+            document,
+            if retire { "utgatt" } else { "aterstallt" },
+            &anchor,
+        ))
+        .into_response()),
+        Err(StoreError::Changed) => {
+            let now = state.store.definitions().await?;
+            let stored = now.documents.iter().find(|d| &d.key == document);
+            let (retired, what) = match item {
+                Item::Section(_) => (
+                    stored.and_then(|d| d.section(&key)).map(|s| s.retired),
+                    "avsnittet",
+                ),
+                Item::Question(_) => (
+                    stored.and_then(|d| d.question(&key)).map(|q| q.retired),
+                    "frågan",
+                ),
+            };
+            let status = |retired: bool| if retired { "Utgången" } else { "I bruk" }.to_owned();
+            let rows = vec![ConflictRow {
+                label: "Status",
+                stored: retired.map(status).unwrap_or_default(),
+                yours: status(retire),
+                multiline: true,
+            }];
+            Ok(conflict(
+                caller,
+                what,
+                rows,
+                format!("/styrdokument/{document}#{anchor}"),
+                document,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(super) async fn add_section(
     State(state): State<AppState>,
     caller: Caller,
     Path(document): Path<String>,
-    Form(fields): Form<Fields>,
+    Form(form): Form<NewSectionForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&caller, field(&fields, "csrf"))?;
+    check_csrf(&caller, &form.csrf)?;
     let definitions = coordinator_definitions(&state, &caller).await?;
     let document = find_document(&definitions, &document)?;
-    let key = &document.key;
-    let section = || item(&fields, "avsnitt", "avsnittet");
-    let question = || item(&fields, "fraga", "frågan");
-    let store = &state.store;
-    let done = match field(&fields, "atgard") {
-        "nytt-avsnitt" => {
-            return add_section(&state, &caller, &definitions, document, &fields).await;
-        }
-        "ny-fraga" => return add_question(&state, &caller, &definitions, document, &fields).await,
-        "upp" | "ned" => {
-            let direction = if field(&fields, "atgard") == "upp" {
-                Direction::Up
-            } else {
-                Direction::Down
-            };
-            if fields.iter().any(|(k, _)| k == "fraga") {
-                let question = question()?;
-                store.move_question(key, &question, direction).await?;
-                tree_path(key, "flyttat", &format!("fraga-{question}"))
-            } else {
-                let section = section()?;
-                store.move_section(key, &section, direction).await?;
-                tree_path(key, "flyttat", &format!("avsnitt-{section}"))
-            }
-        }
-        atgard @ ("utga" | "aterstall") => {
-            let retire = atgard == "utga";
-            let version = version(&fields)?;
-            let named = fields.iter().any(|(k, _)| k == "fraga");
-            let (changed, item, anchor, what) = if named {
-                let question = question()?;
-                let changed = store
-                    .set_question_retired(key, &question, version, retire)
-                    .await;
-                let anchor = format!("fraga-{question}");
-                (changed, question, anchor, "frågan")
-            } else {
-                let section = section()?;
-                let changed = store
-                    .set_section_retired(key, &section, version, retire)
-                    .await;
-                let anchor = format!("avsnitt-{section}");
-                (changed, section, anchor, "avsnittet")
-            };
-            match changed {
-                Ok(()) => tree_path(key, if retire { "utgatt" } else { "aterstallt" }, &anchor),
-                Err(StoreError::Changed) => {
-                    let now = state.store.definitions().await?;
-                    let retired = now.documents.iter().find(|d| &d.key == key).and_then(|d| {
-                        if named {
-                            d.question(&item).map(|q| q.retired)
-                        } else {
-                            d.section(&item).map(|s| s.retired)
-                        }
-                    });
-                    let status =
-                        |retired: bool| if retired { "Utgången" } else { "I bruk" }.to_owned();
-                    let rows = vec![ConflictRow {
-                        field: "Status",
-                        stored: retired.map(status).unwrap_or_default(),
-                        yours: status(retire),
-                    }];
-                    return Ok(conflict(
-                        &caller,
-                        what,
-                        rows,
-                        format!("/styrdokument/{key}#{anchor}"),
-                        key,
-                    ));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        other => {
-            return Err(Failure::bad_request("atgard", format!("okänd åtgärd «{other}»")).into());
-        }
-    };
-    Ok(Redirect::to(&done).into_response())
-}
-
-/// The key of the section or question a small form names.
-fn item(fields: &Fields, name: &str, what: &str) -> Result<Key, WebError> {
-    let text = field(fields, name);
-    Key::parse(text).map_err(|_| WebError::NotFound(format!("{what} «{text}»")))
-}
-
-async fn add_section(
-    state: &AppState,
-    caller: &Caller,
-    definitions: &Definitions,
-    document: &Document,
-    fields: &Fields,
-) -> Result<Response, WebError> {
     let values = SectionValues {
-        parent: field(fields, "placering").to_owned(),
-        label: field(fields, "etikett").to_owned(),
-        title: field(fields, "rubrik").to_owned(),
-        key: field(fields, "nyckel").to_owned(),
+        parent: form.placering,
+        label: form.etikett,
+        title: form.rubrik,
+        key: form.nyckel,
     };
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::default();
     let parent = match values.parent.as_str() {
         "" => None,
         text => match Key::parse(text)
@@ -376,7 +568,7 @@ async fn add_section(
         {
             Some(key) => Some(key),
             None => {
-                errors.add("nytt-avsnitt-placering", "välj var avsnittet ska ligga");
+                errors.refuse("nytt-avsnitt-placering", "välj var avsnittet ska ligga");
                 None
             }
         },
@@ -422,7 +614,7 @@ async fn add_section(
                 ))
                 .into_response());
             }
-            Err(StoreError::Rule(message)) => errors.add("nytt-avsnitt-nyckel", message),
+            Err(StoreError::Rule(message)) => errors.refuse("nytt-avsnitt-nyckel", message),
             Err(e) => return Err(e.into()),
         }
     }
@@ -432,28 +624,41 @@ async fn add_section(
         "nytt-avsnitt-rubrik",
         "nytt-avsnitt-nyckel",
     ]);
-    let mut refused = build(state, caller, definitions, document).await?;
+    let mut refused = build(&state, &caller, &definitions, document).await?;
     refused.errors = errors;
     refused.section_values = values;
     Ok(page(refused, StatusCode::BAD_REQUEST))
 }
 
-async fn add_question(
-    state: &AppState,
-    caller: &Caller,
-    definitions: &Definitions,
-    document: &Document,
-    fields: &Fields,
+pub(super) async fn add_question(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(document): Path<String>,
+    Form(posted): Form<NewQuestionForm>,
 ) -> Result<Response, WebError> {
-    let form = QuestionForm::posted("ny-fraga-", fields);
-    let chosen = field(fields, "avsnitt").to_owned();
-    let written_key = field(fields, "nyckel").to_owned();
-    let mut errors = Errors::default();
+    check_csrf(&caller, &posted.csrf)?;
+    let definitions = coordinator_definitions(&state, &caller).await?;
+    let definitions = &*definitions;
+    let document = find_document(definitions, &document)?;
+    let chosen = posted.avsnitt;
+    let written_key = posted.nyckel;
+    let form = QuestionForm::posted(
+        "ny-fraga-",
+        PostedQuestion {
+            text: posted.text,
+            vagledning: posted.vagledning,
+            malgrupp: posted.malgrupp,
+            skala: posted.skala,
+            kommentar: posted.kommentar,
+            kommentar_vid: posted.kommentar_vid,
+        },
+    );
+    let mut errors = FieldErrors::default();
     let section = Key::parse(&chosen)
         .ok()
         .filter(|k| document.section(k).is_some_and(|s| !s.retired));
     if section.is_none() {
-        errors.add("ny-fraga-avsnitt", "välj vilket avsnitt frågan hör till");
+        errors.refuse("ny-fraga-avsnitt", "välj vilket avsnitt frågan hör till");
     }
     let key = new_key(
         &written_key,
@@ -485,7 +690,7 @@ async fn add_question(
                 ))
                 .into_response());
             }
-            Err(StoreError::Rule(message)) => errors.add("ny-fraga-nyckel", message),
+            Err(StoreError::Rule(message)) => errors.refuse("ny-fraga-nyckel", message),
             Err(e) => return Err(e.into()),
         }
     }
@@ -498,7 +703,7 @@ async fn add_question(
         "ny-fraga-kommentar",
         "ny-fraga-nyckel",
     ]);
-    let mut refused = build(state, caller, definitions, document).await?;
+    let mut refused = build(&state, &caller, definitions, document).await?;
     refused.errors = errors;
     refused.form = form;
     refused.question_section = chosen;

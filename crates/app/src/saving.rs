@@ -1,0 +1,110 @@
+//! Saving answers: one question, several at once (all or nothing), and a coordinator's marking
+//! of a comment as not for publication. Whoever saves, from a page, the form's script or the
+//! API, goes through here, and a save made from a stale version comes back as an
+//! [`AnswerConflict`] with what is stored now.
+
+use uppfolj_model::{Actor, AnswerInput, QuestionRef};
+use uppfolj_store::{SaveError, SavedAnswer};
+
+use crate::lookup::{key, require_coordinator};
+use crate::responses::may_answer;
+use crate::{AnswerConflict, App, ResponseError};
+
+/// Saves one answer for an organisation `actor` answers for. Durable when it returns.
+pub async fn save_answer(
+    app: &App,
+    actor: &Actor,
+    round: &str,
+    organisation: &str,
+    question: &QuestionRef,
+    input: &AnswerInput,
+) -> Result<SavedAnswer, ResponseError> {
+    let organisation = may_answer(actor, organisation)?;
+    let round = key(round, "omgången")?;
+    match app
+        .store
+        .save_answer(&round, &organisation, question, input, actor.email.as_str())
+        .await
+    {
+        Ok(saved) => Ok(saved),
+        Err(error) => Err(refused(app, error, question).await),
+    }
+}
+
+/// Saves several answers of one response, all or nothing; a refusal says which input (by index)
+/// was refused.
+pub async fn save_answers(
+    app: &App,
+    actor: &Actor,
+    round: &str,
+    organisation: &str,
+    inputs: &[(QuestionRef, AnswerInput)],
+) -> Result<Vec<SavedAnswer>, (usize, ResponseError)> {
+    let organisation = may_answer(actor, organisation).map_err(|e| (0, e))?;
+    let round = key(round, "omgången").map_err(|e| (0, e.into()))?;
+    match app
+        .store
+        .save_answers(&round, &organisation, inputs, actor.email.as_str())
+        .await
+    {
+        Ok(saved) => Ok(saved),
+        Err((index, error)) => Err((index, refused(app, error, &inputs[index].0).await)),
+    }
+}
+
+/// Marks a comment as not for publication, or for publication again: coordinators only, in any
+/// state of the round, also after publication. `version` guards against concurrent edits as in
+/// a save.
+pub async fn withhold(
+    app: &App,
+    actor: &Actor,
+    round: &str,
+    organisation: &str,
+    question: &QuestionRef,
+    withheld: bool,
+    version: i64,
+) -> Result<SavedAnswer, ResponseError> {
+    require_coordinator(actor)?;
+    let (round, organisation) = (
+        key(round, "omgången")?,
+        key(organisation, "organisationen")?,
+    );
+    match app
+        .store
+        .set_withheld(
+            &round,
+            &organisation,
+            question,
+            withheld,
+            version,
+            actor.email.as_str(),
+        )
+        .await
+    {
+        Ok(saved) => Ok(saved),
+        Err(error) => Err(refused(app, error, question).await),
+    }
+}
+
+/// A refused save as the use case's error: a conflict carries what is stored now, with the scale
+/// to show it by.
+async fn refused(app: &App, error: SaveError, question: &QuestionRef) -> ResponseError {
+    let SaveError::Conflict { current } = error else {
+        return error.into();
+    };
+    let scale = app.store.definitions().await.ok().and_then(|definitions| {
+        let asked = definitions
+            .documents
+            .iter()
+            .find(|d| d.key == question.document)?
+            .question(&question.question)?
+            .scale
+            .clone();
+        definitions.scales.iter().find(|s| s.key == asked).cloned()
+    });
+    ResponseError::Conflict(Box::new(AnswerConflict {
+        question: question.clone(),
+        current: current.map(|a| *a),
+        scale,
+    }))
+}
