@@ -969,32 +969,14 @@ async fn answer_rows(
         .iter()
         .find(|r| r.key.as_str() == round)
         .with_context(|| format!("omgången «{round}» finns inte"))?;
-    let documents: Vec<Document> = round
-        .documents
-        .iter()
-        .filter_map(|k| definitions.documents.iter().find(|d| &d.key == k))
-        .map(Document::current)
-        .collect();
-    let refs: Vec<&Document> = documents.iter().collect();
-    let organisations: Vec<_> = definitions
-        .organisations
-        .iter()
-        .filter(|o| only.map_or(o.active, |key| &o.key == key))
-        .collect();
-    let mut responses = std::collections::HashMap::new();
-    for organisation in &organisations {
+    let mut responses = answers::Responses::new();
+    for organisation in answers::exported_organisations(&definitions, only) {
         let (status, answers) = store
             .response(&round.key, &organisation.key, &definitions.scales)
             .await?;
         responses.insert(organisation.key.clone(), (status.state, answers));
     }
-    Ok(answers::answer_rows(
-        round,
-        &refs,
-        &definitions.scales,
-        &organisations,
-        &responses,
-    ))
+    Ok(answers::answer_rows(&definitions, round, only, &responses))
 }
 
 /// "1 omgång", "2 omgångar".
