@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 use uppfolj_model::{
-    Answer, AnswerScale, Document, Entry, Key, Organisation, QuestionRef, ResponseState, Round,
-    number_round,
+    Answer, AnswerScale, Definitions, Document, Entry, Key, Organisation, QuestionRef,
+    ResponseState, Round, number_round,
 };
 
 /// The columns, in order, as headed in files.
@@ -57,24 +57,49 @@ impl AnswerRow {
     }
 }
 
-/// The rows of a round: for each organisation in the order given, every question assigned to it,
-/// in report order. `responses` holds each organisation's state and answers.
+/// Each organisation's response to a round, by organisation key: its state and its answers.
+pub type Responses = HashMap<Key, (ResponseState, HashMap<QuestionRef, Answer>)>;
+
+/// The organisations whose answers are exported: every active one, or only `only`, active or
+/// not, so that a former organisation's answers can still be taken out. The caller loads the
+/// responses of exactly these for [`answer_rows`].
+pub fn exported_organisations<'a>(
+    definitions: &'a Definitions,
+    only: Option<&'a Key>,
+) -> impl Iterator<Item = &'a Organisation> {
+    definitions
+        .organisations
+        .iter()
+        .filter(move |o| only.map_or(o.active, |key| &o.key == key))
+}
+
+/// The rows of a round: for each organisation [`exported_organisations`] picks, in the order
+/// defined, every question assigned to it, in report order, under the round's documents as they
+/// stand now (without retired sections and questions). `responses` holds each organisation's
+/// state and answers; an organisation without one has not started.
 pub fn answer_rows(
+    definitions: &Definitions,
     round: &Round,
-    documents: &[&Document],
-    scales: &[AnswerScale],
-    organisations: &[&Organisation],
-    responses: &HashMap<Key, (ResponseState, HashMap<QuestionRef, Answer>)>,
+    only: Option<&Key>,
+    responses: &Responses,
 ) -> Vec<AnswerRow> {
-    let scales: HashMap<&Key, &AnswerScale> = scales.iter().map(|s| (&s.key, s)).collect();
+    let documents: Vec<Document> = round
+        .documents
+        .iter()
+        .filter_map(|k| definitions.documents.iter().find(|d| &d.key == k))
+        .map(Document::current)
+        .collect();
+    let documents: Vec<&Document> = documents.iter().collect();
+    let scales: HashMap<&Key, &AnswerScale> =
+        definitions.scales.iter().map(|s| (&s.key, s)).collect();
     let mut rows = Vec::new();
-    for organisation in organisations {
+    for organisation in exported_organisations(definitions, only) {
         let (state, answers) = match responses.get(&organisation.key) {
             Some((state, answers)) => (*state, Some(answers)),
             None => (ResponseState::NotStarted, None),
         };
         let (mut document, mut section) = (String::new(), String::new());
-        for entry in number_round(documents, |q| round.is_assigned(q, organisation)) {
+        for entry in number_round(&documents, |q| round.is_assigned(q, organisation)) {
             match entry {
                 Entry::Heading(h) if h.level == 1 => {
                     (document, section) = (h.numbered(), String::new())
@@ -174,4 +199,238 @@ pub fn xlsx(rows: &[AnswerRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, rows.len() as u32, COLUMNS.len() as u16 - 1)?;
     workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use time::OffsetDateTime;
+    use uppfolj_model::AnswerValue;
+
+    use super::*;
+    use crate::definitions::{self, SourceFile};
+
+    const FILES: [(&str, &str); 4] = [
+        (
+            "scales.toml",
+            r#"
+[[scale]]
+key = "ja-nej"
+name = "Ja / Nej"
+kind = "choice"
+options = [{ key = "ja", label = "Ja" }, { key = "nej", label = "Nej" }]
+"#,
+        ),
+        (
+            "organisations.toml",
+            r#"
+[[organisation]]
+key = "arkiv"
+name = "Arkivnämnden"
+kind = "nämnd"
+
+[[organisation]]
+key = "bolaget"
+name = "Bolaget AB"
+kind = "bolag"
+
+[[organisation]]
+key = "gamla"
+name = "Gamla nämnden"
+kind = "nämnd"
+active = false
+"#,
+        ),
+        (
+            "documents/plan.toml",
+            r#"
+[document]
+key = "plan"
+title = "Planen"
+kind = "plan"
+period = { from = 2024, to = 2026 }
+
+[[document.section]]
+key = "forsta"
+title = "Första avsnittet"
+
+[[document.section.question]]
+key = "alla"
+text = "Gäller alla?"
+guidance = ["Ett stycke.", "Ett till."]
+scale = "ja-nej"
+
+[[document.section.question]]
+key = "bolag"
+text = "Bara bolagen?"
+scale = "ja-nej"
+
+[[document.section.question]]
+key = "gammal"
+text = "Utgången fråga?"
+scale = "ja-nej"
+"#,
+        ),
+        (
+            "rounds/2025.toml",
+            r#"
+[round]
+key = "2025"
+name = "Uppföljning 2025"
+year = 2025
+opens = 2025-11-01
+closes = 2026-01-31
+documents = ["plan"]
+
+[[round.target]]
+question = "plan/bolag"
+kinds = ["bolag"]
+"#,
+        ),
+    ];
+
+    fn definitions() -> Definitions {
+        let files = FILES
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: (*path).into(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        let mut definitions = definitions::parse(files)
+            .and_then(|parsed| parsed.check(Definitions::default()))
+            .expect("the test definitions are valid");
+        definitions.documents[0].sections[0].questions[2].retired = true;
+        definitions
+    }
+
+    fn key(text: &str) -> Key {
+        Key::parse(text).unwrap()
+    }
+
+    fn answer(question: &str, choice: &str, comment: &str) -> (QuestionRef, Answer) {
+        let question = QuestionRef {
+            document: key("plan"),
+            question: key(question),
+        };
+        let answer = Answer {
+            question: question.clone(),
+            value: Some(AnswerValue::Choice(key(choice))),
+            comment: comment.into(),
+            version: 1,
+            withheld: false,
+            changed_by: "test".into(),
+            changed_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        (question, answer)
+    }
+
+    /// (organisation, section, question, answer, comment, state) of each row.
+    fn summary(rows: &[AnswerRow]) -> Vec<[&str; 6]> {
+        rows.iter()
+            .map(|r| {
+                [
+                    r.organisation.as_str(),
+                    r.section.as_str(),
+                    r.question.as_str(),
+                    r.answer.as_str(),
+                    r.comment.as_str(),
+                    r.state.as_str(),
+                ]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_active_organisation_gets_its_assigned_current_questions() {
+        let definitions = definitions();
+        let round = &definitions.rounds[0];
+        let responses = Responses::from([(
+            key("bolaget"),
+            (
+                ResponseState::Submitted,
+                HashMap::from([answer("bolag", "nej", "Inte än.")]),
+            ),
+        )]);
+        let rows = answer_rows(&definitions, round, None, &responses);
+        let (not_started, sent) = (
+            ResponseState::NotStarted.label(),
+            ResponseState::Submitted.label(),
+        );
+        assert_eq!(
+            summary(&rows),
+            [
+                [
+                    "Arkivnämnden",
+                    "1.1 Första avsnittet",
+                    "Gäller alla?",
+                    "",
+                    "",
+                    not_started
+                ],
+                [
+                    "Bolaget AB",
+                    "1.1 Första avsnittet",
+                    "Gäller alla?",
+                    "",
+                    "",
+                    sent
+                ],
+                [
+                    "Bolaget AB",
+                    "1.1 Första avsnittet",
+                    "Bara bolagen?",
+                    "Nej",
+                    "Inte än.",
+                    sent
+                ],
+            ]
+        );
+        assert_eq!(rows[0].round, "Uppföljning 2025");
+        assert_eq!(rows[0].document, "1 Planen");
+        assert_eq!(rows[0].guidance, "Ett stycke.\n\nEtt till.");
+    }
+
+    #[test]
+    fn one_organisation_can_be_picked_even_a_former_one() {
+        let definitions = definitions();
+        let only = key("arkiv");
+        let picked: Vec<&str> = exported_organisations(&definitions, Some(&only))
+            .map(|o| o.key.as_str())
+            .collect();
+        assert_eq!(picked, ["arkiv"]);
+        let former = key("gamla");
+        let picked: Vec<&str> = exported_organisations(&definitions, Some(&former))
+            .map(|o| o.key.as_str())
+            .collect();
+        assert_eq!(picked, ["gamla"]);
+        let all: Vec<&str> = exported_organisations(&definitions, None)
+            .map(|o| o.key.as_str())
+            .collect();
+        assert_eq!(all, ["arkiv", "bolaget"]);
+
+        let responses = Responses::from([(
+            key("arkiv"),
+            (
+                ResponseState::Draft,
+                HashMap::from([answer("alla", "ja", "")]),
+            ),
+        )]);
+        let rows = answer_rows(
+            &definitions,
+            &definitions.rounds[0],
+            Some(&only),
+            &responses,
+        );
+        assert_eq!(
+            summary(&rows),
+            [[
+                "Arkivnämnden",
+                "1.1 Första avsnittet",
+                "Gäller alla?",
+                "Ja",
+                "",
+                ResponseState::Draft.label()
+            ]]
+        );
+    }
 }

@@ -1,0 +1,201 @@
+//! `export definitions`, `export answers` and `export compilation`: data out of the database as
+//! files for people who continue in Excel, LibreOffice or another tool.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use uppfolj_exchange::answers::{self, Responses};
+use uppfolj_exchange::{compilation, definitions};
+use uppfolj_store::Store;
+
+use crate::common::{audience, count, organisation_key, round_key, write_file};
+
+/// The `export` commands.
+#[derive(Subcommand)]
+pub enum Export {
+    /// Skriver alla definitioner som TOML-filer: scales.toml, organisations.toml,
+    /// documents/NYCKEL.toml och rounds/NYCKEL.toml.
+    Definitions {
+        /// Mapp att skriva till; skapas om den saknas.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Skriver svaren i en omgång, en rad per tilldelad fråga: omgång, organisation, dokument,
+    /// avsnitt, fråga, vägledning, svar, kommentar, status.
+    Answers {
+        /// Omgångens nyckel.
+        #[arg(long)]
+        round: String,
+        /// Bara denna organisation (nyckel eller namn).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// csv (för Excel: UTF-8 med BOM), xlsx eller json.
+        #[arg(long, value_enum)]
+        format: AnswersFormat,
+        /// Fältavgränsare i CSV: ; (standard, som svenska Excel vill ha) eller ,.
+        #[arg(long, default_value = ";")]
+        delimiter: char,
+        /// Filen att skriva.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Skriver sammanställningen av en omgång som tabeller: frågor, avsnitt, organisationer,
+    /// kommentarer, utveckling över tid och det som bör granskas.
+    Compilation {
+        /// Omgångens nyckel.
+        #[arg(long)]
+        round: String,
+        /// xlsx (en arbetsbok med ett blad per tabell, för Excel), ods (detsamma för
+        /// LibreOffice) eller csv (en fil per tabell i mappen --out).
+        #[arg(long, value_enum)]
+        format: CompilationExport,
+        /// Den publicerade versionen: bara inskickade svar, utan kommentarer som inte är
+        /// avsedda för publicering.
+        #[arg(long)]
+        public: bool,
+        /// Fältavgränsare i CSV: ; (standard, som svenska Excel vill ha) eller ,.
+        #[arg(long, default_value = ";")]
+        delimiter: char,
+        /// Filen (xlsx) eller mappen (csv) att skriva.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// The formats a compilation can be exported in.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum CompilationExport {
+    Csv,
+    Xlsx,
+    Ods,
+}
+
+/// The formats answers can be exported in.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum AnswersFormat {
+    Csv,
+    Xlsx,
+    Json,
+}
+
+/// Runs an `export` command.
+pub async fn run(store: &Store, command: Export) -> Result<()> {
+    match command {
+        Export::Definitions { out } => {
+            let files = definitions::export(&*store.definitions().await?);
+            let written = definitions::write_files(&out, &files)
+                .with_context(|| format!("kan inte skriva till {}", out.display()))?;
+            println!("Skrev {} filer till {}.", written.len(), out.display());
+            Ok(())
+        }
+        Export::Answers {
+            round,
+            organisation,
+            format,
+            delimiter,
+            out,
+        } => {
+            export_answers(
+                store,
+                &round,
+                organisation.as_deref(),
+                format,
+                delimiter,
+                &out,
+            )
+            .await
+        }
+        Export::Compilation {
+            round,
+            format,
+            public,
+            delimiter,
+            out,
+        } => export_compilation(store, &round, format, public, delimiter, &out).await,
+    }
+}
+
+/// Loads the round's definitions and the responses of the organisations exported, turns them
+/// into rows and writes those; see `export answers`.
+async fn export_answers(
+    store: &Store,
+    round: &str,
+    organisation: Option<&str>,
+    format: AnswersFormat,
+    delimiter: char,
+    out: &Path,
+) -> Result<()> {
+    let only = match organisation {
+        Some(o) => Some(organisation_key(store, o).await?),
+        None => None,
+    };
+    let definitions = store.definitions().await?;
+    let round = definitions
+        .rounds
+        .iter()
+        .find(|r| r.key.as_str() == round)
+        .with_context(|| format!("omgången «{round}» finns inte"))?;
+    let mut responses = Responses::new();
+    for organisation in answers::exported_organisations(&definitions, only.as_ref()) {
+        let (status, answers) = store
+            .response(&round.key, &organisation.key, &definitions.scales)
+            .await?;
+        responses.insert(organisation.key.clone(), (status.state, answers));
+    }
+    let rows = answers::answer_rows(&definitions, round, only.as_ref(), &responses);
+    let bytes = match format {
+        AnswersFormat::Csv => answers::csv(&rows, csv_delimiter(delimiter)?)?,
+        AnswersFormat::Xlsx => answers::xlsx(&rows)?,
+        AnswersFormat::Json => answers::json(&rows),
+    };
+    write_file(out, bytes)?;
+    println!(
+        "Skrev {} till {}.",
+        count(rows.len(), "rad", "rader"),
+        out.display()
+    );
+    Ok(())
+}
+
+/// Writes the round's compilation as tables; see `export compilation`.
+async fn export_compilation(
+    store: &Store,
+    round: &str,
+    format: CompilationExport,
+    public: bool,
+    delimiter: char,
+    out: &Path,
+) -> Result<()> {
+    let round = round_key(round)?;
+    let compilation =
+        uppfolj_app::reports::round_compilation(store, &round, audience(public)).await?;
+    let sheets = compilation::sheets(&compilation);
+    match format {
+        CompilationExport::Xlsx => write_file(out, compilation::xlsx(&sheets)?)?,
+        CompilationExport::Ods => write_file(out, compilation::ods(&sheets)?)?,
+        CompilationExport::Csv => {
+            let delimiter = csv_delimiter(delimiter)?;
+            std::fs::create_dir_all(out)
+                .with_context(|| format!("kan inte skapa mappen {}", out.display()))?;
+            for sheet in &sheets {
+                let path = out.join(format!("{}.csv", sheet.file));
+                write_file(&path, compilation::csv(sheet, delimiter)?)?;
+            }
+        }
+    }
+    println!(
+        "Skrev {} till {}.",
+        count(sheets.len(), "tabell", "tabeller"),
+        out.display()
+    );
+    Ok(())
+}
+
+/// The field separator `--delimiter` names, as the CSV writers take it.
+fn csv_delimiter(given: char) -> Result<u8> {
+    match given {
+        ';' | ',' | '\t' => Ok(given as u8),
+        _ => anyhow::bail!("avgränsaren ska vara ; , eller tab"),
+    }
+}

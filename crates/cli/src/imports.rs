@@ -1,0 +1,171 @@
+//! `import definitions` and `import report`: definition files and earlier reports read into the
+//! database, checked in full before anything is saved.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use uppfolj_exchange::{definitions, report};
+use uppfolj_model::RoundState;
+use uppfolj_store::Store;
+
+use crate::common::{count, diagnostics_error};
+
+/// The `import` commands.
+#[derive(Subcommand)]
+pub enum Import {
+    /// Läser in definitionsfiler (TOML): svarsskalor, organisationer, styrdokument, omgångar.
+    /// Ange filer eller mappar, i valfri ordning. Allt kontrolleras innan något sparas; vid fel
+    /// skrivs varje problem ut som fil:rad:kolumn och databasen lämnas orörd.
+    Definitions {
+        /// Filer eller mappar (alla *.toml under en mapp läses).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Läser in en tidigare rapport (PDF eller text ur rapportens PDF) som organisationens svar i en
+    /// omgång. Dokument, avsnitt, frågor, organisationen och omgången skapas där de saknas och
+    /// matchas mot befintliga på sin text, så att åren går att jämföra. Samma rapport två gånger
+    /// ändrar ingenting.
+    Report {
+        /// Rapporten: en PDF, eller texten som pdftotext eller en annan PDF-läsare ger.
+        file: PathBuf,
+        /// Organisationens nyckel eller namn; skapas om den saknas.
+        #[arg(long)]
+        organisation: String,
+        /// Omgångens nyckel, namn eller år; ett år som saknas skapar «Uppföljning ÅR».
+        #[arg(long)]
+        round: String,
+        /// Visa vad som skulle sparas, utan att spara något.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// Runs an `import` command.
+pub async fn run(store: &Store, command: Import) -> Result<()> {
+    match command {
+        Import::Definitions { paths } => import_definitions(store, &paths).await,
+        Import::Report {
+            file,
+            organisation,
+            round,
+            dry_run,
+        } => import_report(store, &file, &organisation, &round, dry_run).await,
+    }
+}
+
+/// Reads, checks against what is stored, and saves definition files; see `import definitions`.
+async fn import_definitions(store: &Store, paths: &[PathBuf]) -> Result<()> {
+    let files = definitions::read_files(paths).map_err(|p| diagnostics_error(&p))?;
+    let parsed = definitions::parse(files).map_err(|p| diagnostics_error(&p))?;
+    let checked = parsed
+        .check((*store.definitions().await?).clone())
+        .map_err(|p| diagnostics_error(&p))?;
+    let s = store.apply_definitions(&checked).await?;
+    println!(
+        "Inläst: {}, {}, {} med {}, {}.",
+        count(s.scales, "svarsskala", "svarsskalor"),
+        count(s.organisations, "organisation", "organisationer"),
+        count(s.documents, "styrdokument", "styrdokument"),
+        count(s.questions, "fråga", "frågor"),
+        count(s.rounds, "omgång", "omgångar"),
+    );
+    Ok(())
+}
+
+/// Reads an earlier report and stores it as the organisation's response; see `import report`.
+async fn import_report(
+    store: &Store,
+    file: &Path,
+    organisation: &str,
+    round: &str,
+    dry_run: bool,
+) -> Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("kan inte läsa {}", file.display()))?;
+    let reading = report::read(&bytes).map_err(|e| match e {
+        report::ReadError::Layout {
+            from_pdf: false,
+            error:
+                report::ParseError {
+                    place: report::Place::Line(line),
+                    message,
+                },
+        } => anyhow::anyhow!("{}:{line}: {message}", file.display()),
+        other => anyhow::anyhow!("{}: {other}", file.display()),
+    })?;
+    let report = reading.report;
+    for warning in &reading.warnings {
+        eprintln!(
+            "{}: varning: sida {}: {}",
+            file.display(),
+            warning.page,
+            warning.message
+        );
+    }
+    let existing = store.definitions().await?;
+    let plan = report::plan_import(&report, &existing, organisation, round)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let problems = plan
+        .definitions
+        .clone()
+        .with_fallback((*existing).clone())
+        .validate();
+    if let Some((_, problem)) = problems.first() {
+        anyhow::bail!(
+            "{}: rapporten ger en ogiltig definition: {problem}",
+            file.display()
+        );
+    }
+    let mut out = std::io::stdout();
+    for created in &plan.created {
+        let _ = writeln!(
+            out,
+            "{} {created}",
+            if dry_run { "Skulle skapa" } else { "Skapar" }
+        );
+    }
+    for changed in &plan.changed {
+        let _ = writeln!(
+            out,
+            "{} {changed}",
+            if dry_run { "Skulle ändra" } else { "Ändrar" }
+        );
+    }
+    if dry_run {
+        let _ = writeln!(
+            out,
+            "Skulle spara {} svar för {} i omgången {}. Inget sparades.",
+            plan.answers.len(),
+            plan.organisation,
+            plan.round
+        );
+        return Ok(());
+    }
+    store.apply_definitions(&plan.definitions).await?;
+    let changed = store
+        .import_answers(
+            &plan.round,
+            &plan.organisation,
+            &plan.answers,
+            &plan.asked,
+            &format!("import av {}", file.display()),
+        )
+        .await
+        .map_err(|(i, e)| anyhow::anyhow!("svar {} i {}: {e}", i + 1, file.display()))?;
+    if plan.new_round {
+        store.set_round_state(&plan.round, RoundState::Open).await?;
+        store
+            .set_round_state(&plan.round, RoundState::Closed)
+            .await?;
+    }
+    let _ = writeln!(
+        out,
+        "Inläst: {} ur rapporten för {} i omgången {} ({} ändrade).",
+        count(plan.answers.len(), "svar", "svar"),
+        plan.organisation,
+        plan.round,
+        changed
+    );
+    Ok(())
+}

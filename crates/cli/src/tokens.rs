@@ -1,0 +1,67 @@
+//! `token create`, `token list` and `token revoke`: API tokens for scripts, handled where the
+//! server runs.
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use uppfolj_app::secrets;
+use uppfolj_model::Email;
+use uppfolj_store::Store;
+
+/// The `token` commands.
+#[derive(Subcommand)]
+pub enum Token {
+    /// Skapar en API-token och skriver ut den ensam på standard ut.
+    Create {
+        /// Användarens e-postadress.
+        #[arg(long)]
+        user: String,
+        /// Ett namn som säger vad token används till.
+        #[arg(long, default_value = "kommandorad")]
+        name: String,
+    },
+    /// Listar API-token (aldrig själva hemligheten).
+    List,
+    /// Återkallar en API-token.
+    Revoke {
+        /// Tokens nummer, från `token list`.
+        id: i64,
+    },
+}
+
+/// Runs a `token` command.
+pub async fn run(store: &Store, command: Token) -> Result<()> {
+    match command {
+        Token::Create { user, name } => {
+            let email = Email::parse(&user).map_err(anyhow::Error::msg)?;
+            let record = store
+                .user_by_email(&email)
+                .await?
+                .with_context(|| format!("användaren {email} finns inte"))?;
+            let token = secrets::new_secret("upf_");
+            store
+                .create_token(record.id, &name, &secrets::secret_hash(&token))
+                .await?;
+            println!("{token}");
+        }
+        Token::List => {
+            for token in store.tokens(None).await? {
+                let state = if token.revoked {
+                    "återkallad"
+                } else {
+                    "aktiv"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    token.id, token.email, token.name, token.created_at, state
+                );
+            }
+        }
+        Token::Revoke { id } => {
+            if !store.revoke_token(id, None).await? {
+                anyhow::bail!("token {id} finns inte eller är redan återkallad");
+            }
+            println!("Token {id} är återkallad.");
+        }
+    }
+    Ok(())
+}
