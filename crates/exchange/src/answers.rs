@@ -9,6 +9,8 @@ use uppfolj_model::{
     ResponseState, Round, number_round,
 };
 
+use crate::delimited::{neutralised, write_csv};
+
 /// The columns, in order, as headed in files.
 pub const COLUMNS: [&str; 9] = [
     "omgång",
@@ -136,39 +138,13 @@ pub fn answer_rows(
 }
 
 /// CSV for Swedish Excel: UTF-8 with a byte-order mark, `delimiter` between fields (`;` is what
-/// Excel expects where the decimal sign is a comma), a header row, every field quoted as needed.
+/// Excel expects where the decimal sign is a comma), a header row, every field quoted as needed,
+/// and no field that Excel would evaluate as a formula.
 pub fn csv(rows: &[AnswerRow], delimiter: u8) -> Result<Vec<u8>, csv::Error> {
-    write_csv(&COLUMNS, rows.iter().map(AnswerRow::cells), delimiter, true)
-}
-
-/// CSV in UTF-8 with a header row and `delimiter` between cells; with a byte-order mark, which
-/// Swedish Excel needs to read UTF-8, or without, as open data should be.
-pub(crate) fn write_csv<R, C>(
-    header: &[&str],
-    rows: impl IntoIterator<Item = R>,
-    delimiter: u8,
-    byte_order_mark: bool,
-) -> Result<Vec<u8>, csv::Error>
-where
-    R: IntoIterator<Item = C>,
-    C: AsRef<[u8]>,
-{
-    let mut out = if byte_order_mark {
-        "\u{feff}".as_bytes().to_vec()
-    } else {
-        Vec::new()
-    };
-    {
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .from_writer(&mut out);
-        writer.write_record(header)?;
-        for row in rows {
-            writer.write_record(row)?;
-        }
-        writer.flush()?;
-    }
-    Ok(out)
+    let rows = rows
+        .iter()
+        .map(|row| row.cells().map(|cell| neutralised(cell).into_owned()));
+    write_csv(&COLUMNS, rows, delimiter, true)
 }
 
 /// JSON: an array of objects with the fields of [`AnswerRow`].

@@ -5,6 +5,8 @@
 use rust_xlsxwriter::{Format, Workbook};
 use uppfolj_model::{Audience, Compilation};
 
+use crate::delimited::{neutralised, write_csv};
+
 /// One cell: text, or a number that a spreadsheet can sum.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
@@ -353,7 +355,7 @@ pub fn sheets(c: &Compilation) -> Vec<Sheet> {
 
 /// A sheet as CSV for Swedish Excel: UTF-8 with a byte-order mark and `delimiter` between cells.
 pub fn csv(sheet: &Sheet, delimiter: u8) -> Result<Vec<u8>, csv::Error> {
-    crate::answers::write_csv(&header(sheet), cells(sheet), delimiter, true)
+    write_csv(&header(sheet), cells(sheet), delimiter, true)
 }
 
 /// A sheet as open data: CSV as RFC 4180 has it (commas, UTF-8 without a byte-order mark), with
@@ -361,15 +363,20 @@ pub fn csv(sheet: &Sheet, delimiter: u8) -> Result<Vec<u8>, csv::Error> {
 pub fn open_csv(sheet: &Sheet) -> Result<Vec<u8>, csv::Error> {
     let rows = sheet.rows.iter().map(|row| {
         row.iter().map(|cell| match cell {
-            Cell::Text(text) => text.clone(),
+            Cell::Text(text) => neutralised(text).into_owned(),
             Cell::Number(n) => n.to_string(),
         })
     });
-    crate::answers::write_csv(&header(sheet), rows, b',', false)
+    write_csv(&header(sheet), rows, b',', false)
 }
 
 fn cells(sheet: &Sheet) -> impl Iterator<Item = impl Iterator<Item = String>> {
-    sheet.rows.iter().map(|row| row.iter().map(Cell::text))
+    sheet.rows.iter().map(|row| {
+        row.iter().map(|cell| match cell {
+            Cell::Text(text) => neutralised(text).into_owned(),
+            Cell::Number(_) => cell.text(),
+        })
+    })
 }
 
 /// What open data says about itself beside the tables.

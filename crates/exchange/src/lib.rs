@@ -6,6 +6,7 @@
 pub mod answers;
 pub mod compilation;
 pub mod definitions;
+mod delimited;
 mod diagnostic;
 pub mod report;
 

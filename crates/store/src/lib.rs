@@ -36,7 +36,7 @@ pub use definitions::ApplySummary;
 pub use documents::{Direction, DocumentFields, DocumentVersions, QuestionEdit, RoundUse};
 pub use error::{SaveError, StoreError, WorkflowError};
 pub use organisations::{OrganisationEdit, OrganisationError, VersionedOrganisation};
-pub use responses::ResponseSummary;
+pub use responses::{HistoryPage, HistoryWindow, ResponseSummary};
 pub use saving::SavedAnswer;
 pub use store::{Store, mask};
 pub use workflow::{ResponseEvent, ResponseStatus};

@@ -27,6 +27,33 @@ pub struct ResponseSummary {
     pub updated_at: String,
 }
 
+/// Which of a response's answer changes to read: one answer's or every answer's, and a page of
+/// them (`offset` changes in, at most `limit`), so that a long history is read a page at a time.
+#[derive(Clone, Debug)]
+pub struct HistoryWindow {
+    pub question: Option<QuestionRef>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl HistoryWindow {
+    /// Every change of every answer.
+    pub fn all() -> HistoryWindow {
+        HistoryWindow {
+            question: None,
+            offset: 0,
+            limit: i64::MAX,
+        }
+    }
+}
+
+/// A page of answer changes, oldest first, and how many changes the window holds in all.
+#[derive(Clone, Debug)]
+pub struct HistoryPage {
+    pub changes: Vec<AnswerChange>,
+    pub total: i64,
+}
+
 /// How often a save on PostgreSQL is run again after losing a race to a concurrent change of the
 /// same response, before it is answered as a conflict. Each lost race means that another request
 /// committed, so more is seldom needed.
@@ -103,24 +130,72 @@ impl Store {
         load_answers(&mut conn, round, organisation).await
     }
 
-    /// Every saved change of an organisation's answers in a round, oldest first.
+    /// The saved changes of an organisation's answers in a round that `window` picks, oldest
+    /// first, and how many it picks in all.
     pub async fn answer_history(
         &self,
         round: &Key,
         organisation: &Key,
-    ) -> Result<Vec<AnswerChange>, StoreError> {
-        let rows = sqlx::query_as::<_, (String, String, i64, Option<String>, String, Option<String>, String, i64, String, String)>(
-            "SELECT d.key, q.key, h.version, h.old_value, h.old_comment, h.new_value, h.new_comment, h.withheld, h.changed_by, h.changed_at \
-             FROM answer_history h JOIN responses p ON p.id = h.response_id \
+        window: &HistoryWindow,
+    ) -> Result<HistoryPage, StoreError> {
+        const FROM: &str = "FROM answer_history h JOIN responses p ON p.id = h.response_id \
              JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = p.organisation_id \
              JOIN questions q ON q.id = h.question_id JOIN documents d ON d.id = q.document_id \
-             WHERE r.key = $1 AND o.key = $2 ORDER BY h.id",
-        )
+             WHERE r.key = $1 AND o.key = $2";
+        let only = if window.question.is_some() {
+            " AND d.key = $3 AND q.key = $4"
+        } else {
+            ""
+        };
+        let (document, question) = window
+            .question
+            .as_ref()
+            .map(|q| (q.document.as_str(), q.question.as_str()))
+            .unwrap_or_default();
+        let count = format!("SELECT COUNT(*) {FROM}{only}");
+        let mut counted = sqlx::query_scalar::<_, i64>(&count)
+            .bind(round.as_str())
+            .bind(organisation.as_str());
+        if window.question.is_some() {
+            counted = counted.bind(document).bind(question);
+        }
+        let total = counted.fetch_one(&self.pool).await?;
+        let (limit, offset) = if window.question.is_some() {
+            ("$5", "$6")
+        } else {
+            ("$3", "$4")
+        };
+        let select = format!(
+            "SELECT d.key, q.key, h.version, h.old_value, h.old_comment, h.new_value, h.new_comment, \
+             h.withheld, h.changed_by, h.changed_at {FROM}{only} ORDER BY h.id LIMIT {limit} OFFSET {offset}"
+        );
+        let mut query = sqlx::query_as::<
+            _,
+            (
+                String,
+                String,
+                i64,
+                Option<String>,
+                String,
+                Option<String>,
+                String,
+                i64,
+                String,
+                String,
+            ),
+        >(&select)
         .bind(round.as_str())
-        .bind(organisation.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
+        .bind(organisation.as_str());
+        if window.question.is_some() {
+            query = query.bind(document).bind(question);
+        }
+        let rows = query
+            .bind(window.limit)
+            .bind(window.offset)
+            .fetch_all(&self.pool)
+            .await?;
+        let changes = rows
+            .into_iter()
             .map(
                 |(
                     document,
@@ -150,7 +225,8 @@ impl Store {
                     })
                 },
             )
-            .collect()
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(HistoryPage { changes, total })
     }
 
     /// Each organisation's response state and number of answered questions in a round.

@@ -8,7 +8,7 @@ use uppfolj_model::{
     RoundState, Target,
 };
 use uppfolj_store::testing::TestDb;
-use uppfolj_store::{Backend, SaveError, Store, StoreError};
+use uppfolj_store::{Backend, HistoryWindow, SaveError, Store, StoreError};
 
 on_both_backends!(
     migrations_can_run_again,
@@ -34,6 +34,7 @@ on_both_backends!(
     concurrent_saves_and_a_submit_never_change_a_submitted_response,
     a_change_of_targeting_applies_to_the_next_save,
     a_save_is_taken_exactly_when_the_model_says_so,
+    a_history_is_read_a_page_at_a_time_and_for_one_answer,
 );
 
 fn goteborg() -> Definitions {
@@ -141,6 +142,82 @@ async fn a_question_left_out_is_retired_and_comes_back(store: &Store) {
     );
 }
 
+async fn a_history_is_read_a_page_at_a_time_and_for_one_answer(store: &Store) {
+    open_goteborg(store).await;
+    let (round, org) = (key("2025"), key("intraservice"));
+    let (first, second) = (
+        seed_question(),
+        QuestionRef::parse("trygghetsprogram/strategi-1-2").unwrap(),
+    );
+    for version in 0..5 {
+        for q in [&first, &second] {
+            let comment = format!("{} version {}", q.question, version + 1);
+            store
+                .save_answer(
+                    &round,
+                    &org,
+                    q,
+                    &input(Some("ja"), &comment, version),
+                    "anna@example.se",
+                )
+                .await
+                .unwrap();
+        }
+    }
+    let window = |question: Option<&QuestionRef>, offset, limit| HistoryWindow {
+        question: question.cloned(),
+        offset,
+        limit,
+    };
+    let read = |page: uppfolj_store::HistoryPage| {
+        let comments: Vec<String> = page.changes.into_iter().map(|c| c.new_comment).collect();
+        (page.total, comments)
+    };
+    assert_eq!(
+        read(
+            store
+                .answer_history(&round, &org, &window(None, 0, 3))
+                .await
+                .unwrap()
+        ),
+        (
+            10,
+            vec![
+                "strategi-1-1 version 1".to_owned(),
+                "strategi-1-2 version 1".to_owned(),
+                "strategi-1-1 version 2".to_owned(),
+            ]
+        ),
+        "the oldest changes first, three of ten"
+    );
+    assert_eq!(
+        read(
+            store
+                .answer_history(&round, &org, &window(Some(&second), 3, 10))
+                .await
+                .unwrap()
+        ),
+        (
+            5,
+            vec![
+                "strategi-1-2 version 4".to_owned(),
+                "strategi-1-2 version 5".to_owned(),
+            ]
+        ),
+        "one answer's changes, from the fourth"
+    );
+    assert_eq!(
+        read(
+            store
+                .answer_history(&round, &org, &window(None, 10, 3))
+                .await
+                .unwrap()
+        ),
+        (10, vec![]),
+        "past the end"
+    );
+}
+
 async fn saves_are_versioned_and_kept_in_history(store: &Store) {
     open_goteborg(store).await;
     let (round, org, q) = (key("2025"), key("intraservice"), seed_question());
@@ -176,7 +253,11 @@ async fn saves_are_versioned_and_kept_in_history(store: &Store) {
         (2, "bo@example.se")
     );
 
-    let history = store.answer_history(&round, &org).await.unwrap();
+    let history = store
+        .answer_history(&round, &org, &HistoryWindow::all())
+        .await
+        .unwrap()
+        .changes;
     let lines: Vec<_> = history
         .iter()
         .map(|h| {
@@ -249,7 +330,15 @@ async fn a_stale_save_is_a_conflict_that_shows_the_current_answer(store: &Store)
         answers[&q].comment, "Först",
         "the first save is not overwritten"
     );
-    assert_eq!(store.answer_history(&round, &org).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .answer_history(&round, &org, &HistoryWindow::all())
+            .await
+            .unwrap()
+            .changes
+            .len(),
+        1
+    );
 }
 
 async fn saves_are_refused_outside_an_open_round_or_the_targeting(store: &Store) {
@@ -354,9 +443,10 @@ async fn concurrent_first_saves_give_one_success(store: &Store) {
     }
     assert_eq!(saved, 1);
     let history = store
-        .answer_history(&key("2025"), &key("intraservice"))
+        .answer_history(&key("2025"), &key("intraservice"), &HistoryWindow::all())
         .await
-        .unwrap();
+        .unwrap()
+        .changes;
     assert_eq!(history.len(), 1);
 }
 
@@ -531,7 +621,11 @@ async fn a_withheld_comment_is_kept_with_its_answer_and_may_be_marked_after_publ
         (2, false)
     );
     assert_eq!(released.answer.comment, "Rör en säkerhetsskyddad lokal.");
-    let history = store.answer_history(&round, &org).await.unwrap();
+    let history = store
+        .answer_history(&round, &org, &HistoryWindow::all())
+        .await
+        .unwrap()
+        .changes;
     let marks: Vec<(i64, bool, &str)> = history
         .iter()
         .map(|h| (h.version, h.withheld, h.changed_by.as_str()))
@@ -586,9 +680,10 @@ async fn stored(
         .collect();
     answers.sort();
     let history = store
-        .answer_history(&round, &org)
+        .answer_history(&round, &org, &HistoryWindow::all())
         .await
         .unwrap()
+        .changes
         .into_iter()
         .map(|h| {
             (
@@ -746,7 +841,11 @@ async fn a_batch_mixing_new_and_existing_answers_writes_one_history_row_per_answ
     for s in &saved {
         assert_eq!(answers[&s.answer.question], s.answer, "stored as answered");
     }
-    let history = store.answer_history(&round, &org).await.unwrap();
+    let history = store
+        .answer_history(&round, &org, &HistoryWindow::all())
+        .await
+        .unwrap()
+        .changes;
     let rows: Vec<_> = history
         .iter()
         .map(|h| {

@@ -173,6 +173,17 @@ impl Failure {
         failure
     }
 
+    /// A body over the server's limit (axum's default, 2 MB): nothing of it was read.
+    pub fn too_large() -> Failure {
+        Failure::new(
+            true,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "För stor",
+            "det som skickades är större än 2 MB och lästes inte",
+        )
+    }
+
     pub fn too_many(detail: impl Into<String>) -> Failure {
         Failure::new(
             true,

@@ -3,16 +3,20 @@
 //! page, and the conflict page for a change made on a stale form.
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
 use uppfolj_model::{Problem, Step};
 
 use crate::auth::Caller;
 use crate::error::{Failure, WebError};
 use crate::layout::{Nav, capitalised, page};
+
+/// The largest form read: as axum's limit on other bodies, 2 MB, which a page's form never nears
+/// (a comment is at most 10 000 characters).
+const MAX_FORM_BYTES: usize = 2 << 20;
 
 /// A form posted from a page (`application/x-www-form-urlencoded`), read into `T`. A field
 /// posted more than once (a group of checkboxes) reads into a `Vec`. A body that cannot be read
@@ -22,7 +26,7 @@ pub struct Form<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     type Rejection = WebError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Form<T>, WebError> {
+    async fn from_request(request: Request, _: &S) -> Result<Form<T>, WebError> {
         let urlencoded = request
             .headers()
             .get(header::CONTENT_TYPE)
@@ -35,13 +39,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
             )
             .into());
         }
-        let body = Bytes::from_request(request, state).await.map_err(|e| {
-            Failure::bad_request(
+        // Browsers say how long a form is; one over the limit is refused before it is read.
+        let declared = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|length| length > MAX_FORM_BYTES) {
+            return Err(Failure::too_large().into());
+        }
+        let body = Limited::new(request.into_body(), MAX_FORM_BYTES);
+        match body.collect().await {
+            Ok(collected) => read(&collected.to_bytes()).map(Form),
+            Err(e) if e.is::<LengthLimitError>() => Err(Failure::too_large().into()),
+            Err(e) => Err(Failure::bad_request(
                 "body",
-                format!("formuläret kunde inte läsas: {}", e.body_text()),
+                format!("formuläret kunde inte läsas: {e}"),
             )
-        })?;
-        read(&body).map(Form)
+            .into()),
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use tower::ServiceExt;
 use uppfolj_model::Role;
 use uppfolj_web::{AppState, WebConfig};
 
-use common::{Reply, TestApp};
+use common::{Reply, TestApp, get_page, post_form, signed_in};
 
 const PASSWORD: &str = "ett långt lösenord";
 
@@ -29,6 +29,9 @@ on_both_backends!(
     a_wrong_first_login_link_is_throttled_and_costs_no_hashing,
     a_login_takes_as_long_whether_the_address_has_an_account_or_not,
     health_answers_quickly_while_many_clients_hash,
+    a_batch_names_each_question_once_and_changes_nothing_otherwise,
+    a_long_history_is_read_a_page_at_a_time,
+    a_body_over_the_limit_is_refused_as_too_large,
 );
 
 const INTRA: &str = "/api/v1/rounds/2025/responses/intraservice";
@@ -529,5 +532,174 @@ async fn health_answers_quickly_while_many_clients_hash(app: TestApp) {
     assert!(
         p99 < Duration::from_millis(20),
         "health p99 {p99:?} while 32 clients hash"
+    );
+}
+
+async fn a_batch_names_each_question_once_and_changes_nothing_otherwise(app: TestApp) {
+    let anna = app
+        .user(
+            "anna@intraservice.se",
+            Role::Uppgiftslamnare,
+            &["intraservice"],
+        )
+        .await;
+    let item = json!({"question": "trygghetsprogram/strategi-1-1", "answer": "ja", "comment": "", "version": 0});
+    let twice = json!({ "answers": [item, item] });
+    let reply = app
+        .call(Method::PUT, &format!("{INTRA}/answers"), &anna, Some(twice))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    assert_eq!(reply.json()["field"], "answers[1].question");
+    assert!(
+        reply.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("står redan som nummer 1")
+    );
+    // 20 000 copies of one answer: refused at the second, within the body limit, at once.
+    let many = json!({ "answers": vec![item; 20_000] });
+    let started = Instant::now();
+    let reply = app
+        .call(Method::PUT, &format!("{INTRA}/answers"), &anna, Some(many))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let response = app.get(INTRA, &anna).await.json();
+    assert!(
+        response["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["answer"].is_null()),
+        "nothing was saved"
+    );
+}
+
+async fn a_long_history_is_read_a_page_at_a_time(app: TestApp) {
+    let (anna, cookie, _) = signed_in(
+        &app,
+        "anna@intraservice.se",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    let one = format!("{INTRA}/answers/trygghetsprogram/strategi-1-1");
+    for version in 0..150 {
+        let reply = app
+            .call(
+                Method::PUT,
+                &one,
+                &anna,
+                Some(json!({"answer": "ja", "comment": format!("Version {}", version + 1), "version": version})),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    }
+    let history = format!("{INTRA}/history");
+    let first = app.get(&history, &anna).await.json();
+    assert_eq!(
+        (&first["page"], &first["pages"], &first["total"]),
+        (&json!(1), &json!(2), &json!(150))
+    );
+    assert_eq!(first["changes"].as_array().unwrap().len(), 100);
+    assert_eq!(first["changes"][0]["new_comment"], "Version 1");
+    let second = app.get(&format!("{history}?page=2"), &anna).await.json();
+    assert_eq!(second["changes"].as_array().unwrap().len(), 50);
+    assert_eq!(second["changes"][49]["new_comment"], "Version 150");
+    let one_answer = app
+        .get(
+            &format!("{history}?question=trygghetsprogram/strategi-1-2"),
+            &anna,
+        )
+        .await
+        .json();
+    assert_eq!(
+        (&one_answer["total"], &one_answer["pages"]),
+        (&json!(0), &json!(1))
+    );
+    let zero = app.get(&format!("{history}?page=0"), &anna).await;
+    assert_eq!(zero.status, StatusCode::BAD_REQUEST);
+    assert_eq!(zero.json()["field"], "page");
+
+    let page = "/omgangar/2025/svar/intraservice/historik";
+    let shown = get_page(&app, &cookie, page).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(
+        shown.text.contains("Det här är sida 1 av 2."),
+        "{}",
+        shown.text
+    );
+    assert!(
+        shown
+            .text
+            .contains("href=\"?sida=2#andringar\" rel=\"next\"")
+    );
+    assert_eq!(
+        shown.text.matches("<td>Version").count() + shown.text.matches("<tr>\n      <td>").count(),
+        100
+    );
+    let next = get_page(&app, &cookie, &format!("{page}?sida=2")).await;
+    assert!(next.text.contains("Version 150"));
+    assert!(
+        !next.text.contains("Version 99<"),
+        "the first page's changes are not repeated"
+    );
+    assert_eq!(
+        get_page(&app, &cookie, &format!("{page}?sida=noll"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn a_body_over_the_limit_is_refused_as_too_large(app: TestApp) {
+    let (anna, cookie, csrf) = signed_in(
+        &app,
+        "anna@intraservice.se",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    let big = "x".repeat(3 << 20);
+    let reply = app
+        .call(
+            Method::PUT,
+            &format!("{INTRA}/answers/trygghetsprogram/strategi-1-1"),
+            &anna,
+            Some(json!({"answer": "ja", "comment": big, "version": 0})),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        reply.text
+    );
+    assert_eq!(
+        reply.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    let page = post_form(
+        &app,
+        &cookie,
+        "/omgangar/2025/svar/intraservice/fragor/trygghetsprogram/strategi-1-1",
+        &[
+            ("csrf", &csrf),
+            ("svar", "ja"),
+            ("kommentar", &big),
+            ("version", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", page.text);
+    assert!(page.text.contains("större än 2 MB"), "{}", page.text);
+    let response = app.get(INTRA, &anna).await.json();
+    assert!(
+        response["questions"][0]["answer"].is_null(),
+        "nothing was saved"
     );
 }

