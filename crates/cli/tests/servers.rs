@@ -248,14 +248,24 @@ async fn acknowledged_saves_survive_sigkill(backend: Backend) {
         None,
     )
     .json();
-    let history = api(
-        &restarted.address,
-        "GET",
-        "/api/v1/rounds/2025/responses/intraservice/history",
-        &token,
-        None,
-    )
-    .json();
+    // The history comes a page at a time; every page is read.
+    let mut changes: Vec<serde_json::Value> = Vec::new();
+    let mut page = 1;
+    loop {
+        let history = api(
+            &restarted.address,
+            "GET",
+            &format!("/api/v1/rounds/2025/responses/intraservice/history?page={page}"),
+            &token,
+            None,
+        )
+        .json();
+        changes.extend(history["changes"].as_array().unwrap().iter().cloned());
+        if page >= history["pages"].as_i64().unwrap() {
+            break;
+        }
+        page += 1;
+    }
     for (question, acknowledged) in results {
         let stored = view["questions"]
             .as_array()
@@ -269,9 +279,7 @@ async fn acknowledged_saves_survive_sigkill(backend: Backend) {
             version >= last,
             "{question}: acknowledged version {last} lost (stored {version})"
         );
-        let kept: Vec<i64> = history["changes"]
-            .as_array()
-            .unwrap()
+        let kept: Vec<i64> = changes
             .iter()
             .filter(|c| c["question"] == question.as_str())
             .map(|c| c["version"].as_i64().unwrap())

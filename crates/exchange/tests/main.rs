@@ -4,5 +4,6 @@
 mod definitions;
 mod fuzz_found;
 mod goteborg;
+mod limits;
 mod real_reports;
 mod report;

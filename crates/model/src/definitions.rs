@@ -107,8 +107,12 @@ impl Definitions {
             );
         }
 
-        let documents: HashMap<&Key, &Document> =
-            self.documents.iter().map(|d| (&d.key, d)).collect();
+        // Each document's question keys, read once: a round may target every question.
+        let documents: HashMap<&Key, HashSet<&Key>> = self
+            .documents
+            .iter()
+            .map(|d| (&d.key, d.all_questions().map(|q| &q.key).collect()))
+            .collect();
         let organisations: HashSet<&Key> = self.organisations.iter().map(|o| &o.key).collect();
         unique(
             &self.rounds,
@@ -137,8 +141,7 @@ impl Definitions {
                 // with the question still asks it, and restoring it brings the limit back.
                 let found = documents
                     .get(&target.question.document)
-                    .and_then(|d| d.question(&target.question.question))
-                    .is_some();
+                    .is_some_and(|questions| questions.contains(&target.question.question));
                 if documents.contains_key(&target.question.document) && !found {
                     problems.push((
                         object,

@@ -177,6 +177,7 @@ pub fn read_pdf(bytes: &[u8]) -> Result<Reading, ReadError> {
 }
 
 fn read_pdf_unguarded(bytes: &[u8]) -> Result<Reading, ReadError> {
+    geometry::pdf::check_inflation(bytes).map_err(pdf_error)?;
     let document = lopdf::Document::load_mem(bytes).map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => ReadError::Encrypted,
         other => ReadError::Pdf(other.to_string()),
@@ -190,10 +191,7 @@ fn read_pdf_unguarded(bytes: &[u8]) -> Result<Reading, ReadError> {
             warnings: vec![],
         });
     }
-    let pages = geometry::pdf::pages(&document).map_err(|e| match e {
-        geometry::pdf::PdfError::TooLarge(what) => ReadError::TooLarge(what),
-        geometry::pdf::PdfError::Broken(message) => ReadError::Pdf(message),
-    })?;
+    let pages = geometry::pdf::pages(&document).map_err(pdf_error)?;
     if pages.iter().all(|p| p.glyphs.is_empty()) {
         return Err(ReadError::NoText);
     }
@@ -204,6 +202,13 @@ fn read_pdf_unguarded(bytes: &[u8]) -> Result<Reading, ReadError> {
             error,
         })?;
     Ok(Reading { report, warnings })
+}
+
+fn pdf_error(error: geometry::pdf::PdfError) -> ReadError {
+    match error {
+        geometry::pdf::PdfError::TooLarge(what) => ReadError::TooLarge(what),
+        geometry::pdf::PdfError::Broken(message) => ReadError::Pdf(message),
+    }
 }
 
 /// The content of the embedded file named `name`, found by its file specification.

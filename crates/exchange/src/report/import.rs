@@ -2,16 +2,17 @@
 //! documents, sections, questions) and which answers to store, matched by text to what exists so
 //! that the years line up for trends.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use time::{Date, Month};
+use uppfolj_model::key::MAX_KEY_LEN;
 use uppfolj_model::{
     AnswerInput, AnswerOption, AnswerScale, CommentRule, Definitions, Document, DocumentKind, Key,
     Organisation, OrganisationKind, Period, Question, QuestionRef, Round, RoundState, ScaleKind,
     Section,
 };
 
-use super::{ParsedQuestion, ParsedReport, ParsedSection};
+use super::{ParsedQuestion, ParsedReport, ParsedSection, normal};
 
 /// The scale given to questions an import creates: the answers reports print.
 pub const IMPORT_SCALE: &str = "ja-delvis-nej-ej-aktuellt";
@@ -39,33 +40,54 @@ fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn normal(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+/// The keys taken in one namespace (organisations, documents, a document's sections or
+/// questions, a scale's options), handing out new ones made from texts.
+#[derive(Default)]
+struct Keys {
+    taken: HashSet<String>,
+    /// Per stem (a slug cut to leave room for a number of so many digits), the next number to
+    /// try: many texts with one slug are numbered in one pass, not by probing from 2 each time.
+    next: HashMap<(String, usize), usize>,
 }
 
-/// A key made from `text` that `taken` does not hold yet; it is added to `taken`.
-fn fresh_key(text: &str, taken: &mut HashSet<String>) -> Key {
-    let base = Key::slugify(text).unwrap_or_else(|| Key::parse("x").expect("a valid key"));
-    let mut candidate = base.to_string();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        let suffix = format!("-{n}");
-        let room = 64 - suffix.len();
-        candidate = format!(
-            "{}{suffix}",
-            base.as_str()
+impl Keys {
+    fn new(taken: impl IntoIterator<Item = String>) -> Keys {
+        Keys {
+            taken: taken.into_iter().collect(),
+            next: HashMap::new(),
+        }
+    }
+
+    /// A key made from `text` that is not taken yet, now taken: its slug, or the slug with the
+    /// first free number (`-2`, `-3`, …), cut so that the whole stays a key.
+    fn fresh(&mut self, text: &str) -> Key {
+        let base = Key::slugify(text).unwrap_or_else(|| Key::parse("x").expect("a valid key"));
+        if self.taken.insert(base.to_string()) {
+            return base;
+        }
+        let mut n = 2;
+        loop {
+            let digits = n.to_string().len();
+            let stem = base
+                .as_str()
                 .chars()
-                .take(room)
+                .take(MAX_KEY_LEN - 1 - digits)
                 .collect::<String>()
                 .trim_end_matches('-')
-        );
-        n += 1;
+                .to_owned();
+            let next = self.next.entry((stem.clone(), digits)).or_insert(n);
+            n = n.max(*next);
+            if n.to_string().len() != digits {
+                continue;
+            }
+            *next = n + 1;
+            let candidate = format!("{stem}-{n}");
+            n += 1;
+            if self.taken.insert(candidate.clone()) {
+                return Key::parse(&candidate).expect("slugs with a numeric suffix are keys");
+            }
+        }
     }
-    taken.insert(candidate.clone());
-    Key::parse(&candidate).expect("slugs with a numeric suffix are keys")
 }
 
 /// Plans the import of `report` as `organisation`'s response in round `round` (a key, a name or a
@@ -106,11 +128,7 @@ pub fn plan_import(
     let organisation: Organisation = match found_organisation {
         Some(found) => found,
         None => {
-            let mut taken = existing
-                .organisations
-                .iter()
-                .map(|o| o.key.to_string())
-                .collect();
+            let mut taken = Keys::new(existing.organisations.iter().map(|o| o.key.to_string()));
             let name = organisation.trim().to_owned();
             if name.is_empty() {
                 return Err("ange organisationens namn".into());
@@ -126,7 +144,7 @@ pub fn plan_import(
                 OrganisationKind::Namnd
             };
             let created = Organisation {
-                key: fresh_key(&name, &mut taken),
+                key: taken.fresh(&name),
                 name: name.clone(),
                 short_name: None,
                 kind,
@@ -146,17 +164,22 @@ pub fn plan_import(
         .find(|s| s.key.as_str() == IMPORT_SCALE)
         .cloned();
     let mut documents: Vec<Document> = Vec::new();
-    let mut document_keys: HashSet<String> = existing
-        .documents
-        .iter()
-        .map(|d| d.key.to_string())
-        .collect();
+    let mut document_keys = Keys::new(existing.documents.iter().map(|d| d.key.to_string()));
     let mut new_questions: Vec<QuestionRef> = Vec::new();
+    // A document is found by its report heading first, then by its title.
+    let mut by_heading: HashMap<String, &Document> = HashMap::new();
+    for document in &existing.documents {
+        by_heading
+            .entry(normal(document.heading()))
+            .or_insert(document);
+    }
+    for document in &existing.documents {
+        by_heading
+            .entry(normal(&document.title))
+            .or_insert(document);
+    }
     for parsed in &report.documents {
-        let found = existing.documents.iter().find(|d| {
-            normal(d.heading()) == normal(&parsed.heading)
-                || normal(&d.title) == normal(&parsed.heading)
-        });
+        let found = by_heading.get(&normal(&parsed.heading)).copied();
         let mut document = match found {
             Some(document) => document.current(),
             None => {
@@ -166,16 +189,13 @@ pub fn plan_import(
             }
         };
         let before = document.clone();
-        let mut section_keys: HashSet<String> = HashSet::new();
-        collect_section_keys(&document.sections, &mut section_keys);
+        let mut section_keys = Keys::default();
+        collect_section_keys(&document.sections, &mut section_keys.taken);
         let mut context = Context {
             plan: &mut plan,
             scale: &mut scale,
             section_keys,
-            question_keys: document
-                .all_questions()
-                .map(|q| q.key.to_string())
-                .collect(),
+            question_keys: Keys::new(document.all_questions().map(|q| q.key.to_string())),
             known: document.all_questions().map(|q| normal(&q.text)).collect(),
             document: document.key.clone(),
             new_questions: &mut new_questions,
@@ -224,9 +244,9 @@ pub fn plan_import(
                 Date::from_calendar_date(year + 1, Month::March, 31).map_err(|e| e.to_string())?;
             plan.new_round = true;
             plan.created.push(format!("omgången «Uppföljning {year}»"));
-            let mut taken = existing.rounds.iter().map(|r| r.key.to_string()).collect();
+            let mut taken = Keys::new(existing.rounds.iter().map(|r| r.key.to_string()));
             Round {
-                key: fresh_key(&year.to_string(), &mut taken),
+                key: taken.fresh(&year.to_string()),
                 name: format!("Uppföljning {year}"),
                 year,
                 opens: first,
@@ -240,8 +260,9 @@ pub fn plan_import(
         }
     };
     let before = chosen.clone();
+    let mut listed: HashSet<Key> = chosen.documents.iter().cloned().collect();
     for key in wanted {
-        if !chosen.documents.contains(&key) {
+        if listed.insert(key.clone()) {
             chosen.documents.push(key);
         }
     }
@@ -255,15 +276,14 @@ pub fn plan_import(
         .collect();
 
     // The round asks the organisation what its report held, and nothing else.
+    let mut by_key: HashMap<&Key, &Document> = HashMap::new();
+    for document in documents.iter().chain(&existing.documents) {
+        by_key.entry(&document.key).or_insert(document);
+    }
     let round_questions: Vec<QuestionRef> = chosen
         .documents
         .iter()
-        .filter_map(|k| {
-            documents
-                .iter()
-                .chain(&existing.documents)
-                .find(|d| &d.key == k)
-        })
+        .filter_map(|k| by_key.get(k).copied())
         .flat_map(|d| {
             d.all_questions()
                 .filter(|q| !q.retired)
@@ -276,29 +296,23 @@ pub fn plan_import(
         .collect();
     // Nobody else was asked what the round did not ask before: every question of a new round,
     // a question this import creates, and one an opened round did not ask.
+    let created: HashSet<&QuestionRef> = new_questions.iter().collect();
+    let asked_before: Option<HashSet<&QuestionRef>> =
+        before.asked.as_ref().map(|a| a.questions.iter().collect());
     let unasked: Vec<QuestionRef> = round_questions
         .iter()
         .filter(|q| {
             plan.new_round
-                || new_questions.contains(q)
-                || before
-                    .asked
-                    .as_ref()
-                    .is_some_and(|a| !a.questions.contains(q))
+                || created.contains(q)
+                || asked_before.as_ref().is_some_and(|a| !a.contains(q))
         })
         .cloned()
         .collect();
     chosen.ask_nobody(&unasked);
     let mut organisations = existing.organisations.clone();
     organisations.extend(plan.definitions.organisations.iter().cloned());
-    let was = chosen.clone();
-    if chosen.ask_only(&organisation, &plan.asked, &round_questions, &organisations)
-        && !plan.new_round
-    {
-        let moved = round_questions
-            .iter()
-            .filter(|q| was.is_assigned(q, &organisation) != chosen.is_assigned(q, &organisation))
-            .count();
+    let moved = chosen.ask_only(&organisation, &plan.asked, &round_questions, &organisations);
+    if moved > 0 && !plan.new_round {
         plan.changed.push(format!(
             "målgruppen för {moved} {} i omgången «{}», så att {} får de frågor rapporten tar upp",
             if moved == 1 { "fråga" } else { "frågor" },
@@ -319,7 +333,7 @@ fn collect_section_keys(sections: &[Section], out: &mut HashSet<String>) {
     }
 }
 
-fn new_document(heading: &str, taken: &mut HashSet<String>) -> Document {
+fn new_document(heading: &str, taken: &mut Keys) -> Document {
     let lower = heading.to_lowercase();
     let kind = DocumentKind::ALL
         .into_iter()
@@ -346,7 +360,7 @@ fn new_document(heading: &str, taken: &mut HashSet<String>) -> Document {
         },
     };
     Document {
-        key: fresh_key(heading, taken),
+        key: taken.fresh(heading),
         title: heading.to_owned(),
         report_heading: None,
         kind,
@@ -358,8 +372,8 @@ fn new_document(heading: &str, taken: &mut HashSet<String>) -> Document {
 struct Context<'a> {
     plan: &'a mut ImportPlan,
     scale: &'a mut Option<AnswerScale>,
-    section_keys: HashSet<String>,
-    question_keys: HashSet<String>,
+    section_keys: Keys,
+    question_keys: Keys,
     /// The question texts the document has, whitespace and case aside.
     known: HashSet<String>,
     document: Key,
@@ -369,65 +383,96 @@ struct Context<'a> {
 
 impl Context<'_> {
     /// Matches parsed sections to existing ones by heading, creating what is missing, and adds
-    /// the questions the document lacks.
+    /// the questions the document lacks. Each level is indexed once, so that the work grows
+    /// with the report's length, not its square.
     fn sections(&mut self, existing: &mut Vec<Section>, parsed: &[ParsedSection]) {
+        let mut by_heading: HashMap<String, usize> = HashMap::new();
+        for (i, section) in existing.iter().enumerate() {
+            by_heading
+                .entry(normal(&uppfolj_model::numbering::section_heading(section)))
+                .or_insert(i);
+        }
         for parsed in parsed {
             let heading = normal(&parsed.heading);
-            let found = existing
-                .iter()
-                .position(|s| normal(&uppfolj_model::numbering::section_heading(s)) == heading);
-            let index = found.unwrap_or_else(|| {
-                let (label, title) = match parsed.heading.split_once(": ") {
-                    Some((label, title))
-                        if label.split_whitespace().count() <= 3
-                            && label.chars().any(|c| c.is_ascii_digit()) =>
-                    {
-                        (Some(label.to_owned()), title.to_owned())
-                    }
-                    _ => (None, parsed.heading.clone()),
-                };
-                self.plan
-                    .created
-                    .push(format!("avsnittet «{}»", parsed.heading));
-                existing.push(Section {
-                    key: fresh_key(&parsed.heading, &mut self.section_keys),
-                    label,
-                    title,
-                    questions: vec![],
-                    sections: vec![],
-                    retired: false,
-                });
-                existing.len() - 1
-            });
-            // A new question goes after the one before it in the report (or before the next),
-            // so that every report shows its questions in its own order.
-            let mut after: Option<usize> = None;
-            for (i, question) in parsed.questions.iter().enumerate() {
-                let wanted = normal(&question.text);
-                let place = |texts: &[Question], text: &str| {
-                    texts
-                        .iter()
-                        .position(|q| !q.retired && normal(&q.text) == text)
-                };
-                if let Some(at) = place(&existing[index].questions, &wanted) {
-                    after = Some(at);
-                    continue;
+            let index = match by_heading.get(&heading) {
+                Some(&found) => found,
+                None => {
+                    let (label, title) = match parsed.heading.split_once(": ") {
+                        Some((label, title))
+                            if label.split_whitespace().count() <= 3
+                                && label.chars().any(|c| c.is_ascii_digit()) =>
+                        {
+                            (Some(label.to_owned()), title.to_owned())
+                        }
+                        _ => (None, parsed.heading.clone()),
+                    };
+                    self.plan
+                        .created
+                        .push(format!("avsnittet «{}»", parsed.heading));
+                    let section = Section {
+                        key: self.section_keys.fresh(&parsed.heading),
+                        label,
+                        title,
+                        questions: vec![],
+                        sections: vec![],
+                        retired: false,
+                    };
+                    by_heading.insert(
+                        normal(&uppfolj_model::numbering::section_heading(&section)),
+                        existing.len(),
+                    );
+                    existing.push(section);
+                    existing.len() - 1
                 }
-                if !self.known.insert(wanted) {
-                    continue;
-                }
-                let created = self.question(question);
-                let at = after.map(|a| a + 1).unwrap_or_else(|| {
-                    parsed.questions[i + 1..]
-                        .iter()
-                        .find_map(|next| place(&existing[index].questions, &normal(&next.text)))
-                        .unwrap_or(existing[index].questions.len())
-                });
-                existing[index].questions.insert(at, created);
-                after = Some(at);
-            }
+            };
+            let questions = std::mem::take(&mut existing[index].questions);
+            existing[index].questions = self.merged(questions, &parsed.questions);
             self.sections(&mut existing[index].sections, &parsed.sections);
         }
+    }
+
+    /// A section's questions with those of the report's rows it lacks put in: each new one
+    /// after the question before it in the report (or before the next), so that every report
+    /// shows its questions in its own order.
+    fn merged(&mut self, existing: Vec<Question>, parsed: &[ParsedQuestion]) -> Vec<Question> {
+        let mut slot_of: HashMap<String, usize> = HashMap::new();
+        for (i, question) in existing.iter().enumerate().filter(|(_, q)| !q.retired) {
+            slot_of.entry(normal(&question.text)).or_insert(i);
+        }
+        let texts: Vec<String> = parsed.iter().map(|q| normal(&q.text)).collect();
+        // For each row, where the next row the section already has stands.
+        let mut next_known = vec![existing.len(); parsed.len()];
+        for i in (0..parsed.len().saturating_sub(1)).rev() {
+            next_known[i] = slot_of
+                .get(&texts[i + 1])
+                .copied()
+                .unwrap_or(next_known[i + 1]);
+        }
+        // New questions by the place they go before: `slot` is an index into `existing`.
+        let mut inserted: Vec<(usize, Question)> = Vec::new();
+        let mut after: Option<usize> = None;
+        for (i, question) in parsed.iter().enumerate() {
+            if let Some(&at) = slot_of.get(&texts[i]) {
+                after = Some(at);
+                continue;
+            }
+            if !self.known.insert(texts[i].clone()) {
+                continue;
+            }
+            let slot = after.map(|a| a + 1).unwrap_or(next_known[i]);
+            inserted.push((slot, self.question(question)));
+        }
+        inserted.sort_by_key(|(slot, _)| *slot);
+        let mut inserted = inserted.into_iter().peekable();
+        let mut out = Vec::with_capacity(existing.len() + inserted.len());
+        for (i, question) in existing.into_iter().enumerate() {
+            while let Some((_, new)) = inserted.next_if(|(slot, _)| *slot <= i) {
+                out.push(new);
+            }
+            out.push(question);
+        }
+        out.extend(inserted.map(|(_, new)| new));
+        out
     }
 
     /// A new question for a report's row, on the import scale (grown by unknown answers).
@@ -436,10 +481,9 @@ impl Context<'_> {
         if let (Some(answer), ScaleKind::Choice { options }) = (&question.answer, &mut scale.kind) {
             let known = options.iter().any(|o| normal(&o.label) == normal(answer));
             if !known {
-                let mut taken: HashSet<String> =
-                    options.iter().map(|o| o.key.to_string()).collect();
+                let mut taken = Keys::new(options.iter().map(|o| o.key.to_string()));
                 options.push(AnswerOption {
-                    key: fresh_key(answer, &mut taken),
+                    key: taken.fresh(answer),
                     label: answer.clone(),
                 });
             }
@@ -447,7 +491,7 @@ impl Context<'_> {
         self.plan
             .created
             .push(format!("frågan «{}»", question.text));
-        let key = fresh_key(&question.text, &mut self.question_keys);
+        let key = self.question_keys.fresh(&question.text);
         self.new_questions.push(QuestionRef {
             document: self.document.clone(),
             question: key.clone(),
@@ -480,5 +524,28 @@ fn import_scale() -> AnswerScale {
                 option("ej-aktuellt", "Ej aktuellt"),
             ],
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_keys_stay_within_the_key_length_as_the_numbers_grow() {
+        let mut keys = Keys::new(["a".repeat(62) + "-3"]);
+        let long = "a".repeat(80);
+        let made: Vec<String> = (0..12).map(|_| keys.fresh(&long).to_string()).collect();
+        assert_eq!(made[0], "a".repeat(64));
+        assert_eq!(made[1], "a".repeat(62) + "-2");
+        assert_eq!(
+            made[2],
+            "a".repeat(62) + "-4",
+            "a key already taken is passed over"
+        );
+        assert_eq!(made[8], "a".repeat(61) + "-10");
+        assert!(made.iter().all(|k| k.len() <= MAX_KEY_LEN));
+        let distinct: HashSet<&String> = made.iter().collect();
+        assert_eq!(distinct.len(), made.len());
     }
 }

@@ -85,35 +85,40 @@ impl ParsedReport {
     }
 }
 
+/// A text with its whitespace collapsed and lower-cased: how a report's text is matched to a
+/// stored one.
+fn normal(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// Pairs every question of a report with the question of `documents` that has its text
-/// (whitespace and case aside), in report order. A question the documents lack is an error that
-/// names it.
+/// (whitespace and case aside), in report order; the first document's wins where two have it.
+/// A question the documents lack is an error that names it.
 pub fn matched<'a>(
     report: &'a ParsedReport,
     documents: &[&uppfolj_model::Document],
 ) -> Result<Vec<(uppfolj_model::QuestionRef, &'a ParsedQuestion)>, String> {
-    let normal = |text: &str| {
-        text.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
+    let mut by_text = std::collections::HashMap::new();
+    for document in documents {
+        for question in document.all_questions().filter(|q| !q.retired) {
+            by_text
+                .entry(normal(&question.text))
+                .or_insert_with(|| uppfolj_model::QuestionRef {
+                    document: document.key.clone(),
+                    question: question.key.clone(),
+                });
+        }
+    }
     report
         .questions()
         .into_iter()
         .map(|(section, parsed)| {
-            let wanted = normal(&parsed.text);
-            documents
-                .iter()
-                .find_map(|d| {
-                    d.all_questions()
-                        .find(|q| !q.retired && normal(&q.text) == wanted)
-                        .map(|q| uppfolj_model::QuestionRef {
-                            document: d.key.clone(),
-                            question: q.key.clone(),
-                        })
-                })
-                .map(|reference| (reference, parsed))
+            by_text
+                .get(&normal(&parsed.text))
+                .map(|reference| (reference.clone(), parsed))
                 .ok_or_else(|| {
                     format!(
                         "frågan «{}» under {} {} finns inte i omgångens dokument",

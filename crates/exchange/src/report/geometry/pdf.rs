@@ -18,6 +18,13 @@ use super::page::{Glyph, Page, Rule};
 const MAX_PAGES: usize = 2_000;
 /// Decompressed content of one page (all its streams and forms) at most.
 const MAX_CONTENT_BYTES: usize = 32 << 20;
+/// Decompressed content of all pages together at most: a form drawn on every page counts each
+/// time, so that a shared stream cannot multiply the work by the pages.
+const MAX_DOCUMENT_CONTENT_BYTES: usize = 256 << 20;
+/// What any one stream of the file may inflate to when loaded, and all of them together: a
+/// report's streams are kilobytes, a photograph's a few megabytes.
+pub(crate) const MAX_STREAM_INFLATED: u64 = 64 << 20;
+pub(crate) const MAX_FILE_INFLATED: u64 = 512 << 20;
 /// Glyphs in the whole document at most (a 100-page report has about 300 000).
 const MAX_GLYPHS: usize = 4_000_000;
 /// Forms drawn inside forms at most this deep.
@@ -43,13 +50,78 @@ pub(crate) fn pages(document: &Document) -> Result<Vec<Page>, PdfError> {
         return Err(PdfError::TooLarge("sidor"));
     }
     let mut fonts = FontCache::default();
-    let mut glyph_count = 0;
+    let mut spent = Spent::default();
     let mut pages = Vec::with_capacity(page_ids.len());
     for (number, id) in page_ids {
-        let page = read_page(document, id, number as usize, &mut fonts, &mut glyph_count)?;
+        let page = read_page(document, id, number as usize, &mut fonts, &mut spent)?;
         pages.push(page);
     }
     Ok(pages)
+}
+
+/// Refuses a file with a stream that inflates beyond [`MAX_STREAM_INFLATED`], or streams that
+/// together inflate beyond [`MAX_FILE_INFLATED`], before lopdf loads it: lopdf inflates object
+/// streams, cross-reference streams and attachments whole, so a small file could otherwise ask
+/// for gigabytes. Every `stream` keyword's data is inflated into a counter, not kept, so the check
+/// itself costs no memory; data that is not zlib (images in JPEG, unpacked streams) stops at its
+/// first bytes.
+pub(crate) fn check_inflation(bytes: &[u8]) -> Result<(), PdfError> {
+    const KEYWORD: &[u8] = b"stream";
+    let mut inflater = flate2::Decompress::new(true);
+    let mut buffer = vec![0; 1 << 16];
+    let mut total = 0;
+    let mut from = 0;
+    while let Some(found) = find(&bytes[from..], KEYWORD) {
+        let at = from + found;
+        from = at + KEYWORD.len();
+        if bytes[..at].ends_with(b"end") {
+            continue;
+        }
+        let mut data = &bytes[from..];
+        data = data.strip_prefix(b"\r").unwrap_or(data);
+        data = data.strip_prefix(b"\n").unwrap_or(data);
+        // zlib's two-byte header: deflate, and a check that makes it a multiple of 31.
+        let zlib = matches!(data, [method, flags, ..]
+            if method & 0x0f == 8 && (u16::from(*method) << 8 | u16::from(*flags)) % 31 == 0);
+        if !zlib {
+            continue;
+        }
+        let budget = MAX_STREAM_INFLATED.min(MAX_FILE_INFLATED - total);
+        let inflated = inflated_size(&mut inflater, &mut buffer, data, budget + 1);
+        if inflated > budget {
+            return Err(PdfError::TooLarge("byte när PDF:ens innehåll packas upp"));
+        }
+        total += inflated;
+    }
+    Ok(())
+}
+
+/// How many bytes `data` inflates to as zlib, counting at most `limit`: a stream that is not
+/// zlib, or is damaged, counts what came out before the damage, as lopdf would keep it. One
+/// inflater and buffer serve every stream, so that a file of many streams costs no allocations.
+fn inflated_size(
+    inflater: &mut flate2::Decompress,
+    buffer: &mut [u8],
+    data: &[u8],
+    limit: u64,
+) -> u64 {
+    inflater.reset(true);
+    loop {
+        let before = (inflater.total_in(), inflater.total_out());
+        let input = &data[before.0 as usize..];
+        let status = inflater.decompress(input, buffer, flate2::FlushDecompress::None);
+        let progressed = (inflater.total_in(), inflater.total_out()) != before;
+        match status {
+            Ok(flate2::Status::Ok | flate2::Status::BufError)
+                if progressed && inflater.total_out() < limit => {}
+            _ => return inflater.total_out().min(limit),
+        }
+    }
+}
+
+/// Where `needle` first stands in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The titles of the PDF's outline (its bookmarks), in reading order; empty when it has none.
@@ -363,7 +435,14 @@ struct Painter<'a, 'c> {
     start: (f32, f32),
     glyphs: Vec<Glyph>,
     rules: Vec<Rule>,
-    glyph_count: &'c mut usize,
+    spent: &'c mut Spent,
+    content_bytes: usize,
+}
+
+/// What reading the document's pages has used so far, against its limits.
+#[derive(Default)]
+struct Spent {
+    glyphs: usize,
     content_bytes: usize,
 }
 
@@ -378,7 +457,7 @@ fn read_page<'a>(
     id: ObjectId,
     page_number: usize,
     fonts: &mut FontCache<'a>,
-    glyph_count: &mut usize,
+    spent: &mut Spent,
 ) -> Result<Page, PdfError> {
     let page_dict = document
         .get_dictionary(id)
@@ -420,7 +499,7 @@ fn read_page<'a>(
         start: (0.0, 0.0),
         glyphs: Vec::new(),
         rules: Vec::new(),
-        glyph_count,
+        spent,
         content_bytes: 0,
     };
     let mut content = Vec::new();
@@ -461,7 +540,9 @@ fn inherited<'a>(document: &'a Document, id: ObjectId, key: &[u8]) -> Option<&'a
 impl<'a> Painter<'a, '_> {
     /// A stream's content, decompressed with the page's byte budget.
     fn decompress(&mut self, stream: &lopdf::Stream) -> Result<Vec<u8>, PdfError> {
-        let budget = MAX_CONTENT_BYTES.saturating_sub(self.content_bytes);
+        let budget = MAX_CONTENT_BYTES
+            .saturating_sub(self.content_bytes)
+            .min(MAX_DOCUMENT_CONTENT_BYTES.saturating_sub(self.spent.content_bytes));
         let filters = stream.filters().unwrap_or_default();
         let data = if filters.is_empty() {
             stream.content.clone()
@@ -475,6 +556,7 @@ impl<'a> Painter<'a, '_> {
             stream.decompressed_content().unwrap_or_default()
         };
         self.content_bytes += data.len();
+        self.spent.content_bytes += data.len();
         if data.len() > budget {
             return Err(PdfError::TooLarge("innehåll på en sida"));
         }
@@ -683,8 +765,8 @@ impl<'a> Painter<'a, '_> {
                 let (x_end, _) = render.apply(width, 0.0);
                 let text = font.decode(code);
                 if !text.is_empty() {
-                    *self.glyph_count += 1;
-                    if *self.glyph_count > MAX_GLYPHS {
+                    self.spent.glyphs += 1;
+                    if self.spent.glyphs > MAX_GLYPHS {
                         return Err(PdfError::TooLarge("tecken"));
                     }
                     self.glyphs.push(Glyph {
