@@ -15,9 +15,11 @@ use crate::{ReportError, STYLESHEET};
 pub struct CompilationView {
     /// What the page says about the round's state, e.g. «Omgången är stängd.».
     pub state: String,
-    /// Where this view's downloads are (`/omgangar/2025/sammanstallning`, `/publicerat/2025`);
+    /// Where this view's downloads are (`/omgangar/2025`, `/publicerat/2025`);
     /// `None` in a file on its own.
     pub files: Option<String>,
+    /// Whether the compilation is offered as spreadsheets (`.xlsx`, `.ods`) beside the PDF.
+    pub spreadsheets: bool,
     /// The open data files (only on the published view): file name and what it holds.
     pub open_data: Vec<(String, &'static str)>,
     /// The way back, and its text.

@@ -23,7 +23,49 @@ on_both_backends!(
     an_idle_session_expires,
     the_organisation_report_is_served_to_those_who_may_read_it,
     the_compilation_shows_coordinators_the_counts_and_others_only_once_published,
+    every_download_the_compilation_page_offers_is_there,
 );
+
+/// Every link with a `download` attribute in `html`, in order.
+fn download_links(html: &str) -> Vec<String> {
+    html.split("<a href=\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let (href, after) = rest.split_once('"')?;
+            after.starts_with(" download").then(|| href.to_owned())
+        })
+        .collect()
+}
+
+async fn every_download_the_compilation_page_offers_is_there(app: TestApp) {
+    let sam = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;
+    let page = app.get("/omgangar/2025/sammanstallning", &sam).await;
+    let links = download_links(&page.text);
+    assert_eq!(
+        links,
+        [
+            "/omgangar/2025/sammanstallning.pdf",
+            "/omgangar/2025/sammanstallning.xlsx",
+            "/omgangar/2025/sammanstallning.ods",
+        ],
+        "the compilation as PDF and as spreadsheets"
+    );
+    for link in links {
+        let file = app.get(&link, &sam).await;
+        assert_eq!(file.status, StatusCode::OK, "{link}");
+        let disposition = file.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+        let extension = link.rsplit('.').next().unwrap();
+        assert!(
+            disposition.ends_with(&format!("sammanstallning-2025.{extension}\"")),
+            "{link}: {disposition}"
+        );
+        let magic: &[u8] = if extension == "pdf" { b"%PDF" } else { b"PK" };
+        assert!(
+            file.bytes.starts_with(magic),
+            "{link} is a real {extension} file"
+        );
+    }
+}
 
 async fn pages_show_the_stored_round(app: TestApp) {
     let token = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;

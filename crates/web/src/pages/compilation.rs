@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/omgangar/{round}/sammanstallning", get(show))
         .route("/omgangar/{round}/sammanstallning.pdf", get(pdf))
+        .route("/omgangar/{round}/sammanstallning.xlsx", get(xlsx))
+        .route("/omgangar/{round}/sammanstallning.ods", get(ods))
         .route("/publicerat", get(published))
         .route("/publicerat/sammanstallning.schema.json", get(schema))
         .route("/publicerat/{round}", get(published_page))
@@ -110,7 +112,8 @@ async fn show(
     let c = round_compilation(&state.store, &key, caller.actor.compilation_audience()).await?;
     let view = CompilationView {
         state: format!("Omgången är {}.", round_state.label().to_lowercase()),
-        files: Some(format!("/omgangar/{key}/sammanstallning")),
+        files: Some(format!("/omgangar/{key}")),
+        spreadsheets: true,
         open_data: vec![],
         back: Some((format!("/omgangar/{key}"), "Tillbaka till omgången")),
     };
@@ -127,6 +130,50 @@ async fn pdf(
     pdf_download(c, &key).await
 }
 
+async fn xlsx(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+) -> Result<Response, WebError> {
+    let (key, _) = readable_round(&state, &caller, &round).await?;
+    let c = round_compilation(&state.store, &key, caller.actor.compilation_audience()).await?;
+    let sheets = uppfolj_exchange::compilation::sheets(&c);
+    let file = uppfolj_exchange::compilation::xlsx(&sheets)
+        .map_err(|e| WebError::Render(e.to_string()))?;
+    Ok(download(file, XLSX, &format!("sammanstallning-{key}.xlsx")))
+}
+
+async fn ods(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+) -> Result<Response, WebError> {
+    let (key, _) = readable_round(&state, &caller, &round).await?;
+    let c = round_compilation(&state.store, &key, caller.actor.compilation_audience()).await?;
+    let sheets = uppfolj_exchange::compilation::sheets(&c);
+    let file =
+        uppfolj_exchange::compilation::ods(&sheets).map_err(|e| WebError::Render(e.to_string()))?;
+    Ok(download(file, ODS, &format!("sammanstallning-{key}.ods")))
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const ODS: &str = "application/vnd.oasis.opendocument.spreadsheet";
+
+/// A file to save, under `name`.
+fn download(file: Vec<u8>, media_type: &str, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        file,
+    )
+        .into_response()
+}
+
 /// The compilation typeset, off the threads that serve requests (a large round takes seconds).
 async fn pdf_download(c: Compilation, round: &Key) -> Result<Response, WebError> {
     let today = time::OffsetDateTime::now_utc().date();
@@ -135,15 +182,11 @@ async fn pdf_download(c: Compilation, round: &Key) -> Result<Response, WebError>
         .await
         .map_err(|e| WebError::Render(e.to_string()))?
         .map_err(|e| WebError::Render(e.to_string()))?;
-    let disposition = format!("attachment; filename=\"sammanstallning-{round}.pdf\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.media_type().to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+    Ok(download(
         pdf,
-    )
-        .into_response())
+        format.media_type(),
+        &format!("sammanstallning-{round}.pdf"),
+    ))
 }
 
 /// The rounds published, newest first, with links to their compilations and open data.
@@ -179,6 +222,7 @@ async fn published_page(
     let view = CompilationView {
         state: "Omgången är publicerad.".into(),
         files: Some(format!("/publicerat/{key}")),
+        spreadsheets: false,
         open_data: open_data_files(&c),
         back: Some(("/publicerat".into(), "Alla publicerade sammanställningar")),
     };
