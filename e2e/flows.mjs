@@ -275,13 +275,25 @@ export const FLOWS = [
       await page.getByRole('link', { name: 'Tillbaka till omgången' }).focus();
       await page.keyboard.press('Enter');
       await page.waitForURL(`**/omgangar/${key}/hantera`);
-      for (const [button, state] of [
-        ['Öppna omgången', 'Öppen'],
-        ['Stäng omgången', 'Stängd'],
-        ['Publicera sammanställningen', 'Publicerad'],
+      await page.getByRole('button', { name: 'Öppna omgången' }).focus();
+      assert.equal(await submitWith(page), 303, 'opening asks nothing');
+      assert.match(await text(page, '.summary'), /Status: Öppen/);
+      // Closing and publishing go through a page that says what they leave behind, with a box
+      // to tick; sent without it, nothing happens.
+      for (const [action, path, state] of [
+        ['Stäng omgången', 'stang', 'Stängd'],
+        ['Publicera sammanställningen', 'publicera', 'Publicerad'],
       ]) {
-        await page.getByRole('button', { name: button }).focus();
-        assert.equal(await submitWith(page), 303, button);
+        await page.getByRole('link', { name: `${action} …` }).focus();
+        await page.keyboard.press('Enter');
+        await page.waitForURL(`**/omgangar/${key}/${path}`);
+        await page.getByRole('button', { name: action }).focus();
+        assert.equal(await submitWith(page), 400, `${action} without the box ticked`);
+        assert.match(await text(page, '.error-summary'), /Kryssa i rutan/);
+        await page.locator('#bekrafta').focus();
+        await page.keyboard.press('Space');
+        await page.getByRole('button', { name: action }).focus();
+        assert.equal(await submitWith(page), 303, action);
         assert.match(await text(page, '.summary'), new RegExp(`Status: ${state}`));
       }
       await page.context().clearCookies();

@@ -89,6 +89,23 @@ export const PAGES = [
     h1: 'Hantera Uppföljning 2025',
   },
   {
+    name: 'confirm-close',
+    role: 'samordnare',
+    path: `${ROUND}/stang`,
+    h1: 'Stänga Uppföljning 2025?',
+  },
+  {
+    name: 'confirm-close-unticked',
+    role: 'samordnare',
+    async open(page) {
+      await page.goto(`${ROUND}/stang`);
+      await page.getByRole('button', { name: 'Stäng omgången' }).focus();
+      return submitWith(page);
+    },
+    status: 400,
+    h1: 'Stänga Uppföljning 2025?',
+  },
+  {
     name: 'assignment',
     role: 'samordnare',
     path: `${ROUND}/tilldelning`,

@@ -11,7 +11,7 @@ use uppfolj_model::{
     Organisation, Question, QuestionRef, ResponseState, Round, RoundState, SubmitProblem,
     TransitionError, check_submission, response_form,
 };
-use uppfolj_store::{HistoryWindow, ResponseEvent, ResponseStatus, WorkflowError};
+use uppfolj_store::{HistoryWindow, ResponseEvent, ResponseStatus, StoreError, WorkflowError};
 
 use crate::lookup::{find_organisation, key, require_coordinator, stored_round, visible_round};
 use crate::reports::round_documents;
@@ -36,7 +36,7 @@ pub async fn progress(
     actor: &Actor,
     definitions: &Definitions,
     round: &Round,
-) -> Result<Vec<ProgressRow>, ResponseError> {
+) -> Result<Vec<ProgressRow>, StoreError> {
     let documents = round_documents(definitions, round);
     let summaries: HashMap<_, _> = app
         .store

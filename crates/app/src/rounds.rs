@@ -5,9 +5,12 @@ use std::collections::HashSet;
 
 use time::Date;
 use uppfolj_model::compilation::StatusThresholds;
-use uppfolj_model::{Actor, Definitions, Key, ObjectRef, QuestionRef, Round, RoundState};
+use uppfolj_model::{
+    Actor, Definitions, Key, ObjectRef, QuestionRef, ResponseState, Round, RoundState,
+};
 
 use crate::lookup::{key, stored_round};
+use crate::responses::progress;
 use crate::{App, RoundError, RoundField};
 
 /// A new round as asked for: its fields as written, to be checked here.
@@ -93,6 +96,57 @@ pub async fn change_state(
     })?;
     app.store.set_round_state(&round, next).await?;
     Ok(app.store.round(&round).await?)
+}
+
+/// What moving a round to another state leaves behind: the page that asks a coordinator to
+/// confirm closing or publishing says it in numbers.
+pub struct StateChange {
+    pub round: Round,
+    pub to: RoundState,
+    /// Organisations asked something in the round.
+    pub organisations: usize,
+    pub submitted: usize,
+    /// Started but not submitted (or returned for completion): not counted once closed.
+    pub drafts: usize,
+    pub not_started: usize,
+    /// Days until the last day to answer, counting it; zero or less once it has passed.
+    pub days_left: i64,
+}
+
+/// What moving `round` to `next` would leave behind, for a coordinator to confirm; refused like
+/// the move itself when the round cannot make it.
+pub async fn state_change(
+    app: &App,
+    actor: &Actor,
+    round: &str,
+    next: RoundState,
+) -> Result<StateChange, RoundError> {
+    require_coordinator(actor)?;
+    let round_key = key(round, "omgången")?;
+    let definitions = app.store.definitions().await?;
+    let round = stored_round(&definitions, &round_key)?;
+    if !round.state.may_become(next) {
+        return Err(RoundError::invalid(
+            RoundField::State,
+            format!(
+                "omgången är {} och kan inte bli {}",
+                round.state.label().to_lowercase(),
+                next.label().to_lowercase()
+            ),
+        ));
+    }
+    let rows = progress(app, actor, &definitions, &round).await?;
+    let count = |wanted: fn(ResponseState) -> bool| rows.iter().filter(|r| wanted(r.state)).count();
+    let today = time::OffsetDateTime::now_utc().date();
+    Ok(StateChange {
+        organisations: rows.len(),
+        submitted: count(ResponseState::is_submitted),
+        drafts: count(|s| matches!(s, ResponseState::Draft | ResponseState::Returned)),
+        not_started: count(|s| s == ResponseState::NotStarted),
+        days_left: (round.closes - today).whole_days() + 1,
+        to: next,
+        round,
+    })
 }
 
 /// Sets the shares of *Ja* from which the compilation calls a section green or yellow.

@@ -102,6 +102,12 @@ impl RoundState {
         }
     }
 
+    /// Whether a coordinator confirms the move to this state first: closing stops every
+    /// organisation mid-answer, and publishing cannot be undone.
+    pub fn asks_confirmation(self) -> bool {
+        matches!(self, RoundState::Closed | RoundState::Published)
+    }
+
     /// The states a round may move to next. Reopening a closed round is allowed (late answers);
     /// a published round is final.
     pub fn may_become(self, next: RoundState) -> bool {

@@ -14,6 +14,7 @@ on_both_backends!(
     a_coordinator_creates_next_years_round_as_a_copy_of_last_years,
     refused_input_is_shown_at_its_field_and_nothing_is_created,
     a_coordinator_opens_closes_and_publishes_and_follows_progress,
+    closing_and_publishing_are_confirmed_first_with_what_they_leave_behind,
     thresholds_are_set_in_percent_and_checked,
     only_coordinators_reach_the_round_pages,
 );
@@ -154,9 +155,12 @@ async fn a_coordinator_opens_closes_and_publishes_and_follows_progress(app: Test
     let page = get(&app, &cookie, "/omgangar/2025/hantera").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("<th scope=\"row\">Nämnden för Intraservice</th>\n    <td>Utkast</td>\n    <td>1 av 17</td>"), "{}", page.text);
-    assert!(page.text.contains(">Stäng omgången</button>"));
     assert!(
-        !page.text.contains(">Publicera sammanställningen</button>"),
+        page.text
+            .contains("href=\"/omgangar/2025/stang\">Stäng omgången …</a>")
+    );
+    assert!(
+        !page.text.contains("Publicera sammanställningen"),
         "an open round is closed first"
     );
     assert!(
@@ -171,7 +175,7 @@ async fn a_coordinator_opens_closes_and_publishes_and_follows_progress(app: Test
             &app,
             &cookie,
             "/omgangar/2025/status",
-            &[("csrf", &csrf), ("status", next)],
+            &[("csrf", &csrf), ("status", next), ("bekrafta", "ja")],
         )
         .await;
         assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.text);
@@ -198,6 +202,151 @@ async fn a_coordinator_opens_closes_and_publishes_and_follows_progress(app: Test
         StatusCode::CONFLICT,
         "a published round is final"
     );
+}
+
+async fn closing_and_publishing_are_confirmed_first_with_what_they_leave_behind(app: TestApp) {
+    let (token, cookie, csrf) = signed_in(&app, "sam@stad.se", Role::Samordnare, &[]).await;
+    let anna = app
+        .user(
+            "anna@intraservice.se",
+            Role::Uppgiftslamnare,
+            &["intraservice"],
+        )
+        .await;
+    app.call(
+        Method::PUT,
+        "/api/v1/rounds/2025/responses/intraservice/answers/trygghetsprogram/strategi-1-1",
+        &anna,
+        Some(json!({ "answer": "ja", "comment": "", "version": 0 })),
+    )
+    .await;
+
+    let manage = get(&app, &cookie, "/omgangar/2025/hantera").await;
+    assert!(
+        manage
+            .text
+            .contains("<a class=\"button danger\" href=\"/omgangar/2025/stang\">"),
+        "closing is a dangerous action, reached through its confirmation: {}",
+        manage.text
+    );
+    let confirm = get(&app, &cookie, "/omgangar/2025/stang").await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    let organisations = app.get("/api/v1/organisations", &token).await.json();
+    let asked = organisations.as_array().unwrap().len();
+    assert!(
+        confirm
+            .text
+            .contains(&format!("0 av {asked} organisationer har skickat in")),
+        "{}",
+        confirm.text
+    );
+    assert!(
+        confirm
+            .text
+            .contains("1 organisation har börjat svara utan att skicka in"),
+        "the draft that will not count is named: {}",
+        confirm.text
+    );
+    assert!(confirm.text.contains("Sista dag att svara"));
+    assert!(
+        confirm
+            .text
+            .contains("<button type=\"submit\" class=\"danger\">")
+    );
+
+    let unticked = post(
+        &app,
+        &cookie,
+        "/omgangar/2025/status",
+        &[("csrf", &csrf), ("status", "closed")],
+    )
+    .await;
+    assert_eq!(unticked.status, StatusCode::BAD_REQUEST);
+    assert!(
+        unticked.text.contains("Kryssa i rutan"),
+        "{}",
+        unticked.text
+    );
+    assert!(unticked.text.contains("aria-describedby=\"fel-bekrafta\""));
+    assert_eq!(
+        round_state(&app, &token).await,
+        json!("open"),
+        "nothing changed"
+    );
+
+    let closed = post(
+        &app,
+        &cookie,
+        "/omgangar/2025/status",
+        &[("csrf", &csrf), ("status", "closed"), ("bekrafta", "ja")],
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    assert_eq!(round_state(&app, &token).await, json!("closed"));
+    assert_eq!(
+        get(&app, &cookie, "/omgangar/2025/stang").await.status,
+        StatusCode::BAD_REQUEST,
+        "a closed round is not closed again"
+    );
+
+    let publish = get(&app, &cookie, "/omgangar/2025/publicera").await;
+    assert_eq!(publish.status, StatusCode::OK);
+    assert!(
+        publish
+            .text
+            .contains("permanent och kan inte dras tillbaka")
+    );
+    assert!(publish.text.contains("/publicerat/2025"));
+    let unticked = post(
+        &app,
+        &cookie,
+        "/omgangar/2025/status",
+        &[("csrf", &csrf), ("status", "published")],
+    )
+    .await;
+    assert_eq!(unticked.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        round_state(&app, &token).await,
+        json!("closed"),
+        "nothing changed"
+    );
+    let published = post(
+        &app,
+        &cookie,
+        "/omgangar/2025/status",
+        &[("csrf", &csrf), ("status", "published"), ("bekrafta", "ja")],
+    )
+    .await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    assert_eq!(round_state(&app, &token).await, json!("published"));
+
+    // A round closed before its last day says how many days early.
+    let created = post(
+        &app,
+        &cookie,
+        "/omgangar/ny",
+        &new_round(&csrf, "2026", "2099-02-26"),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    let opened = post(
+        &app,
+        &cookie,
+        "/omgangar/2026/status",
+        &[("csrf", &csrf), ("status", "open")],
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "opening asks nothing");
+    let early = get(&app, &cookie, "/omgangar/2026/stang").await;
+    assert!(
+        early.text.contains("dagar före sista dagen"),
+        "{}",
+        early.text
+    );
+}
+
+async fn round_state(app: &TestApp, token: &str) -> serde_json::Value {
+    app.get("/api/v1/rounds/2025", token).await.json()["state"].clone()
 }
 
 async fn thresholds_are_set_in_percent_and_checked(app: TestApp) {

@@ -28,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/omgangar/ny", get(new_round).post(create))
         .route("/omgangar/{round}/hantera", get(manage))
         .route("/omgangar/{round}/status", post(change_state))
+        .route("/omgangar/{round}/stang", get(confirm_close))
+        .route("/omgangar/{round}/publicera", get(confirm_publish))
         .route("/omgangar/{round}/granser", post(set_thresholds))
         .route("/omgangar/{round}/paminn", post(remind))
 }
@@ -53,6 +55,8 @@ struct NewRoundForm {
 struct StateForm {
     csrf: String,
     status: String,
+    /// `ja` when the coordinator ticked the box that confirms closing or publishing.
+    bekrafta: String,
 }
 
 /// The thresholds as written, in percent.
@@ -224,6 +228,8 @@ struct Transition {
     state: &'static str,
     label: &'static str,
     explanation: &'static str,
+    /// The page that asks to confirm the move first, for closing and publishing.
+    confirm: Option<&'static str>,
 }
 
 fn transitions(from: RoundState) -> Vec<Transition> {
@@ -250,6 +256,7 @@ fn transitions(from: RoundState) -> Vec<Transition> {
         state: to.as_str(),
         label,
         explanation,
+        confirm: confirmation_path(to),
     })
     .collect()
 }
@@ -344,8 +351,91 @@ async fn change_state(
     Form(form): Form<StateForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, &form.csrf)?;
+    let next = RoundState::parse(&form.status);
+    if let Some(next) = next.filter(|s| s.asks_confirmation() && form.bekrafta != "ja") {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "bekrafta",
+            "Kryssa i rutan för att bekräfta att du vill gå vidare.",
+        );
+        return confirm_page(&state, &caller, &round, next, errors).await;
+    }
     rounds::change_state(&state.app, &caller.actor, &round, &form.status).await?;
     Ok(Redirect::to(&format!("/omgangar/{round}/hantera")).into_response())
+}
+
+/// The page that asks to confirm closing or publishing a round, by its last path segment.
+fn confirmation_path(to: RoundState) -> Option<&'static str> {
+    match to {
+        RoundState::Closed => Some("stang"),
+        RoundState::Published => Some("publicera"),
+        RoundState::Draft | RoundState::Open => None,
+    }
+}
+
+/// Closing or publishing a round, asked before it is done: what it leaves behind in numbers,
+/// and a box to tick.
+#[derive(Template)]
+#[template(path = "confirm_state.html")]
+struct ConfirmPage<'a> {
+    nav: Option<Nav>,
+    csrf: &'a str,
+    change: rounds::StateChange,
+    errors: FieldErrors,
+}
+
+async fn confirm_close(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+) -> Result<Response, WebError> {
+    confirm_page(
+        &state,
+        &caller,
+        &round,
+        RoundState::Closed,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+async fn confirm_publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+) -> Result<Response, WebError> {
+    confirm_page(
+        &state,
+        &caller,
+        &round,
+        RoundState::Published,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+async fn confirm_page(
+    state: &AppState,
+    caller: &Caller,
+    round: &str,
+    next: RoundState,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let change = rounds::state_change(&state.app, &caller.actor, round, next).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(page(
+        ConfirmPage {
+            nav: caller.nav(),
+            csrf: caller.csrf(),
+            change,
+            errors,
+        },
+        status,
+    ))
 }
 
 async fn set_thresholds(
