@@ -56,7 +56,7 @@ export const FLOWS = [
       await logInByKeyboard(page, 'samordnare');
       assert.match(await text(page, '#omgangar'), /Omgångar/);
       assert.match(await text(page, 'main'), /Uppföljning 2025 2025 Öppen/);
-      assert.match(await text(page, 'main'), /41 organisationer svarar/);
+      assert.match(await text(page, 'main'), /41 organisationer deltar/);
       await page.context().clearCookies();
 
       await logInByKeyboard(page, 'uppgiftslamnare');

@@ -52,7 +52,7 @@ pub async fn remind(
 ) -> Result<Reminded, MailError> {
     let Some(mailer) = &app.settings.mailer else {
         return Err(MailError::Config(
-            "ingen e-postserver är inställd (UPPFOLJ_SMTP_URL)".into(),
+            "ingen e-postserver är inställd för Uppfölj; be den som driver Uppfölj att ställa in en".into(),
         ));
     };
     let users = active_users(app).await?;
@@ -106,7 +106,7 @@ pub async fn send_login_link(
 ) -> Result<(), MailError> {
     let Some(mailer) = &app.settings.mailer else {
         return Err(MailError::Config(
-            "ingen e-postserver är inställd (UPPFOLJ_SMTP_URL)".into(),
+            "ingen e-postserver är inställd för Uppfölj; be den som driver Uppfölj att ställa in en".into(),
         ));
     };
     let until = uppfolj_model::text::swedish_time(OffsetDateTime::now_utc() + valid_for);

@@ -281,7 +281,7 @@ pub async fn submit(
         .response_status(&round.key, &organisation.key)
         .await?;
     if !round.takes_answers(status.reopened) {
-        return Err(ResponseError::NotOpen(round.state.label().to_lowercase()));
+        return Err(ResponseError::NotOpen(round.state.predicate().into()));
     }
     let documents = round_documents(&definitions, &round);
     let refs: Vec<_> = documents.iter().collect();

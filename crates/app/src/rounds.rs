@@ -130,8 +130,8 @@ pub async fn state_change(
             RoundField::State,
             format!(
                 "omgången är {} och kan inte bli {}",
-                round.state.label().to_lowercase(),
-                next.label().to_lowercase()
+                round.state.predicate(),
+                next.predicate()
             ),
         ));
     }
@@ -183,7 +183,7 @@ pub async fn assign(
     let definitions = app.store.definitions().await?;
     let mut round = stored_round(&definitions, &round_key)?;
     if !matches!(round.state, RoundState::Draft | RoundState::Open) {
-        return Err(RoundError::Settled(round.state.label().to_lowercase()));
+        return Err(RoundError::Settled(round.state.predicate().into()));
     }
     let questions: Vec<QuestionRef> = round
         .documents_as_asked(&definitions.documents)

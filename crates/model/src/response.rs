@@ -66,6 +66,18 @@ impl ResponseState {
         }
     }
 
+    /// The state as a sentence says it after «svaret är» (*svaret* is neuter, the labels are
+    /// not): «inte påbörjat», «ett utkast», «inskickat», «återskickat», «godkänt».
+    pub fn predicate(self) -> &'static str {
+        match self {
+            ResponseState::NotStarted => "inte påbörjat",
+            ResponseState::Draft => "ett utkast",
+            ResponseState::Submitted => "inskickat",
+            ResponseState::Returned => "återskickat",
+            ResponseState::Accepted => "godkänt",
+        }
+    }
+
     /// Whether the respondent may still change answers.
     pub fn is_editable(self) -> bool {
         matches!(

@@ -102,6 +102,17 @@ impl RoundState {
         }
     }
 
+    /// The state as a sentence says it after «omgången är»: «ett utkast», «öppen», «stängd»,
+    /// «publicerad».
+    pub fn predicate(self) -> &'static str {
+        match self {
+            RoundState::Draft => "ett utkast",
+            RoundState::Open => "öppen",
+            RoundState::Closed => "stängd",
+            RoundState::Published => "publicerad",
+        }
+    }
+
     /// Whether a coordinator confirms the move to this state first: closing stops every
     /// organisation mid-answer, and publishing cannot be undone.
     pub fn asks_confirmation(self) -> bool {

@@ -24,7 +24,41 @@ on_both_backends!(
     the_organisation_report_is_served_to_those_who_may_read_it,
     the_compilation_shows_coordinators_the_counts_and_others_only_once_published,
     every_download_the_compilation_page_offers_is_there,
+    sentences_about_a_state_agree_with_their_noun,
 );
+
+async fn sentences_about_a_state_agree_with_their_noun(app: TestApp) {
+    let sam = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;
+    let review = app
+        .get("/omgangar/2025/svar/socialnamnden-centrum/granska", &sam)
+        .await;
+    assert!(
+        review.text.contains("svaret är inte påbörjat."),
+        "«svaret» is neuter: {}",
+        review.text
+    );
+    let draft = json!({"key": "2026", "name": "Uppföljning 2026", "year": 2026,
+        "opens": "2027-11-15", "closes": "2028-01-31", "copy_from": "2025"});
+    app.call(Method::POST, "/api/v1/rounds", &sam, Some(draft))
+        .await;
+    let form = app.get("/omgangar/2026/svar/intraservice", &sam).await;
+    assert!(
+        form.text
+            .contains("Omgången är ett utkast och tar inte emot svar."),
+        "{}",
+        form.text
+    );
+    let start = app.get("/", &sam).await;
+    assert!(
+        start.text.contains("organisationer deltar."),
+        "{}",
+        start.text
+    );
+    assert!(
+        !start.text.contains("UPPFOLJ_"),
+        "no setting's name on a page"
+    );
+}
 
 /// Every link with a `download` attribute in `html`, in order.
 fn download_links(html: &str) -> Vec<String> {

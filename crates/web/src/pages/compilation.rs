@@ -111,7 +111,7 @@ async fn show(
     let (key, round_state) = readable_round(&state, &caller, &round).await?;
     let c = round_compilation(&state.store, &key, caller.actor.compilation_audience()).await?;
     let view = CompilationView {
-        state: format!("Omgången är {}.", round_state.label().to_lowercase()),
+        state: format!("Omgången är {}.", round_state.predicate()),
         files: Some(format!("/omgangar/{key}")),
         spreadsheets: true,
         open_data: vec![],
