@@ -109,7 +109,8 @@ pub struct StateChange {
     /// Started but not submitted (or returned for completion): not counted once closed.
     pub drafts: usize,
     pub not_started: usize,
-    /// Days until the last day to answer, counting it; zero or less once it has passed.
+    /// Days from today to the last day to answer: 0 on the last day itself, negative once it
+    /// has passed.
     pub days_left: i64,
 }
 
@@ -143,7 +144,7 @@ pub async fn state_change(
         submitted: count(ResponseState::is_submitted),
         drafts: count(|s| matches!(s, ResponseState::Draft | ResponseState::Returned)),
         not_started: count(|s| s == ResponseState::NotStarted),
-        days_left: (round.closes - today).whole_days() + 1,
+        days_left: (round.closes - today).whole_days(),
         to: next,
         round,
     })

@@ -5,12 +5,31 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use uppfolj_exchange::Diagnostic;
-use uppfolj_model::{Audience, Key};
+use uppfolj_model::{Actor, Audience, Email, Key, Role};
 use uppfolj_store::Store;
 
 /// "1 omgång", "2 omgångar".
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Who the command line acts as where a use case asks: whoever runs it holds the database, so
+/// they have a coordinator's rights.
+pub fn operator() -> Actor {
+    Actor {
+        email: Email::parse("kommandoraden@uppfolj.invalid").expect("a valid address"),
+        role: Role::Samordnare,
+        organisations: vec![],
+    }
+}
+
+/// Prints a table: a header row, then one line per row, cells separated by tabs, so that people
+/// read it in a terminal and scripts split it (after the first line).
+pub fn print_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
+    println!("{}", header.join("\t"));
+    for row in rows {
+        println!("{}", row.join("\t"));
+    }
 }
 
 /// Who a compilation is for: the coordinator running the command, or with `--public` the public.

@@ -7,6 +7,7 @@ mod generate;
 mod goteborg;
 mod imports;
 mod reports;
+mod rounds;
 mod serve;
 mod synthetic;
 mod tokens;
@@ -98,6 +99,9 @@ enum Command {
     /// Tar fram rapporter.
     #[command(subcommand)]
     Report(reports::Report),
+    /// Öppnar, stänger och publicerar omgångar, och listar dem.
+    #[command(subcommand)]
+    Round(rounds::RoundCommand),
     /// Hanterar användare.
     #[command(subcommand)]
     User(users::User),
@@ -163,6 +167,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Import(import) => imports::run(&store, import).await,
         Command::Export(export) => exports::run(&store, export).await,
         Command::Report(report) => reports::run(&store, report).await,
+        Command::Round(round) => rounds::run(&store, round).await,
         Command::User(user) => users::run(&store, user, web.public_url.as_deref()).await,
         Command::Token(token) => tokens::run(&store, token).await,
     }

@@ -3,9 +3,14 @@
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use uppfolj_app::secrets;
 use uppfolj_model::Email;
+use uppfolj_model::text::swedish_time;
 use uppfolj_store::Store;
+
+use crate::common::print_table;
 
 /// The `token` commands.
 #[derive(Subcommand)]
@@ -44,17 +49,24 @@ pub async fn run(store: &Store, command: Token) -> Result<()> {
             println!("{token}");
         }
         Token::List => {
-            for token in store.tokens(None).await? {
+            let rows = store.tokens(None).await?.into_iter().map(|token| {
                 let state = if token.revoked {
                     "återkallad"
                 } else {
                     "aktiv"
                 };
-                println!(
-                    "{}\t{}\t{}\t{}\t{}",
-                    token.id, token.email, token.name, token.created_at, state
-                );
-            }
+                // Stored in UTC (RFC 3339); shown in Swedish time.
+                let created = OffsetDateTime::parse(&token.created_at, &Rfc3339)
+                    .map_or(token.created_at.clone(), swedish_time);
+                vec![
+                    token.id.to_string(),
+                    token.email.to_string(),
+                    token.name,
+                    created,
+                    state.to_owned(),
+                ]
+            });
+            print_table(&["Id", "Användare", "Namn", "Skapad", "Status"], rows);
         }
         Token::Revoke { id } => {
             if !store.revoke_token(id, None).await? {

@@ -1,5 +1,5 @@
-//! `user add` and `user list`: accounts made and listed from the command line, for the first
-//! coordinator and for scripts.
+//! `user add`, `user list`, `user deactivate` and `user activate`: accounts made, listed and
+//! switched off from the command line, for the first coordinator and for scripts.
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
@@ -7,7 +7,7 @@ use uppfolj_app::accounts;
 use uppfolj_model::{Email, Role};
 use uppfolj_store::Store;
 
-use crate::common::organisation_key;
+use crate::common::{organisation_key, print_table};
 
 /// The `user` commands.
 #[derive(Subcommand)]
@@ -26,8 +26,19 @@ pub enum User {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Listar alla användare.
+    /// Listar alla användare: e-post, roll, om de är aktiva och deras organisationer.
     List,
+    /// Inaktiverar en användare: deras sessioner avslutas och deras API-token slutar gälla. Den
+    /// sista aktiva samordnaren kan inte inaktiveras.
+    Deactivate {
+        /// Användarens e-postadress.
+        email: String,
+    },
+    /// Gör en inaktiverad användare aktiv igen.
+    Activate {
+        /// Användarens e-postadress.
+        email: String,
+    },
 }
 
 /// Runs a `user` command; `public_url` (from `--public-url`) starts the first-login link.
@@ -50,19 +61,38 @@ pub async fn run(store: &Store, command: User, public_url: Option<&str>) -> Resu
             .await
         }
         User::List => {
-            for user in store.users().await? {
-                let organisations: Vec<&str> =
-                    user.organisations.iter().map(|k| k.as_str()).collect();
-                println!(
-                    "{}\t{}\t{}",
-                    user.email,
-                    user.role.as_str(),
-                    organisations.join(",")
-                );
-            }
+            let rows = store.accounts().await?.into_iter().map(|account| {
+                let organisations: Vec<&str> = account
+                    .actor
+                    .organisations
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect();
+                vec![
+                    account.actor.email.to_string(),
+                    account.actor.role.as_str().to_owned(),
+                    if account.active { "ja" } else { "nej" }.to_owned(),
+                    organisations.join(","),
+                ]
+            });
+            print_table(&["E-post", "Roll", "Aktiv", "Organisationer"], rows);
             Ok(())
         }
+        User::Deactivate { email } => set_active(store, &email, false).await,
+        User::Activate { email } => set_active(store, &email, true).await,
     }
+}
+
+/// Makes the user active or inactive, and says so.
+async fn set_active(store: &Store, email: &str, active: bool) -> Result<()> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    store.set_account_active(&email, active).await?;
+    if active {
+        println!("{email} är aktiv igen.");
+    } else {
+        println!("{email} är inaktiverad: sessionerna är avslutade och API-token gäller inte.");
+    }
+    Ok(())
 }
 
 /// Creates the user, with the password read from standard input or else a first-login link.

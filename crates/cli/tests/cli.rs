@@ -150,7 +150,9 @@ fn help_explains_every_command() {
         .arg("--help")
         .output()
         .unwrap());
-    for command in ["init", "demo", "serve", "import", "export"] {
+    for command in [
+        "init", "demo", "serve", "import", "export", "round", "user", "token",
+    ] {
         assert!(help.contains(command), "{command} in {help}");
     }
     let import = ok(Command::new(env!("CARGO_BIN_EXE_uppfolj"))
@@ -352,7 +354,8 @@ async fn users_and_tokens_are_managed_on_the_command_line() {
             && listed.contains("aktiv")
             && !listed.contains(token.trim())
     );
-    let id = listed.split('\t').next().unwrap();
+    assert!(listed.starts_with("Id\tAnvändare\tNamn\tSkapad\tStatus\n"));
+    let id = listed.lines().nth(1).unwrap().split('\t').next().unwrap();
     assert_eq!(
         ok(uppfolj(&db.url, &["token", "revoke", id])).trim(),
         format!("Token {id} är återkallad.")
@@ -362,8 +365,89 @@ async fn users_and_tokens_are_managed_on_the_command_line() {
     assert_eq!(
         users.lines().collect::<Vec<_>>(),
         [
-            "anna@intraservice.se\tuppgiftslamnare\tintraservice",
-            "sam@stad.se\tsamordnare\t"
+            "E-post\tRoll\tAktiv\tOrganisationer",
+            "anna@intraservice.se\tuppgiftslamnare\tja\tintraservice",
+            "sam@stad.se\tsamordnare\tja\t"
         ]
     );
+
+    let off = ok(uppfolj(
+        &db.url,
+        &["user", "deactivate", "anna@intraservice.se"],
+    ));
+    assert!(
+        off.starts_with("anna@intraservice.se är inaktiverad"),
+        "{off}"
+    );
+    assert!(
+        ok(uppfolj(&db.url, &["user", "list"]))
+            .contains("anna@intraservice.se\tuppgiftslamnare\tnej\t")
+    );
+    let last = uppfolj(&db.url, &["user", "deactivate", "sam@stad.se"]);
+    assert!(!last.status.success(), "the last active coordinator stays");
+    assert!(String::from_utf8_lossy(&last.stderr).contains("sista aktiva samordnaren"));
+    ok(uppfolj(
+        &db.url,
+        &["user", "activate", "anna@intraservice.se"],
+    ));
+    assert!(
+        ok(uppfolj(&db.url, &["user", "list"]))
+            .contains("anna@intraservice.se\tuppgiftslamnare\tja\t")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_round_is_opened_closed_and_published_from_the_command_line() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    ok(uppfolj(
+        &db.url,
+        &["import", "definitions", goteborg_dir().to_str().unwrap()],
+    ));
+    let listed = ok(uppfolj(&db.url, &["round", "list"]));
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Nyckel\tNamn\tStatus\tÖppnar\tSista dag\tInskickade"
+    );
+    assert!(
+        lines[1].starts_with("2025\tUppföljning 2025\tUtkast\t"),
+        "{listed}"
+    );
+    assert!(lines[1].ends_with("\t0 av 41"), "{listed}");
+
+    assert_eq!(
+        ok(uppfolj(&db.url, &["round", "open", "2025"])).trim(),
+        "Uppföljning 2025 är öppen."
+    );
+    let asked = uppfolj(&db.url, &["round", "close", "2025"]);
+    assert!(!asked.status.success(), "closing waits for --yes");
+    let said = String::from_utf8_lossy(&asked.stdout);
+    assert!(
+        said.contains("0 av 41 organisationer har skickat in"),
+        "{said}"
+    );
+    assert!(
+        String::from_utf8_lossy(&asked.stderr)
+            .contains("inget ändrades; kör kommandot igen med --yes")
+    );
+    assert!(ok(uppfolj(&db.url, &["round", "list"])).contains("\tÖppen\t"));
+
+    let early = uppfolj(&db.url, &["round", "publish", "2025", "--yes"]);
+    assert!(
+        !early.status.success(),
+        "an open round is closed before it is published"
+    );
+    assert!(
+        String::from_utf8_lossy(&early.stderr).contains("är öppen och kan inte bli publicerad"),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+    assert!(
+        ok(uppfolj(&db.url, &["round", "close", "2025", "--yes"]))
+            .ends_with("Uppföljning 2025 är stängd.\n")
+    );
+    let published = ok(uppfolj(&db.url, &["round", "publish", "2025", "--yes"]));
+    assert!(published.contains("kan inte dras tillbaka"), "{published}");
+    assert!(published.ends_with("Uppföljning 2025 är publicerad.\n"));
+    assert!(ok(uppfolj(&db.url, &["round", "list"])).contains("\tPublicerad\t"));
 }

@@ -25,8 +25,8 @@ impl Store {
         if !current.may_become(next) {
             return Err(StoreError::Rule(format!(
                 "omgången «{round}» är {} och kan inte bli {}",
-                current.label().to_lowercase(),
-                next.label().to_lowercase()
+                current.predicate(),
+                next.predicate()
             )));
         }
         sqlx::query("UPDATE rounds SET state = $1 WHERE key = $2")
