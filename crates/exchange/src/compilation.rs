@@ -387,14 +387,16 @@ pub struct Publication<'a> {
     pub title: &'a str,
     /// When the data was made, RFC 3339.
     pub created: &'a str,
-    /// The file with the whole compilation as JSON, and the schema it follows.
+    /// The file with the whole compilation as JSON, and the JSON Schema it follows, each a path
+    /// beside `datapackage.json`.
     pub json_file: &'a str,
     pub json_schema: &'a str,
 }
 
 /// The open data's metadata as a Frictionless Data package (`datapackage.json`): every CSV file
-/// with each column's name, type and meaning, and the JSON file with its schema, so that people
-/// and tools can use the data without asking.
+/// with each column's name, type and meaning (a Table Schema), and the JSON file, so that people
+/// and tools can use the data without asking. A package's `schema` is a Table Schema, which the
+/// JSON is not: its JSON Schema is named in `jsonSchema` instead, a path inside the package.
 pub fn data_package(sheets: &[Sheet], about: &Publication<'_>) -> serde_json::Value {
     let mut resources: Vec<serde_json::Value> = sheets
         .iter()
@@ -436,7 +438,7 @@ pub fn data_package(sheets: &[Sheet], about: &Publication<'_>) -> serde_json::Va
         "format": "json",
         "mediatype": "application/json",
         "encoding": "utf-8",
-        "schema": about.json_schema,
+        "jsonSchema": about.json_schema,
     }));
     serde_json::json!({
         "name": about.name,

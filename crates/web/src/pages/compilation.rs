@@ -238,6 +238,10 @@ async fn published_pdf(
     pdf_download(c, &key).await
 }
 
+/// The JSON Schema of `sammanstallning.json`, beside it in every round's open data (and for
+/// all rounds at `/publicerat/sammanstallning.schema.json`).
+const SCHEMA_FILE: &str = "sammanstallning.schema.json";
+
 /// The open data files of a published compilation and what each holds.
 fn open_data_files(c: &Compilation) -> Vec<(String, &'static str)> {
     let mut files = vec![
@@ -248,6 +252,10 @@ fn open_data_files(c: &Compilation) -> Vec<(String, &'static str)> {
         (
             "sammanstallning.json".to_owned(),
             "Hela sammanställningen som JSON",
+        ),
+        (
+            SCHEMA_FILE.to_owned(),
+            "Beskrivning av JSON-filen (JSON Schema)",
         ),
     ];
     files.extend(
@@ -269,6 +277,7 @@ async fn open_data(
     let json = |body: Vec<u8>| ([(header::CONTENT_TYPE, "application/json")], body).into_response();
     match file.as_str() {
         "sammanstallning.json" => Ok(json(uppfolj_report::compilation_json(&c))),
+        SCHEMA_FILE => Ok(schema().await),
         "datapackage.json" => {
             let title = format!("Sammanställning – {}", c.round);
             let created = time::OffsetDateTime::now_utc()
@@ -281,7 +290,7 @@ async fn open_data(
                 title: &title,
                 created: &created,
                 json_file: "sammanstallning.json",
-                json_schema: "/publicerat/sammanstallning.schema.json",
+                json_schema: SCHEMA_FILE,
             };
             let package = uppfolj_exchange::compilation::data_package(&sheets, &about);
             Ok(json(
