@@ -119,6 +119,14 @@ export const FLOWS = [
       const charts = await page.locator('svg.chart').count();
       assert.ok(charts > 0, 'the compilation has charts');
       assert.equal(await page.locator('section.question svg.chart + table').count(), charts);
+      // Each question's details are folded, its counts in the summary; Enter opens them.
+      const first = page.locator('section.question details').first();
+      assert.equal(await first.evaluate((d) => d.open), false);
+      assert.match(await first.locator('summary').innerText(), /^Ja \d+ \(\d+ %\)/);
+      await first.locator('summary').focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await first.evaluate((d) => d.open), true);
+      assert.ok(await first.locator('table').isVisible());
     },
   },
   {

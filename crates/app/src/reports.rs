@@ -112,6 +112,7 @@ pub async fn round_compilation(
         responses: &responses,
         earlier: &rounds,
         audience,
+        today: time::OffsetDateTime::now_utc().date(),
     }))
 }
 

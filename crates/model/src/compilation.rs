@@ -323,6 +323,9 @@ pub struct CompilationInput<'a> {
     /// Earlier rounds, oldest first.
     pub earlier: &'a [EarlierRound],
     pub audience: Audience,
+    /// The day it is compiled: a response is flagged as never submitted only once the round's
+    /// last day to answer has passed, not while it is still being written.
+    pub today: time::Date,
 }
 
 /// Compiles a round. An organisation counts for a question when the round assigns it the
@@ -518,11 +521,14 @@ fn compile_visible(input: &CompilationInput<'_>) -> Compilation {
             })
         })
         .collect();
+    let deadline_passed = input.today > input.round.closes;
     for organisation in &organisations {
-        if matches!(
-            organisation.state,
-            ResponseState::NotStarted | ResponseState::Draft
-        ) {
+        if deadline_passed
+            && matches!(
+                organisation.state,
+                ResponseState::NotStarted | ResponseState::Draft
+            )
+        {
             flags.push(Flag {
                 organisation: organisation.name.clone(),
                 question: None,
@@ -798,6 +804,7 @@ mod tests {
             responses: &responses,
             earlier: &[],
             audience: Audience::Coordinators,
+            today: time::macros::date!(2026 - 12 - 05),
         });
         let a = &c.questions[0];
         assert_eq!((a.tally.assigned, a.tally.answered), (3, 2));
@@ -859,6 +866,23 @@ mod tests {
             ]
         );
         assert!(c.trend.is_empty());
+        let on_the_last_day = compile(&CompilationInput {
+            round: &round,
+            documents: &[&doc],
+            scales: &scales,
+            organisations: &organisations,
+            responses: &responses,
+            earlier: &[],
+            audience: Audience::Coordinators,
+            today: round.closes,
+        });
+        assert!(
+            on_the_last_day
+                .flags
+                .iter()
+                .all(|f| f.kind != FlagKind::NeverSubmitted),
+            "a response still being written is not flagged before the deadline has passed"
+        );
     }
 
     #[test]
@@ -896,6 +920,7 @@ mod tests {
             responses: &responses,
             earlier: &rounds,
             audience: Audience::Coordinators,
+            today: time::macros::date!(2026 - 12 - 05),
         });
         assert_eq!(c.trend.len(), 2, "c was never asked before");
         let b = &c.trend[1];
@@ -960,6 +985,7 @@ mod tests {
             responses: &responses,
             earlier: &[],
             audience: Audience::Public,
+            today: time::macros::date!(2026 - 12 - 05),
         };
         let public = compile(&input);
         let a = &public.questions[0];
@@ -988,6 +1014,7 @@ mod tests {
 
         let internal = compile(&CompilationInput {
             audience: Audience::Coordinators,
+            today: time::macros::date!(2026 - 12 - 05),
             ..input
         });
         assert_eq!(
@@ -1016,6 +1043,7 @@ mod tests {
                 responses: &responses,
                 earlier: &[],
                 audience: Audience::Coordinators,
+                today: time::macros::date!(2026 - 12 - 05),
             })
             .parts[1]
                 .status

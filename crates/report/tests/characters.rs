@@ -161,6 +161,7 @@ fn a_compilation_renders_every_character_in_every_format() {
         responses: &responses,
         earlier: &[],
         audience: Audience::Coordinators,
+        today: date!(2026 - 02 - 01),
     });
     let pdf = compilation_pdf(&compilation, date!(2026 - 02 - 01)).expect("set, PDF/UA-1");
     assert!(pdf.starts_with(b"%PDF-"));

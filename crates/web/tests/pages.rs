@@ -583,6 +583,13 @@ async fn the_compilation_shows_coordinators_the_counts_and_others_only_once_publ
     );
     assert!(page.text.contains("role=\"img\""), "charts have a role");
     assert!(
+        page.text.contains(
+            "<details>\n    <summary>Ja 0 (0 %), Nej 1 (100 %), Ej aktuellt 0 (0 %) – visa diagram och tabell</summary>"
+        ),
+        "each question's details are folded, the counts in view: {}",
+        page.text
+    );
+    assert!(
         page.text
             .contains("<title id=\"diagram-1\">Svarsfördelning: Ja 0 (0 %), Nej 1 (100 %)")
     );
