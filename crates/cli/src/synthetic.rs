@@ -37,6 +37,7 @@ pub fn definitions(size: Size, last: i32) -> Definitions {
         .map(|label| AnswerOption {
             key: key(&label.to_lowercase()),
             label: (*label).to_owned(),
+            neutral: false,
         })
         .collect();
     let scale = AnswerScale {

@@ -128,9 +128,15 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// The positive option's share of the answered choice questions, if any were answered.
+    /// The positive option's share of the choice answers that take a side (neutral ones, such
+    /// as *Ej aktuellt*, are left out), if any were given.
     pub fn positive_share(&self) -> Option<f64> {
-        let chosen: usize = self.options.iter().map(|o| o.count).sum();
+        let chosen: usize = self
+            .options
+            .iter()
+            .filter(|o| !o.neutral)
+            .map(|o| o.count)
+            .sum();
         (chosen > 0).then(|| self.positive as f64 / chosen as f64)
     }
 
@@ -164,6 +170,9 @@ pub struct OptionCount {
     pub key: Key,
     pub label: String,
     pub count: usize,
+    /// A neutral option (*Ej aktuellt*): not in the positive share's denominator.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub neutral: bool,
 }
 
 /// One question across the organisations asked it.
@@ -446,7 +455,7 @@ fn compile_visible(input: &CompilationInput<'_>) -> Compilation {
                             if i == 0 {
                                 summary.tally.positive += 1;
                                 theirs.positive += 1;
-                            } else {
+                            } else if !option.neutral {
                                 for &i in &above {
                                     *negatives[i].entry(organisation.name.clone()).or_default() +=
                                         1;
@@ -565,6 +574,7 @@ fn empty_tally(scale: Option<&AnswerScale>) -> Tally {
                 key: o.key.clone(),
                 label: o.label.clone(),
                 count: 0,
+                neutral: o.neutral,
             })
             .collect(),
         _ => vec![],
@@ -774,6 +784,52 @@ mod tests {
             org("z", OrganisationKind::Bolag),
         ];
         (doc, scales, organisations)
+    }
+
+    #[test]
+    fn a_neutral_answer_is_shown_but_neither_lowers_the_share_nor_is_flagged() {
+        let (doc, _, organisations) = setting();
+        let scales = vec![choice(
+            "ja-nej",
+            &[("ja", "Ja"), ("nej", "Nej"), ("ej-aktuellt", "Ej aktuellt")],
+        )];
+        let responses = vec![
+            response(
+                "x",
+                ResponseState::Submitted,
+                &[("a", Some("ja"), ""), ("b", Some("ej-aktuellt"), "")],
+            ),
+            response(
+                "y",
+                ResponseState::Submitted,
+                &[("a", Some("ja"), ""), ("b", Some("ja"), "")],
+            ),
+            response(
+                "z",
+                ResponseState::Submitted,
+                &[("a", Some("ej-aktuellt"), "")],
+            ),
+        ];
+        let round = round(vec![]);
+        let c = compile(&CompilationInput {
+            round: &round,
+            documents: &[&doc],
+            scales: &scales,
+            organisations: &organisations,
+            responses: &responses,
+            earlier: &[],
+            audience: Audience::Coordinators,
+            today: round.opens,
+        });
+        let a = &c.questions[0].tally;
+        assert_eq!((a.answered, a.positive), (3, 2));
+        assert_eq!(a.options[2].count, 1, "the neutral answer is shown");
+        assert_eq!(
+            a.positive_share(),
+            Some(1.0),
+            "two Ja of two that take a side"
+        );
+        assert!(c.flags.is_empty(), "{:?}", c.flags);
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub enum ScaleKind {
 pub struct AnswerOption {
     pub key: Key,
     pub label: String,
+    /// An option that takes no side (*Ej aktuellt*): the compilation shows it, but leaves it out
+    /// of the positive share and never flags it as a negative answer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub neutral: bool,
 }
 
 /// A given answer, already checked against its scale.
@@ -249,6 +253,7 @@ pub(crate) mod tests {
                     .map(|(k, l)| AnswerOption {
                         key: Key::parse(k).unwrap(),
                         label: (*l).to_owned(),
+                        neutral: *k == "ej-aktuellt",
                     })
                     .collect(),
             },

@@ -47,7 +47,7 @@ pub fn compilation_markdown(c: &Compilation) -> String {
     );
     let _ = writeln!(
         out,
-        "Status per avsnitt efter andelen positiva svar: grön från {}, gul från {}, annars röd.\n",
+        "Status per avsnitt efter andelen positiva svar bland svaren som tar ställning (Ej aktuellt räknas inte): grön från {}, gul från {}, annars röd.\n",
         percent(c.thresholds.green),
         percent(c.thresholds.yellow)
     );

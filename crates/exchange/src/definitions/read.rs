@@ -48,6 +48,8 @@ enum RawScaleKind {
 struct RawOption {
     key: String,
     label: String,
+    #[serde(default)]
+    neutral: bool,
 }
 
 #[derive(Deserialize)]
@@ -224,6 +226,7 @@ impl Problems {
                         options.push(AnswerOption {
                             key,
                             label: option.label,
+                            neutral: option.neutral,
                         });
                     }
                 }

@@ -68,9 +68,14 @@ fn scale(scale: &AnswerScale) -> String {
             for option in options {
                 let _ = writeln!(
                     out,
-                    "  {{ key = {}, label = {} }},",
+                    "  {{ key = {}, label = {}{} }},",
                     s(option.key.as_str()),
-                    s(&option.label)
+                    s(&option.label),
+                    if option.neutral {
+                        ", neutral = true"
+                    } else {
+                        ""
+                    }
                 );
             }
             out.push_str("]\n");

@@ -485,6 +485,7 @@ impl Context<'_> {
                 options.push(AnswerOption {
                     key: taken.fresh(answer),
                     label: answer.clone(),
+                    neutral: false,
                 });
             }
         }
@@ -512,6 +513,7 @@ fn import_scale() -> AnswerScale {
     let option = |key: &str, label: &str| AnswerOption {
         key: Key::parse(key).expect("a valid key"),
         label: label.into(),
+        neutral: key == "ej-aktuellt",
     };
     AnswerScale {
         key: Key::parse(IMPORT_SCALE).expect("a valid key"),
