@@ -624,6 +624,18 @@ async fn a_long_history_is_read_a_page_at_a_time(app: TestApp) {
     let zero = app.get(&format!("{history}?page=0"), &anna).await;
     assert_eq!(zero.status, StatusCode::BAD_REQUEST);
     assert_eq!(zero.json()["field"], "page");
+    for unreadable in ["9223372036854775808", "två"] {
+        let refused = app
+            .get(&format!("{history}?page={unreadable}"), &anna)
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{unreadable}");
+        assert_eq!(
+            refused.headers[axum::http::header::CONTENT_TYPE],
+            "application/problem+json",
+            "{unreadable}: problem details, as documented"
+        );
+        assert_eq!(refused.json()["field"], "page", "{unreadable}");
+    }
 
     let page = "/omgangar/2025/svar/intraservice/historik";
     let shown = get_page(&app, &cookie, page).await;

@@ -1,8 +1,9 @@
-//! The API's JSON bodies: a body that cannot be read is refused with problem details in Swedish
-//! that say what is wrong and where.
+//! The API's JSON bodies and query strings: one that cannot be read is refused with problem
+//! details in Swedish that say what is wrong and where.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::Failure;
@@ -17,6 +18,33 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(json_failure(&rejection)),
+        }
+    }
+}
+
+/// A query string whose rejection is a problem detail naming the parameter.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Failure> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => {
+                let detail = source_text(&rejection);
+                let (field, message) = match detail.split_once(": ") {
+                    Some((name, message)) if !name.contains(' ') => (name.to_owned(), message),
+                    _ => ("query".to_owned(), detail.as_str()),
+                };
+                Err(Failure::bad_request(
+                    &field,
+                    format!(
+                        "fel i adressens parameter «{field}»: {}",
+                        uppfolj_model::text::serde_message_in_swedish(message)
+                    ),
+                ))
+            }
         }
     }
 }

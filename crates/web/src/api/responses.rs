@@ -1,12 +1,12 @@
 //! Responses: progress, one organisation's answers, saving, and the workflow from draft to accepted.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use serde_json::json;
 use time::OffsetDateTime;
 use uppfolj_model::{AnswerInput, QuestionRef};
 
-use super::json::ApiJson;
+use super::json::{ApiJson, ApiQuery};
 use super::types::{
     AnswerInputJson, AnswerJson, Batch, ChangeJson, EventJson, HistoryJson, MessageJson, Problem,
     Progress, ResponseJson, ResponseQuestion, Saved, SavedAnswer, ScaleJson, StateJson,
@@ -345,7 +345,7 @@ pub async fn history(
     State(state): State<AppState>,
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
-    Query(query): Query<HistoryQuery>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> Result<Json<HistoryJson>, Failure> {
     let only = match &query.question {
         Some(text) => Some(QuestionRef::parse(text).ok_or_else(|| {
