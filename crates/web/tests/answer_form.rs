@@ -860,4 +860,28 @@ async fn the_forms_script_saves_a_question_and_is_told_the_new_version_in_json(a
         json!("ja"),
         "neither the stale nor the refused save changed anything"
     );
+
+    // After the session has ended, the script is told so in words, not sent to a login page.
+    let ended = save_from_script(
+        &app,
+        "en-session-som-har-gatt-ut",
+        &[
+            ("csrf", &csrf),
+            ("version", "1"),
+            ("svar", "nej"),
+            ("kommentar", "Skrivet efter utloggningen."),
+        ],
+    )
+    .await;
+    assert_eq!(ended.status, StatusCode::UNAUTHORIZED);
+    let reply = ended.json();
+    assert!(
+        reply["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Du har loggats ut"),
+        "{reply}"
+    );
+    assert_eq!(reply["login"], json!("/logga-in"));
+    assert_eq!(stored(&app, &anna, FIRST).await["answer"], json!("ja"));
 }

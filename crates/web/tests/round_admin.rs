@@ -339,7 +339,7 @@ async fn closing_and_publishing_are_confirmed_first_with_what_they_leave_behind(
     assert_eq!(opened.status, StatusCode::SEE_OTHER, "opening asks nothing");
     let early = get(&app, &cookie, "/omgangar/2026/stang").await;
     assert!(
-        early.text.contains("dagar före sista dagen</strong>"),
+        early.text.contains("dagar före sista dagen.</strong>"),
         "{}",
         early.text
     );

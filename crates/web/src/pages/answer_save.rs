@@ -57,11 +57,20 @@ fn from_script(headers: &HeaderMap) -> bool {
 
 async fn save(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: Result<Caller, Failure>,
     Path((round, organisation, document, question)): Path<(String, String, String, String)>,
     headers: HeaderMap,
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, WebError> {
+    let caller = match caller {
+        Ok(caller) => caller,
+        // The script is told in words, so that it keeps the text and says how to go on; a page
+        // would only be a login page it cannot show.
+        Err(failure) if failure.status == StatusCode::UNAUTHORIZED && from_script(&headers) => {
+            return Ok(logged_out());
+        }
+        Err(failure) => return Err(failure.into()),
+    };
     check_csrf(&caller, &form.csrf)?;
     let reference = question_ref(&document, &question)?;
     // Browsers send line breaks as CRLF; store them as typed.
@@ -110,6 +119,18 @@ async fn save(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The reply to the form's script when the session has ended.
+fn logged_out() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        Json(json!({
+            "message": "Du har loggats ut, och frågan är inte sparad. Det du skrev finns kvar i den här webbläsaren: logga in igen och öppna formuläret, så kan du spara det.",
+            "login": "/logga-in",
+        })),
+    )
+        .into_response()
 }
 
 /// The reply to the form's script: the new version and «Sparat …» on success; otherwise the
