@@ -252,9 +252,6 @@ export const FLOWS = [
   {
     name: 'keeps a comment written after the session ended, and puts it back after a new login',
     async run(page, { javaScript }) {
-      // Without the script a post after the session has ended lands on the login page; that
-      // path is not yet covered (issue 16).
-      if (!javaScript) return;
       const form = `${ROUND}/svar/socialnamnden-centrum`;
       const written = 'Det här får inte försvinna.';
       await logInByKeyboard(page, 'socialnamnd');
@@ -264,6 +261,23 @@ export const FLOWS = [
       await question.locator('textarea[name=kommentar]').focus();
       await page.keyboard.press('Control+A');
       await page.keyboard.type(written);
+      if (!javaScript) {
+        // The post lands on the login page, which carries the text through the login; then one
+        // press sends it.
+        await question.getByRole('button', { name: /^Spara/ }).focus();
+        assert.equal(await submitWith(page), 401, 'the login page, with the text carried');
+        assert.match(await text(page, '[role=alert]'), /inte sparat än/);
+        await tabTo(page, 'input#email');
+        await page.keyboard.type(ACCOUNTS.socialnamnd);
+        await page.keyboard.press('Tab');
+        await page.keyboard.type(PASSWORD);
+        assert.equal(await submitWith(page), 200, 'logged in, the form to send again');
+        assert.match(await text(page, 'blockquote.carried'), /Det här får inte försvinna\./);
+        await page.getByRole('button', { name: 'Spara det du skrev' }).focus();
+        assert.equal(await submitWith(page), 303, 'the carried text is saved');
+        assert.equal(await page.locator('form.answer-form').first().locator('textarea[name=kommentar]').inputValue(), written);
+        return;
+      }
       await page.keyboard.press('Tab');
       await page.waitForFunction((element) => !element.dataset.saving, await question.elementHandle());
       assert.match(await question.locator('.save-state').innerText(), /Du har loggats ut/);

@@ -27,7 +27,128 @@ on_both_backends!(
     the_start_page_shows_a_respondent_their_open_rounds_and_the_round_page_links_the_form,
     a_comment_is_marked_not_for_publication_with_a_checkbox,
     the_forms_script_saves_a_question_and_is_told_the_new_version_in_json,
+    a_form_posted_after_the_session_ended_is_carried_through_a_new_login,
 );
+
+/// Every hidden field of `html`, in order, as (name, value).
+fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    html.split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let (name, rest) = rest.split_once('"')?;
+            let value = rest.strip_prefix(" value=\"")?.split('"').next()?;
+            Some((name.to_owned(), value.replace("&#10;", "\n")))
+        })
+        .collect()
+}
+
+async fn post_fields(app: &TestApp, uri: &str, cookie: &str, fields: &[(String, String)]) -> Reply {
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    app.send(
+        axum::http::Request::post(uri)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(common::encode(&pairs)))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn a_form_posted_after_the_session_ended_is_carried_through_a_new_login(app: TestApp) {
+    let (anna, _, csrf) = respondent(&app, "anna@intraservice.se", "intraservice").await;
+    let written = "Skrivet efter utloggningen.\nOch en rad till.";
+    let question = format!("{FORM}/fragor/{FIRST}");
+    let posted = [
+        ("csrf".to_owned(), csrf),
+        ("version".to_owned(), "0".to_owned()),
+        ("svar".to_owned(), "ja".to_owned()),
+        ("kommentar".to_owned(), written.to_owned()),
+    ];
+    let login_page = post_fields(&app, &question, "uppfolj_session=utgangen", &posted).await;
+    assert_eq!(login_page.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        login_page
+            .text
+            .contains("Du har loggats ut, och det du skrev är inte sparat än")
+    );
+    let mut fields = hidden_fields(&login_page.text);
+    assert!(
+        fields.contains(&("till".to_owned(), question.clone())),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&("bevarat_varde".to_owned(), written.to_owned())),
+        "the comment travels with the login form: {fields:?}"
+    );
+    fields.push(("email".to_owned(), "anna@intraservice.se".to_owned()));
+    fields.push(("password".to_owned(), "ett långt lösenord".to_owned()));
+    let form_cookie = common::cookie(&login_page, "uppfolj_form").unwrap();
+    let again = post_fields(
+        &app,
+        "/logga-in",
+        &format!("uppfolj_form={form_cookie}"),
+        &fields,
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert!(again.text.contains("Du är inloggad igen"));
+    assert!(
+        again.text.contains("Skrivet efter utloggningen."),
+        "the text is shown"
+    );
+    assert!(
+        again
+            .text
+            .contains(&format!("<form method=\"post\" action=\"{question}\">"))
+    );
+    let session = common::cookie(&again, "uppfolj_session").expect("a new session");
+    assert!(
+        stored(&app, &anna, FIRST).await.is_null(),
+        "nothing is saved before the person sends it"
+    );
+
+    let resend = hidden_fields(&again.text);
+    let saved = post_fields(
+        &app,
+        &question,
+        &format!("uppfolj_session={session}"),
+        &resend,
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let answer = stored(&app, &anna, FIRST).await;
+    assert_eq!(
+        (answer["answer"].clone(), answer["comment"].clone()),
+        (json!("ja"), json!(written))
+    );
+
+    // A login page carrying a way elsewhere is not followed after the login.
+    let form = app
+        .send(
+            axum::http::Request::get("/logga-in")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let token = common::cookie(&form, "uppfolj_form").unwrap();
+    let elsewhere = post_fields(
+        &app,
+        "/logga-in",
+        &format!("uppfolj_form={token}"),
+        &[
+            ("csrf".to_owned(), token.clone()),
+            ("till".to_owned(), "//evil.example/omgangar/".to_owned()),
+            ("email".to_owned(), "anna@intraservice.se".to_owned()),
+            ("password".to_owned(), "ett långt lösenord".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(elsewhere.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&elsewhere), "/");
+}
 
 const FORM: &str = "/omgangar/2025/svar/intraservice";
 const API: &str = "/api/v1/rounds/2025/responses/intraservice";

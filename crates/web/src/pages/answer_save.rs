@@ -18,6 +18,7 @@ use uppfolj_store::{SaveError, SavedAnswer};
 
 use super::addresses::{question_id, response_path};
 use super::answer_form::{self, Refused};
+use super::session::{Carried, login_to_continue};
 use crate::auth::Caller;
 use crate::error::{Failure, WebError};
 use crate::forms::{ConflictPage, ConflictRow, Form, Keep, check_csrf};
@@ -64,10 +65,17 @@ async fn save(
 ) -> Result<Response, WebError> {
     let caller = match caller {
         Ok(caller) => caller,
-        // The script is told in words, so that it keeps the text and says how to go on; a page
-        // would only be a login page it cannot show.
-        Err(failure) if failure.status == StatusCode::UNAUTHORIZED && from_script(&headers) => {
-            return Ok(logged_out());
+        // The script is told in words, so that it keeps the text and says how to go on; a plain
+        // post gets the login page carrying what was posted, to send again once logged in.
+        Err(failure) if failure.status == StatusCode::UNAUTHORIZED => {
+            if from_script(&headers) {
+                return Ok(logged_out());
+            }
+            let till = format!(
+                "{}/fragor/{document}/{question}",
+                response_path(&round, &organisation)
+            );
+            return Ok(login_to_continue(&state, carried(till, form)));
         }
         Err(failure) => return Err(failure.into()),
     };
@@ -119,6 +127,21 @@ async fn save(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// What a question's form posted, but its CSRF token, to carry through a new login.
+fn carried(till: String, form: AnswerForm) -> Carried {
+    let mut fields = vec![
+        ("version".to_owned(), form.version.to_string()),
+        ("kommentar".to_owned(), form.kommentar),
+    ];
+    if let Some(answer) = form.svar {
+        fields.push(("svar".to_owned(), answer));
+    }
+    if let Some(withheld) = form.ej_publicera {
+        fields.push(("ej_publicera".to_owned(), withheld));
+    }
+    Carried { till, fields }
 }
 
 /// The reply to the form's script when the session has ended.

@@ -39,6 +39,72 @@ struct LoginPage {
     csrf: String,
     email: String,
     error: Option<String>,
+    /// A form posted after the session had ended, carried through the login.
+    carried: Option<Carried>,
+}
+
+/// A form that was posted after its session had ended: where it went and its fields (all but
+/// the old CSRF token), so that logging in again does not lose what was written.
+#[derive(Clone, Default)]
+pub(crate) struct Carried {
+    pub till: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Carried {
+    /// The posted comment, shown so that the person sees their text is still there.
+    fn comment(&self) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(name, _)| name == "kommentar")
+            .map(|(_, value)| value.as_str())
+            .filter(|text| !text.trim().is_empty())
+    }
+
+    /// Only a form of the site's own answer pages is carried: never a way to send the browser
+    /// elsewhere after login.
+    fn from_form(form: &LoginForm) -> Option<Carried> {
+        let till = form.till.as_deref()?;
+        let own = till.starts_with("/omgangar/") && !till.contains("//") && !till.contains('\\');
+        (own && form.bevarat_namn.len() == form.bevarat_varde.len()).then(|| Carried {
+            till: till.to_owned(),
+            fields: form
+                .bevarat_namn
+                .iter()
+                .cloned()
+                .zip(form.bevarat_varde.iter().cloned())
+                .collect(),
+        })
+    }
+}
+
+/// After a login that carried a form: the form again, with the new session's token, to send
+/// with one press.
+#[derive(Template)]
+#[template(path = "continue.html")]
+struct ContinuePage {
+    nav: Option<Nav>,
+    csrf: String,
+    carried: Carried,
+}
+
+/// The login page for a form posted after its session had ended, carrying what was posted.
+pub(crate) fn login_to_continue(state: &AppState, carried: Carried) -> Response {
+    let (csrf, cookie) = form_token(state);
+    render(
+        LoginPage {
+            nav: None,
+            csrf,
+            email: String::new(),
+            error: Some(
+                "Du har loggats ut, och det du skrev är inte sparat än. Logga in igen så kan du spara det."
+                    .into(),
+            ),
+            carried: Some(carried),
+        },
+        StatusCode::UNAUTHORIZED,
+        vec![cookie],
+    )
 }
 
 #[derive(Template)]
@@ -104,6 +170,7 @@ async fn login_form(State(state): State<AppState>) -> Response {
             csrf,
             email: String::new(),
             error: None,
+            carried: None,
         },
         StatusCode::OK,
         vec![cookie],
@@ -118,6 +185,13 @@ struct LoginForm {
     password: String,
     #[serde(default)]
     csrf: String,
+    /// A form carried through the login ([`Carried`]): where it goes, and its fields' names and
+    /// values, in order.
+    till: Option<String>,
+    #[serde(default)]
+    bevarat_namn: Vec<String>,
+    #[serde(default)]
+    bevarat_varde: Vec<String>,
 }
 
 async fn login(
@@ -127,6 +201,7 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     let (csrf, cookie) = form_token(&state);
+    let carried = Carried::from_form(&form);
     let refuse =
         |error: String, status: StatusCode, email: String, csrf: String, cookie: HeaderValue| {
             render(
@@ -135,6 +210,7 @@ async fn login(
                     csrf,
                     email,
                     error: Some(error),
+                    carried: carried.clone(),
                 },
                 status,
                 vec![cookie],
@@ -205,7 +281,7 @@ async fn login(
             cookie,
         ));
     };
-    start_session(&state, user.id).await
+    start_session(&state, user.id, carried).await
 }
 
 /// The client's address for throttling (see [`auth::client_address`]).
@@ -222,7 +298,13 @@ fn client_address(
     .map_or_else(|| "okänd".to_owned(), |a| a.to_string())
 }
 
-async fn start_session(state: &AppState, user_id: i64) -> Result<Response, WebError> {
+/// Starts a session and goes to the start page, or, when the login carried a form, shows that
+/// form to send again.
+async fn start_session(
+    state: &AppState,
+    user_id: i64,
+    carried: Option<Carried>,
+) -> Result<Response, WebError> {
     let token = secrets::new_secret("");
     let csrf = secrets::new_secret("");
     let expires = OffsetDateTime::now_utc() + auth::SESSION_ABSOLUTE;
@@ -230,7 +312,18 @@ async fn start_session(state: &AppState, user_id: i64) -> Result<Response, WebEr
         .store
         .create_session(user_id, &secrets::secret_hash(&token), &csrf, expires)
         .await?;
-    let mut response = Redirect::to("/").into_response();
+    let mut response = match carried {
+        Some(carried) => render(
+            ContinuePage {
+                nav: None,
+                csrf,
+                carried,
+            },
+            StatusCode::OK,
+            vec![],
+        ),
+        None => Redirect::to("/").into_response(),
+    };
     let max_age = auth::SESSION_ABSOLUTE.whole_seconds();
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -350,5 +443,5 @@ async fn first_login(
         ));
     };
     state.store.set_password(user_id, &hash).await?;
-    start_session(&state, user_id).await
+    start_session(&state, user_id, None).await
 }
