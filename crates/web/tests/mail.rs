@@ -110,6 +110,61 @@ async fn reminders_reach_the_respondents_of_the_organisations_chosen(
     assert_eq!(none.status, StatusCode::BAD_REQUEST);
     assert!(none.text.contains("Kryssa för minst en organisation"));
     assert_eq!(sink.messages(3).len(), 2, "nothing more was sent");
+
+    // Sent from the start page's board, the reminder goes back to the board as it was filtered.
+    let from_board = with_cookie(
+        &app,
+        Method::POST,
+        "/omgangar/2025/paminn",
+        &cookie,
+        None,
+        Some(&encode(&[
+            ("csrf", &csrf),
+            ("organisation", "intraservice"),
+            ("fran_start", "ja"),
+            ("status", "ej-klara"),
+            ("typ", "namnd"),
+        ])),
+    )
+    .await;
+    assert_eq!(
+        from_board.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        from_board.text
+    );
+    let back = from_board.headers[axum::http::header::LOCATION]
+        .to_str()
+        .unwrap();
+    assert!(
+        back.starts_with("/?status=ej-klara&typ=namnd&paminnelse="),
+        "{back}"
+    );
+    let board = with_cookie(
+        &app,
+        Method::GET,
+        back.split('#').next().unwrap(),
+        &cookie,
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        board
+            .text
+            .contains("Påminnelsen skickades till 2 personer på 1 organisation."),
+        "{}",
+        board.text
+    );
+    assert!(
+        board.text.contains("<option value=\"ej-klara\" selected>"),
+        "the filter is kept"
+    );
+    assert!(
+        board.text.contains(">Ej påbörjad: "),
+        "counts per state above the board"
+    );
+    assert_eq!(sink.messages(4).len(), 4);
 }
 
 async fn returning_a_response_tells_its_respondents_why(app: TestApp, sink: &SmtpSink) {

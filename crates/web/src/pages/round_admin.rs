@@ -74,6 +74,10 @@ struct ThresholdsForm {
 struct RemindForm {
     csrf: String,
     organisation: Vec<String>,
+    /// Set when sent from the start page's board: its filter, to go back to as it was.
+    fran_start: Option<String>,
+    status: String,
+    typ: String,
 }
 
 /// The new-round form's field that shows a refusal of the round's `field`.
@@ -513,6 +517,16 @@ async fn remind(
                         " Ingen svarar för {}: lägg till en uppgiftslämnare.",
                         reached.without_respondents.join(", ")
                     ));
+                }
+                // From the board, back to the board as it was filtered, saying what was sent.
+                if form.fran_start.is_some() {
+                    let back = serde_html_form::to_string([
+                        ("status", form.status.as_str()),
+                        ("typ", form.typ.as_str()),
+                        ("paminnelse", notice.as_str()),
+                    ])
+                    .unwrap_or_default();
+                    return Ok(Redirect::to(&format!("/?{back}#tackning")).into_response());
                 }
                 outcome.notice = Some(notice);
             }

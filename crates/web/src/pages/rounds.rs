@@ -51,6 +51,10 @@ struct Board {
     /// Whether e-mail can be sent, to offer reminders.
     mail: bool,
     csrf: String,
+    /// How many organisations are in each response state, before filtering: value, label, count.
+    counts: Vec<(&'static str, &'static str, usize)>,
+    /// What the reminder just sent reached, in words.
+    reminded: Option<String>,
 }
 
 impl Board {
@@ -93,6 +97,8 @@ struct BoardFilter {
     status: String,
     #[serde(default)]
     typ: String,
+    /// What a reminder sent from the board reached, to say so on coming back.
+    paminnelse: Option<String>,
 }
 
 impl BoardFilter {
@@ -141,6 +147,13 @@ async fn start(
     {
         let rows = coverage(&state.app, &caller.actor, &definitions, round).await?;
         let total = rows.len();
+        let counts = ResponseState::ALL
+            .iter()
+            .map(|s| {
+                let n = rows.iter().filter(|r| r.progress.state == *s).count();
+                (s.as_str(), s.label(), n)
+            })
+            .collect();
         board = Some(Board {
             round: round.clone(),
             documents: {
@@ -154,6 +167,8 @@ async fn start(
             kind: filter.typ.clone(),
             mail: state.config.mailer.is_some(),
             csrf: caller.csrf().to_owned(),
+            counts,
+            reminded: filter.paminnelse.clone(),
         });
     }
     let documents = definitions
