@@ -5,11 +5,11 @@
 
 use std::collections::HashMap;
 
-use uppfolj_model::{Actor, AnswerInput, QuestionRef};
+use uppfolj_model::{Actor, AnswerInput, QuestionRef, form};
 use uppfolj_store::{SaveError, SavedAnswer};
 
 use crate::lookup::{key, require_coordinator};
-use crate::responses::may_answer;
+use crate::responses::{load, may_answer};
 use crate::{AnswerConflict, App, ResponseError};
 
 /// Saves one answer for an organisation `actor` answers for. Durable when it returns.
@@ -68,6 +68,25 @@ pub async fn save_answers(
         Ok(saved) => Ok(saved),
         Err((index, error)) => Err((index, refused(app, error, &inputs[index].0).await)),
     }
+}
+
+/// Takes over last round's answers for every question not yet answered ([`form::take_over`]),
+/// all in one batch or none. Returns how many were taken over.
+pub async fn take_over_all(
+    app: &App,
+    actor: &Actor,
+    round: &str,
+    organisation: &str,
+) -> Result<usize, ResponseError> {
+    let view = load(app, actor, round, organisation).await?;
+    let inputs = form::take_over(&view.form());
+    if inputs.is_empty() {
+        return Ok(0);
+    }
+    save_answers(app, actor, round, organisation, &inputs)
+        .await
+        .map(|saved| saved.len())
+        .map_err(|(_, error)| error)
 }
 
 /// Marks a comment as not for publication, or for publication again: coordinators only, in any

@@ -48,6 +48,31 @@ pub fn response_form<'a>(
         .collect()
 }
 
+/// What «Ta över alla» saves: last round's answer to every question that has neither an answer
+/// nor a comment yet and was answered last round, comment and withheld mark included, each made
+/// from the version shown so that a change since is a conflict.
+pub fn take_over(form: &[FormQuestion<'_>]) -> Vec<(QuestionRef, crate::AnswerInput)> {
+    form.iter()
+        .filter_map(|f| {
+            let untouched = f
+                .answer
+                .is_none_or(|a| a.value.is_none() && a.comment.trim().is_empty());
+            let previous = f.previous.filter(|p| p.value.is_some())?;
+            untouched.then(|| {
+                (
+                    f.reference.clone(),
+                    crate::AnswerInput {
+                        value: previous.value.as_ref().map(|v| v.to_stored()),
+                        comment: previous.comment.clone(),
+                        version: f.answer.map_or(0, |a| a.version),
+                        withheld: previous.withheld,
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

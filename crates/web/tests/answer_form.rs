@@ -28,7 +28,83 @@ on_both_backends!(
     a_comment_is_marked_not_for_publication_with_a_checkbox,
     the_forms_script_saves_a_question_and_is_told_the_new_version_in_json,
     a_form_posted_after_the_session_ended_is_carried_through_a_new_login,
+    every_unanswered_question_takes_over_last_rounds_answer_at_once,
 );
+
+async fn every_unanswered_question_takes_over_last_rounds_answer_at_once(app: TestApp) {
+    let (anna, cookie, csrf) = respondent(&app, "anna@intraservice.se", "intraservice").await;
+    let sam = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;
+    let second = "trygghetsprogram/strategi-1-2";
+    save(&app, &cookie, &csrf, FIRST, "nej", "Förra året.", "0").await;
+    save(&app, &cookie, &csrf, second, "ja", "Klart.", "0").await;
+    app.open_next_round(&sam).await;
+    let next = "/omgangar/2026/svar/intraservice";
+    // One question is already answered this year: it stays as it is.
+    let mine = post(
+        &app,
+        &cookie,
+        &format!("{next}/fragor/{second}"),
+        &[
+            ("csrf", &csrf),
+            ("version", "0"),
+            ("svar", "nej"),
+            ("kommentar", "I år."),
+        ],
+    )
+    .await;
+    assert_eq!(mine.status, StatusCode::SEE_OTHER);
+    let form = get(&app, &cookie, next).await;
+    assert!(
+        form.text.contains("Fyller den fråga du inte har svarat på"),
+        "{}",
+        form.text
+    );
+    let taken = post(
+        &app,
+        &cookie,
+        &format!("{next}/ta-over-alla"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&taken), format!("{next}?overtagna=1"));
+    let shown = get(&app, &cookie, location(&taken)).await;
+    assert!(shown.text.contains("1 svar togs över från förra omgången."));
+    assert!(
+        !shown.text.contains("Ta över alla"),
+        "nothing left to take over"
+    );
+    let view = app
+        .get("/api/v1/rounds/2026/responses/intraservice", &anna)
+        .await
+        .json();
+    let answer = |id: &str| {
+        let q = view["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id)
+            .unwrap();
+        (
+            q["answer"]["answer"].clone(),
+            q["answer"]["comment"].clone(),
+        )
+    };
+    assert_eq!(answer(FIRST), (json!("nej"), json!("Förra året.")));
+    assert_eq!(
+        answer(second),
+        (json!("nej"), json!("I år.")),
+        "this year's answer stays"
+    );
+    let forged = post(
+        &app,
+        &cookie,
+        &format!("{next}/ta-over-alla"),
+        &[("csrf", "fel")],
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
 
 /// Every hidden field of `html`, in order, as (name, value).
 fn hidden_fields(html: &str) -> Vec<(String, String)> {

@@ -5,11 +5,13 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use serde::Deserialize;
 use time::OffsetDateTime;
+use uppfolj_model::form::take_over;
 use uppfolj_model::{
     AnswerInput, AnswerScale, Entry, InputError, InputField, Organisation, QuestionRef,
     ResponseState, Round, ScaleKind, number_round,
@@ -26,13 +28,24 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/omgangar/{round}/svar/{organisation}", get(show))
 }
 
+/// What the form says after «Ta över alla»: how many answers it took over.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Shown {
+    overtagna: Option<usize>,
+}
+
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path((round, organisation)): Path<(String, String)>,
+    Query(shown): Query<Shown>,
 ) -> Result<Response, WebError> {
     let view = load(&state.app, &caller.actor, &round, &organisation).await?;
-    Ok(render(&caller, &view, None, StatusCode::OK))
+    Ok(page(
+        form_page(&caller, &view, None, shown.overtagna),
+        StatusCode::OK,
+    ))
 }
 
 /// A save refused before anything was stored, shown on the form at its question and field.
@@ -121,6 +134,10 @@ struct FormPage<'a> {
     lines: Vec<Line>,
     /// A refused save: the field's id and the message, for the summary at the top.
     refused: Option<(String, String)>,
+    /// How many unanswered questions «Ta över alla» would fill from last round.
+    takeable: usize,
+    /// How many it just took over.
+    taken_over: Option<usize>,
 }
 
 /// Renders the form; a refused save shows what was posted with its error at the question.
@@ -130,6 +147,15 @@ pub(super) fn render(
     refused: Option<Refused>,
     status: StatusCode,
 ) -> Response {
+    page(form_page(caller, view, refused, None), status)
+}
+
+fn form_page<'a>(
+    caller: &'a Caller,
+    view: &'a ResponseView,
+    refused: Option<Refused>,
+    taken_over: Option<usize>,
+) -> FormPage<'a> {
     let round = view.round();
     let base = response_path(round.key.as_str(), view.organisation.key.as_str());
     let editable = caller.actor.may_answer_for(&view.organisation.key)
@@ -209,7 +235,12 @@ pub(super) fn render(
         }
     }
     let today = OffsetDateTime::now_utc().date();
-    let template = FormPage {
+    let takeable = if editable && view.round_takes_answers() {
+        take_over(&form).len()
+    } else {
+        0
+    };
+    FormPage {
         nav: caller.nav(),
         csrf: caller.csrf(),
         round,
@@ -226,8 +257,9 @@ pub(super) fn render(
         lines,
         refused: summary,
         base,
-    };
-    page(template, status)
+        takeable,
+        taken_over,
+    }
 }
 
 fn choices(scale: &AnswerScale, chosen: Option<&str>) -> Vec<Choice> {

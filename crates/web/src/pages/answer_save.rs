@@ -21,15 +21,37 @@ use super::answer_form::{self, Refused};
 use super::session::{Carried, login_to_continue};
 use crate::auth::Caller;
 use crate::error::{Failure, WebError};
-use crate::forms::{ConflictPage, ConflictRow, Form, Keep, check_csrf};
+use crate::forms::{Confirmation, ConflictPage, ConflictRow, Form, Keep, check_csrf};
 use crate::layout::{capitalised, saved as saved_line};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/omgangar/{round}/svar/{organisation}/fragor/{document}/{question}",
-        post(save),
-    )
+    Router::new()
+        .route(
+            "/omgangar/{round}/svar/{organisation}/fragor/{document}/{question}",
+            post(save),
+        )
+        .route(
+            "/omgangar/{round}/svar/{organisation}/ta-over-alla",
+            post(take_over_all),
+        )
+}
+
+/// «Ta över alla»: last round's answers to every question not yet answered, in one go; back to
+/// the form, which says how many.
+async fn take_over_all(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((round, organisation)): Path<(String, String)>,
+    Form(form): Form<Confirmation>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, &form.csrf)?;
+    let taken = saving::take_over_all(&state.app, &caller.actor, &round, &organisation).await?;
+    Ok(Redirect::to(&format!(
+        "{}?overtagna={taken}",
+        response_path(&round, &organisation)
+    ))
+    .into_response())
 }
 
 /// One question's form as posted.
