@@ -1,6 +1,7 @@
 //! Loading what a report or a compilation needs; shared by the pages and the command line.
 
 use time::OffsetDateTime;
+use uppfolj_exchange::answers::{self, AnswerRow, Responses};
 use uppfolj_model::text::swedish_cmp;
 use uppfolj_model::{
     Audience, Compilation, CompilationInput, Definitions, Document, EarlierRound, Key,
@@ -8,6 +9,25 @@ use uppfolj_model::{
 };
 use uppfolj_report::OrganisationReport;
 use uppfolj_store::{Store, StoreError};
+
+/// The rows of `export answers` for a round — every active organisation's, or only `only`'s —
+/// with each response loaded as it is stored now.
+pub async fn answer_rows(
+    store: &Store,
+    round: &Key,
+    only: Option<&Key>,
+) -> Result<Vec<AnswerRow>, StoreError> {
+    let definitions = store.definitions().await?;
+    let round = find_round(&definitions, round)?;
+    let mut responses = Responses::new();
+    for organisation in answers::exported_organisations(&definitions, only) {
+        let (status, answers) = store
+            .response(&round.key, &organisation.key, &definitions.scales)
+            .await?;
+        responses.insert(organisation.key.clone(), (status.state, answers));
+    }
+    Ok(answers::answer_rows(&definitions, round, only, &responses))
+}
 
 /// One organisation's report for a round, from what is stored now; `withheld_shown` says whether comments withheld from publication
 /// keep their text (for the central office and the organisation) or are left out (for readers).

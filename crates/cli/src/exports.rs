@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use uppfolj_exchange::answers::{self, Responses};
+use uppfolj_exchange::answers;
 use uppfolj_exchange::{compilation, definitions};
 use uppfolj_store::Store;
 
@@ -130,20 +130,7 @@ async fn export_answers(
         Some(o) => Some(organisation_key(store, o).await?),
         None => None,
     };
-    let definitions = store.definitions().await?;
-    let round = definitions
-        .rounds
-        .iter()
-        .find(|r| r.key.as_str() == round)
-        .with_context(|| format!("omgången «{round}» finns inte"))?;
-    let mut responses = Responses::new();
-    for organisation in answers::exported_organisations(&definitions, only.as_ref()) {
-        let (status, answers) = store
-            .response(&round.key, &organisation.key, &definitions.scales)
-            .await?;
-        responses.insert(organisation.key.clone(), (status.state, answers));
-    }
-    let rows = answers::answer_rows(&definitions, round, only.as_ref(), &responses);
+    let rows = uppfolj_app::reports::answer_rows(store, &round_key(round)?, only.as_ref()).await?;
     let bytes = match format {
         AnswersFormat::Csv => answers::csv(&rows, csv_delimiter(delimiter)?)?,
         AnswersFormat::Xlsx => answers::xlsx(&rows)?,

@@ -15,6 +15,7 @@ on_both_backends!(
     refused_input_is_shown_at_its_field_and_nothing_is_created,
     a_coordinator_opens_closes_and_publishes_and_follows_progress,
     closing_and_publishing_are_confirmed_first_with_what_they_leave_behind,
+    a_coordinator_downloads_every_answer_from_the_management_page,
     thresholds_are_set_in_percent_and_checked,
     only_coordinators_reach_the_round_pages,
 );
@@ -343,6 +344,45 @@ async fn closing_and_publishing_are_confirmed_first_with_what_they_leave_behind(
         "{}",
         early.text
     );
+}
+
+async fn a_coordinator_downloads_every_answer_from_the_management_page(app: TestApp) {
+    let (_, cookie, _) = signed_in(&app, "sam@stad.se", Role::Samordnare, &[]).await;
+    let manage = get(&app, &cookie, "/omgangar/2025/hantera").await;
+    for (link, magic) in [
+        ("/omgangar/2025/svar.csv", "\u{feff}".as_bytes()),
+        ("/omgangar/2025/svar.xlsx", b"PK".as_slice()),
+    ] {
+        assert!(
+            manage.text.contains(&format!("href=\"{link}\" download")),
+            "{link}"
+        );
+        let file = get(&app, &cookie, link).await;
+        assert_eq!(file.status, StatusCode::OK, "{link}");
+        assert!(file.bytes.starts_with(magic), "{link}");
+    }
+    let csv = get(&app, &cookie, "/omgangar/2025/svar.csv").await;
+    let header = csv
+        .text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        header.split(';').count() > 5,
+        "semicolons for Swedish Excel: {header}"
+    );
+    assert!(
+        csv.text.contains("Nämnden för Intraservice"),
+        "a row per organisation and question"
+    );
+    for (cookie, _) in not_coordinators(&app).await {
+        assert_eq!(
+            get(&app, &cookie, "/omgangar/2025/svar.csv").await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
 }
 
 async fn round_state(app: &TestApp, token: &str) -> serde_json::Value {

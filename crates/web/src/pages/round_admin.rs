@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -15,7 +15,7 @@ use uppfolj_app::mail;
 use uppfolj_app::responses::{ProgressRow, progress};
 use uppfolj_app::rounds::{self, NewRoundInput};
 use uppfolj_app::{RoundError, RoundField};
-use uppfolj_model::{Document, Organisation, Round, RoundState};
+use uppfolj_model::{Document, Key, Organisation, Round, RoundState};
 
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -32,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/omgangar/{round}/publicera", get(confirm_publish))
         .route("/omgangar/{round}/granser", post(set_thresholds))
         .route("/omgangar/{round}/paminn", post(remind))
+        .route("/omgangar/{round}/svar.csv", get(answers_csv))
+        .route("/omgangar/{round}/svar.xlsx", get(answers_xlsx))
 }
 
 /// The new-round form as posted; a field left out reads as empty and is refused as such.
@@ -366,6 +368,65 @@ async fn change_state(
     }
     rounds::change_state(&state.app, &caller.actor, &round, &form.status).await?;
     Ok(Redirect::to(&format!("/omgangar/{round}/hantera")).into_response())
+}
+
+/// Every organisation's answers in the round, as `export answers` writes them: CSV for Excel
+/// (semicolons, a byte-order mark) or a workbook. Coordinators only.
+async fn answers_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+) -> Result<Response, WebError> {
+    let (key, rows) = answer_rows(&state, &caller, &round).await?;
+    let file =
+        uppfolj_exchange::answers::csv(&rows, b';').map_err(|e| WebError::Render(e.to_string()))?;
+    Ok(download(
+        file,
+        "text/csv; charset=utf-8",
+        &format!("svar-{key}.csv"),
+    ))
+}
+
+async fn answers_xlsx(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+) -> Result<Response, WebError> {
+    let (key, rows) = answer_rows(&state, &caller, &round).await?;
+    let file =
+        uppfolj_exchange::answers::xlsx(&rows).map_err(|e| WebError::Render(e.to_string()))?;
+    Ok(download(
+        file,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("svar-{key}.xlsx"),
+    ))
+}
+
+async fn answer_rows(
+    state: &AppState,
+    caller: &Caller,
+    round: &str,
+) -> Result<(Key, Vec<uppfolj_exchange::answers::AnswerRow>), WebError> {
+    require_coordinator(&caller.actor)?;
+    let (definitions, index) = visible_round(&state.store, &caller.actor, round).await?;
+    let key = definitions.rounds[index].key.clone();
+    let rows = uppfolj_app::reports::answer_rows(&state.store, &key, None).await?;
+    Ok((key, rows))
+}
+
+/// A file to save, under `name`.
+fn download(file: Vec<u8>, media_type: &'static str, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        file,
+    )
+        .into_response()
 }
 
 /// The page that asks to confirm closing or publishing a round, by its last path segment.
