@@ -212,6 +212,10 @@ export const FLOWS = [
         assert.match(await focused(page), /^button "Spara/);
         await saveQuestion(page, javaScript, `question ${i + 1} saved`);
       }
+      // The progress line is current without a reload (the script keeps it so; without the
+      // script every save reloads the page), and the question says what it lacks.
+      assert.match(await text(page, '#framsteg'), /^(\d+) av \1 frågor besvarade, 1 behöver åtgärdas$/);
+      assert.match(await text(page, '.attention:not([hidden])'), /^Frågan behöver en kommentar när svaret är Nej\.$/);
       await page.reload();
       assert.equal(await page.locator('text=Ej besvarad').count(), 0, 'every question answered');
 
@@ -221,8 +225,13 @@ export const FLOWS = [
       assert.match(await problems.first().innerText(), /kommentar/);
       await problems.first().focus();
       await page.keyboard.press('Enter');
-      await page.waitForURL(/#fraga-/);
-      const anchor = new URL(page.url()).hash.slice('#fraga-'.length);
+      await page.waitForURL(/#kommentar-/);
+      const anchor = new URL(page.url()).hash.slice('#kommentar-'.length);
+      assert.equal(
+        await page.locator(`#fraga-${anchor}`).evaluate((e) => getComputedStyle(e).backgroundColor),
+        'rgb(255, 244, 214)',
+        'the question the link lands on is highlighted',
+      );
       await page.locator(`#kommentar-${anchor}`).focus();
       await page.keyboard.type('Vi saknar personal för insatsen i år.');
       await page.keyboard.press('Tab');

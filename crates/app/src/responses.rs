@@ -167,6 +167,15 @@ impl ResponseView {
             .count()
     }
 
+    /// How many answered questions need attention before submission (see
+    /// [`uppfolj_model::QuestionStatus`]).
+    pub fn needs_attention(&self) -> usize {
+        self.form()
+            .iter()
+            .filter(|f| f.status().needs_attention())
+            .count()
+    }
+
     /// What stops the response from being submitted now: the check that submitting runs.
     pub fn problems(&self) -> Vec<SubmitProblem> {
         check_submission(&assigned(&self.form()), &self.answers)

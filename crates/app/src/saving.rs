@@ -5,12 +5,13 @@
 
 use std::collections::HashMap;
 
-use uppfolj_model::{Actor, AnswerInput, QuestionRef, form};
+use uppfolj_model::{Actor, AnswerInput, QuestionRef, QuestionStatus, form};
 use uppfolj_store::{SaveError, SavedAnswer};
 
-use crate::lookup::{key, require_coordinator};
+use crate::lookup::{key, require_coordinator, stored_round};
+use crate::reports::round_documents;
 use crate::responses::{load, may_answer};
-use crate::{AnswerConflict, App, ResponseError};
+use crate::{AnswerConflict, App, LookupError, ResponseError};
 
 /// Saves one answer for an organisation `actor` answers for. Durable when it returns.
 pub async fn save_answer(
@@ -31,6 +32,29 @@ pub async fn save_answer(
         Ok(saved) => Ok(saved),
         Err(error) => Err(refused(app, error, question).await),
     }
+}
+
+/// Where a question stands after `saved` (a required comment now missing, say), so that the
+/// form can say so at the question at once rather than only when submitting.
+pub async fn status_after(
+    app: &App,
+    round: &str,
+    saved: &SavedAnswer,
+) -> Result<QuestionStatus, ResponseError> {
+    let definitions = app.store.definitions().await?;
+    let round = stored_round(&definitions, &key(round, "omgången")?)?;
+    let reference = &saved.answer.question;
+    let documents = round_documents(&definitions, &round);
+    let question = documents
+        .iter()
+        .find(|d| d.key == reference.document)
+        .and_then(|d| d.question(&reference.question))
+        .ok_or_else(|| LookupError::NotFound(format!("frågan «{reference}»")))?;
+    Ok(QuestionStatus::of(
+        question,
+        &saved.scale,
+        Some(&saved.answer),
+    ))
 }
 
 /// Saves several answers of one response, all or nothing, each question at most once (so that a

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use uppfolj_exchange::answers;
+use uppfolj_exchange::compilation::TableFormat;
 use uppfolj_exchange::{compilation, definitions};
 use uppfolj_store::Store;
 
@@ -159,8 +160,12 @@ async fn export_compilation(
         uppfolj_app::reports::round_compilation(store, &round, audience(public)).await?;
     let sheets = compilation::sheets(&compilation);
     match format {
-        CompilationExport::Xlsx => write_file(out, compilation::xlsx(&sheets)?)?,
-        CompilationExport::Ods => write_file(out, compilation::ods(&sheets)?)?,
+        CompilationExport::Xlsx => {
+            write_file(out, compilation::tables(&sheets, TableFormat::Xlsx, b';')?)?
+        }
+        CompilationExport::Ods => {
+            write_file(out, compilation::tables(&sheets, TableFormat::Ods, b';')?)?
+        }
         CompilationExport::Csv => {
             let delimiter = csv_delimiter(delimiter)?;
             std::fs::create_dir_all(out)

@@ -376,7 +376,7 @@ async fn the_compilation_exports_as_csv_tables_and_xlsx_and_ods_workbooks() {
     let rows: Vec<(String, String, usize)> = reader
         .records()
         .map(|r| r.unwrap())
-        .map(|r| (r[1].to_owned(), r[4].to_owned(), r[5].parse().unwrap()))
+        .map(|r| (r[2].to_owned(), r[5].to_owned(), r[6].parse().unwrap()))
         .collect();
     let mut expected = Vec::new();
     for q in json["questions"].as_array().unwrap() {
@@ -440,7 +440,7 @@ async fn the_compilation_exports_as_csv_tables_and_xlsx_and_ods_workbooks() {
             let first_sheet = libreoffice_first_sheet(file);
             assert!(
                 first_sheet.starts_with(
-                    "\"avsnitt\",\"fråga\",\"tilldelade\",\"besvarade\",\"svar\",\"antal\",\"andel\""
+                    "\"avsnitt\",\"nummer\",\"fråga\",\"tilldelade\",\"besvarade\",\"svar\",\"antal\",\"andel\""
                 ),
                 "{}: {first_sheet}",
                 file.display()

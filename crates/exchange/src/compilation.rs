@@ -116,6 +116,10 @@ const SECTION: Column = text(
     "avsnitt",
     "Avsnittets nummer i sammanställningen, t.ex. 1.2",
 );
+const NUMBER: Column = text(
+    "nummer",
+    "Frågans nummer i omgången, t.ex. 1.2.1 a, som på alla sidor i Uppfölj",
+);
 const QUESTION: Column = text("fråga", "Frågans text");
 const ORGANISATION: Column = text("organisation", "Nämndens, styrelsens eller bolagets namn");
 const ASSIGNED: Column = count(
@@ -141,6 +145,7 @@ fn share(count: usize, of: usize) -> Cell {
 
 const QUESTION_COLUMNS: &[Column] = &[
     SECTION,
+    NUMBER,
     QUESTION,
     ASSIGNED,
     ANSWERED,
@@ -183,6 +188,7 @@ const ORGANISATION_COLUMNS: &[Column] = &[
 
 const COMMENT_COLUMNS: &[Column] = &[
     SECTION,
+    NUMBER,
     QUESTION,
     ORGANISATION,
     text(
@@ -228,6 +234,7 @@ pub fn sheets(c: &Compilation) -> Vec<Sheet> {
         for option in &q.tally.options {
             questions.push(vec![
                 q.section.as_str().into(),
+                q.number.as_str().into(),
                 q.text.as_str().into(),
                 q.tally.assigned.into(),
                 q.tally.answered.into(),
@@ -239,6 +246,7 @@ pub fn sheets(c: &Compilation) -> Vec<Sheet> {
         for comment in &q.comments {
             comments.push(vec![
                 q.section.as_str().into(),
+                q.number.as_str().into(),
                 q.text.as_str().into(),
                 comment.organisation.as_str().into(),
                 comment.answer.clone().unwrap_or_default().into(),
@@ -351,6 +359,80 @@ pub fn sheets(c: &Compilation) -> Vec<Sheet> {
         });
     }
     sheets
+}
+
+/// The files the compilation's tables are downloaded as: one workbook, or every table as CSV in
+/// a ZIP archive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    Xlsx,
+    Ods,
+    CsvZip,
+}
+
+impl TableFormat {
+    pub const ALL: [TableFormat; 3] = [TableFormat::Xlsx, TableFormat::Ods, TableFormat::CsvZip];
+
+    /// What the file name ends with, after the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            TableFormat::Xlsx => "xlsx",
+            TableFormat::Ods => "ods",
+            TableFormat::CsvZip => "csv.zip",
+        }
+    }
+
+    /// The format a file name asks for by its ending (`sammanstallning.csv.zip`).
+    pub fn from_file_name(name: &str) -> Option<TableFormat> {
+        Self::ALL.into_iter().find(|f| {
+            name.strip_suffix(f.extension())
+                .is_some_and(|n| n.ends_with('.'))
+        })
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            TableFormat::Xlsx => XLSX_MEDIA_TYPE,
+            TableFormat::Ods => "application/vnd.oasis.opendocument.spreadsheet",
+            TableFormat::CsvZip => "application/zip",
+        }
+    }
+}
+
+/// The media type of an Excel workbook, for every download that is one.
+pub const XLSX_MEDIA_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Why the tables could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum TablesError {
+    #[error("arbetsboken kunde inte skrivas: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("kalkylbladet kunde inte skrivas: {0}")]
+    Ods(#[from] spreadsheet_ods::OdsError),
+    #[error("CSV-filen kunde inte skrivas: {0}")]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Zip(#[from] crate::zip::ZipError),
+}
+
+/// Every sheet in one file of `format`; CSV tables separated by `delimiter`, one file per sheet.
+pub fn tables(
+    sheets: &[Sheet],
+    format: TableFormat,
+    delimiter: u8,
+) -> Result<Vec<u8>, TablesError> {
+    Ok(match format {
+        TableFormat::Xlsx => xlsx(sheets)?,
+        TableFormat::Ods => ods(sheets)?,
+        TableFormat::CsvZip => {
+            let files = sheets
+                .iter()
+                .map(|sheet| Ok((format!("{}.csv", sheet.file), csv(sheet, delimiter)?)))
+                .collect::<Result<Vec<_>, csv::Error>>()?;
+            crate::zip::archive(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())))?
+        }
+    })
 }
 
 /// A sheet as CSV for Swedish Excel: UTF-8 with a byte-order mark and `delimiter` between cells.

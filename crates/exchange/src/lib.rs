@@ -9,5 +9,6 @@ pub mod definitions;
 mod delimited;
 mod diagnostic;
 pub mod report;
+pub mod zip;
 
 pub use diagnostic::Diagnostic;

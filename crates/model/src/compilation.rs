@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::text::swedish_key;
 use crate::{
     AnswerScale, AnswerValue, Document, Entry, Key, Organisation, QuestionRef, ResponseState,
-    Round, ScaleKind, number_round,
+    Round, ScaleKind, number_round, question_numbers,
 };
 
 /// Also reachable here, where the compilation applies them; they are defined in
@@ -181,6 +181,8 @@ pub struct QuestionSummary {
     pub question: QuestionRef,
     /// The number of the section it stands under.
     pub section: String,
+    /// The question's own number, as every view of the round shows it (`1.2.1 a`).
+    pub number: String,
     pub text: String,
     pub tally: Tally,
     /// Per option, the organisations that gave it (names, in Swedish order).
@@ -393,6 +395,7 @@ fn compile_visible(input: &CompilationInput<'_>) -> Compilation {
     let mut negatives: Vec<BTreeMap<String, usize>> = Vec::new();
     let mut questions = Vec::new();
     let mut flags = Vec::new();
+    let mut numbers = question_numbers(input.documents);
     for entry in number_round(input.documents, |_| true) {
         match entry {
             Entry::Heading(heading) => {
@@ -419,6 +422,7 @@ fn compile_visible(input: &CompilationInput<'_>) -> Compilation {
                     .map(|(i, _)| i)
                     .collect();
                 let mut summary = QuestionSummary {
+                    number: numbers.remove(&reference).unwrap_or_default(),
                     question: reference.clone(),
                     section,
                     text: question.text.clone(),

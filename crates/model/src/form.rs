@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::numbering::numbered_questions;
+use crate::numbering::{numbered_questions, question_numbers};
 use crate::{
     Answer, AnswerScale, Document, Heading, Key, Organisation, Question, QuestionRef, Round,
 };
@@ -14,11 +14,20 @@ pub struct FormQuestion<'a> {
     pub reference: QuestionRef,
     /// The numbered heading of the section the question stands under.
     pub heading: Heading,
+    /// The question's number in the round, as every view shows it (`1.2.1 a`).
+    pub number: String,
     pub question: &'a Question,
     pub scale: &'a AnswerScale,
     pub answer: Option<&'a Answer>,
     /// The answer to the same question in the organisation's previous round.
     pub previous: Option<&'a Answer>,
+}
+
+impl FormQuestion<'_> {
+    /// Where the question stands before submission.
+    pub fn status(&self) -> crate::QuestionStatus {
+        crate::QuestionStatus::of(self.question, self.scale, self.answer)
+    }
 }
 
 /// The questions of `round` assigned to `organisation`, in report order. Questions whose scale is
@@ -32,11 +41,13 @@ pub fn response_form<'a>(
     previous: &'a HashMap<QuestionRef, Answer>,
 ) -> Vec<FormQuestion<'a>> {
     let scales: HashMap<&Key, &AnswerScale> = scales.iter().map(|s| (&s.key, s)).collect();
+    let mut numbers = question_numbers(documents);
     numbered_questions(documents, |q| round.is_assigned(q, organisation))
         .into_iter()
         .filter_map(|found| {
             let scale = scales.get(&found.question.scale)?;
             Some(FormQuestion {
+                number: numbers.remove(&found.reference).unwrap_or_default(),
                 answer: answers.get(&found.reference),
                 previous: previous.get(&found.reference),
                 reference: found.reference,

@@ -37,12 +37,12 @@ pub use document::{
 };
 pub use form::{FormQuestion, response_form};
 pub use key::{Key, KeyError};
-pub use numbering::{Entry, Heading, number_round};
+pub use numbering::{Entry, Heading, number_round, question_numbers};
 pub use organisation::{Organisation, OrganisationKind};
 pub use problem::{Path, Problem, Step};
 pub use response::{
-    Answer, AnswerChange, AnswerInput, InputError, InputField, MAX_COMMENT_CHARS, ResponseState,
-    SubmitProblem, TransitionError, check_submission,
+    Answer, AnswerChange, AnswerInput, InputError, InputField, MAX_COMMENT_CHARS, QuestionStatus,
+    ResponseState, SubmitProblem, TransitionError, check_submission,
 };
 pub use round::{Round, RoundState, Target};
 pub use scale::{AnswerOption, AnswerScale, AnswerValue, ScaleKind, ValueError};

@@ -4,6 +4,8 @@
 //! the question's guidance; the numbers here are the report's own, so they change when a round
 //! follows up other documents or a document gains a section.
 
+use std::collections::HashMap;
+
 use crate::{Document, Key, Question, QuestionRef, Section};
 
 /// A numbered heading: a document (level 1) or a section (level 2 and deeper).
@@ -164,6 +166,15 @@ pub fn question_labels(entries: &[Entry]) -> Vec<(QuestionRef, String)> {
     }
     add_letters(&mut labels[start..]);
     labels
+}
+
+/// The number every view shows for each of a round's questions (form, assignment matrix,
+/// compilation, history): [`question_labels`] over the round's whole outline, so that an
+/// organisation asked only some of the questions sees the numbers the compilation prints.
+pub fn question_numbers(documents: &[&Document]) -> HashMap<QuestionRef, String> {
+    question_labels(&number_round(documents, |_| true))
+        .into_iter()
+        .collect()
 }
 
 /// A section's heading text: its label and title, `Målområde 1: Öka kunskapen`, or the title alone.

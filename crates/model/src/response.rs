@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::{AnswerScale, AnswerValue, Key, Question, QuestionRef};
+use crate::{AnswerScale, AnswerValue, Question, QuestionRef};
 
 /// The longest comment accepted. Long enough for a real account, short enough to be read.
 pub const MAX_COMMENT_CHARS: usize = 10_000;
@@ -269,11 +269,64 @@ impl AnswerInput {
     }
 }
 
-/// Something that stops a response from being submitted, tied to its question.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Something that stops a response from being submitted, tied to its question and the field to
+/// mend.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubmitProblem {
     pub question: QuestionRef,
+    pub field: InputField,
     pub message: String,
+}
+
+/// Where one question stands before submission: the form counts and filters by it, the submit
+/// check lists what is not [`QuestionStatus::Done`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QuestionStatus {
+    Unanswered,
+    /// Answered, but not as it can be submitted: `field` to mend, and what the question lacks as
+    /// a predicate («behöver en kommentar när svaret är Nej»).
+    NeedsAttention {
+        field: InputField,
+        message: String,
+    },
+    Done,
+}
+
+impl QuestionStatus {
+    /// The status of `question` answered with `answer` (or not at all).
+    pub fn of(question: &Question, scale: &AnswerScale, answer: Option<&Answer>) -> QuestionStatus {
+        let Some(value) = answer.and_then(|a| a.value.as_ref()) else {
+            return QuestionStatus::Unanswered;
+        };
+        let attention = |field, message| QuestionStatus::NeedsAttention { field, message };
+        if !scale.accepts(value) {
+            return attention(
+                InputField::Answer,
+                "har ett svar som inte längre passar svarsskalan; välj ett nytt svar".into(),
+            );
+        }
+        let option = match value {
+            AnswerValue::Choice(key) => Some(key),
+            _ => None,
+        };
+        let comment_given = answer.is_some_and(|a| !a.comment.trim().is_empty());
+        if question.comment.requires_comment(option) && !comment_given {
+            let message = match option {
+                Some(_) => format!(
+                    "behöver en kommentar när svaret är {}",
+                    scale.display(value)
+                ),
+                None => "behöver en kommentar".into(),
+            };
+            return attention(InputField::Comment, message);
+        }
+        QuestionStatus::Done
+    }
+
+    /// A state to act on before submitting, though the question has an answer.
+    pub fn needs_attention(&self) -> bool {
+        matches!(self, QuestionStatus::NeedsAttention { .. })
+    }
 }
 
 /// Checks a whole response before submission: every assigned question answered, every comment
@@ -282,41 +335,27 @@ pub fn check_submission(
     assigned: &[(QuestionRef, &Question, &AnswerScale)],
     answers: &HashMap<QuestionRef, Answer>,
 ) -> Vec<SubmitProblem> {
-    let mut problems = Vec::new();
-    for (reference, question, scale) in assigned {
-        let answer = answers.get(reference);
-        let value = answer.and_then(|a| a.value.as_ref());
-        let comment_given = answer.is_some_and(|a| !a.comment.trim().is_empty());
-        let problem = |message: String| SubmitProblem {
-            question: reference.clone(),
-            message,
-        };
-        match value {
-            None => problems.push(problem(format!("«{}» är inte besvarad", question.text))),
-            Some(value) if !scale.accepts(value) => problems.push(problem(format!(
-                "svaret på «{}» passar inte längre svarsskalan; välj ett nytt svar",
-                question.text
-            ))),
-            Some(value) => {
-                let option: Option<&Key> = match value {
-                    AnswerValue::Choice(key) => Some(key),
-                    _ => None,
-                };
-                if question.comment.requires_comment(option) && !comment_given {
-                    let message = match option {
-                        Some(_) => format!(
-                            "«{}» behöver en kommentar när svaret är {}",
-                            question.text,
-                            scale.display(value)
-                        ),
-                        None => format!("«{}» behöver en kommentar", question.text),
-                    };
-                    problems.push(problem(message));
+    assigned
+        .iter()
+        .filter_map(|(reference, question, scale)| {
+            let (field, message) = match QuestionStatus::of(question, scale, answers.get(reference))
+            {
+                QuestionStatus::Done => return None,
+                QuestionStatus::Unanswered => (
+                    InputField::Answer,
+                    format!("«{}» är inte besvarad", question.text),
+                ),
+                QuestionStatus::NeedsAttention { field, message } => {
+                    (field, format!("«{}» {message}", question.text))
                 }
-            }
-        }
-    }
-    problems
+            };
+            Some(SubmitProblem {
+                question: reference.clone(),
+                field,
+                message,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

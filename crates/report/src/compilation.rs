@@ -80,7 +80,7 @@ pub fn compilation_markdown(c: &Compilation) -> String {
 
     out.push_str("\n## Frågorna\n\n");
     for q in &c.questions {
-        let _ = writeln!(out, "### {} {}\n", q.section, q.text);
+        let _ = writeln!(out, "### {} {}\n", q.number, q.text);
         let _ = writeln!(
             out,
             "Ställd till {} organisationer, besvarad av {}.\n",

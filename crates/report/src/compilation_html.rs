@@ -18,7 +18,8 @@ pub struct CompilationView {
     /// Where this view's downloads are (`/omgangar/2025`, `/publicerat/2025`);
     /// `None` in a file on its own.
     pub files: Option<String>,
-    /// Whether the compilation is offered as spreadsheets (`.xlsx`, `.ods`) beside the PDF.
+    /// Whether the compilation is offered as spreadsheets (`.xlsx`, `.ods`, CSV in a ZIP) beside
+    /// the PDF.
     pub spreadsheets: bool,
     /// The open data files (only on the published view): file name and what it holds.
     pub open_data: Vec<(String, &'static str)>,

@@ -11,6 +11,9 @@
 // the question's address, and put back when the form is opened again (after a new login, say),
 // for the person to save; leaving the page with unsaved text asks first. When the session has
 // ended, the line under the question says so and how to go on.
+//
+// After each save the question's status (answered, needs attention: a required comment missing)
+// is shown at the question, and the progress line at the top is kept current.
 'use strict';
 
 const TYPING_PAUSE_MS = 1500;
@@ -23,6 +26,26 @@ const storage = (() => {
   }
 })();
 let unsaved = 0;
+
+// The progress line: answered of all, and how many need attention.
+const progress = document.getElementById('framsteg');
+const counts = progress
+  ? {
+      answered: Number(progress.dataset.answered),
+      total: Number(progress.dataset.total),
+      attention: Number(progress.dataset.attention),
+    }
+  : null;
+const statusChanged = (from, to) => {
+  if (!counts || from === to) return;
+  if (from === 'obesvarad') counts.answered += 1;
+  if (to === 'obesvarad') counts.answered -= 1;
+  if (from === 'atgarda') counts.attention -= 1;
+  if (to === 'atgarda') counts.attention += 1;
+  let text = `${counts.answered} av ${counts.total} frågor besvarade`;
+  if (counts.attention > 0) text += `, ${counts.attention} behöver åtgärdas`;
+  progress.textContent = text;
+};
 
 for (const form of document.querySelectorAll('form.answer-form')) {
   const state = form.querySelector('.save-state');
@@ -83,6 +106,15 @@ for (const form of document.querySelectorAll('form.answer-form')) {
         if (!comment || comment.value === sent) {
           forget();
           markDirty(false);
+        }
+        if (reply.status) {
+          statusChanged(section.dataset.status, reply.status);
+          section.dataset.status = reply.status;
+        }
+        const attention = section.querySelector('.attention');
+        if (attention) {
+          attention.textContent = reply.attention || '';
+          attention.hidden = !reply.attention;
         }
         show(reply.saved, false);
       } else {

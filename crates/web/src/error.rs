@@ -252,6 +252,7 @@ impl From<WorkflowError> for Failure {
                 ),
                 json!({ "problems": problems.iter().map(|p| json!({
                     "question": p.question.to_string(),
+                    "field": p.field.as_str(),
                     "message": p.message,
                 })).collect::<Vec<_>>() }),
             ),

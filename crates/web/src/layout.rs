@@ -40,6 +40,21 @@ pub fn page(template: impl Template, status: StatusCode) -> Response {
 
 /// A message written to follow a colon (as problem details and the model's are) as a sentence of
 /// its own, for a page.
+/// A file to save, under `name`.
+pub fn download(file: Vec<u8>, media_type: &str, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        file,
+    )
+        .into_response()
+}
+
 pub fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars

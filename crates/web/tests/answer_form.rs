@@ -29,7 +29,170 @@ on_both_backends!(
     the_forms_script_saves_a_question_and_is_told_the_new_version_in_json,
     a_form_posted_after_the_session_ended_is_carried_through_a_new_login,
     every_unanswered_question_takes_over_last_rounds_answer_at_once,
+    a_missing_required_comment_is_shown_at_the_question_counted_and_filtered,
+    questions_carry_the_compilations_numbers_on_the_form_and_in_the_history,
 );
+
+/// The text of the form's progress line.
+fn progress_line(page: &str) -> &str {
+    let start = page.find("<span id=\"framsteg\"").expect("a progress line");
+    let start = start + page[start..].find('>').unwrap() + 1;
+    &page[start..start + page[start..].find("</span>").unwrap()]
+}
+
+async fn a_missing_required_comment_is_shown_at_the_question_counted_and_filtered(app: TestApp) {
+    let (_, cookie, csrf) = respondent(&app, "anna@intraservice.se", "intraservice").await;
+    let form = get(&app, &cookie, FORM).await;
+    let total = form.text.matches("class=\"question answer\"").count();
+    assert!(total > 2);
+    assert_eq!(
+        progress_line(&form.text),
+        format!("0 av {total} frågor besvarade")
+    );
+
+    // The script is told at once that the question needs attention, and why.
+    let saved = save_from_script(
+        &app,
+        &cookie,
+        &[
+            ("csrf", &csrf),
+            ("version", "0"),
+            ("svar", "nej"),
+            ("kommentar", ""),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    let reply = saved.json();
+    assert_eq!(reply["status"], "atgarda");
+    assert_eq!(
+        reply["attention"],
+        "Frågan behöver en kommentar när svaret är Nej."
+    );
+
+    // Without the script the form shows the same at the question and counts it.
+    let form = get(&app, &cookie, FORM).await;
+    assert_eq!(
+        progress_line(&form.text),
+        format!("1 av {total} frågor besvarade, 1 behöver åtgärdas")
+    );
+    let id = FIRST.replace('/', "_");
+    assert!(form.text.contains(&format!(
+        "<p class=\"attention field-error\" id=\"atgarda-{id}\">Frågan behöver en kommentar när svaret är Nej.</p>"
+    )), "{}", form.text);
+    assert!(
+        form.text
+            .contains(&format!("id=\"fraga-{id}\" data-status=\"atgarda\""))
+    );
+    assert!(form.text.contains("Behöver åtgärdas (1)"));
+    assert!(form.text.contains(&format!("Obesvarade ({})", total - 1)));
+
+    // The filters show only what is still to do.
+    let attention = get(&app, &cookie, &format!("{FORM}?visa=atgarda")).await;
+    assert_eq!(attention.status, StatusCode::OK);
+    assert_eq!(
+        attention.text.matches("class=\"question answer\"").count(),
+        1
+    );
+    assert!(attention.text.contains(&format!("id=\"fraga-{id}\"")));
+    assert!(
+        attention
+            .text
+            .contains("Bara frågor som behöver åtgärdas visas")
+    );
+    let unanswered = get(&app, &cookie, &format!("{FORM}?visa=obesvarade")).await;
+    assert_eq!(
+        unanswered.text.matches("class=\"question answer\"").count(),
+        total - 1
+    );
+    assert!(!unanswered.text.contains(&format!("id=\"fraga-{id}\"")));
+
+    // The start page counts it beside the answered ones.
+    let start = get(&app, &cookie, "/").await;
+    assert!(
+        start
+            .text
+            .contains(&format!("1 av {total}, 1 behöver åtgärdas")),
+        "{}",
+        start.text
+    );
+
+    // A comment mends it: the question is done and no longer counted.
+    save(
+        &app,
+        &cookie,
+        &csrf,
+        FIRST,
+        "nej",
+        "Vi saknar underlag.",
+        "1",
+    )
+    .await;
+    let form = get(&app, &cookie, FORM).await;
+    assert_eq!(
+        progress_line(&form.text),
+        format!("1 av {total} frågor besvarade")
+    );
+    assert!(
+        form.text
+            .contains(&format!("id=\"fraga-{id}\" data-status=\"klar\""))
+    );
+    assert!(form.text.contains(&format!("id=\"atgarda-{id}\" hidden>")));
+}
+
+async fn questions_carry_the_compilations_numbers_on_the_form_and_in_the_history(app: TestApp) {
+    let (_, cookie, csrf) = respondent(&app, "anna@intraservice.se", "intraservice").await;
+    let sam = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;
+    save(&app, &cookie, &csrf, FIRST, "ja", "", "0").await;
+    let sam_cookie = session(&app, "sam@stadsledning.se").await;
+    let _ = sam;
+    let compilation = get(&app, &sam_cookie, "/omgangar/2025/sammanstallning").await;
+    assert_eq!(compilation.status, StatusCode::OK);
+    let numbers: Vec<String> = compilation
+        .text
+        .split("<h3 id=\"fraga-")
+        .skip(1)
+        .map(|h| {
+            // `1.2.1`, or `1.2.1 a` where a section asks more than one question.
+            let heading = &h[h.find('>').unwrap() + 1..];
+            let mut words = heading.split(' ');
+            let number = words.next().unwrap();
+            match words.next() {
+                Some(l) if l.len() == 1 && l.chars().all(|c| c.is_ascii_lowercase()) => {
+                    format!("{number} {l}")
+                }
+                _ => number.to_owned(),
+            }
+        })
+        .collect();
+    assert!(numbers.len() > 10);
+    let unique: std::collections::HashSet<&String> = numbers.iter().collect();
+    assert_eq!(
+        unique.len(),
+        numbers.len(),
+        "no two questions share a number: {numbers:?}"
+    );
+    let form = get(&app, &cookie, FORM).await;
+    let at = form
+        .text
+        .find("</span> Är ert arbete kunskapsbaserat?")
+        .expect("the first question on the form");
+    let number = &form.text[form.text[..at].rfind('>').unwrap() + 1..at];
+    assert!(
+        compilation
+            .text
+            .contains(&format!(">{number} Är ert arbete kunskapsbaserat?</h3>")),
+        "the compilation numbers the question {number} too"
+    );
+    let history = get(&app, &cookie, &format!("{FORM}/historik")).await;
+    assert!(
+        history.text.contains(&format!(
+            "<span class=\"number\">{number}</span> Är ert arbete kunskapsbaserat?"
+        )),
+        "{}",
+        history.text
+    );
+}
 
 async fn every_unanswered_question_takes_over_last_rounds_answer_at_once(app: TestApp) {
     let (anna, cookie, csrf) = respondent(&app, "anna@intraservice.se", "intraservice").await;
@@ -333,7 +496,7 @@ async fn the_form_lists_exactly_the_assigned_questions_in_report_order_with_radi
     );
     assert!(
         form.text
-            .contains("<legend class=\"question-text\">Är ert arbete kunskapsbaserat?</legend>")
+            .contains("<legend class=\"question-text\"><span class=\"number\">1.1.1 a</span> Är ert arbete kunskapsbaserat?</legend>")
     );
     assert!(form.text.contains(
         "<input type=\"radio\" id=\"svar-trygghetsprogram_strategi-1-1\" name=\"svar\" value=\"ja\">"
@@ -633,8 +796,8 @@ async fn the_submit_page_lists_the_missing_comment_with_a_link_then_submits_afte
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.text.contains(&format!(
-            "<li><a href=\"{FORM}#{}\">«Är ert arbete kunskapsbaserat?» behöver en kommentar när svaret är Nej.</a></li>",
-            anchor(FIRST)
+            "<li><a href=\"{FORM}#kommentar-{}\">«Är ert arbete kunskapsbaserat?» behöver en kommentar när svaret är Nej.</a></li>",
+            FIRST.replace('/', "_")
         )),
         "{}",
         page.text

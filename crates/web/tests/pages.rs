@@ -81,6 +81,7 @@ async fn every_download_the_compilation_page_offers_is_there(app: TestApp) {
             "/omgangar/2025/sammanstallning.pdf",
             "/omgangar/2025/sammanstallning.xlsx",
             "/omgangar/2025/sammanstallning.ods",
+            "/omgangar/2025/sammanstallning.csv.zip",
         ],
         "the compilation as PDF and as spreadsheets"
     );
@@ -88,7 +89,7 @@ async fn every_download_the_compilation_page_offers_is_there(app: TestApp) {
         let file = app.get(&link, &sam).await;
         assert_eq!(file.status, StatusCode::OK, "{link}");
         let disposition = file.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
-        let extension = link.rsplit('.').next().unwrap();
+        let extension = link.split_once('.').unwrap().1;
         assert!(
             disposition.ends_with(&format!("sammanstallning-2025.{extension}\"")),
             "{link}: {disposition}"
@@ -99,6 +100,26 @@ async fn every_download_the_compilation_page_offers_is_there(app: TestApp) {
             "{link} is a real {extension} file"
         );
     }
+    let zip = app
+        .get("/omgangar/2025/sammanstallning.csv.zip", &sam)
+        .await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip.bytes.to_vec())).unwrap();
+    let names: Vec<&str> = zip.file_names().collect();
+    for table in [
+        "fragor.csv",
+        "avsnitt.csv",
+        "organisationer.csv",
+        "kommentarer.csv",
+    ] {
+        assert!(names.contains(&table), "{table} in {names:?}");
+    }
+    let mut questions = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("fragor.csv").unwrap(), &mut questions).unwrap();
+    assert!(
+        questions.starts_with("\u{feff}avsnitt;nummer;fråga;"),
+        "CSV for Swedish Excel: {}",
+        &questions[..80]
+    );
 }
 
 async fn pages_show_the_stored_round(app: TestApp) {

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, header};
 use serde_json::json;
 use uppfolj_model::Role;
 
@@ -16,6 +16,7 @@ on_both_backends!(
     a_coordinator_opens_closes_and_publishes_and_follows_progress,
     closing_and_publishing_are_confirmed_first_with_what_they_leave_behind,
     a_coordinator_downloads_every_answer_from_the_management_page,
+    a_coordinator_downloads_every_organisations_report_as_pdf_in_one_zip,
     thresholds_are_set_in_percent_and_checked,
     only_coordinators_reach_the_round_pages,
 );
@@ -382,6 +383,34 @@ async fn a_coordinator_downloads_every_answer_from_the_management_page(app: Test
             get(&app, &cookie, "/omgangar/2025/svar.csv").await.status,
             StatusCode::FORBIDDEN
         );
+    }
+}
+
+async fn a_coordinator_downloads_every_organisations_report_as_pdf_in_one_zip(app: TestApp) {
+    let (_, cookie, _) = signed_in(&app, "sam@stad.se", Role::Samordnare, &[]).await;
+    let manage = get(&app, &cookie, "/omgangar/2025/hantera").await;
+    let link = "/omgangar/2025/rapporter.zip";
+    assert!(manage.text.contains(&format!("href=\"{link}\" download")));
+    let file = get(&app, &cookie, link).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.headers[header::CONTENT_TYPE], "application/zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(file.bytes.to_vec())).unwrap();
+    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    assert_eq!(
+        names.len(),
+        41,
+        "one report per organisation asked: {names:?}"
+    );
+    assert!(names.contains(&"rapport-2025-intraservice.pdf".to_owned()));
+    let mut pdf = Vec::new();
+    std::io::Read::read_to_end(
+        &mut zip.by_name("rapport-2025-intraservice.pdf").unwrap(),
+        &mut pdf,
+    )
+    .unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    for (cookie, _) in not_coordinators(&app).await {
+        assert_eq!(get(&app, &cookie, link).await.status, StatusCode::FORBIDDEN);
     }
 }
 

@@ -3,6 +3,8 @@
 //! radio buttons, a comment, last round's answer with a button to take it over, and whether it is
 //! saved). Read-only for those who may read but not answer, and once the response is submitted.
 
+use std::collections::{HashMap, HashSet};
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -13,11 +15,11 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use uppfolj_model::form::take_over;
 use uppfolj_model::{
-    AnswerInput, AnswerScale, Entry, InputError, InputField, Organisation, QuestionRef,
-    ResponseState, Round, ScaleKind, number_round,
+    AnswerInput, AnswerScale, Document, Entry, FormQuestion, InputError, Organisation, QuestionRef,
+    QuestionStatus, ResponseState, Round, ScaleKind, number_round,
 };
 
-use super::addresses::{question_id, response_path};
+use super::addresses::{field_id, question_id, response_path};
 use crate::auth::Caller;
 use crate::layout::capitalised;
 use crate::layout::{Nav, days_left, page, saved};
@@ -33,6 +35,52 @@ pub fn router() -> Router<AppState> {
 #[serde(default)]
 struct Shown {
     overtagna: Option<usize>,
+    /// Which questions to show: all, or only `obesvarade` or `atgarda`.
+    visa: Option<String>,
+}
+
+/// The questions the form shows: all, or those still to do.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    All,
+    Unanswered,
+    NeedsAttention,
+}
+
+impl Filter {
+    fn parse(visa: Option<&str>) -> Filter {
+        match visa {
+            Some("obesvarade") => Filter::Unanswered,
+            Some("atgarda") => Filter::NeedsAttention,
+            _ => Filter::All,
+        }
+    }
+
+    fn shows(self, status: &QuestionStatus) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Unanswered => *status == QuestionStatus::Unanswered,
+            Filter::NeedsAttention => status.needs_attention(),
+        }
+    }
+}
+
+/// A question's status as the page's markup names it (`data-status`), for the script that keeps
+/// the progress line current.
+pub(super) fn status_name(status: &QuestionStatus) -> &'static str {
+    match status {
+        QuestionStatus::Unanswered => "obesvarad",
+        QuestionStatus::NeedsAttention { .. } => "atgarda",
+        QuestionStatus::Done => "klar",
+    }
+}
+
+/// What the form says at a question that needs attention.
+pub(super) fn attention_notice(status: &QuestionStatus) -> Option<String> {
+    match status {
+        QuestionStatus::NeedsAttention { message, .. } => Some(format!("Frågan {message}.")),
+        _ => None,
+    }
 }
 
 async fn show(
@@ -42,8 +90,9 @@ async fn show(
     Query(shown): Query<Shown>,
 ) -> Result<Response, WebError> {
     let view = load(&state.app, &caller.actor, &round, &organisation).await?;
+    let filter = Filter::parse(shown.visa.as_deref());
     Ok(page(
-        form_page(&caller, &view, None, shown.overtagna),
+        form_page(&caller, &view, None, shown.overtagna, filter),
         StatusCode::OK,
     ))
 }
@@ -61,6 +110,8 @@ enum Line {
         level: usize,
         number: String,
         text: String,
+        /// The heading's id, for the contents to link to.
+        id: String,
     },
     Question(Box<QuestionView>),
 }
@@ -85,6 +136,12 @@ struct Previous {
 struct QuestionView {
     /// Unique on the page; the question's section is `fraga-{id}`.
     id: String,
+    /// The question's number in the round, as every view shows it.
+    number: String,
+    /// `obesvarad`, `atgarda` or `klar` ([`status_name`]).
+    status: &'static str,
+    /// What the question lacks before the response can be submitted, though answered.
+    attention: Option<String>,
     action: String,
     text: String,
     audience: Option<String>,
@@ -129,15 +186,29 @@ struct FormPage<'a> {
     reviewer: bool,
     previous_round: Option<&'a str>,
     answered: usize,
+    /// Answered, but a required comment is missing (or the answer no longer fits its scale).
+    needs_attention: usize,
     total: usize,
     deadline: String,
     lines: Vec<Line>,
+    /// The sections with questions, for the contents: the heading, and done of asked under it.
+    contents: Vec<ContentsEntry>,
+    filter: Filter,
     /// A refused save: the field's id and the message, for the summary at the top.
     refused: Option<(String, String)>,
     /// How many unanswered questions «Ta över alla» would fill from last round.
     takeable: usize,
     /// How many it just took over.
     taken_over: Option<usize>,
+}
+
+/// A heading in the form's contents, with how many of the questions under it are done.
+struct ContentsEntry {
+    id: String,
+    level: usize,
+    heading: String,
+    done: usize,
+    asked: usize,
 }
 
 /// Renders the form; a refused save shows what was posted with its error at the question.
@@ -147,7 +218,7 @@ pub(super) fn render(
     refused: Option<Refused>,
     status: StatusCode,
 ) -> Response {
-    page(form_page(caller, view, refused, None), status)
+    page(form_page(caller, view, refused, None, Filter::All), status)
 }
 
 fn form_page<'a>(
@@ -155,6 +226,7 @@ fn form_page<'a>(
     view: &'a ResponseView,
     refused: Option<Refused>,
     taken_over: Option<usize>,
+    filter: Filter,
 ) -> FormPage<'a> {
     let round = view.round();
     let base = response_path(round.key.as_str(), view.organisation.key.as_str());
@@ -165,11 +237,12 @@ fn form_page<'a>(
     let mut lines = Vec::new();
     let mut summary = None;
     let refs: Vec<_> = view.documents.iter().collect();
-    let assigned: Vec<&QuestionRef> = form.iter().map(|f| &f.reference).collect();
-    for entry in number_round(&refs, |q| assigned.contains(&q)) {
+    let assigned: HashSet<&QuestionRef> = form.iter().map(|f| &f.reference).collect();
+    for entry in number_round(&refs, |q| assigned.contains(q)) {
         match entry {
             Entry::Heading(h) => lines.push(Line::Heading {
                 level: (h.level + 1).min(6),
+                id: heading_id(&h.number),
                 number: h.number,
                 text: h.text,
             }),
@@ -177,8 +250,15 @@ fn form_page<'a>(
                 let Some(f) = form.iter().find(|f| f.reference == reference) else {
                     continue;
                 };
+                let status = f.status();
+                if !filter.shows(&status) {
+                    continue;
+                }
                 let id = question_id(&reference);
                 let mut question = QuestionView {
+                    number: f.number.clone(),
+                    status: status_name(&status),
+                    attention: attention_notice(&status),
                     action: format!(
                         "{base}/fragor/{}/{}",
                         reference.document, reference.question
@@ -221,10 +301,7 @@ fn form_page<'a>(
                     chosen = f.scale.parse_value(&given).ok().map(|v| v.to_stored());
                     question.free_value = given;
                     question.comment = r.input.comment.clone();
-                    let field = match r.error.field {
-                        InputField::Comment => "kommentar",
-                        InputField::Answer | InputField::Version => "svar",
-                    };
+                    let field = field_id(r.error.field);
                     let message = capitalised(&r.error.message);
                     summary = Some((format!("{field}-{}", question.id), message.clone()));
                     question.error = Some((field, message));
@@ -233,6 +310,10 @@ fn form_page<'a>(
                 lines.push(Line::Question(Box::new(question)));
             }
         }
+    }
+    let contents = contents(&refs, &form);
+    if filter != Filter::All {
+        drop_empty_headings(&mut lines);
     }
     let today = OffsetDateTime::now_utc().date();
     let takeable = if editable && view.round_takes_answers() {
@@ -252,7 +333,10 @@ fn form_page<'a>(
         reviewer: caller.actor.may_manage(),
         previous_round: view.previous_round.as_deref(),
         answered: view.answered(),
+        needs_attention: form.iter().filter(|f| f.status().needs_attention()).count(),
         total: form.len(),
+        contents,
+        filter,
         deadline: days_left((round.closes - today).whole_days()),
         lines,
         refused: summary,
@@ -260,6 +344,61 @@ fn form_page<'a>(
         takeable,
         taken_over,
     }
+}
+
+/// The id of a numbered heading on the form, for the contents to link to.
+fn heading_id(number: &str) -> String {
+    format!("avsnitt-{}", number.replace('.', "-"))
+}
+
+/// The form's contents: every heading with questions under it (at any depth), and how many of
+/// those are done; from all the form's questions, whatever the filter shows.
+fn contents(documents: &[&Document], form: &[FormQuestion<'_>]) -> Vec<ContentsEntry> {
+    let done: HashMap<&QuestionRef, bool> = form
+        .iter()
+        .map(|f| (&f.reference, f.status() == QuestionStatus::Done))
+        .collect();
+    let mut entries: Vec<ContentsEntry> = Vec::new();
+    let mut enclosing: Vec<usize> = Vec::new();
+    for entry in number_round(documents, |q| done.contains_key(q)) {
+        match entry {
+            Entry::Heading(h) => {
+                enclosing.retain(|&i| entries[i].level < h.level);
+                enclosing.push(entries.len());
+                entries.push(ContentsEntry {
+                    id: heading_id(&h.number),
+                    level: h.level,
+                    heading: h.numbered(),
+                    done: 0,
+                    asked: 0,
+                });
+            }
+            Entry::Question { reference, .. } => {
+                let finished = done.get(&reference).copied().unwrap_or(false);
+                for &i in &enclosing {
+                    entries[i].asked += 1;
+                    entries[i].done += usize::from(finished);
+                }
+            }
+        }
+    }
+    entries.retain(|e| e.asked > 0);
+    entries
+}
+
+/// Leaves out the headings under which the filter shows no question.
+fn drop_empty_headings(lines: &mut Vec<Line>) {
+    let keep: Vec<bool> = (0..lines.len())
+        .map(|i| match &lines[i] {
+            Line::Question(_) => true,
+            Line::Heading { level, .. } => lines[i + 1..]
+                .iter()
+                .take_while(|l| !matches!(l, Line::Heading { level: below, .. } if below <= level))
+                .any(|l| matches!(l, Line::Question(_))),
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    lines.retain(|_| keep.next().unwrap_or(true));
 }
 
 fn choices(scale: &AnswerScale, chosen: Option<&str>) -> Vec<Choice> {

@@ -13,11 +13,11 @@ use uppfolj_app::ResponseError;
 use uppfolj_app::lookup::question_ref;
 use uppfolj_app::responses::{ResponseView, load};
 use uppfolj_app::saving;
-use uppfolj_model::{AnswerInput, InputField, QuestionRef};
+use uppfolj_model::{AnswerInput, QuestionRef, QuestionStatus};
 use uppfolj_store::{SaveError, SavedAnswer};
 
-use super::addresses::{question_id, response_path};
-use super::answer_form::{self, Refused};
+use super::addresses::{field_id, question_id, response_path};
+use super::answer_form::{self, Refused, attention_notice, status_name};
 use super::session::{Carried, login_to_continue};
 use crate::auth::Caller;
 use crate::error::{Failure, WebError};
@@ -120,7 +120,11 @@ async fn save(
     )
     .await;
     if from_script(&headers) {
-        return Ok(script_reply(saved));
+        let status = match &saved {
+            Ok(saved) => Some(saving::status_after(&state.app, &round, saved).await?),
+            Err(_) => None,
+        };
+        return Ok(script_reply(saved, status));
     }
     match saved {
         Ok(_) => Ok(Redirect::to(&format!(
@@ -181,21 +185,22 @@ fn logged_out() -> Response {
 /// The reply to the form's script: the new version and «Sparat …» on success; otherwise the
 /// message to show, and for refused input the field it concerns. A conflict is only announced:
 /// the script then leaves the question to a plain post, which shows both texts.
-fn script_reply(saved: Result<SavedAnswer, ResponseError>) -> Response {
+fn script_reply(
+    saved: Result<SavedAnswer, ResponseError>,
+    status: Option<QuestionStatus>,
+) -> Response {
     match saved {
         Ok(saved) => Json(json!({
             "version": saved.answer.version,
             "saved": saved_line(&saved.answer),
+            "status": status.as_ref().map(status_name),
+            "attention": status.as_ref().and_then(attention_notice),
         }))
         .into_response(),
         Err(ResponseError::Save(SaveError::Invalid(error))) => (
             StatusCode::BAD_REQUEST,
             Json(json!({
-                "field": match error.field {
-                    InputField::Answer => "svar",
-                    InputField::Comment => "kommentar",
-                    InputField::Version => "version",
-                },
+                "field": field_id(error.field),
                 "message": capitalised(&error.to_string()),
             })),
         )

@@ -14,7 +14,7 @@ use uppfolj_app::RoundError;
 use uppfolj_app::lookup::{require_coordinator, visible_round};
 use uppfolj_app::reports::round_documents;
 use uppfolj_app::rounds;
-use uppfolj_model::numbering::{number_round, numbered_questions, question_labels};
+use uppfolj_model::numbering::{numbered_questions, question_numbers};
 use uppfolj_model::text::swedish_key;
 use uppfolj_model::{Definitions, Document, Key, Organisation, QuestionRef, Round, RoundState};
 use uppfolj_store::StoreError;
@@ -100,17 +100,15 @@ impl AssignmentPage<'_> {
     }
 }
 
-/// The round's questions in report order, each headed by its section's number, with a letter
-/// where a section asks more than one.
+/// The round's questions in report order, each with its number in the round.
 fn columns(documents: &[Document]) -> Vec<Column> {
     let refs: Vec<&Document> = documents.iter().collect();
-    let labels = question_labels(&number_round(&refs, |_| true));
+    let mut numbers = question_numbers(&refs);
     numbered_questions(&refs, |_| true)
         .into_iter()
-        .zip(labels)
-        .map(|(found, (_, label))| Column {
+        .map(|found| Column {
+            label: numbers.remove(&found.reference).unwrap_or_default(),
             reference: found.reference,
-            label,
             heading: found.heading.text,
             text: found.question.text.clone(),
         })

@@ -13,21 +13,32 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use uppfolj_app::reports::round_compilation;
+use uppfolj_exchange::compilation::{TableFormat, sheets};
 use uppfolj_model::compilation::Compilation;
 use uppfolj_model::{Audience, Key, Round, RoundState};
 use uppfolj_report::{CompilationFormat, CompilationView, compilation_file};
 
 use crate::auth::Caller;
 use crate::error::WebError;
-use crate::layout::{Nav, page};
+use crate::layout::{Nav, download, page};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let mut router = Router::new();
+    for format in TableFormat::ALL {
+        let path = format!("/omgangar/{{round}}/sammanstallning.{}", format.extension());
+        router = router.route(
+            &path,
+            get(
+                move |State(state): State<AppState>, caller: Caller, Path(round): Path<String>| {
+                    tables(state, caller, round, format)
+                },
+            ),
+        );
+    }
+    router
         .route("/omgangar/{round}/sammanstallning", get(show))
         .route("/omgangar/{round}/sammanstallning.pdf", get(pdf))
-        .route("/omgangar/{round}/sammanstallning.xlsx", get(xlsx))
-        .route("/omgangar/{round}/sammanstallning.ods", get(ods))
         .route("/publicerat", get(published))
         .route("/publicerat/sammanstallning.schema.json", get(schema))
         .route("/publicerat/{round}", get(published_page))
@@ -130,48 +141,20 @@ async fn pdf(
     pdf_download(c, &key).await
 }
 
-async fn xlsx(
-    State(state): State<AppState>,
+/// The compilation's tables as a workbook or as CSV in a ZIP archive; semicolons, as Swedish
+/// Excel reads CSV.
+async fn tables(
+    state: AppState,
     caller: Caller,
-    Path(round): Path<String>,
+    round: String,
+    format: TableFormat,
 ) -> Result<Response, WebError> {
     let (key, _) = readable_round(&state, &caller, &round).await?;
     let c = round_compilation(&state.store, &key, caller.actor.compilation_audience()).await?;
-    let sheets = uppfolj_exchange::compilation::sheets(&c);
-    let file = uppfolj_exchange::compilation::xlsx(&sheets)
+    let file = uppfolj_exchange::compilation::tables(&sheets(&c), format, b';')
         .map_err(|e| WebError::Render(e.to_string()))?;
-    Ok(download(file, XLSX, &format!("sammanstallning-{key}.xlsx")))
-}
-
-async fn ods(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(round): Path<String>,
-) -> Result<Response, WebError> {
-    let (key, _) = readable_round(&state, &caller, &round).await?;
-    let c = round_compilation(&state.store, &key, caller.actor.compilation_audience()).await?;
-    let sheets = uppfolj_exchange::compilation::sheets(&c);
-    let file =
-        uppfolj_exchange::compilation::ods(&sheets).map_err(|e| WebError::Render(e.to_string()))?;
-    Ok(download(file, ODS, &format!("sammanstallning-{key}.ods")))
-}
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const ODS: &str = "application/vnd.oasis.opendocument.spreadsheet";
-
-/// A file to save, under `name`.
-fn download(file: Vec<u8>, media_type: &str, name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, media_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        file,
-    )
-        .into_response()
+    let name = format!("sammanstallning-{key}.{}", format.extension());
+    Ok(download(file, format.media_type(), &name))
 }
 
 /// The compilation typeset, off the threads that serve requests (a large round takes seconds).

@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::get;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use uppfolj_model::{AnswerChange, AnswerValue, Entry, Round, number_round};
+use uppfolj_model::{AnswerChange, AnswerValue, Entry, Round, number_round, question_numbers};
 
 use super::addresses::{question_id, response_path};
 use crate::auth::Caller;
@@ -96,11 +96,11 @@ async fn show(
     let round = found.round();
     let documents = round_documents(&found.definitions, round);
     let refs: Vec<_> = documents.iter().collect();
-    let mut heading = String::new();
+    let mut numbers = question_numbers(&refs);
     let mut questions = Vec::new();
     for entry in number_round(&refs, |q| found.changes.iter().any(|c| &c.question == q)) {
         match entry {
-            Entry::Heading(h) => heading = h.number,
+            Entry::Heading(_) => {}
             Entry::Question {
                 reference,
                 question,
@@ -132,7 +132,7 @@ async fn show(
                     .collect();
                 questions.push(QuestionChanges {
                     id: question_id(&reference),
-                    number: heading.clone(),
+                    number: numbers.remove(&reference).unwrap_or_default(),
                     text: question.text.clone(),
                     changes,
                 });

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -15,12 +15,13 @@ use uppfolj_app::mail;
 use uppfolj_app::responses::{ProgressRow, progress};
 use uppfolj_app::rounds::{self, NewRoundInput};
 use uppfolj_app::{RoundError, RoundField};
+use uppfolj_exchange::compilation::XLSX_MEDIA_TYPE;
 use uppfolj_model::{Document, Key, Organisation, Round, RoundState};
 
 use crate::auth::Caller;
 use crate::error::WebError;
 use crate::forms::{FieldErrors, Form, check_csrf};
-use crate::layout::{Nav, days_left, page};
+use crate::layout::{Nav, days_left, download, page};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/omgangar/{round}/paminn", post(remind))
         .route("/omgangar/{round}/svar.csv", get(answers_csv))
         .route("/omgangar/{round}/svar.xlsx", get(answers_xlsx))
+        .route("/omgangar/{round}/rapporter.zip", get(reports_zip))
 }
 
 /// The new-round form as posted; a field left out reads as empty and is refused as such.
@@ -395,10 +397,42 @@ async fn answers_xlsx(
     let (key, rows) = answer_rows(&state, &caller, &round).await?;
     let file =
         uppfolj_exchange::answers::xlsx(&rows).map_err(|e| WebError::Render(e.to_string()))?;
+    Ok(download(file, XLSX_MEDIA_TYPE, &format!("svar-{key}.xlsx")))
+}
+
+/// Every organisation's report as a PDF, in one ZIP archive (a file per organisation asked,
+/// named by its key). Coordinators only; typeset off the threads that serve requests.
+async fn reports_zip(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+) -> Result<Response, WebError> {
+    require_coordinator(&caller.actor)?;
+    let (definitions, index) = visible_round(&state.store, &caller.actor, &round).await?;
+    let key = definitions.rounds[index].key.clone();
+    let reports = uppfolj_app::reports::round_reports(&state.store, &key).await?;
+    let round = key.clone();
+    let file = tokio::task::spawn_blocking(move || {
+        let pdfs = reports
+            .iter()
+            .map(|r| {
+                Ok((
+                    format!("rapport-{round}-{}.pdf", r.organisation_key),
+                    r.pdf()?,
+                ))
+            })
+            .collect::<Result<Vec<_>, uppfolj_report::ReportError>>()
+            .map_err(|e| e.to_string())?;
+        uppfolj_exchange::zip::archive(pdfs.iter().map(|(n, b)| (n.as_str(), b.as_slice())))
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| WebError::Render(e.to_string()))?
+    .map_err(WebError::Render)?;
     Ok(download(
         file,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &format!("svar-{key}.xlsx"),
+        "application/zip",
+        &format!("rapporter-{key}.zip"),
     ))
 }
 
@@ -412,21 +446,6 @@ async fn answer_rows(
     let key = definitions.rounds[index].key.clone();
     let rows = uppfolj_app::reports::answer_rows(&state.store, &key, None).await?;
     Ok((key, rows))
-}
-
-/// A file to save, under `name`.
-fn download(file: Vec<u8>, media_type: &'static str, name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, media_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        file,
-    )
-        .into_response()
 }
 
 /// The page that asks to confirm closing or publishing a round, by its last path segment.

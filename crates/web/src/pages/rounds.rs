@@ -18,7 +18,7 @@ use crate::auth::Caller;
 use crate::layout::{Nav, days_left};
 use crate::{AppState, WebError};
 use uppfolj_app::reports::round_documents;
-use uppfolj_app::responses::{CoverageRow, coverage, progress};
+use uppfolj_app::responses::{CoverageRow, coverage, load, progress};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,6 +32,8 @@ struct ToAnswer {
     organisation: Organisation,
     state: ResponseState,
     answered: usize,
+    /// Answered, but a required comment missing: to mend before submitting.
+    needs_attention: usize,
     assigned: usize,
     /// Days left or late, in words; `None` once submitted or accepted.
     deadline: Option<String>,
@@ -191,7 +193,15 @@ async fn start(
         {
             for row in progress(&state.app, &caller.actor, &definitions, round).await? {
                 if caller.actor.may_answer_for(&row.organisation.key) {
+                    let view = load(
+                        &state.app,
+                        &caller.actor,
+                        round.key.as_str(),
+                        row.organisation.key.as_str(),
+                    )
+                    .await?;
                     to_answer.push(ToAnswer {
+                        needs_attention: view.needs_attention(),
                         round: round.clone(),
                         organisation: row.organisation,
                         state: row.state,

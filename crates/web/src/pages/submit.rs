@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use uppfolj_model::{ResponseState, Round};
 
-use super::addresses::{question_id, response_path};
+use super::addresses::{field_id, question_id, response_path};
 use crate::auth::Caller;
 use crate::forms::{Confirmation, Form, check_csrf};
 use crate::layout::capitalised;
@@ -48,7 +48,7 @@ fn render(caller: &Caller, view: &ResponseView, status: StatusCode) -> Response 
         .into_iter()
         .map(|p| {
             (
-                format!("{base}#fraga-{}", question_id(&p.question)),
+                format!("{base}#{}-{}", field_id(p.field), question_id(&p.question)),
                 capitalised(&p.message),
             )
         })
