@@ -68,9 +68,13 @@ pub enum RoundError {
     NotCoordinator,
     #[error("omgången «{0}» finns redan")]
     KeyTaken(Key),
-    /// The round is closed or published; who answers what is settled. Holds the state in words.
-    #[error("omgången är {0} och dess tilldelning kan inte längre ändras")]
-    Settled(String),
+    /// The round is closed or published; who answers what, and when, is settled. Holds the state
+    /// in words and what could not be changed.
+    #[error("omgången är {state} och {what} kan inte längre ändras")]
+    Settled { state: String, what: &'static str },
+    /// Dates changed to days already past, in words; stored only once the coordinator confirms.
+    #[error("{} har redan passerat; bekräfta för att spara ändå", past.join(", "))]
+    PastDates { past: Vec<String> },
     /// Questions an assignment would ask of nobody, in report order; nothing changed.
     #[error("varje fråga måste ställas till minst en organisation")]
     Unasked(Vec<QuestionRef>),
@@ -107,6 +111,7 @@ pub enum RoundField {
     Targets,
     Thresholds,
     State,
+    Extensions,
 }
 
 impl RoundField {
@@ -122,6 +127,7 @@ impl RoundField {
             RoundField::Targets => "targets",
             RoundField::Thresholds => "thresholds",
             RoundField::State => "state",
+            RoundField::Extensions => "extensions",
         }
     }
 
@@ -141,6 +147,7 @@ impl RoundField {
             Some("targets") | Some("target") => RoundField::Targets,
             Some("status") | Some("thresholds") => RoundField::Thresholds,
             Some("state") => RoundField::State,
+            Some("extension") | Some("extensions") => RoundField::Extensions,
             _ => RoundField::Key,
         }
     }

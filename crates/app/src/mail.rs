@@ -71,7 +71,11 @@ pub async fn remind(
         let body = format!(
             "Hej!\n\n{} har ännu inte skickat in sitt svar i {}. Sista dag att svara är {}.\n\n\
              Svara här: {base}/omgangar/{}/svar/{}\n\nHälsningar\nUppfölj",
-            organisation.name, round.name, round.closes, round.key, organisation.key
+            organisation.name,
+            round.name,
+            round.closes_for(&organisation.key),
+            round.key,
+            organisation.key
         );
         mailer
             .send(&to, &format!("Påminnelse: {}", round.name), &body)

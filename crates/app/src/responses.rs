@@ -64,7 +64,8 @@ pub async fn progress(
             answered: summary.map_or(0, |s| s.answered),
             assigned,
             last_activity: summary.map(|s| s.updated_at.clone()),
-            days_left: (!finished).then(|| (round.closes - today).whole_days()),
+            days_left: (!finished)
+                .then(|| (round.closes_for(&organisation.key) - today).whole_days()),
         });
     }
     Ok(rows)

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use time::Date;
 use uppfolj_model::compilation::StatusThresholds;
 use uppfolj_model::{
-    Actor, Definitions, Key, ObjectRef, QuestionRef, ResponseState, Round, RoundState,
+    Actor, Definitions, Extension, Key, ObjectRef, QuestionRef, ResponseState, Round, RoundState,
 };
 
 use crate::lookup::{key, stored_round};
@@ -74,8 +74,70 @@ pub async fn create(app: &App, actor: &Actor, input: NewRoundInput) -> Result<Ro
         state: RoundState::Draft,
         thresholds,
         asked: None,
+        extensions: vec![],
     };
     store_round(app, &definitions, round.clone(), None).await?;
+    Ok(round)
+}
+
+/// A round's name, dates and extended last days as a coordinator changes them, as written.
+pub struct RoundEdit {
+    pub name: String,
+    /// YYYY-MM-DD.
+    pub opens: String,
+    pub closes: String,
+    /// Organisation keys with their later last day (YYYY-MM-DD).
+    pub extensions: Vec<(String, String)>,
+    /// Store even where a changed date is already past: the coordinator has been warned.
+    pub past_dates_confirmed: bool,
+}
+
+/// Changes a round's name, dates and extensions while it is a draft or open. Made from the
+/// settings' change counter `seen`: a change since is refused as a conflict. A date changed to a
+/// day already past is refused as [`RoundError::PastDates`] until confirmed; nothing is stored
+/// on any refusal.
+pub async fn edit(
+    app: &App,
+    actor: &Actor,
+    round: &str,
+    edit: RoundEdit,
+    seen: i64,
+) -> Result<Round, RoundError> {
+    require_coordinator(actor)?;
+    let round_key = key(round, "omgången")?;
+    let definitions = app.store.definitions().await?;
+    let before = stored_round(&definitions, &round_key)?;
+    if !matches!(before.state, RoundState::Draft | RoundState::Open) {
+        return Err(RoundError::Settled {
+            state: before.state.predicate().into(),
+            what: "dess namn och datum",
+        });
+    }
+    let mut round = before.clone();
+    round.name = edit.name.trim().to_owned();
+    round.opens = date(&edit.opens, RoundField::Opens)?;
+    round.closes = date(&edit.closes, RoundField::Closes)?;
+    round.extensions = edit
+        .extensions
+        .iter()
+        .map(|(organisation, closes)| {
+            Ok(Extension {
+                organisation: Key::parse(organisation).map_err(|_| {
+                    RoundError::invalid(
+                        RoundField::Extensions,
+                        format!("organisationen «{organisation}» finns inte"),
+                    )
+                })?,
+                closes: date(closes, RoundField::Extensions)?,
+            })
+        })
+        .collect::<Result<_, RoundError>>()?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let past = round.new_past_dates(&before, today);
+    if !past.is_empty() && !edit.past_dates_confirmed {
+        return Err(RoundError::PastDates { past });
+    }
+    store_round(app, &definitions, round.clone(), Some(seen)).await?;
     Ok(round)
 }
 
@@ -112,6 +174,9 @@ pub struct StateChange {
     /// Days from today to the last day to answer: 0 on the last day itself, negative once it
     /// has passed.
     pub days_left: i64,
+    /// Organisations not yet submitted whose extended last day has not passed: closing cuts
+    /// their time short.
+    pub extended: usize,
 }
 
 /// What moving `round` to `next` would leave behind, for a coordinator to confirm; refused like
@@ -145,6 +210,13 @@ pub async fn state_change(
         drafts: count(|s| matches!(s, ResponseState::Draft | ResponseState::Returned)),
         not_started: count(|s| s == ResponseState::NotStarted),
         days_left: (round.closes - today).whole_days(),
+        extended: rows
+            .iter()
+            .filter(|r| {
+                !r.state.is_submitted() && round.closes_for(&r.organisation.key) > round.closes
+            })
+            .filter(|r| round.closes_for(&r.organisation.key) >= today)
+            .count(),
         to: next,
         round,
     })
@@ -184,7 +256,10 @@ pub async fn assign(
     let definitions = app.store.definitions().await?;
     let mut round = stored_round(&definitions, &round_key)?;
     if !matches!(round.state, RoundState::Draft | RoundState::Open) {
-        return Err(RoundError::Settled(round.state.predicate().into()));
+        return Err(RoundError::Settled {
+            state: round.state.predicate().into(),
+            what: "dess tilldelning",
+        });
     }
     let questions: Vec<QuestionRef> = round
         .documents_as_asked(&definitions.documents)

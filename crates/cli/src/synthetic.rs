@@ -100,6 +100,7 @@ pub fn definitions(size: Size, last: i32) -> Definitions {
             state: RoundState::Closed,
             thresholds: Default::default(),
             asked: None,
+            extensions: vec![],
         })
         .collect();
     Definitions {

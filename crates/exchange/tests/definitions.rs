@@ -374,3 +374,55 @@ fn a_round_sets_its_status_thresholds_and_bad_ones_are_located() {
         found[0]
     );
 }
+
+#[test]
+fn a_rounds_extended_last_days_are_read_exported_and_checked_where_they_stand() {
+    let round = |extensions: &str| {
+        format!(
+            "[round]\nkey = \"2026\"\nname = \"Uppföljning 2026\"\nyear = 2026\nopens = 2027-01-11\n\
+             closes = 2027-02-26\ndocuments = [\"trygghetsprogram\"]\n{extensions}"
+        )
+    };
+    let extended =
+        round("\n[[round.extension]]\norganisation = \"intraservice\"\ncloses = 2027-03-12\n");
+    let parsed = definitions::parse(vec![source("rounds/2026.toml", &extended)])
+        .unwrap()
+        .check(load(&[goteborg_dir()]))
+        .unwrap();
+    let ours = parsed
+        .rounds
+        .iter()
+        .find(|r| r.key.as_str() == "2026")
+        .unwrap();
+    let intraservice = uppfolj_model::Key::parse("intraservice").unwrap();
+    assert_eq!(ours.closes_for(&intraservice).to_string(), "2027-03-12");
+    let exported = definitions::export(&parsed);
+    let (_, text) = exported
+        .iter()
+        .find(|(path, _)| path.ends_with("2026.toml"))
+        .unwrap();
+    assert!(
+        text.contains("[[round.extension]]\norganisation = \"intraservice\"\ncloses = 2027-03-12"),
+        "{text}"
+    );
+    let again = definitions::parse(vec![source("rounds/2026.toml", text)])
+        .unwrap()
+        .check(load(&[goteborg_dir()]))
+        .unwrap();
+    assert_eq!(again.rounds, parsed.rounds, "exported as read");
+
+    let found = problems(vec![source(
+        "rounds/2026.toml",
+        &round("\n[[round.extension]]\norganisation = \"okand\"\ncloses = 2027-02-01\n"),
+    )]);
+    assert!(
+        found.iter().any(|p| p.starts_with("rounds/2026.toml:11:")
+            && p.contains("ska vara senare än omgångens sista dag")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|p| p.starts_with("rounds/2026.toml:10:")
+            && p.contains("organisationen «okand» finns inte")),
+        "{found:?}"
+    );
+}

@@ -534,9 +534,8 @@ fn compile_visible(input: &CompilationInput<'_>) -> Compilation {
             })
         })
         .collect();
-    let deadline_passed = input.today > input.round.closes;
     for organisation in &organisations {
-        if deadline_passed
+        if input.today > input.round.closes_for(&organisation.key)
             && matches!(
                 organisation.state,
                 ResponseState::NotStarted | ResponseState::Draft
@@ -943,6 +942,28 @@ mod tests {
                 .all(|f| f.kind != FlagKind::NeverSubmitted),
             "a response still being written is not flagged before the deadline has passed"
         );
+        let mut extended = round.clone();
+        extended.extensions = vec![crate::Extension {
+            organisation: Key::parse("z").unwrap(),
+            closes: round.closes + time::Duration::days(14),
+        }];
+        let a_week_late = compile(&CompilationInput {
+            round: &extended,
+            documents: &[&doc],
+            scales: &scales,
+            organisations: &organisations,
+            responses: &responses,
+            earlier: &[],
+            audience: Audience::Coordinators,
+            today: round.closes + time::Duration::days(7),
+        });
+        let never: Vec<&str> = a_week_late
+            .flags
+            .iter()
+            .filter(|f| f.kind == FlagKind::NeverSubmitted)
+            .map(|f| f.organisation.as_str())
+            .collect();
+        assert_eq!(never, ["Y"], "Z's extended last day has not passed");
     }
 
     #[test]

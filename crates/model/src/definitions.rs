@@ -163,6 +163,17 @@ impl Definitions {
                     }
                 }
             }
+            for (j, extension) in round.extensions.iter().enumerate() {
+                if !organisations.contains(&extension.organisation) {
+                    problems.push((
+                        object,
+                        Problem::new(
+                            root.item("extension", j).field("organisation"),
+                            format!("organisationen «{}» finns inte", extension.organisation),
+                        ),
+                    ));
+                }
+            }
         }
         problems
     }

@@ -44,5 +44,5 @@ pub use response::{
     Answer, AnswerChange, AnswerInput, InputError, InputField, MAX_COMMENT_CHARS, QuestionStatus,
     ResponseState, SubmitProblem, TransitionError, check_submission,
 };
-pub use round::{Round, RoundState, Target};
+pub use round::{Extension, Round, RoundState, Target};
 pub use scale::{AnswerOption, AnswerScale, AnswerValue, ScaleKind, ValueError};

@@ -35,6 +35,17 @@ pub struct Round {
     /// as they stand. Kept so that editing a document never changes an opened round.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asked: Option<Asked>,
+    /// Organisations given a later last day than the round's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Extension>,
+}
+
+/// A later last day for one organisation (*förlängd svarstid*): a board that meets after the
+/// round's deadline answers after its meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub organisation: Key,
+    pub closes: Date,
 }
 
 /// Limits one question to listed organisations and/or organisation kinds. With neither, the
@@ -148,6 +159,36 @@ impl Round {
                 None => d.current(),
             })
             .collect()
+    }
+
+    /// The last day `organisation` has to answer: its extension, or the round's.
+    pub fn closes_for(&self, organisation: &Key) -> Date {
+        self.extensions
+            .iter()
+            .find(|e| &e.organisation == organisation)
+            .map_or(self.closes, |e| e.closes.max(self.closes))
+    }
+
+    /// The dates of this round (opening, last day, extensions) that are before `today` and were
+    /// not so in `before` (the round as stored): what an edit should warn about, in words.
+    pub fn new_past_dates(&self, before: &Round, today: Date) -> Vec<String> {
+        let mut past = Vec::new();
+        if self.opens < today && self.opens != before.opens {
+            past.push(format!("öppnar {}", self.opens));
+        }
+        if self.closes < today && self.closes != before.closes {
+            past.push(format!("sista dag {}", self.closes));
+        }
+        for extension in &self.extensions {
+            let unchanged = before.extensions.contains(extension);
+            if extension.closes < today && !unchanged {
+                past.push(format!(
+                    "förlängd svarstid för «{}» till {}",
+                    extension.organisation, extension.closes
+                ));
+            }
+        }
+        past
     }
 
     /// Whether the round takes answers now: it is open, or closed and `reopened` for the
@@ -329,6 +370,28 @@ impl Round {
                 ),
             ));
         }
+        let mut extended = HashSet::new();
+        for (i, extension) in self.extensions.iter().enumerate() {
+            let here = at.item("extension", i);
+            if !extended.insert(&extension.organisation) {
+                problems.push(Problem::new(
+                    here.field("organisation"),
+                    format!(
+                        "«{}» har redan en förlängd svarstid i omgången",
+                        extension.organisation
+                    ),
+                ));
+            }
+            if extension.closes <= self.closes {
+                problems.push(Problem::new(
+                    here.field("closes"),
+                    format!(
+                        "den förlängda svarstiden ({}) ska vara senare än omgångens sista dag ({})",
+                        extension.closes, self.closes
+                    ),
+                ));
+            }
+        }
         let mut documents = HashSet::new();
         for (i, document) in self.documents.iter().enumerate() {
             if !documents.insert(document) {
@@ -397,6 +460,7 @@ pub(crate) mod tests {
             state: RoundState::Draft,
             thresholds: Default::default(),
             asked: None,
+            extensions: vec![],
         }
     }
 

@@ -5,16 +5,16 @@ use std::sync::Arc;
 
 use sqlx::{Any, AnyConnection, Transaction};
 use uppfolj_model::{
-    CommentRule, Definitions, Document, DocumentKind, Key, Organisation, Period, Question,
-    QuestionRef, Round, RoundState, Section, Target,
+    CommentRule, Definitions, Document, DocumentKind, Extension, Key, Organisation, Period,
+    Question, QuestionRef, Round, RoundState, Section, Target,
 };
 
 use crate::backend::Backend;
 use crate::error::StoreError;
 use crate::rounds::{load_asked, remember_asked};
 use crate::rows::{
-    ROUND_COLUMNS, RoundRow, comment_rule, stored_key, stored_organisation, stored_scale,
-    target_kinds, text_list,
+    ROUND_COLUMNS, RoundRow, comment_rule, stored_date, stored_key, stored_organisation,
+    stored_scale, target_kinds, text_list,
 };
 use crate::store::{Store, bump_definitions};
 
@@ -312,6 +312,21 @@ async fn load_round(conn: &mut AnyConnection, key: &Key) -> Result<Round, StoreE
     if round.state != RoundState::Draft {
         round.asked = Some(load_asked(conn, id).await?);
     }
+    round.extensions = sqlx::query_as::<_, (String, String)>(
+        "SELECT o.key, e.closes_on FROM round_extensions e \
+         JOIN organisations o ON o.id = e.organisation_id WHERE e.round_id = $1 ORDER BY o.key",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(organisation, closes)| {
+        Ok(Extension {
+            organisation: stored_key(&organisation)?,
+            closes: stored_date(&closes)?,
+        })
+    })
+    .collect::<Result<_, StoreError>>()?;
     Ok(round)
 }
 
@@ -504,6 +519,7 @@ async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Resul
         "round_target_organisations",
         "round_targets",
         "round_documents",
+        "round_extensions",
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE round_id = $1"))
             .bind(round_id)
@@ -561,6 +577,21 @@ async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Resul
             .execute(&mut **tx)
             .await?;
         }
+    }
+    for extension in &round.extensions {
+        let organisation_id = organisations
+            .get(extension.organisation.as_str())
+            .ok_or_else(|| {
+                StoreError::NotFound(format!("organisationen «{}»", extension.organisation))
+            })?;
+        sqlx::query(
+            "INSERT INTO round_extensions (round_id, organisation_id, closes_on) VALUES ($1, $2, $3)",
+        )
+        .bind(round_id)
+        .bind(*organisation_id)
+        .bind(extension.closes.to_string())
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }

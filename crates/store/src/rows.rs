@@ -168,6 +168,7 @@ impl RoundRow {
             thresholds: StatusThresholds::new(self.status_green, self.status_yellow)
                 .map_err(StoreError::Corrupt)?,
             asked: None,
+            extensions: vec![],
         })
     }
 }

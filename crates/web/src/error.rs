@@ -312,7 +312,10 @@ impl From<RoundError> for Failure {
             RoundError::KeyTaken(_) => {
                 Failure::conflict(error.to_string(), json!({ "field": "key" }))
             }
-            RoundError::Settled(_) => Failure::conflict(error.to_string(), json!({})),
+            RoundError::Settled { .. } => Failure::conflict(error.to_string(), json!({})),
+            RoundError::PastDates { ref past } => {
+                Failure::unprocessable(error.to_string(), json!({ "past_dates": past }))
+            }
             RoundError::Unasked(ref questions) => Failure::unprocessable(
                 error.to_string(),
                 json!({ "questions": questions.iter().map(ToString::to_string).collect::<Vec<_>>() }),

@@ -14,3 +14,4 @@ mod pages;
 mod people;
 mod publication;
 mod round_admin;
+mod round_edit;

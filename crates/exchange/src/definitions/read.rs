@@ -8,7 +8,7 @@ use time::{Date, Month};
 use toml::value::Datetime;
 use uppfolj_model::thresholds::StatusThresholds;
 use uppfolj_model::{
-    AnswerOption, AnswerScale, CommentRule, Document, DocumentKind, Key, Organisation,
+    AnswerOption, AnswerScale, CommentRule, Document, DocumentKind, Extension, Key, Organisation,
     OrganisationKind, Path, Period, Question, QuestionRef, Round, RoundState, ScaleKind, Section,
     Target,
 };
@@ -118,6 +118,16 @@ struct RawRound {
     target: Vec<RawTarget>,
     /// The compilation's status thresholds, shares of the positive answer.
     status: Option<RawStatus>,
+    /// Later last days for some organisations.
+    #[serde(default)]
+    extension: Vec<RawExtension>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExtension {
+    organisation: String,
+    closes: Datetime,
 }
 
 #[derive(Deserialize)]
@@ -353,6 +363,18 @@ impl Problems {
                 )),
             }
         }
+        let mut extensions = Vec::new();
+        for (i, extension) in raw.extension.iter().enumerate() {
+            let here = at.item("extension", i);
+            let organisation = self.key(&extension.organisation, here.field("organisation"));
+            let closes = self.date(&extension.closes, here.field("closes"));
+            if let (Some(organisation), Some(closes)) = (organisation, closes) {
+                extensions.push(Extension {
+                    organisation,
+                    closes,
+                });
+            }
+        }
         let thresholds = match raw.status {
             None => Some(StatusThresholds::default()),
             Some(status) => match StatusThresholds::new(status.green, status.yellow) {
@@ -374,6 +396,7 @@ impl Problems {
             state: RoundState::Draft,
             thresholds: thresholds?,
             asked: None,
+            extensions,
         })
     }
 

@@ -179,6 +179,14 @@ fn round(round: &Round) -> String {
             round.thresholds.green, round.thresholds.yellow
         );
     }
+    for extension in &round.extensions {
+        let _ = writeln!(
+            out,
+            "\n[[round.extension]]\norganisation = {}\ncloses = {}",
+            s(extension.organisation.as_str()),
+            extension.closes
+        );
+    }
     for target in &round.targets {
         let _ = writeln!(
             out,

@@ -256,6 +256,7 @@ pub fn plan_import(
                 state: RoundState::Draft,
                 thresholds: Default::default(),
                 asked: None,
+                extensions: vec![],
             }
         }
     };

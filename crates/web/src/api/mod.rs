@@ -34,7 +34,10 @@ pub fn router() -> Router<AppState> {
             axum::routing::delete(admin::revoke_token),
         )
         .route("/api/v1/rounds", get(rounds::list).post(rounds::create))
-        .route("/api/v1/rounds/{round}", get(rounds::detail))
+        .route(
+            "/api/v1/rounds/{round}",
+            get(rounds::detail).patch(rounds::change),
+        )
         .route("/api/v1/rounds/{round}/state", post(rounds::change_state))
         .route("/api/v1/rounds/{round}/status", put(rounds::set_thresholds))
         .route(
@@ -86,7 +89,7 @@ pub fn router() -> Router<AppState> {
     paths(
         admin::me, admin::logout_everywhere, admin::organisations, admin::users, admin::create_user,
         admin::tokens, admin::create_token, admin::revoke_token,
-        rounds::list, rounds::create, rounds::detail, rounds::change_state, rounds::set_thresholds, rounds::set_target, rounds::remove_target,
+        rounds::list, rounds::create, rounds::detail, rounds::change, rounds::change_state, rounds::set_thresholds, rounds::set_target, rounds::remove_target,
         responses::progress, responses::response, responses::save, responses::withhold, responses::save_batch, responses::submit,
         responses::send_back, responses::accept, responses::reopen, responses::history,
     ),

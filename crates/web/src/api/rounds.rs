@@ -7,8 +7,8 @@ use uppfolj_model::{CommentRule, Entry, OrganisationKind, QuestionRef, Target, n
 
 use super::json::ApiJson;
 use super::types::{
-    HeadingJson, NewRound, Problem, QuestionJson, RoundDetail, RoundStateChange, RoundSummary,
-    ScaleJson, TargetJson, ThresholdsJson,
+    HeadingJson, NewRound, Problem, QuestionJson, RoundChange, RoundDetail, RoundStateChange,
+    RoundSummary, ScaleJson, TargetJson, ThresholdsJson,
 };
 use crate::AppState;
 use crate::auth::Caller;
@@ -16,7 +16,7 @@ use crate::error::Failure;
 use uppfolj_app::lookup::{key, require_coordinator, visible_round};
 use uppfolj_app::lookup::{question_ref, stored_round};
 use uppfolj_app::reports::round_documents;
-use uppfolj_app::rounds::{self, NewRoundInput};
+use uppfolj_app::rounds::{self, NewRoundInput, RoundEdit};
 
 /// The rounds the caller may see, newest first.
 #[utoipa::path(get, path = "/api/v1/rounds", tag = "omgångar",
@@ -45,6 +45,7 @@ pub async fn detail(
     caller: Caller,
     Path(round): Path<String>,
 ) -> Result<Json<RoundDetail>, Failure> {
+    let (version, _) = state.store.definitions_at().await?;
     let (definitions, index) = visible_round(&state.store, &caller.actor, &round).await?;
     let round = &definitions.rounds[index];
     let documents = round_documents(&definitions, round);
@@ -90,8 +91,44 @@ pub async fn detail(
     }
     Ok(Json(RoundDetail {
         round: RoundSummary::from(round),
+        version,
         headings,
     }))
+}
+
+/// Changes a round's name, dates or per-organisation extensions while it is a draft or open.
+#[utoipa::path(patch, path = "/api/v1/rounds/{round}", tag = "omgångar", request_body = RoundChange,
+    params(("round" = String, Path, description = "The round's key")),
+    responses((status = 200, body = RoundSummary), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn change(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(round): Path<String>,
+    ApiJson(body): ApiJson<RoundChange>,
+) -> Result<Json<RoundSummary>, Failure> {
+    let (definitions, index) = visible_round(&state.store, &caller.actor, &round).await?;
+    let stored = &definitions.rounds[index];
+    let edit = RoundEdit {
+        name: body.name.unwrap_or_else(|| stored.name.clone()),
+        opens: body.opens.unwrap_or_else(|| stored.opens.to_string()),
+        closes: body.closes.unwrap_or_else(|| stored.closes.to_string()),
+        extensions: match body.extensions {
+            Some(given) => given
+                .into_iter()
+                .map(|e| (e.organisation, e.closes))
+                .collect(),
+            None => stored
+                .extensions
+                .iter()
+                .map(|e| (e.organisation.to_string(), e.closes.to_string()))
+                .collect(),
+        },
+        past_dates_confirmed: body.confirm_past_dates,
+    };
+    let round = rounds::edit(&state.app, &caller.actor, &round, edit, body.version).await?;
+    Ok(Json(RoundSummary::from(&round)))
 }
 
 /// Creates a round, empty or as a copy of another (last year's): same documents and targeting.

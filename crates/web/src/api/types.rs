@@ -70,6 +70,35 @@ pub struct RoundSummary {
     /// draft, open, closed or published.
     pub state: String,
     pub status: ThresholdsJson,
+    /// Organisations with a later last day than the round's.
+    pub extensions: Vec<ExtensionJson>,
+}
+
+/// A later last day for one organisation.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionJson {
+    /// The organisation's key.
+    pub organisation: String,
+    /// YYYY-MM-DD, later than the round's last day.
+    pub closes: String,
+}
+
+/// A change of a round's name, dates or extensions; what is left out stays as it is.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundChange {
+    /// The round's `version` as read (GET /api/v1/rounds/{round}); a change since is 409.
+    pub version: i64,
+    pub name: Option<String>,
+    /// YYYY-MM-DD.
+    pub opens: Option<String>,
+    pub closes: Option<String>,
+    /// Replaces every extension when given; `[]` removes them all.
+    pub extensions: Option<Vec<ExtensionJson>>,
+    /// Store a date changed to a day already past; without it such a change is 422.
+    #[serde(default)]
+    pub confirm_past_dates: bool,
 }
 
 impl From<&Round> for RoundSummary {
@@ -85,6 +114,14 @@ impl From<&Round> for RoundSummary {
                 green: r.thresholds.green,
                 yellow: r.thresholds.yellow,
             },
+            extensions: r
+                .extensions
+                .iter()
+                .map(|e| ExtensionJson {
+                    organisation: e.organisation.to_string(),
+                    closes: e.closes.to_string(),
+                })
+                .collect(),
         }
     }
 }
@@ -93,6 +130,8 @@ impl From<&Round> for RoundSummary {
 pub struct RoundDetail {
     #[serde(flatten)]
     pub round: RoundSummary,
+    /// The settings' change counter this was read at, to send back with a change.
+    pub version: i64,
     /// The round's outline in report order: numbered headings with their questions.
     pub headings: Vec<HeadingJson>,
 }

@@ -189,6 +189,8 @@ struct FormPage<'a> {
     /// Answered, but a required comment is missing (or the answer no longer fits its scale).
     needs_attention: usize,
     total: usize,
+    /// The organisation's last day: the round's, or its extension.
+    closes: time::Date,
     deadline: String,
     lines: Vec<Line>,
     /// The sections with questions, for the contents: the heading, and done of asked under it.
@@ -316,6 +318,7 @@ fn form_page<'a>(
         drop_empty_headings(&mut lines);
     }
     let today = OffsetDateTime::now_utc().date();
+    let closes = round.closes_for(&view.organisation.key);
     let takeable = if editable && view.round_takes_answers() {
         take_over(&form).len()
     } else {
@@ -337,7 +340,8 @@ fn form_page<'a>(
         total: form.len(),
         contents,
         filter,
-        deadline: days_left((round.closes - today).whole_days()),
+        closes,
+        deadline: days_left((closes - today).whole_days()),
         lines,
         refused: summary,
         base,

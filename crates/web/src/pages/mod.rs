@@ -16,6 +16,7 @@ mod organisations;
 mod reports;
 mod review;
 mod round_admin;
+mod round_edit;
 mod rounds;
 mod session;
 mod submit;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(submit::router())
         .merge(review::router())
         .merge(round_admin::router())
+        .merge(round_edit::router())
         .merge(assignment::router())
         .merge(history::router())
         .merge(reports::router())

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -92,7 +92,9 @@ fn form_field(field: RoundField) -> &'static str {
         RoundField::Opens => "oppnar",
         RoundField::Closes => "stanger",
         RoundField::Documents | RoundField::Targets => "dokument",
-        RoundField::Key | RoundField::Thresholds | RoundField::State => "nyckel",
+        RoundField::Key | RoundField::Thresholds | RoundField::State | RoundField::Extensions => {
+            "nyckel"
+        }
     }
 }
 
@@ -287,6 +289,8 @@ struct ManagePage<'a> {
     /// What the last reminders reached, or why they failed.
     notice: Option<String>,
     mail_error: Option<String>,
+    /// The round's name or dates were just changed.
+    edited: bool,
 }
 
 impl ManagePage<'_> {
@@ -295,12 +299,24 @@ impl ManagePage<'_> {
     }
 }
 
+/// What the management page says after a change made elsewhere (`?andrad=ja`).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Shown {
+    andrad: Option<String>,
+}
+
 async fn manage(
     State(state): State<AppState>,
     caller: Caller,
     Path(round): Path<String>,
+    Query(shown): Query<Shown>,
 ) -> Result<Response, WebError> {
-    manage_page(&state, &caller, &round, Outcome::default(), StatusCode::OK).await
+    let outcome = Outcome {
+        edited: shown.andrad.is_some(),
+        ..Outcome::default()
+    };
+    manage_page(&state, &caller, &round, outcome, StatusCode::OK).await
 }
 
 /// What the management page reports after a refused change or a round of reminders.
@@ -310,6 +326,8 @@ struct Outcome {
     thresholds: Option<(String, String, String)>,
     notice: Option<String>,
     mail_error: Option<String>,
+    /// The round's name or dates were just changed.
+    edited: bool,
 }
 
 async fn manage_page(
@@ -347,6 +365,7 @@ async fn manage_page(
             mail: state.app.settings.mailer.is_some(),
             notice: outcome.notice,
             mail_error: outcome.mail_error,
+            edited: outcome.edited,
         },
         status,
     ))

@@ -35,6 +35,8 @@ struct ToAnswer {
     /// Answered, but a required comment missing: to mend before submitting.
     needs_attention: usize,
     assigned: usize,
+    /// The organisation's last day: the round's, or its extension.
+    closes: time::Date,
     /// Days left or late, in words; `None` once submitted or accepted.
     deadline: Option<String>,
 }
@@ -202,6 +204,7 @@ async fn start(
                     .await?;
                     to_answer.push(ToAnswer {
                         needs_attention: view.needs_attention(),
+                        closes: round.closes_for(&row.organisation.key),
                         round: round.clone(),
                         organisation: row.organisation,
                         state: row.state,
