@@ -336,6 +336,15 @@ export const FLOWS = [
       assert.equal(await submitWith(page), 303, 'the assignment is saved');
       assert.match(await text(page, '[role=status]'), /Tilldelningen är sparad/);
       assert.equal(await page.locator('table.matrix input[type=checkbox]').first().isChecked(), !before);
+      // «Alla/inga» ticks a whole column (or clears it when all are ticked) before saving.
+      const firstColumn = page.locator('table.matrix input[type=checkbox][value^="0-"]');
+      await page.getByRole('button', { name: /^Alla\/inga för fråga 1\.1\.1 a$/ }).focus();
+      assert.equal(await submitWith(page), 200, 'a toggle shows the matrix, unsaved');
+      assert.match(await text(page, '.notice.used'), /inte sparad ännu/);
+      const ticks = await firstColumn.evaluateAll((boxes) => boxes.map((b) => b.checked));
+      assert.ok(ticks.length > 10 && ticks.every((t) => t === ticks[0]), 'the whole column alike');
+      await page.getByRole('button', { name: 'Spara tilldelningen' }).focus();
+      assert.equal(await submitWith(page), 303, 'the toggled column is saved');
       await page.getByRole('link', { name: 'Tillbaka till omgången' }).focus();
       await page.keyboard.press('Enter');
       await page.waitForURL(`**/omgangar/${key}/hantera`);

@@ -15,6 +15,7 @@ on_both_backends!(
     a_matrix_from_before_someone_elses_change_is_a_conflict_and_changes_nothing,
     a_question_asked_of_nobody_is_refused_with_its_number,
     a_closed_rounds_matrix_is_read_only,
+    a_whole_column_or_row_is_ticked_and_cleared_before_saving,
     only_coordinators_reach_the_matrix,
     the_start_page_shows_coordinators_the_coverage_board_with_filters,
     every_signed_in_page_has_the_menu_and_logout,
@@ -40,11 +41,103 @@ fn cells(page: &Reply) -> Vec<(String, bool)> {
 fn row_of(page: &Reply, name: &str) -> String {
     let heading = page
         .text
-        .split("<th scope=\"row\" id=\"o")
+        .split("<th scope=\"row\"><span id=\"o")
         .skip(1)
-        .find(|rest| rest.contains(&format!("\">{name}</th>")))
+        .find(|rest| rest.contains(&format!("\">{name}</span>")))
         .unwrap_or_else(|| panic!("a row for {name}"));
     heading.split('"').next().unwrap().to_owned()
+}
+
+async fn a_whole_column_or_row_is_ticked_and_cleared_before_saving(app: TestApp) {
+    let (token, sam, _) = signed_in(&app, "sam@stad.se", Role::Samordnare, &[]).await;
+    let page = get_page(&app, &sam, MATRIX).await;
+    assert!(
+        page.text.contains("<button type=\"submit\" name=\"vaxla\" value=\"fraga-0\" class=\"toggle\">Alla/inga<span class=\"visually-hidden\"> för fråga 1.1.1 a</span></button>"),
+        "each column has its button, named by its question"
+    );
+    assert!(
+        page.text
+            .contains("<span class=\"visually-hidden\">: Är ert arbete kunskapsbaserat?</span>"),
+        "the question's text is in the column heading's accessible name"
+    );
+    let toggle = |page: &Reply, ticked: Vec<String>, which: &str| {
+        let csrf = hidden(&page.text, "csrf");
+        let seen = hidden(&page.text, "seen");
+        let which = which.to_owned();
+        let app = &app;
+        let sam = sam.clone();
+        async move {
+            let mut fields = vec![
+                ("csrf".to_owned(), csrf),
+                ("seen".to_owned(), seen),
+                ("vaxla".to_owned(), which),
+            ];
+            fields.extend(ticked.into_iter().map(|v| ("v".to_owned(), v)));
+            let borrowed: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            post_form(app, &sam, MATRIX, &borrowed).await
+        }
+    };
+    let stored = ticked(&page);
+    let column = |page: &Reply, i: usize| -> Vec<bool> {
+        cells(page)
+            .into_iter()
+            .filter(|(v, _)| v.split('-').next() == Some(&i.to_string()))
+            .map(|(_, on)| on)
+            .collect()
+    };
+    // Column 0 is asked of everyone: the button clears it, then ticks it all again.
+    assert!(column(&page, 0).iter().all(|on| *on));
+    let cleared = toggle(&page, stored.clone(), "fraga-0").await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text);
+    assert!(
+        column(&cleared, 0).iter().all(|on| !on),
+        "the whole column cleared"
+    );
+    assert!(cleared.text.contains("Ändringen är inte sparad ännu."));
+    assert_eq!(
+        column(&cleared, 1),
+        column(&page, 1),
+        "other columns as they were"
+    );
+    assert!(
+        asked(&app, &token, "intraservice")
+            .await
+            .contains(&FIRST.to_owned()),
+        "nothing is stored by a toggle"
+    );
+    let back = toggle(&cleared, ticked(&cleared), "fraga-0").await;
+    assert!(
+        column(&back, 0).iter().all(|on| *on),
+        "a column not all ticked is ticked"
+    );
+
+    // A row: Intraservice asked nothing, then everything.
+    let row = row_of(&page, "Nämnden för Intraservice");
+    let theirs = |page: &Reply| -> Vec<bool> {
+        cells(page)
+            .into_iter()
+            .filter(|(v, _)| v.ends_with(&format!("-{row}")))
+            .map(|(_, on)| on)
+            .collect()
+    };
+    let mut partly = stored.clone();
+    partly.retain(|v| *v != format!("0-{row}"));
+    let all = toggle(&page, partly, &format!("org-{row}")).await;
+    assert!(theirs(&all).iter().all(|on| *on));
+    let none = toggle(&all, ticked(&all), &format!("org-{row}")).await;
+    assert!(theirs(&none).iter().all(|on| !on));
+    let saved = save(&app, &sam, &none, &ticked(&none)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(
+        asked(&app, &token, "intraservice").await.is_empty(),
+        "saved as shown"
+    );
+
+    let bad = toggle(&page, stored, "fraga-9999").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
 /// Posts the matrix with `ticked` cells.
@@ -86,7 +179,7 @@ async fn the_matrix_shows_who_answers_what_and_saves_a_change(app: TestApp) {
     let page = get_page(&app, &sam, MATRIX).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     let all = cells(&page);
-    let organisations = page.text.matches("<th scope=\"row\" id=\"o").count();
+    let organisations = page.text.matches("<th scope=\"row\"><span id=\"o").count();
     assert!(organisations >= 40, "every active organisation has a row");
     assert_eq!(
         all.len() % organisations,

@@ -38,6 +38,24 @@ struct AssignmentForm {
     seen: i64,
     #[serde(default)]
     v: Vec<String>,
+    /// An «Alla/inga» button pressed instead of saving: `fraga-{column}` or `org-{row}`.
+    vaxla: Option<String>,
+}
+
+/// What an «Alla/inga» button flips: a question's column or an organisation's row.
+enum Toggle {
+    Column(usize),
+    Row(usize),
+}
+
+impl Toggle {
+    fn parse(value: &str) -> Option<Toggle> {
+        match value.split_once('-')? {
+            ("fraga", i) => i.parse().ok().map(Toggle::Column),
+            ("org", i) => i.parse().ok().map(Toggle::Row),
+            _ => None,
+        }
+    }
 }
 
 /// A column of the matrix: one question, headed by its section's report number.
@@ -82,10 +100,21 @@ struct AssignmentPage<'a> {
     /// Whether the round still takes changes to its assignment (draft or open).
     editable: bool,
     saved: bool,
+    /// The matrix shows ticks changed by «Alla/inga» that are not stored yet.
+    unsaved: bool,
     error: Option<String>,
 }
 
 impl AssignmentPage<'_> {
+    /// Shows `chosen` (question, organisation) in the cells instead of what is stored.
+    fn show_chosen(&mut self, columns: &[Column], chosen: &HashSet<(QuestionRef, Key)>) {
+        for row in self.groups.iter_mut().flat_map(|g| &mut g.rows) {
+            for (cell, column) in row.cells.iter_mut().zip(columns) {
+                *cell = chosen.contains(&(column.reference.clone(), row.organisation.key.clone()));
+            }
+        }
+    }
+
     /// How many organisations answer the question in a column.
     fn column_count(&self, column: &usize) -> usize {
         self.groups
@@ -163,6 +192,7 @@ fn build<'a>(
         seen,
         editable: matches!(round.state, RoundState::Draft | RoundState::Open),
         saved: false,
+        unsaved: false,
         error: None,
     }
 }
@@ -211,6 +241,43 @@ async fn save(
         })?;
         chosen.insert(picked);
     }
+    if let Some(value) = &form.vaxla {
+        let toggle = Toggle::parse(value).ok_or_else(|| {
+            Failure::bad_request("vaxla", format!("«{value}» är ingen rad eller kolumn"))
+        })?;
+        let cells: Vec<(QuestionRef, Key)> = match toggle {
+            Toggle::Column(i) => {
+                let column = columns.get(i).ok_or_else(|| {
+                    Failure::bad_request("vaxla", format!("kolumn {i} finns inte"))
+                })?;
+                organisations
+                    .iter()
+                    .map(|o| (column.reference.clone(), o.key.clone()))
+                    .collect()
+            }
+            Toggle::Row(i) => {
+                let organisation = organisations
+                    .get(i)
+                    .ok_or_else(|| Failure::bad_request("vaxla", format!("rad {i} finns inte")))?;
+                columns
+                    .iter()
+                    .map(|c| (c.reference.clone(), organisation.key.clone()))
+                    .collect()
+            }
+        };
+        let all = cells.iter().all(|cell| chosen.contains(cell));
+        for cell in cells {
+            if all {
+                chosen.remove(&cell);
+            } else {
+                chosen.insert(cell);
+            }
+        }
+        let mut shown = build(&caller, &definitions, stored, form.seen);
+        shown.show_chosen(&columns, &chosen);
+        shown.unsaved = true;
+        return Ok(page(shown, StatusCode::OK));
+    }
     match rounds::assign(&state.app, &caller.actor, &round, &chosen, form.seen).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/omgangar/{round}/tilldelning?sparat=1")).into_response())
@@ -222,12 +289,7 @@ async fn save(
                 .map(|c| c.label.as_str())
                 .collect();
             let mut refused = build(&caller, &definitions, stored, form.seen);
-            for row in refused.groups.iter_mut().flat_map(|g| &mut g.rows) {
-                for (cell, column) in row.cells.iter_mut().zip(&columns) {
-                    *cell =
-                        chosen.contains(&(column.reference.clone(), row.organisation.key.clone()));
-                }
-            }
+            refused.show_chosen(&columns, &chosen);
             refused.error = Some(format!(
                 "Varje fråga måste ställas till minst en organisation. Ingen är vald för {}.",
                 labels.join(", ")

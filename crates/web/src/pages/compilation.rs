@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use uppfolj_app::reports::round_compilation;
 use uppfolj_exchange::compilation::{TableFormat, sheets};
@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
     router
         .route("/omgangar/{round}/sammanstallning", get(show))
         .route("/omgangar/{round}/sammanstallning.pdf", get(pdf))
+        .route("/sammanstallning", get(latest))
         .route("/publicerat", get(published))
         .route("/publicerat/sammanstallning.schema.json", get(schema))
         .route("/publicerat/{round}", get(published_page))
@@ -129,6 +130,25 @@ async fn show(
         back: Some((format!("/omgangar/{key}"), "Tillbaka till omgången")),
     };
     compilation_page(caller.nav(), &c, &view)
+}
+
+/// The main menu's «Sammanställning»: the newest round whose compilation the caller may read,
+/// or the published ones when there is none.
+async fn latest(State(state): State<AppState>, caller: Caller) -> Result<Response, WebError> {
+    let definitions = state.store.definitions().await?;
+    let newest = definitions
+        .rounds
+        .iter()
+        .filter(|r| r.state != RoundState::Draft)
+        .filter(|r| {
+            caller.actor.may_see_round(r.state) && caller.actor.may_read_compilation(r.state)
+        })
+        .max_by_key(|r| (r.year, r.opens));
+    Ok(match newest {
+        Some(round) => Redirect::to(&format!("/omgangar/{}/sammanstallning", round.key)),
+        None => Redirect::to("/publicerat"),
+    }
+    .into_response())
 }
 
 async fn pdf(
