@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 
 import { ACCOUNTS, PASSWORD } from './lib/server.mjs';
 import { focused, heading, logInByKeyboard, submitWith, tabTo, where } from './lib/browser.mjs';
+import { follow, linkProblem, pageLinks } from './lib/links.mjs';
 
 const ROUND = '/omgangar/2025';
 
@@ -373,6 +374,16 @@ export const FLOWS = [
       await page.goto(`/publicerat/${key}`);
       assert.equal(await heading(page), `Sammanställning – ${name}`);
       assert.match(await text(page, 'main'), /Publicerad version/);
+      // Every link and download of the published page answers, for anyone.
+      const broken = [];
+      for (const link of await pageLinks(page)) {
+        const problem = linkProblem(await follow(page.context().request, link.url), {
+          download: link.download,
+          loggedIn: false,
+        });
+        if (problem) broken.push(`${link.url}: ${problem}`);
+      }
+      assert.deepEqual(broken, [], 'the published page has no broken link');
     },
   },
 ];

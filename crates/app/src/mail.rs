@@ -47,6 +47,7 @@ pub struct Reminded {
 /// with the deadline and a link to their form.
 pub async fn remind(
     app: &App,
+    actor: &Actor,
     round: &Round,
     organisations: &[&Organisation],
 ) -> Result<Reminded, MailError> {
@@ -82,6 +83,14 @@ pub async fn remind(
             .await?;
         reminded.people += to.len();
         reminded.organisations += 1;
+        // The mail is out; a reminder that could not be noted is logged, not reported as unsent.
+        if let Err(e) = app
+            .store
+            .record_reminder(&round.key, &organisation.key, actor.email.as_str())
+            .await
+        {
+            tracing::warn!(round = %round.key, organisation = %organisation.key, "reminder not recorded: {e}");
+        }
     }
     Ok(reminded)
 }

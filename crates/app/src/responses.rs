@@ -77,6 +77,8 @@ pub struct CoverageRow {
     pub progress: ProgressRow,
     /// Answered and assigned per document; `(0, 0)` where the document asks it nothing.
     pub documents: Vec<(usize, usize)>,
+    /// When the organisation was last reminded to answer the round.
+    pub last_reminded: Option<OffsetDateTime>,
 }
 
 /// The coverage board: [`progress`] broken down by document.
@@ -87,6 +89,7 @@ pub async fn coverage(
     round: &Round,
 ) -> Result<Vec<CoverageRow>, ResponseError> {
     let rows = progress(app, actor, definitions, round).await?;
+    let mut reminded = app.store.last_reminders(&round.key).await?;
     let documents = round_documents(definitions, round);
     let answered: HashMap<Key, Vec<QuestionRef>> = app
         .store
@@ -120,6 +123,7 @@ pub async fn coverage(
                 })
                 .collect();
             CoverageRow {
+                last_reminded: reminded.remove(&progress.organisation.key),
                 progress,
                 documents,
             }

@@ -20,6 +20,7 @@ mod definitions;
 mod documents;
 mod error;
 mod organisations;
+mod reminders;
 mod responses;
 mod rounds;
 mod rows;

@@ -165,6 +165,51 @@ async fn reminders_reach_the_respondents_of_the_organisations_chosen(
         "counts per state above the board"
     );
     assert_eq!(sink.messages(4).len(), 4);
+    let row = |board: &str, name: &str| -> String {
+        let at = board.find(&format!(">{name}</a></th>")).unwrap();
+        board[at..at + board[at..].find("</tr>").unwrap()].to_owned()
+    };
+    let board = with_cookie(&app, Method::GET, "/?status=ej-klara", &cookie, None, None).await;
+    let last = row(&board.text, "Nämnden för Intraservice");
+    assert!(
+        last.contains("<td>20") && !last.ends_with("<td>–</td>\n  "),
+        "when Intraservice was last reminded: {last}"
+    );
+    assert!(
+        row(&board.text, "Kulturnämnden").contains("<td>–</td>\n  "),
+        "never reminded"
+    );
+
+    // «Påminn alla» reaches every organisation shown that has not submitted, and only those.
+    assert!(board.text.contains("name=\"alla\" value=\"ja\""));
+    let all = with_cookie(
+        &app,
+        Method::POST,
+        "/omgangar/2025/paminn",
+        &cookie,
+        None,
+        Some(&encode(&[
+            ("csrf", &csrf),
+            ("alla", "ja"),
+            ("fran_start", "ja"),
+            ("status", "ej-klara"),
+            ("typ", ""),
+        ])),
+    )
+    .await;
+    assert_eq!(all.status, StatusCode::SEE_OTHER, "{}", all.text);
+    let to: Vec<String> = sink
+        .messages(7)
+        .iter()
+        .skip(4)
+        .map(|m| m["to"][0].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        to.len(),
+        3,
+        "both of Intraservice's and Kulturnämnden's: {to:?}"
+    );
+    assert!(to.contains(&"cia@kultur.test".to_owned()));
 }
 
 async fn returning_a_response_tells_its_respondents_why(app: TestApp, sink: &SmtpSink) {

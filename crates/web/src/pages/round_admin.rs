@@ -82,6 +82,8 @@ struct RemindForm {
     fran_start: Option<String>,
     status: String,
     typ: String,
+    /// `ja` from «Påminn alla»: every organisation the board shows that has not submitted.
+    alla: String,
 }
 
 /// The new-round form's field that shows a refusal of the round's `field`.
@@ -583,8 +585,22 @@ async fn remind(
     check_csrf(&caller, &form.csrf)?;
     require_coordinator(&caller.actor)?;
     let (definitions, index) = visible_round(&state.store, &caller.actor, &round).await?;
-    let chosen: Vec<&Organisation> = form
-        .organisation
+    let mut keys = form.organisation.clone();
+    if form.alla == "ja" {
+        let shown = super::rounds::BoardFilter::new(&form.status, &form.typ);
+        keys = progress(
+            &state.app,
+            &caller.actor,
+            &definitions,
+            &definitions.rounds[index],
+        )
+        .await?
+        .into_iter()
+        .filter(|row| !row.state.is_submitted() && shown.admits_progress(row))
+        .map(|row| row.organisation.key.to_string())
+        .collect();
+    }
+    let chosen: Vec<&Organisation> = keys
         .iter()
         .map(|key| find_organisation(&definitions, key))
         .collect::<Result<_, _>>()?;
@@ -594,7 +610,14 @@ async fn remind(
         outcome.mail_error = Some("Kryssa för minst en organisation att påminna.".into());
         status = StatusCode::BAD_REQUEST;
     } else {
-        match mail::remind(&state.app, &definitions.rounds[index], &chosen).await {
+        match mail::remind(
+            &state.app,
+            &caller.actor,
+            &definitions.rounds[index],
+            &chosen,
+        )
+        .await
+        {
             Ok(reached) => {
                 let mut notice = format!(
                     "Påminnelsen skickades till {} {} på {} {}.",

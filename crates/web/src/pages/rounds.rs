@@ -18,7 +18,7 @@ use crate::auth::Caller;
 use crate::layout::{Nav, days_left};
 use crate::{AppState, WebError};
 use uppfolj_app::reports::round_documents;
-use uppfolj_app::responses::{CoverageRow, coverage, load, progress};
+use uppfolj_app::responses::{CoverageRow, ProgressRow, coverage, load, progress};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -79,6 +79,20 @@ impl Board {
         kinds
     }
 
+    /// When the organisation was last reminded, or a dash.
+    fn reminded_at(&self, row: &CoverageRow) -> String {
+        row.last_reminded
+            .map_or_else(|| "–".to_owned(), uppfolj_model::text::swedish_time)
+    }
+
+    /// How many organisations shown have not submitted: whom «Påminn alla» reaches.
+    fn unsubmitted_shown(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| !r.progress.state.is_submitted())
+            .count()
+    }
+
     fn deadline(&self, row: &CoverageRow) -> String {
         row.progress.days_left.map(days_left).unwrap_or_default()
     }
@@ -96,7 +110,7 @@ impl Board {
 
 /// The board's filters, from the query string.
 #[derive(Deserialize)]
-struct BoardFilter {
+pub(super) struct BoardFilter {
     #[serde(default)]
     status: String,
     #[serde(default)]
@@ -106,14 +120,28 @@ struct BoardFilter {
 }
 
 impl BoardFilter {
+    /// The filter a reminder form carried back from the board.
+    pub(super) fn new(status: &str, typ: &str) -> BoardFilter {
+        BoardFilter {
+            status: status.to_owned(),
+            typ: typ.to_owned(),
+            paminnelse: None,
+        }
+    }
+
     fn admits(&self, row: &CoverageRow) -> bool {
-        let state = row.progress.state;
+        self.admits_progress(&row.progress)
+    }
+
+    /// Whether the board shows an organisation with this progress.
+    pub(super) fn admits_progress(&self, progress: &ProgressRow) -> bool {
+        let state = progress.state;
         let by_state = match self.status.as_str() {
             "" => true,
             "ej-klara" => !state.is_submitted(),
             chosen => state.as_str() == chosen,
         };
-        by_state && (self.typ.is_empty() || row.progress.organisation.kind.as_str() == self.typ)
+        by_state && (self.typ.is_empty() || progress.organisation.kind.as_str() == self.typ)
     }
 }
 
