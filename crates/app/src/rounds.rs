@@ -25,8 +25,8 @@ pub struct NewRoundInput {
     pub copy_from: Option<String>,
     /// Document keys in report order, when not copying.
     pub documents: Vec<String>,
-    /// Green and yellow shares; copied or the defaults when `None`.
-    pub thresholds: Option<(f64, f64)>,
+    /// Green, yellow and submitted shares; copied or the defaults when `None`.
+    pub thresholds: Option<(f64, f64, f64)>,
 }
 
 /// Creates a round as a draft, empty or as a copy of another. Fields are named as in the API.
@@ -60,7 +60,7 @@ pub async fn create(app: &App, actor: &Actor, input: NewRoundInput) -> Result<Ro
         }
     };
     let thresholds = match input.thresholds {
-        Some((green, yellow)) => thresholds(green, yellow)?,
+        Some((green, yellow, submitted)) => thresholds(green, yellow, submitted)?,
         None => copied,
     };
     let round = Round {
@@ -222,19 +222,21 @@ pub async fn state_change(
     })
 }
 
-/// Sets the shares of *Ja* from which the compilation calls a section green or yellow.
+/// Sets the shares of *Ja* from which the compilation calls a section green or yellow, and the
+/// share of organisations that must have submitted before it shows any status.
 pub async fn set_thresholds(
     app: &App,
     actor: &Actor,
     round: &str,
     green: f64,
     yellow: f64,
+    submitted: f64,
 ) -> Result<Round, RoundError> {
     require_coordinator(actor)?;
     let round_key = key(round, "omgången")?;
     let definitions = app.store.definitions().await?;
     let mut round = stored_round(&definitions, &round_key)?;
-    round.thresholds = thresholds(green, yellow)?;
+    round.thresholds = thresholds(green, yellow, submitted)?;
     store_round(app, &definitions, round.clone(), None).await?;
     Ok(round)
 }
@@ -311,8 +313,8 @@ pub async fn store_round(
     Ok(())
 }
 
-fn thresholds(green: f64, yellow: f64) -> Result<StatusThresholds, RoundError> {
-    StatusThresholds::new(green, yellow)
+fn thresholds(green: f64, yellow: f64, submitted: f64) -> Result<StatusThresholds, RoundError> {
+    StatusThresholds::new(green, yellow, submitted)
         .map_err(|message| RoundError::invalid(RoundField::Thresholds, message))
 }
 

@@ -100,6 +100,9 @@ pub enum Status {
     Red,
     /// Nothing answered yet.
     None,
+    /// Answered, but too few organisations have submitted for a colour to mean anything
+    /// ([`StatusThresholds::submitted`]).
+    Pending,
 }
 
 impl Status {
@@ -110,6 +113,7 @@ impl Status {
             Status::Yellow => "Gul: delvis uppfyllt",
             Status::Red => "Röd: i huvudsak inte uppfyllt",
             Status::None => "Inga svar ännu",
+            Status::Pending => "Visas när fler har skickat in",
         }
     }
 }
@@ -311,6 +315,9 @@ pub struct Compilation {
     pub round: String,
     pub year: i32,
     pub thresholds: StatusThresholds,
+    /// The share of the organisations asked that have submitted; below
+    /// [`StatusThresholds::submitted`] the parts' statuses are [`Status::Pending`].
+    pub submitted_share: f64,
     /// Over every question of the round.
     pub total: Tally,
     pub parts: Vec<PartSummary>,
@@ -548,11 +555,26 @@ fn compile_visible(input: &CompilationInput<'_>) -> Compilation {
             });
         }
     }
+    let submitted_share = if organisations.is_empty() {
+        0.0
+    } else {
+        organisations
+            .iter()
+            .filter(|o| o.state.is_submitted())
+            .count() as f64
+            / organisations.len() as f64
+    };
+    if submitted_share < input.round.thresholds.submitted {
+        for part in parts.iter_mut().filter(|p| p.status != Status::None) {
+            part.status = Status::Pending;
+        }
+    }
     let trend = trend(input, &questions, &scales, &mut flags);
     Compilation {
         round: input.round.name.clone(),
         year: input.round.year,
         thresholds: input.round.thresholds,
+        submitted_share,
         total,
         parts,
         questions,
@@ -854,7 +876,9 @@ mod tests {
                 &[("a", Some("nej"), ""), ("c", None, "Vet inte.")],
             ),
         ];
-        let round = round(vec![]);
+        let mut round = round(vec![]);
+        // Statuses shown whoever has submitted; hiding them is pinned down on its own below.
+        round.thresholds.submitted = 0.0;
         let c = compile(&CompilationInput {
             round: &round,
             documents: &[&doc],
@@ -1131,14 +1155,29 @@ mod tests {
         };
         assert_eq!(
             status_of_1_1(&round),
-            Status::Yellow,
-            "half Ja, defaults 75 % / 50 %"
+            Status::Pending,
+            "one of three organisations submitted, below the default half"
         );
-        round.thresholds = StatusThresholds::new(0.5, 0.25).unwrap();
+        round.thresholds = StatusThresholds::new(0.75, 0.5, 1.0 / 3.0).unwrap();
+        assert_eq!(
+            status_of_1_1(&round),
+            Status::Yellow,
+            "half Ja, 75 % / 50 %, shown once a third has submitted"
+        );
+        round.thresholds = StatusThresholds::new(0.5, 0.25, 0.0).unwrap();
         assert_eq!(status_of_1_1(&round), Status::Green);
-        round.thresholds = StatusThresholds::new(0.9, 0.6).unwrap();
+        round.thresholds = StatusThresholds::new(0.9, 0.6, 0.0).unwrap();
         assert_eq!(status_of_1_1(&round), Status::Red);
-        assert!(StatusThresholds::new(0.5, 0.6).unwrap_err().contains("gul"));
-        assert!(StatusThresholds::new(1.5, 0.6).is_err());
+        assert!(
+            StatusThresholds::new(0.5, 0.6, 0.5)
+                .unwrap_err()
+                .contains("gul")
+        );
+        assert!(StatusThresholds::new(1.5, 0.6, 0.5).is_err());
+        assert!(
+            StatusThresholds::new(0.75, 0.5, 1.5)
+                .unwrap_err()
+                .contains("inskickade")
+        );
     }
 }

@@ -51,6 +51,14 @@ pub fn compilation_markdown(c: &Compilation) -> String {
         percent(c.thresholds.green),
         percent(c.thresholds.yellow)
     );
+    if c.submitted_share < c.thresholds.submitted {
+        let _ = writeln!(
+            out,
+            "Statusen visas när minst {} av organisationerna har skickat in; nu har {} gjort det.\n",
+            percent(c.thresholds.submitted),
+            percent(c.submitted_share)
+        );
+    }
     if c.audience == Audience::Public {
         out.push_str(PUBLISHED_NOTE);
         out.push_str("\n\n");

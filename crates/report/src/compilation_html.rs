@@ -121,7 +121,7 @@ fn status_class(status: &Status) -> &'static str {
         Status::Green => "status-green",
         Status::Yellow => "status-yellow",
         Status::Red => "status-red",
-        Status::None => "status-none",
+        Status::None | Status::Pending => "status-none",
     }
 }
 

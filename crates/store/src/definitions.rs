@@ -494,11 +494,12 @@ async fn store_document(
 /// document added to a round that has opened is remembered as it stands now.
 async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Result<(), StoreError> {
     let (round_id, state): (i64, String) = sqlx::query_as(
-        "INSERT INTO rounds (key, name, year, opens_on, closes_on, state, status_green, status_yellow) \
-         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7) \
+        "INSERT INTO rounds (key, name, year, opens_on, closes_on, state, status_green, status_yellow, status_submitted) \
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8) \
          ON CONFLICT (key) DO UPDATE SET name = excluded.name, year = excluded.year, \
          opens_on = excluded.opens_on, closes_on = excluded.closes_on, \
-         status_green = excluded.status_green, status_yellow = excluded.status_yellow RETURNING id, state",
+         status_green = excluded.status_green, status_yellow = excluded.status_yellow, \
+         status_submitted = excluded.status_submitted RETURNING id, state",
     )
     .bind(round.key.as_str())
     .bind(&round.name)
@@ -507,6 +508,7 @@ async fn store_round(tx: &mut Transaction<'static, Any>, round: &Round) -> Resul
     .bind(round.closes.to_string())
     .bind(round.thresholds.green)
     .bind(round.thresholds.yellow)
+    .bind(round.thresholds.submitted)
     .fetch_one(&mut **tx)
     .await?;
     let before: Vec<i64> =

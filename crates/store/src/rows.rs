@@ -122,7 +122,8 @@ pub(crate) fn stored_organisation(
 /// A round's own columns, from `rounds r`, in the order of [`RoundRow`].
 pub(crate) const ROUND_COLUMNS: &str = "r.name AS name, r.year AS year, \
     r.opens_on AS opens_on, r.closes_on AS closes_on, r.state AS state, \
-    r.status_green AS status_green, r.status_yellow AS status_yellow";
+    r.status_green AS status_green, r.status_yellow AS status_yellow, \
+    r.status_submitted AS status_submitted";
 
 /// A round's own row, as [`ROUND_COLUMNS`] reads it.
 #[derive(sqlx::FromRow)]
@@ -134,6 +135,7 @@ pub(crate) struct RoundRow {
     pub(crate) state: String,
     pub(crate) status_green: f64,
     pub(crate) status_yellow: f64,
+    pub(crate) status_submitted: f64,
 }
 
 impl RoundRow {
@@ -150,6 +152,7 @@ impl RoundRow {
             state: row.get(first + 4)?,
             status_green: row.get(first + 5)?,
             status_yellow: row.get(first + 6)?,
+            status_submitted: row.get(first + 7)?,
         })
     }
 
@@ -165,8 +168,12 @@ impl RoundRow {
             documents: Vec::new(),
             targets: Vec::new(),
             state: round_state(&self.state)?,
-            thresholds: StatusThresholds::new(self.status_green, self.status_yellow)
-                .map_err(StoreError::Corrupt)?,
+            thresholds: StatusThresholds::new(
+                self.status_green,
+                self.status_yellow,
+                self.status_submitted,
+            )
+            .map_err(StoreError::Corrupt)?,
             asked: None,
             extensions: vec![],
         })

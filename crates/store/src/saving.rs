@@ -419,14 +419,14 @@ impl ContextRow {
         Ok(ContextRow {
             round_id: row.get(0)?,
             round: RoundRow::from_sqlite(row, 1)?,
-            organisation_id: row.get(8)?,
-            organisation_name: row.get(9)?,
-            organisation_short_name: row.get(10)?,
-            organisation_kind: row.get(11)?,
-            active: row.get(12)?,
-            response_id: row.get(13)?,
-            response_state: row.get(14)?,
-            reopened: row.get(15)?,
+            organisation_id: row.get(9)?,
+            organisation_name: row.get(10)?,
+            organisation_short_name: row.get(11)?,
+            organisation_kind: row.get(12)?,
+            active: row.get(13)?,
+            response_id: row.get(14)?,
+            response_state: row.get(15)?,
+            reopened: row.get(16)?,
         })
     }
 }

@@ -649,12 +649,16 @@ async fn a_withheld_comment_is_kept_with_its_answer_and_may_be_marked_after_publ
 async fn each_round_keeps_its_status_thresholds(store: &Store) {
     let mut definitions = goteborg();
     definitions.rounds[0].thresholds =
-        uppfolj_model::compilation::StatusThresholds::new(0.9, 0.6).unwrap();
+        uppfolj_model::compilation::StatusThresholds::new(0.9, 0.6, 0.3).unwrap();
     store.apply_definitions(&definitions).await.unwrap();
     let round = store.round(&definitions.rounds[0].key).await.unwrap();
     assert_eq!(
-        (round.thresholds.green, round.thresholds.yellow),
-        (0.9, 0.6)
+        (
+            round.thresholds.green,
+            round.thresholds.yellow,
+            round.thresholds.submitted
+        ),
+        (0.9, 0.6, 0.3)
     );
 }
 

@@ -620,6 +620,22 @@ async fn the_compilation_shows_coordinators_the_counts_and_others_only_once_publ
         "a Nej without a comment is flagged"
     );
     assert!(
+        page.text.contains(
+            "Statusen visas när minst 50 % av organisationerna har skickat in; nu har 0 % gjort det."
+        ) && page.text.contains("Visas när fler har skickat in"),
+        "no colours while too few have submitted"
+    );
+    let shown = app
+        .call(
+            Method::PUT,
+            "/api/v1/rounds/2025/status",
+            &sam,
+            Some(json!({"green": 0.75, "yellow": 0.5, "submitted": 0})),
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let page = app.get("/omgangar/2025/sammanstallning", &sam).await;
+    assert!(
         page.text.contains("Röd: i huvudsak inte uppfyllt"),
         "status in words"
     );

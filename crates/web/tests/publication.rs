@@ -375,7 +375,10 @@ async fn thresholds_are_set_per_round_and_checked(app: TestApp) {
         )
         .await;
     let round = app.get("/api/v1/rounds/2025", &sam).await.json();
-    assert_eq!(round["status"], json!({ "green": 0.75, "yellow": 0.5 }));
+    assert_eq!(
+        round["status"],
+        json!({ "green": 0.75, "yellow": 0.5, "submitted": 0.5 })
+    );
     let set = async |token: &str, body: Value| {
         app.call(Method::PUT, "/api/v1/rounds/2025/status", token, Some(body))
             .await
@@ -389,12 +392,22 @@ async fn thresholds_are_set_per_round_and_checked(app: TestApp) {
     let wrong = set(&sam, json!({ "green": 0.5, "yellow": 0.7 })).await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(wrong.json()["detail"].as_str().unwrap().contains("gul"));
-    let changed = set(&sam, json!({ "green": 0.9, "yellow": 0.7 })).await;
+    let changed = set(
+        &sam,
+        json!({ "green": 0.9, "yellow": 0.7, "submitted": 0.25 }),
+    )
+    .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
     let page = app.get("/omgangar/2025/sammanstallning", &sam).await;
     assert!(
         page.text.contains("grön från 90 %, gul från 70 %"),
         "the compilation uses the round's thresholds"
+    );
+    assert!(
+        page.text.contains(
+            "Statusen visas när minst 25 % av organisationerna har skickat in; nu har 0 % gjort det."
+        ),
+        "and says that too few have submitted for a status"
     );
     let copy = app
         .call(
@@ -409,7 +422,7 @@ async fn thresholds_are_set_per_round_and_checked(app: TestApp) {
         .await;
     assert_eq!(
         copy.json()["status"],
-        json!({ "green": 0.9, "yellow": 0.7 }),
+        json!({ "green": 0.9, "yellow": 0.7, "submitted": 0.25 }),
         "a copy keeps last year's thresholds"
     );
 }

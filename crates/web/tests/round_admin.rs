@@ -420,7 +420,7 @@ async fn round_state(app: &TestApp, token: &str) -> serde_json::Value {
 
 async fn thresholds_are_set_in_percent_and_checked(app: TestApp) {
     let (token, cookie, csrf) = signed_in(&app, "sam@stad.se", Role::Samordnare, &[]).await;
-    let set = |green: &'static str, yellow: &'static str| {
+    let set = |green: &'static str, yellow: &'static str, submitted: &'static str| {
         let csrf = csrf.clone();
         let cookie = cookie.clone();
         let app = &app;
@@ -429,28 +429,41 @@ async fn thresholds_are_set_in_percent_and_checked(app: TestApp) {
                 app,
                 &cookie,
                 "/omgangar/2025/granser",
-                &[("csrf", &csrf), ("gron", green), ("gul", yellow)],
+                &[
+                    ("csrf", &csrf),
+                    ("gron", green),
+                    ("gul", yellow),
+                    ("inskickade", submitted),
+                ],
             )
             .await
         }
     };
-    assert_eq!(set("90", "70").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(set("90", "70", "40").await.status, StatusCode::SEE_OTHER);
     assert_eq!(
         app.get("/api/v1/rounds/2025", &token).await.json()["status"],
-        json!({ "green": 0.9, "yellow": 0.7 })
+        json!({ "green": 0.9, "yellow": 0.7, "submitted": 0.4 })
     );
-    let wrong = set("50", "70").await;
+    let wrong = set("50", "70", "40").await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(wrong.text.contains("gränsen för gul"));
     assert!(wrong.text.contains(
         "id=\"gron\" name=\"gron\" inputmode=\"numeric\" value=\"50\" aria-invalid=\"true\""
     ));
-    let words = set("mycket", "50").await;
+    let words = set("mycket", "50", "40").await;
+    assert_eq!(words.status, StatusCode::BAD_REQUEST);
+    let over = set("90", "70", "140").await;
+    assert_eq!(over.status, StatusCode::BAD_REQUEST);
+    assert!(
+        over.text.contains("andelen inskickade svar"),
+        "{}",
+        over.text
+    );
     assert_eq!(words.status, StatusCode::BAD_REQUEST);
     assert!(words.text.contains("i procent"));
     assert_eq!(
         app.get("/api/v1/rounds/2025", &token).await.json()["status"],
-        json!({ "green": 0.9, "yellow": 0.7 }),
+        json!({ "green": 0.9, "yellow": 0.7, "submitted": 0.4 }),
         "refused thresholds change nothing"
     );
 }

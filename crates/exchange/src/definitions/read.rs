@@ -135,6 +135,8 @@ struct RawExtension {
 struct RawStatus {
     green: f64,
     yellow: f64,
+    /// The share of organisations submitted before statuses show; half when left out.
+    submitted: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -377,7 +379,13 @@ impl Problems {
         }
         let thresholds = match raw.status {
             None => Some(StatusThresholds::default()),
-            Some(status) => match StatusThresholds::new(status.green, status.yellow) {
+            Some(status) => match StatusThresholds::new(
+                status.green,
+                status.yellow,
+                status
+                    .submitted
+                    .unwrap_or(StatusThresholds::default().submitted),
+            ) {
                 Ok(thresholds) => Some(thresholds),
                 Err(message) => {
                     self.0.push((at.field("status"), message));

@@ -175,8 +175,8 @@ fn round(round: &Round) -> String {
     if round.thresholds != StatusThresholds::default() {
         let _ = writeln!(
             out,
-            "\n[round.status]\ngreen = {:?}\nyellow = {:?}",
-            round.thresholds.green, round.thresholds.yellow
+            "\n[round.status]\ngreen = {:?}\nyellow = {:?}\nsubmitted = {:?}",
+            round.thresholds.green, round.thresholds.yellow, round.thresholds.submitted
         );
     }
     for extension in &round.extensions {

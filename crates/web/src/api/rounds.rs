@@ -148,7 +148,7 @@ pub async fn create(
         closes: body.closes,
         copy_from: body.copy_from,
         documents: body.documents,
-        thresholds: body.status.map(|s| (s.green, s.yellow)),
+        thresholds: body.status.map(|s| (s.green, s.yellow, s.submitted)),
     };
     let round = rounds::create(&state.app, &caller.actor, input).await?;
     Ok((StatusCode::CREATED, Json(RoundSummary::from(&round))))
@@ -165,8 +165,15 @@ pub async fn set_thresholds(
     Path(round): Path<String>,
     ApiJson(body): ApiJson<ThresholdsJson>,
 ) -> Result<Json<RoundSummary>, Failure> {
-    let round =
-        rounds::set_thresholds(&state.app, &caller.actor, &round, body.green, body.yellow).await?;
+    let round = rounds::set_thresholds(
+        &state.app,
+        &caller.actor,
+        &round,
+        body.green,
+        body.yellow,
+        body.submitted,
+    )
+    .await?;
     Ok(Json(RoundSummary::from(&round)))
 }
 

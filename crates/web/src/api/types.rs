@@ -113,6 +113,7 @@ impl From<&Round> for RoundSummary {
             status: ThresholdsJson {
                 green: r.thresholds.green,
                 yellow: r.thresholds.yellow,
+                submitted: r.thresholds.submitted,
             },
             extensions: r
                 .extensions
@@ -388,7 +389,8 @@ pub struct Withholding {
     pub version: i64,
 }
 
-/// The shares of the positive answer (Ja) from which a section's status is green or yellow.
+/// The shares of the positive answer (Ja) from which a section's status is green or yellow, and
+/// the share of organisations that must have submitted before any status is shown.
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThresholdsJson {
@@ -396,6 +398,13 @@ pub struct ThresholdsJson {
     pub green: f64,
     /// Between 0 and 1 and not above `green`, for example 0.5.
     pub yellow: f64,
+    /// Between 0 and 1; 0.5 (half of the organisations asked) when left out.
+    #[serde(default = "half")]
+    pub submitted: f64,
+}
+
+fn half() -> f64 {
+    uppfolj_model::compilation::StatusThresholds::default().submitted
 }
 
 #[derive(Deserialize, ToSchema)]

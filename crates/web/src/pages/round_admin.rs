@@ -70,6 +70,7 @@ struct ThresholdsForm {
     csrf: String,
     gron: String,
     gul: String,
+    inskickade: String,
 }
 
 /// The organisations to remind, by key.
@@ -285,6 +286,7 @@ struct ManagePage<'a> {
     /// The thresholds as whole percentages, as the form shows them.
     green: String,
     yellow: String,
+    submitted_share: String,
     error: Option<String>,
     /// Whether e-mail can be sent, to offer reminders.
     mail: bool,
@@ -325,7 +327,7 @@ async fn manage(
 #[derive(Default)]
 struct Outcome {
     /// Refused thresholds as written, and why.
-    thresholds: Option<(String, String, String)>,
+    thresholds: Option<(String, String, String, String)>,
     notice: Option<String>,
     mail_error: Option<String>,
     /// The round's name or dates were just changed.
@@ -345,11 +347,12 @@ async fn manage_page(
     let rows = progress(&state.app, &caller.actor, &definitions, round).await?;
     let submitted = rows.iter().filter(|r| r.state.is_submitted()).count();
     let percent = |share: f64| format!("{:.0}", share * 100.0);
-    let (green, yellow, error) = match outcome.thresholds {
-        Some((green, yellow, message)) => (green, yellow, Some(message)),
+    let (green, yellow, submitted_share, error) = match outcome.thresholds {
+        Some((green, yellow, submitted, message)) => (green, yellow, submitted, Some(message)),
         None => (
             percent(round.thresholds.green),
             percent(round.thresholds.yellow),
+            percent(round.thresholds.submitted),
             None,
         ),
     };
@@ -363,6 +366,7 @@ async fn manage_page(
             submitted,
             green,
             yellow,
+            submitted_share,
             error,
             mail: state.app.settings.mailer.is_some(),
             notice: outcome.notice,
@@ -556,9 +560,18 @@ async fn set_thresholds(
             .parse::<f64>()
             .map(|p| p / 100.0)
     };
-    let refused = match (share(&form.gron), share(&form.gul)) {
-        (Ok(green), Ok(yellow)) => {
-            match rounds::set_thresholds(&state.app, &caller.actor, &round, green, yellow).await {
+    let refused = match (share(&form.gron), share(&form.gul), share(&form.inskickade)) {
+        (Ok(green), Ok(yellow), Ok(submitted)) => {
+            match rounds::set_thresholds(
+                &state.app,
+                &caller.actor,
+                &round,
+                green,
+                yellow,
+                submitted,
+            )
+            .await
+            {
                 Ok(_) => {
                     return Ok(Redirect::to(&format!("/omgangar/{round}/hantera")).into_response());
                 }
@@ -566,10 +579,10 @@ async fn set_thresholds(
                 Err(other) => return Err(other.into()),
             }
         }
-        _ => "gränserna ska anges i procent, till exempel 75 och 50".to_owned(),
+        _ => "gränserna ska anges i procent, till exempel 75, 50 och 50".to_owned(),
     };
     let outcome = Outcome {
-        thresholds: Some((form.gron, form.gul, refused)),
+        thresholds: Some((form.gron, form.gul, form.inskickade, refused)),
         ..Outcome::default()
     };
     manage_page(&state, &caller, &round, outcome, StatusCode::BAD_REQUEST).await
