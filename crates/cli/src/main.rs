@@ -16,10 +16,11 @@ mod users;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use uppfolj_app::mail::Mailer;
 use uppfolj_store::{Store, mask};
+use uppfolj_web::{Accent, Logo, Theme};
 
 /// Serving a response allocates and frees many small strings (the questions' texts, the JSON);
 /// mimalloc does that in a fraction of the time the system allocator takes.
@@ -64,14 +65,18 @@ struct Cli {
         global = true
     )]
     trusted_proxy: Vec<std::net::IpAddr>,
-    /// Avsändare för e-posten.
-    #[arg(
-        long,
-        env = "UPPFOLJ_MAIL_FROM",
-        default_value = "Uppfölj <uppfolj@localhost>",
-        global = true
-    )]
-    mail_from: String,
+    /// Avsändare för e-posten (standard: «STAD – Uppfölj <uppfolj@localhost>» med --city-name).
+    #[arg(long, env = "UPPFOLJ_MAIL_FROM", global = true)]
+    mail_from: Option<String>,
+    /// Stadens eller kommunens namn, som sidhuvudet visar bredvid Uppfölj (demon: Göteborgs Stad).
+    #[arg(long, env = "UPPFOLJ_CITY_NAME", global = true)]
+    city_name: Option<String>,
+    /// Logotyp i sidhuvudet: en SVG-, PNG- eller JPEG-fil på högst 512 kB.
+    #[arg(long, env = "UPPFOLJ_LOGO", global = true)]
+    logo: Option<PathBuf>,
+    /// Accentfärg för länkar och knappar, #rrggbb; måste ha minst 4,5:1 kontrast mot vitt.
+    #[arg(long, env = "UPPFOLJ_ACCENT_COLOUR", global = true)]
+    accent_colour: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -140,15 +145,21 @@ fn main() -> ExitCode {
 
 /// Opens the store every command works on, once, and runs the command against it.
 async fn run(cli: Cli) -> Result<()> {
+    let theme = theme(&cli)?;
+    let mail_from = cli.mail_from.clone().unwrap_or_else(|| match &theme.city {
+        Some(city) => format!("{city} – Uppfölj <uppfolj@localhost>"),
+        None => "Uppfölj <uppfolj@localhost>".to_owned(),
+    });
     let web = serve::Web {
         mailer: cli
             .smtp_url
             .as_deref()
-            .map(|url| Mailer::new(url, &cli.mail_from))
+            .map(|url| Mailer::new(url, &mail_from))
             .transpose()?,
         public_url: cli.public_url,
         insecure_cookies: cli.insecure_cookies,
         trusted_proxies: cli.trusted_proxy,
+        theme: std::sync::Arc::new(theme),
     };
     let (url, scratch) = match &cli.command {
         Command::Demo(_) => serve::demo_database(cli.database_url)?,
@@ -171,6 +182,31 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(user) => users::run(&store, user, web.public_url.as_deref()).await,
         Command::Token(token) => tokens::run(&store, token).await,
     }
+}
+
+/// The city's look from the flags; the demo is Göteborg's unless told otherwise.
+fn theme(cli: &Cli) -> Result<Theme> {
+    let demo = matches!(cli.command, Command::Demo(_));
+    let logo = match &cli.logo {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("kan inte läsa logotypen {}", path.display()))?;
+            Some(Logo::from_bytes(bytes)?)
+        }
+        None => None,
+    };
+    Ok(Theme {
+        city: cli
+            .city_name
+            .clone()
+            .or_else(|| demo.then(|| "Göteborgs Stad".to_owned())),
+        logo,
+        accent: cli
+            .accent_colour
+            .as_deref()
+            .map(Accent::parse)
+            .transpose()?,
+    })
 }
 
 /// `DATABASE_URL` if given, else a SQLite file in the data folder.

@@ -39,6 +39,7 @@ pub struct Web {
     pub insecure_cookies: bool,
     pub trusted_proxies: Vec<IpAddr>,
     pub mailer: Option<Mailer>,
+    pub theme: std::sync::Arc<uppfolj_web::Theme>,
 }
 
 /// Serves until stopped; `announce` runs once the address is known, after the line with it.
@@ -60,6 +61,7 @@ pub async fn serve(
         secure_cookies: !web.insecure_cookies,
         mailer: web.mailer.clone(),
         trusted_proxies: web.trusted_proxies.clone(),
+        theme: web.theme.clone(),
     };
     tracing::info!(%addr, "listening");
     println!(

@@ -145,6 +145,29 @@ fn a_wrong_database_url_gives_one_clear_line_and_a_failure_status() {
 }
 
 #[test]
+fn an_unreadable_accent_colour_or_logo_stops_the_start_with_the_reason() {
+    let faint = uppfolj("sqlite::memory:", &["--accent-colour", "#ffcc00", "init"]);
+    assert_eq!(faint.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&faint.stderr);
+    assert!(
+        stderr.starts_with("fel: färgen #ffcc00 har kontrasten 1.") && stderr.contains("4,5:1"),
+        "{stderr}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let gif = dir.path().join("logo.gif");
+    std::fs::write(&gif, b"GIF89a....").unwrap();
+    let logo = uppfolj(
+        "sqlite::memory:",
+        &["--logo", gif.to_str().unwrap(), "init"],
+    );
+    assert_eq!(logo.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&logo.stderr)
+            .starts_with("fel: logotypen ska vara en SVG-, PNG- eller JPEG-fil")
+    );
+}
+
+#[test]
 fn help_explains_every_command() {
     let help = ok(Command::new(env!("CARGO_BIN_EXE_uppfolj"))
         .arg("--help")

@@ -12,6 +12,7 @@ mod forms;
 mod layout;
 mod pages;
 mod state;
+mod theme;
 
 use std::net::SocketAddr;
 
@@ -26,12 +27,16 @@ use uppfolj_store::Store;
 pub use api::ApiDoc;
 pub use error::{Failure, WebError};
 pub use state::{AppState, WebConfig};
+pub use theme::{Accent, Logo, Theme, ThemeError};
 
 /// Every route of the application, with security headers on every response.
 pub fn router(state: AppState) -> Router {
     api::router()
         .merge(pages::router())
+        .route("/assets/tema.css", axum::routing::get(theme::stylesheet))
+        .route("/assets/logo", axum::routing::get(theme::logo))
         .fallback(unknown_path)
+        .layer(middleware::from_fn_with_state(state.clone(), theme::scope))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }

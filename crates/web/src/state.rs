@@ -16,6 +16,8 @@ pub struct WebConfig {
     /// Proxies (load balancers) whose `Forwarded` and `X-Forwarded-For` headers name the client;
     /// from any other peer those headers are ignored, as anyone can send them.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The city's name, logo and colour on every page.
+    pub theme: std::sync::Arc<crate::theme::Theme>,
 }
 
 /// The state a router serves from.

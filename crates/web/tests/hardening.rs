@@ -222,6 +222,7 @@ fn second_instance(app: &TestApp, trusted_proxies: Vec<std::net::IpAddr>) -> axu
         secure_cookies: true,
         mailer: None,
         trusted_proxies,
+        theme: Default::default(),
     };
     uppfolj_web::router(AppState::new(app.store().clone(), config))
 }

@@ -12,6 +12,7 @@ use uppfolj_model::Role;
 use common::{TestApp, cookie, hidden, login, session, with_cookie};
 
 on_both_backends!(
+    the_citys_name_logo_and_colour_are_on_every_page_public_ones_too,
     pages_show_the_stored_round,
     unknown_rounds_and_pages_are_404_in_swedish,
     a_session_works_for_pages_and_the_api_with_csrf_on_writes,
@@ -678,4 +679,64 @@ async fn the_compilation_shows_coordinators_the_counts_and_others_only_once_publ
         app.get("/omgangar/1999/sammanstallning", &sam).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+async fn the_citys_name_logo_and_colour_are_on_every_page_public_ones_too(app: TestApp) {
+    use tower::ServiceExt;
+    let fetch = |router: axum::Router, path: &'static str| async move {
+        let response = router
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let kind = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, kind, String::from_utf8_lossy(&body).into_owned())
+    };
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"/>".to_vec();
+    let theme = uppfolj_web::Theme {
+        city: Some("Exempelstad".into()),
+        logo: Some(uppfolj_web::Logo::from_bytes(svg).unwrap()),
+        accent: Some(uppfolj_web::Accent::parse("#7a1f5c").unwrap()),
+    };
+    let config = uppfolj_web::WebConfig {
+        public_url: "http://uppfolj.test".into(),
+        secure_cookies: true,
+        mailer: None,
+        trusted_proxies: vec![],
+        theme: std::sync::Arc::new(theme),
+    };
+    let themed = uppfolj_web::router(uppfolj_web::AppState::new(app.store().clone(), config));
+    for path in ["/logga-in", "/publicerat"] {
+        let (status, _, page) = fetch(themed.clone(), path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(
+            page.contains(
+                "<span class=\"tagline\">Exempelstad – uppföljning av styrdokument</span>"
+            ),
+            "{path}: {page}"
+        );
+        assert!(page.contains("<img src=\"/assets/logo\" alt=\"\" class=\"logo\">"));
+        assert!(page.contains("<link rel=\"stylesheet\" href=\"/assets/tema.css\">"));
+    }
+    let (_, kind, css) = fetch(themed.clone(), "/assets/tema.css").await;
+    assert_eq!(kind.as_deref(), Some("text/css; charset=utf-8"));
+    assert!(css.contains("--accent: #7a1f5c;"), "{css}");
+    let (status, kind, _) = fetch(themed, "/assets/logo").await;
+    assert_eq!(
+        (status, kind.as_deref()),
+        (StatusCode::OK, Some("image/svg+xml"))
+    );
+
+    // Without a theme: Uppfölj's own look, no logo.
+    let (_, _, page) = fetch(app.router.clone(), "/logga-in").await;
+    assert!(page.contains("<span class=\"tagline\">Uppföljning av styrdokument</span>"));
+    assert!(!page.contains("/assets/logo"));
+    let (status, _, _) = fetch(app.router.clone(), "/assets/logo").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

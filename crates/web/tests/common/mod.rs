@@ -68,6 +68,7 @@ impl TestApp {
             secure_cookies: true,
             mailer,
             trusted_proxies: vec![],
+            theme: Default::default(),
         };
         let router = router(AppState::new(db.store.clone(), config));
         TestApp { db, router }
