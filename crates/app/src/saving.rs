@@ -113,6 +113,29 @@ pub async fn take_over_all(
         .map_err(|(_, error)| error)
 }
 
+/// What «Ta över» saves for one question: last round's answer, comment and withheld mark, made
+/// from the `version` the person saw, so that saving it is a save like any other (a change made
+/// since is a conflict).
+pub async fn taken_over(
+    app: &App,
+    actor: &Actor,
+    round: &str,
+    organisation: &str,
+    question: &QuestionRef,
+    version: i64,
+) -> Result<AnswerInput, ResponseError> {
+    let view = load(app, actor, round, organisation).await?;
+    view.form()
+        .iter()
+        .find(|f| &f.reference == question)
+        .ok_or_else(|| LookupError::NotFound(format!("frågan «{question}»")))?
+        .taken_over(version)
+        .ok_or_else(|| ResponseError::Invalid {
+            field: "question".into(),
+            message: "det finns inget svar från förra omgången att ta över".into(),
+        })
+}
+
 /// Marks a comment as not for publication, or for publication again: coordinators only, in any
 /// state of the round, also after publication. `version` guards against concurrent edits as in
 /// a save.

@@ -28,6 +28,18 @@ impl FormQuestion<'_> {
     pub fn status(&self) -> crate::QuestionStatus {
         crate::QuestionStatus::of(self.question, self.scale, self.answer)
     }
+
+    /// «Ta över»: last round's answer, comment and withheld mark as this year's, made from
+    /// `version` (the one the person saw); `None` when last round has no answer to take.
+    pub fn taken_over(&self, version: i64) -> Option<crate::AnswerInput> {
+        let previous = self.previous.filter(|p| p.value.is_some())?;
+        Some(crate::AnswerInput {
+            value: previous.value.as_ref().map(|v| v.to_stored()),
+            comment: previous.comment.clone(),
+            version,
+            withheld: previous.withheld,
+        })
+    }
 }
 
 /// The questions of `round` assigned to `organisation`, in report order. Questions whose scale is
@@ -64,22 +76,13 @@ pub fn response_form<'a>(
 /// from the version shown so that a change since is a conflict.
 pub fn take_over(form: &[FormQuestion<'_>]) -> Vec<(QuestionRef, crate::AnswerInput)> {
     form.iter()
+        .filter(|f| {
+            f.answer
+                .is_none_or(|a| a.value.is_none() && a.comment.trim().is_empty())
+        })
         .filter_map(|f| {
-            let untouched = f
-                .answer
-                .is_none_or(|a| a.value.is_none() && a.comment.trim().is_empty());
-            let previous = f.previous.filter(|p| p.value.is_some())?;
-            untouched.then(|| {
-                (
-                    f.reference.clone(),
-                    crate::AnswerInput {
-                        value: previous.value.as_ref().map(|v| v.to_stored()),
-                        comment: previous.comment.clone(),
-                        version: f.answer.map_or(0, |a| a.version),
-                        withheld: previous.withheld,
-                    },
-                )
-            })
+            let input = f.taken_over(f.answer.map_or(0, |a| a.version))?;
+            Some((f.reference.clone(), input))
         })
         .collect()
 }

@@ -152,6 +152,12 @@ for (const form of document.querySelectorAll('form.answer-form')) {
   });
   form.addEventListener('change', enqueue);
   form.addEventListener('submit', (event) => {
+    // «Ta över» posts to its own address: last year's answer replaces what is in the form.
+    if (event.submitter && event.submitter.hasAttribute('formaction')) {
+      forget();
+      markDirty(false);
+      return;
+    }
     if (stopped) {
       // A plain post leaves the page: the text stays kept until the server has it.
       markDirty(false);

@@ -1012,23 +1012,37 @@ async fn last_rounds_answer_is_taken_over_with_one_button(app: TestApp) {
         form.text
     );
     assert!(form.text.contains("<p class=\"comment\">Förra året.</p>"));
-    assert!(
-        form.text
-            .contains("Ta över<span class=\"visually-hidden\">")
+    let action = format!("/omgangar/2026/svar/intraservice/fragor/{FIRST}");
+    let button = format!(
+        "<button type=\"submit\" formaction=\"{action}/ta-over\" class=\"secondary\">Ta över<span class=\"visually-hidden\">"
     );
+    let at = form
+        .text
+        .find(&button)
+        .expect("«Ta över» in the question's form");
+    let spara = at + form.text[at..].find(">Spara<").unwrap();
+    assert!(
+        !form.text[at..spara].contains("</form>"),
+        "«Ta över» comes before Spara, in the same form"
+    );
+    // The browser posts the whole form, with whatever was typed; last year's answer is taken.
     let taken = post(
         &app,
         &cookie,
-        &format!("/omgangar/2026/svar/intraservice/fragor/{FIRST}"),
+        &format!("{action}/ta-over"),
         &[
             ("csrf", &csrf),
             ("version", "0"),
-            ("svar", "nej"),
-            ("kommentar", "Förra året."),
+            ("svar", "ja"),
+            ("kommentar", "Halvskrivet"),
         ],
     )
     .await;
     assert_eq!(taken.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&taken),
+        format!("/omgangar/2026/svar/intraservice#{}", anchor(FIRST))
+    );
     let view = app
         .get("/api/v1/rounds/2026/responses/intraservice", &anna)
         .await
@@ -1040,6 +1054,24 @@ async fn last_rounds_answer_is_taken_over_with_one_button(app: TestApp) {
         ),
         (Some("nej"), Some("Förra året."))
     );
+    // Pressed again from the same (now stale) form: a conflict, nothing overwritten.
+    let stale = post(
+        &app,
+        &cookie,
+        &format!("{action}/ta-over"),
+        &[("csrf", &csrf), ("version", "0")],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+    // A question without last year's answer has nothing to take over.
+    let none = post(
+        &app,
+        &cookie,
+        "/omgangar/2026/svar/intraservice/fragor/trygghetsprogram/strategi-1-2/ta-over",
+        &[("csrf", &csrf), ("version", "0")],
+    )
+    .await;
+    assert_eq!(none.status, StatusCode::BAD_REQUEST, "{}", none.text);
 }
 
 async fn the_start_page_shows_a_respondent_their_open_rounds_and_the_round_page_links_the_form(

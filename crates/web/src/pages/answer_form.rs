@@ -125,12 +125,8 @@ struct Choice {
 
 /// Last round's answer beside a question.
 struct Previous {
-    /// The stored value, posted again by «Ta över».
-    value: String,
     label: Option<String>,
     comment: String,
-    /// Whether its comment was withheld from publication; taking it over keeps the mark.
-    withheld: bool,
 }
 
 struct QuestionView {
@@ -284,10 +280,8 @@ fn form_page<'a>(
                         .and_then(|a| a.value.as_ref())
                         .map(|v| f.scale.display(v)),
                     previous: f.previous.map(|p| Previous {
-                        value: p.value.as_ref().map(|v| v.to_stored()).unwrap_or_default(),
                         label: p.value.as_ref().map(|v| f.scale.display(v)),
                         comment: p.comment.clone(),
-                        withheld: p.withheld,
                     }),
                     error: None,
                     id,

@@ -32,9 +32,53 @@ pub fn router() -> Router<AppState> {
             post(save),
         )
         .route(
+            "/omgangar/{round}/svar/{organisation}/fragor/{document}/{question}/ta-over",
+            post(take_over),
+        )
+        .route(
             "/omgangar/{round}/svar/{organisation}/ta-over-alla",
             post(take_over_all),
         )
+}
+
+/// «Ta över» for one question, pressed in its form: last round's answer and comment saved from
+/// the version the form shows, then back to the question like any save.
+async fn take_over(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((round, organisation, document, question)): Path<(String, String, String, String)>,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, &form.csrf)?;
+    let reference = question_ref(&document, &question)?;
+    let input = saving::taken_over(
+        &state.app,
+        &caller.actor,
+        &round,
+        &organisation,
+        &reference,
+        form.version,
+    )
+    .await?;
+    let saved = saving::save_answer(
+        &state.app,
+        &caller.actor,
+        &round,
+        &organisation,
+        &reference,
+        &input,
+    )
+    .await;
+    answered(
+        &state,
+        &caller,
+        &round,
+        &organisation,
+        reference,
+        input,
+        saved,
+    )
+    .await
 }
 
 /// «Ta över alla»: last round's answers to every question not yet answered, in one go; back to
@@ -126,30 +170,53 @@ async fn save(
         };
         return Ok(script_reply(saved, status));
     }
+    answered(
+        &state,
+        &caller,
+        &round,
+        &organisation,
+        reference,
+        input,
+        saved,
+    )
+    .await
+}
+
+/// After a plain post's save: back to the question, or the form with the refusal at its field,
+/// or both texts to choose between on a conflict.
+async fn answered(
+    state: &AppState,
+    caller: &Caller,
+    round: &str,
+    organisation: &str,
+    reference: QuestionRef,
+    input: AnswerInput,
+    saved: Result<SavedAnswer, ResponseError>,
+) -> Result<Response, WebError> {
     match saved {
         Ok(_) => Ok(Redirect::to(&format!(
             "{}#fraga-{}",
-            response_path(&round, &organisation),
+            response_path(round, organisation),
             question_id(&reference)
         ))
         .into_response()),
         Err(ResponseError::Save(SaveError::Invalid(error))) => {
-            let view = load(&state.app, &caller.actor, &round, &organisation).await?;
+            let view = load(&state.app, &caller.actor, round, organisation).await?;
             let refused = Refused {
                 question: reference,
                 input,
                 error,
             };
             Ok(answer_form::render(
-                &caller,
+                caller,
                 &view,
                 Some(refused),
                 StatusCode::BAD_REQUEST,
             ))
         }
         Err(ResponseError::Conflict(_)) => {
-            let view = load(&state.app, &caller.actor, &round, &organisation).await?;
-            conflict(&caller, &view, &reference, &input)
+            let view = load(&state.app, &caller.actor, round, organisation).await?;
+            conflict(caller, &view, &reference, &input)
         }
         Err(other) => Err(other.into()),
     }
