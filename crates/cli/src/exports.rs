@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use uppfolj_exchange::answers;
+use uppfolj_exchange::authoring::{QuestionSet, surveyjs, xlsform};
 use uppfolj_exchange::compilation::TableFormat;
 use uppfolj_exchange::{compilation, definitions};
+use uppfolj_model::Key;
 use uppfolj_store::Store;
 
 use crate::common::{audience, count, organisation_key, round_key, write_file};
@@ -16,11 +18,19 @@ use crate::common::{audience, count, organisation_key, round_key, write_file};
 #[derive(Subcommand)]
 pub enum Export {
     /// Skriver alla definitioner som TOML-filer: scales.toml, organisations.toml,
-    /// documents/NYCKEL.toml och rounds/NYCKEL.toml.
+    /// documents/NYCKEL.toml och rounds/NYCKEL.toml; eller varje styrdokuments frågor som en
+    /// XLSForm-arbetsbok (NYCKEL.xlsx, för Excel, ODK och KoboToolbox) eller SurveyJS-JSON
+    /// (NYCKEL.json).
     Definitions {
         /// Mapp att skriva till; skapas om den saknas.
         #[arg(long)]
         out: PathBuf,
+        /// toml (standard), xlsform eller surveyjs.
+        #[arg(long, value_enum, default_value = "toml")]
+        format: DefinitionsFormat,
+        /// Bara detta styrdokument (nyckel); för xlsform och surveyjs.
+        #[arg(long)]
+        document: Option<String>,
     },
     /// Skriver svaren i en omgång, en rad per tilldelad fråga: omgång, organisation, dokument,
     /// avsnitt, fråga, vägledning, svar, kommentar, status.
@@ -64,6 +74,14 @@ pub enum Export {
     },
 }
 
+/// The formats definitions can be exported in.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum DefinitionsFormat {
+    Toml,
+    Xlsform,
+    Surveyjs,
+}
+
 /// The formats a compilation can be exported in.
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum CompilationExport {
@@ -83,13 +101,11 @@ pub enum AnswersFormat {
 /// Runs an `export` command.
 pub async fn run(store: &Store, command: Export) -> Result<()> {
     match command {
-        Export::Definitions { out } => {
-            let files = definitions::export(&*store.definitions().await?);
-            let written = definitions::write_files(&out, &files)
-                .with_context(|| format!("kan inte skriva till {}", out.display()))?;
-            println!("Skrev {} filer till {}.", written.len(), out.display());
-            Ok(())
-        }
+        Export::Definitions {
+            out,
+            format,
+            document,
+        } => export_definitions(store, &out, format, document.as_deref()).await,
         Export::Answers {
             round,
             organisation,
@@ -115,6 +131,54 @@ pub async fn run(store: &Store, command: Export) -> Result<()> {
             out,
         } => export_compilation(store, &round, format, public, delimiter, &out).await,
     }
+}
+
+/// Writes the definitions as TOML files, or each document (or only `document`) as an authoring
+/// file; see `export definitions`.
+async fn export_definitions(
+    store: &Store,
+    out: &Path,
+    format: DefinitionsFormat,
+    document: Option<&str>,
+) -> Result<()> {
+    let stored = store.definitions().await?;
+    let authored = |key: &Key| -> Result<(PathBuf, Vec<u8>)> {
+        let set = QuestionSet::of(&stored, key)
+            .ok_or_else(|| anyhow::anyhow!("styrdokumentet «{key}» finns inte"))?;
+        Ok(match format {
+            DefinitionsFormat::Xlsform => (format!("{key}.xlsx").into(), xlsform::write(&set)?),
+            _ => (
+                format!("{key}.json").into(),
+                surveyjs::write(&set).into_bytes(),
+            ),
+        })
+    };
+    let written = match (format, document) {
+        (DefinitionsFormat::Toml, _) => {
+            definitions::write_files(out, &definitions::export(&stored))
+                .with_context(|| format!("kan inte skriva till {}", out.display()))?
+                .len()
+        }
+        (_, document) => {
+            let keys: Vec<Key> = match document {
+                Some(key) => vec![Key::parse(key).map_err(|e| anyhow::anyhow!("--document: {e}"))?],
+                None => stored.documents.iter().map(|d| d.key.clone()).collect(),
+            };
+            std::fs::create_dir_all(out)
+                .with_context(|| format!("kan inte skapa mappen {}", out.display()))?;
+            for key in &keys {
+                let (name, bytes) = authored(key)?;
+                write_file(&out.join(name), bytes)?;
+            }
+            keys.len()
+        }
+    };
+    println!(
+        "Skrev {} till {}.",
+        count(written, "fil", "filer"),
+        out.display()
+    );
+    Ok(())
 }
 
 /// Loads the round's definitions and the responses of the organisations exported, turns them

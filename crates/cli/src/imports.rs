@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use uppfolj_exchange::{definitions, report};
-use uppfolj_model::RoundState;
+use uppfolj_exchange::{authoring, definitions, report};
+use uppfolj_model::{Definitions, RoundState};
 use uppfolj_store::Store;
 
 use crate::common::{count, diagnostics_error};
@@ -15,9 +15,11 @@ use crate::common::{count, diagnostics_error};
 /// The `import` commands.
 #[derive(Subcommand)]
 pub enum Import {
-    /// Läser in definitionsfiler (TOML): svarsskalor, organisationer, styrdokument, omgångar.
-    /// Ange filer eller mappar, i valfri ordning. Allt kontrolleras innan något sparas; vid fel
-    /// skrivs varje problem ut som fil:rad:kolumn och databasen lämnas orörd.
+    /// Läser in definitionsfiler (TOML): svarsskalor, organisationer, styrdokument, omgångar;
+    /// eller ett styrdokuments frågor ur en XLSForm-arbetsbok (.xlsx), en LimeSurvey-enkät
+    /// (.lss) eller SurveyJS-JSON, som känns igen på innehållet. Ange filer eller mappar, i
+    /// valfri ordning. Allt kontrolleras innan något sparas; vid fel skrivs varje problem ut
+    /// (fil:rad:kolumn, eller blad, rad och kolumn) och databasen lämnas orörd.
     Definitions {
         /// Filer eller mappar (alla *.toml under en mapp läses).
         #[arg(required = true)]
@@ -55,13 +57,43 @@ pub async fn run(store: &Store, command: Import) -> Result<()> {
     }
 }
 
-/// Reads, checks against what is stored, and saves definition files; see `import definitions`.
+/// Reads, checks against what is stored, and saves definition files and question sets from
+/// authoring formats, all or nothing; see `import definitions`.
 async fn import_definitions(store: &Store, paths: &[PathBuf]) -> Result<()> {
-    let files = definitions::read_files(paths).map_err(|p| diagnostics_error(&p))?;
-    let parsed = definitions::parse(files).map_err(|p| diagnostics_error(&p))?;
-    let checked = parsed
-        .check((*store.definitions().await?).clone())
-        .map_err(|p| diagnostics_error(&p))?;
+    let stored = (*store.definitions().await?).clone();
+    let mut toml = Vec::new();
+    let mut authored = Vec::new();
+    for path in paths {
+        let bytes = if path.is_file() {
+            Some(std::fs::read(path).with_context(|| format!("kan inte läsa {}", path.display()))?)
+        } else {
+            None
+        };
+        match bytes.filter(|b| authoring::Format::detect(b).is_some()) {
+            Some(bytes) => authored.push((path.clone(), bytes)),
+            None => toml.push(path.clone()),
+        }
+    }
+    let mut checked = if toml.is_empty() {
+        Definitions::default()
+    } else {
+        let files = definitions::read_files(&toml).map_err(|p| diagnostics_error(&p))?;
+        let parsed = definitions::parse(files).map_err(|p| diagnostics_error(&p))?;
+        parsed
+            .check(stored.clone())
+            .map_err(|p| diagnostics_error(&p))?
+    };
+    let mut problems = Vec::new();
+    for (path, bytes) in &authored {
+        let with_earlier = checked.clone().with_fallback(stored.clone());
+        match authoring::import(path, bytes, &with_earlier) {
+            Ok(set) => checked = set.with_fallback(checked),
+            Err(found) => problems.extend(found),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(diagnostics_error(&problems));
+    }
     let s = store.apply_definitions(&checked).await?;
     println!(
         "Inläst: {}, {}, {} med {}, {}.",

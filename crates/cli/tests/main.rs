@@ -2,6 +2,7 @@
 //! binary for all of them, so that the workspace links (and stores) one large executable here
 //! instead of one per file.
 
+mod authoring;
 mod cli;
 mod common;
 mod compilation;

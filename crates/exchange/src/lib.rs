@@ -4,6 +4,7 @@
 //! located complaints), writers turn model values into files.
 
 pub mod answers;
+pub mod authoring;
 pub mod compilation;
 pub mod definitions;
 mod delimited;

@@ -21,7 +21,174 @@ on_both_backends!(
     a_stale_form_is_a_conflict_and_changes_nothing,
     refused_input_is_shown_at_its_field_and_changes_nothing,
     only_coordinators_reach_the_document_pages,
+    a_document_downloads_as_xlsform_and_surveyjs_and_an_upload_becomes_a_document,
+    an_uploaded_file_with_problems_lists_them_and_stores_nothing,
 );
+
+/// Posts `file` as the upload form does: multipart, with the CSRF token.
+async fn upload(app: &TestApp, cookie: &str, csrf: &str, name: &str, file: &[u8]) -> Reply {
+    let boundary = "uppfoljgrans";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = axum::http::Request::post("/styrdokument/las-in")
+        .header(header::COOKIE, format!("uppfolj_session={cookie}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+async fn a_document_downloads_as_xlsform_and_surveyjs_and_an_upload_becomes_a_document(
+    app: TestApp,
+) {
+    app.user("sam@stad.se", Role::Samordnare, &[]).await;
+    let cookie = session(&app, "sam@stad.se").await;
+    let page = with_cookie(
+        &app,
+        Method::GET,
+        &format!("/styrdokument/{PLAN}"),
+        &cookie,
+        None,
+        None,
+    )
+    .await;
+    assert!(page.text.contains(&format!(
+        "href=\"/styrdokument/{PLAN}/fragor.xlsx\" download"
+    )));
+    let workbook = with_cookie(
+        &app,
+        Method::GET,
+        &format!("/styrdokument/{PLAN}/fragor.xlsx"),
+        &cookie,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(workbook.status, StatusCode::OK);
+    assert!(workbook.bytes.starts_with(b"PK"));
+    assert_eq!(
+        workbook.headers[header::CONTENT_DISPOSITION],
+        format!("attachment; filename=\"{PLAN}.xlsx\"")
+    );
+    let json = with_cookie(
+        &app,
+        Method::GET,
+        &format!("/styrdokument/{PLAN}/fragor.json"),
+        &cookie,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(json.json()["uppfolj"]["key"], PLAN);
+
+    // The downloaded workbook read back in changes nothing, and says so.
+    let list = with_cookie(&app, Method::GET, "/styrdokument", &cookie, None, None).await;
+    let csrf = hidden(&list.text, "csrf");
+    let before = app.store().definitions().await.unwrap();
+    let again = upload(&app, &cookie, &csrf, "plan.xlsx", &workbook.bytes).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.text);
+    assert_eq!(
+        again.headers[header::LOCATION],
+        format!("/styrdokument/{PLAN}?sparat=inlast")
+    );
+    let after = app.store().definitions().await.unwrap();
+    assert_eq!(
+        after
+            .documents
+            .iter()
+            .find(|d| d.key.as_str() == PLAN)
+            .unwrap()
+            .current(),
+        before
+            .documents
+            .iter()
+            .find(|d| d.key.as_str() == PLAN)
+            .unwrap()
+            .current()
+    );
+
+    // A question set made elsewhere becomes a new document.
+    let survey = r#"{"title": "Kulturplanen", "pages": [{"name": "mal", "title": "Mål", "elements": [
+        {"type": "radiogroup", "name": "q1", "title": "Når ni nya grupper?", "choices": ["Ja", "Nej"]}]}]}"#;
+    let added = upload(&app, &cookie, &csrf, "kultur.json", survey.as_bytes()).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+    let shown = with_cookie(
+        &app,
+        Method::GET,
+        "/styrdokument/kulturplanen?sparat=inlast",
+        &cookie,
+        None,
+        None,
+    )
+    .await;
+    assert!(shown.text.contains("Filen är inläst"));
+    assert!(shown.text.contains("Når ni nya grupper?"));
+
+    // Nobody else downloads or uploads.
+    app.user(
+        "anna@intraservice.se",
+        Role::Uppgiftslamnare,
+        &["intraservice"],
+    )
+    .await;
+    let anna = session(&app, "anna@intraservice.se").await;
+    let refused = with_cookie(
+        &app,
+        Method::GET,
+        &format!("/styrdokument/{PLAN}/fragor.xlsx"),
+        &anna,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+async fn an_uploaded_file_with_problems_lists_them_and_stores_nothing(app: TestApp) {
+    app.user("sam@stad.se", Role::Samordnare, &[]).await;
+    let cookie = session(&app, "sam@stad.se").await;
+    let list = with_cookie(&app, Method::GET, "/styrdokument", &cookie, None, None).await;
+    let csrf = hidden(&list.text, "csrf");
+    let before = app.store().definitions().await.unwrap();
+    let survey = r#"{"title": "Trasig", "pages": [{"name": "a", "elements": [
+        {"type": "matrix", "name": "m"}, {"type": "radiogroup", "name": "q"}]}]}"#;
+    let refused = upload(&app, &cookie, &csrf, "trasig.json", survey.as_bytes()).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.text.contains("2 fel i filen; inget sparades"),
+        "{}",
+        refused.text
+    );
+    assert!(refused.text.contains(
+        "<li>trasig.json: pages[0].elements[0]: elementtypen «matrix» har ingen motsvarighet i Uppfölj; använd radiogroup, dropdown, boolean, text eller comment</li>"
+    ));
+    let other = upload(&app, &cookie, &csrf, "anteckning.txt", b"hej").await;
+    assert_eq!(other.status, StatusCode::BAD_REQUEST);
+    assert!(other.text.contains("filen är varken en XLSForm-arbetsbok"));
+    let empty = upload(&app, &cookie, &csrf, "", b"").await;
+    assert!(empty.text.contains("Välj en fil att läsa in."));
+    let forged = upload(&app, &cookie, "fel", "x.json", survey.as_bytes()).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        *app.store().definitions().await.unwrap(),
+        *before,
+        "nothing stored"
+    );
+}
 
 const PLAN: &str = "trygghetsprogram";
 

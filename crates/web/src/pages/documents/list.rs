@@ -123,6 +123,8 @@ struct ListPage<'a> {
     kinds: Vec<(&'static str, String)>,
     values: DocumentValues,
     errors: FieldErrors,
+    /// Why an uploaded file was not read in: each problem with its place in the file.
+    upload: Vec<String>,
 }
 
 fn rows(definitions: &Definitions) -> Vec<Row> {
@@ -144,7 +146,17 @@ pub(super) async fn show(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, WebError> {
-    let definitions = coordinator_definitions(&state, &caller).await?;
+    list_page(&state, &caller, vec![], StatusCode::OK).await
+}
+
+/// The list with the new-document form empty, and what an upload was refused for.
+pub(super) async fn list_page(
+    state: &AppState,
+    caller: &Caller,
+    upload: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let definitions = coordinator_definitions(state, caller).await?;
     let year = time::OffsetDateTime::now_utc().year();
     Ok(page(
         ListPage {
@@ -161,8 +173,9 @@ pub(super) async fn show(
                 key: String::new(),
             },
             errors: FieldErrors::default(),
+            upload,
         },
-        StatusCode::OK,
+        status,
     ))
 }
 
@@ -212,6 +225,7 @@ pub(super) async fn create(
             kinds: kinds(),
             values,
             errors,
+            upload: vec![],
         },
         StatusCode::BAD_REQUEST,
     ))

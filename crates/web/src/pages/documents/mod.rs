@@ -5,6 +5,7 @@
 //! is a conflict page instead of an overwrite. This file only mounts the pages; what they share
 //! is in `common`.
 
+mod authoring;
 mod common;
 mod document_edit;
 mod list;
@@ -20,7 +21,16 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/styrdokument", get(list::show).post(list::create))
+        .route("/styrdokument/las-in", post(authoring::upload))
         .route("/styrdokument/{document}", get(tree::show))
+        .route(
+            "/styrdokument/{document}/fragor.xlsx",
+            get(authoring::xlsform),
+        )
+        .route(
+            "/styrdokument/{document}/fragor.json",
+            get(authoring::surveyjs),
+        )
         .route("/styrdokument/{document}/avsnitt", post(tree::add_section))
         .route("/styrdokument/{document}/fragor", post(tree::add_question))
         .route(

@@ -231,6 +231,7 @@ fn notice(shown: &Shown) -> Option<String> {
                      i omgångar som redan har öppnats, och du kan återställa det."
             .to_owned(),
         "aterstallt" => "Återställt.".to_owned(),
+        "inlast" => "Filen är inläst: styrdokumentet har avsnitten och frågorna nedan.".to_owned(),
         _ => return None,
     };
     Some(text)
