@@ -386,4 +386,48 @@ export const FLOWS = [
       assert.deepEqual(broken, [], 'the published page has no broken link');
     },
   },
+  {
+    name: 'a coordinator downloads a document as XLSForm, reads a question set in from a file, and is told every problem of a broken one',
+    async run(page, { javaScript }) {
+      await logInByKeyboard(page, 'samordnare');
+      await page.goto('/styrdokument/trygghetsprogram');
+      const download = await page.request.get('/styrdokument/trygghetsprogram/fragor.xlsx');
+      assert.equal(download.status(), 200);
+      assert.match(download.headers()['content-disposition'], /attachment; filename="trygghetsprogram.xlsx"/);
+
+      const key = javaScript ? 'skolplanen-js' : 'skolplanen';
+      const survey = {
+        title: `Skolplanen ${javaScript ? 'med' : 'utan'} skript`,
+        uppfolj: { key },
+        pages: [{ name: 'mal-1', title: 'Mål 1: Fler behöriga', elements: [
+          { type: 'radiogroup', name: 'q1', title: 'Följer ni upp behörigheten?', choices: ['Ja', 'Nej'] },
+          { type: 'comment', name: 'q1-kommentar', requiredIf: "{q1} = 'nej'" },
+        ] }],
+      };
+      await page.goto('/styrdokument');
+      await page.locator('#fil').setInputFiles({
+        name: 'skolplanen.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(survey)),
+      });
+      await page.getByRole('button', { name: 'Läs in filen' }).focus();
+      assert.equal(await submitWith(page), 303, 'the file is read in');
+      assert.equal(new URL(page.url()).pathname, `/styrdokument/${key}`);
+      assert.equal(await heading(page), survey.title);
+      assert.match(await text(page, '[role=status]'), /Filen är inläst/);
+      assert.match(await text(page, 'main'), /Följer ni upp behörigheten\?/);
+
+      const broken = { title: 'Trasig', pages: [{ name: 'a', elements: [{ type: 'matrix', name: 'm' }] }] };
+      await page.goto('/styrdokument');
+      await page.locator('#fil').setInputFiles({
+        name: 'trasig.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(broken)),
+      });
+      await page.getByRole('button', { name: 'Läs in filen' }).focus();
+      assert.equal(await submitWith(page), 400, 'nothing is stored');
+      assert.match(await text(page, '.error-summary'), /Ett fel i filen; inget sparades/);
+      assert.match(await text(page, '.error-summary'), /trasig\.json: pages\[0\]\.elements\[0\]: elementtypen «matrix»/);
+    },
+  },
 ];
