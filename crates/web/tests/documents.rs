@@ -181,6 +181,8 @@ async fn an_uploaded_file_with_problems_lists_them_and_stores_nothing(app: TestA
     assert!(other.text.contains("filen är varken en XLSForm-arbetsbok"));
     let empty = upload(&app, &cookie, &csrf, "", b"").await;
     assert!(empty.text.contains("Välj en fil att läsa in."));
+    let huge = upload(&app, &cookie, &csrf, "stor.xlsx", &vec![b'x'; 3 << 20]).await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", huge.text);
     let forged = upload(&app, &cookie, "fel", "x.json", survey.as_bytes()).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(
