@@ -178,7 +178,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Import(import) => imports::run(&store, import).await,
         Command::Export(export) => exports::run(&store, export).await,
         Command::Report(report) => reports::run(&store, report).await,
-        Command::Round(round) => rounds::run(&store, round).await,
+        Command::Round(round) => rounds::run(&store, web.settings(), round).await,
         Command::User(user) => users::run(&store, user, web.public_url.as_deref()).await,
         Command::Token(token) => tokens::run(&store, token).await,
     }

@@ -41,15 +41,10 @@ pub enum RoundCommand {
     },
 }
 
-/// Runs a `round` command.
-pub async fn run(store: &Store, command: RoundCommand) -> Result<()> {
-    let app = App::new(
-        store.clone(),
-        Settings {
-            public_url: String::new(),
-            mailer: None,
-        },
-    );
+/// Runs a `round` command with the settings `serve` would have (the public address, the mail
+/// relay), so that a use case behaves as it does on the pages.
+pub async fn run(store: &Store, settings: Settings, command: RoundCommand) -> Result<()> {
+    let app = App::new(store.clone(), settings);
     match command {
         RoundCommand::List => list(&app).await,
         RoundCommand::Open { round } => {

@@ -42,6 +42,20 @@ pub struct Web {
     pub theme: std::sync::Arc<uppfolj_web::Theme>,
 }
 
+impl Web {
+    /// The use cases' settings, for the commands that run them outside the server; without a
+    /// public address, links point at the default one.
+    pub fn settings(&self) -> uppfolj_app::Settings {
+        uppfolj_app::Settings {
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
+            mailer: self.mailer.clone(),
+        }
+    }
+}
+
 /// Serves until stopped; `announce` runs once the address is known, after the line with it.
 pub async fn serve(
     store: Store,

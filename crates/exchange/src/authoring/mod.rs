@@ -56,20 +56,11 @@ impl QuestionSet {
                 renamed.push((scale.key.clone(), same.key.clone()));
                 continue;
             }
-            if taken.contains(&scale.key) {
-                let mut n = 2;
-                let fresh = loop {
-                    let candidate = Key::parse(&format!("{}-{n}", scale.key));
-                    match candidate {
-                        Ok(k) if !taken.contains(&k) => break k,
-                        Ok(_) => n += 1,
-                        Err(_) => break scale.key.clone(),
-                    }
-                };
-                renamed.push((scale.key.clone(), fresh.clone()));
-                scale.key = fresh;
+            let free = unique(&scale.key, &mut taken);
+            if free != scale.key {
+                renamed.push((scale.key.clone(), free.clone()));
+                scale.key = free;
             }
-            taken.insert(scale.key.clone());
             kept.push(scale);
         }
         self.scales = kept;
