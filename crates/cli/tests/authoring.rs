@@ -132,6 +132,36 @@ async fn a_bad_authoring_file_is_reported_and_nothing_is_stored() {
         );
         assert_eq!(toml_export(&db.url, &dir.path().join("after")), before);
 
+        // A file of each kind that is not what it says: a workbook that is not one, broken XML.
+        let fake = dir.path().join("fel.xlsx");
+        std::fs::write(&fake, b"PK\x03\x04inte en arbetsbok").unwrap();
+        let broken =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../exchange/tests/data/lss/trasig.lss");
+        for (file, said) in [
+            (
+                &fake,
+                "filen är ingen Excel-arbetsbok (.xlsx) som kan läsas",
+            ),
+            (&broken, "rad "),
+        ] {
+            let refused = uppfolj(
+                &db.url,
+                &[
+                    "import",
+                    "definitions",
+                    good.to_str().unwrap(),
+                    file.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(refused.status.code(), Some(1));
+            let stderr = String::from_utf8_lossy(&refused.stderr);
+            assert!(
+                stderr.starts_with(&format!("{}: {said}", file.display())),
+                "{stderr}"
+            );
+        }
+        assert_eq!(toml_export(&db.url, &dir.path().join("still")), before);
+
         let added = ok(uppfolj(
             &db.url,
             &["import", "definitions", good.to_str().unwrap()],
