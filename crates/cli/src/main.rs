@@ -95,6 +95,9 @@ enum Command {
     Generate(generate::Generate),
     /// Startar webbservern mot databasen.
     Serve(serve::Serve),
+    /// Frågar en körande server om den mår bra (GET /healthz): slutstatus 0 om den svarar 200,
+    /// för containrars hälsokontroll.
+    Healthcheck(serve::Healthcheck),
     /// Läser in filer till databasen.
     #[command(subcommand)]
     Import(imports::Import),
@@ -117,13 +120,17 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("UPPFOLJ_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("UPPFOLJ_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // One JSON object per line for log collectors; text for people otherwise.
+    if std::env::var("UPPFOLJ_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -161,6 +168,9 @@ async fn run(cli: Cli) -> Result<()> {
         trusted_proxies: cli.trusted_proxy,
         theme: std::sync::Arc::new(theme),
     };
+    if let Command::Healthcheck(check) = cli.command {
+        return serve::healthcheck(check);
+    }
     let (url, scratch) = match &cli.command {
         Command::Demo(_) => serve::demo_database(cli.database_url)?,
         _ => (database_url(cli.database_url, &cli.data_dir), None),
@@ -175,6 +185,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Demo(demo) => serve::demo(store, &url, scratch, &web, demo).await,
         Command::Generate(generate) => generate::run(&store, generate).await,
         Command::Serve(serve) => serve::serve(store, &web, serve.bind, || {}).await,
+        Command::Healthcheck(_) => unreachable!("answered before the database is opened"),
         Command::Import(import) => imports::run(&store, import).await,
         Command::Export(export) => exports::run(&store, export).await,
         Command::Report(report) => reports::run(&store, report).await,

@@ -32,6 +32,44 @@ pub struct Demo {
     pub bind: SocketAddr,
 }
 
+/// `healthcheck`: where the server to ask listens.
+#[derive(clap::Args)]
+pub struct Healthcheck {
+    /// Adressen servern lyssnar på (som serve --bind); 0.0.0.0 frågas på 127.0.0.1.
+    #[arg(long, env = "UPPFOLJ_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+}
+
+/// Asks the running server's `/healthz`, as a container's health check does: success when it
+/// answers 200 within five seconds, an error naming what it answered otherwise.
+pub fn healthcheck(check: Healthcheck) -> Result<()> {
+    use std::io::Read;
+    let mut address = check.bind;
+    if address.ip().is_unspecified() {
+        address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = std::time::Duration::from_secs(5);
+    let mut stream = std::net::TcpStream::connect_timeout(&address, timeout)
+        .with_context(|| format!("servern på {address} svarar inte"))?;
+    stream.set_read_timeout(Some(timeout))?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut reply = String::new();
+    stream
+        .read_to_string(&mut reply)
+        .with_context(|| format!("servern på {address} svarade inte klart"))?;
+    let status = reply.lines().next().unwrap_or_default();
+    let body = reply.split("\r\n\r\n").nth(1).unwrap_or_default().trim();
+    if status.split_whitespace().nth(1) == Some("200") {
+        println!("{body}");
+        Ok(())
+    } else {
+        anyhow::bail!("servern på {address} mår inte bra: {status} {body}")
+    }
+}
+
 /// The settings `serve` and `demo` take besides the address; `user add` uses the public URL for
 /// its link.
 pub struct Web {

@@ -302,3 +302,52 @@ async fn acknowledged_saves_survive_sigkill_sqlite() {
 async fn acknowledged_saves_survive_sigkill_postgres() {
     acknowledged_saves_survive_sigkill(Backend::Postgres).await
 }
+
+/// `uppfolj healthcheck` against a server on `address`.
+fn healthcheck(address: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+        .args(["healthcheck", "--bind", address])
+        .env("UPPFOLJ_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+async fn a_container_health_check_asks_the_running_server(backend: Backend) {
+    let (db, _) = prepared(backend).await;
+    let server = start("serve", Some(&db.url));
+    let healthy = healthcheck(&server.address);
+    assert!(
+        healthy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&healthy.stderr)
+    );
+    let said: serde_json::Value = serde_json::from_slice(&healthy.stdout).unwrap();
+    assert_eq!(said["status"], "ok");
+    assert!(said["schema"].as_i64().unwrap() >= 11, "{said}");
+    let reply = http(&server.address, "GET", "/halsa", &[], None).unwrap();
+    assert_eq!(reply.status, 200, "the old address answers too");
+    assert_eq!(
+        reply.header("x-request-id").map(str::len),
+        Some(16),
+        "every answer has an id"
+    );
+    drop(server);
+    let down = healthcheck("127.0.0.1:9");
+    assert_eq!(down.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&down.stderr)
+            .starts_with("fel: servern på 127.0.0.1:9 svarar inte"),
+        "{}",
+        String::from_utf8_lossy(&down.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_container_health_check_asks_the_running_server_sqlite() {
+    a_container_health_check_asks_the_running_server(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_container_health_check_asks_the_running_server_postgres() {
+    a_container_health_check_asks_the_running_server(Backend::Postgres).await;
+}

@@ -113,6 +113,20 @@ impl Store {
         migrator.run(&self.pool).await.map_err(StoreError::Migrate)
     }
 
+    /// Whether the database answers and has every migration this binary knows, for health checks:
+    /// the newest migration applied and the newest known.
+    pub async fn schema_versions(&self) -> Result<(i64, i64), StoreError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((applied.unwrap_or(0), known))
+    }
+
     /// Which database this store talks to.
     pub fn backend(&self) -> Backend {
         self.backend

@@ -38,7 +38,47 @@ pub fn router(state: AppState) -> Router {
         .fallback(unknown_path)
         .layer(middleware::from_fn_with_state(state.clone(), theme::scope))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(request_id))
         .with_state(state)
+}
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being answered, for error pages: the one line an operator needs to
+/// find it in the logs.
+pub(crate) fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
+/// Gives every request an id — in its log lines, in the `x-request-id` response header and on
+/// error pages — and logs it once answered, with its status and how long it took.
+async fn request_id(request: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    let id = format!("{:016x}", rand::random::<u64>());
+    let span = tracing::info_span!(
+        "request",
+        id = %id,
+        method = %request.method(),
+        path = %request.uri().path(),
+    );
+    let started = std::time::Instant::now();
+    let mut response = REQUEST_ID
+        .scope(id.clone(), next.run(request))
+        .instrument(span.clone())
+        .await;
+    span.in_scope(|| {
+        tracing::info!(
+            status = response.status().as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "answered"
+        );
+    });
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
 }
 
 /// A 404 in the form the asker expects: problem details under `/api`, a page elsewhere.

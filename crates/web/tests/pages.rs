@@ -12,6 +12,7 @@ use uppfolj_model::Role;
 use common::{TestApp, cookie, hidden, login, session, with_cookie};
 
 on_both_backends!(
+    every_answer_carries_a_request_id_that_error_pages_show,
     the_citys_name_logo_and_colour_are_on_every_page_public_ones_too,
     pages_show_the_stored_round,
     unknown_rounds_and_pages_are_404_in_swedish,
@@ -739,4 +740,28 @@ async fn the_citys_name_logo_and_colour_are_on_every_page_public_ones_too(app: T
     assert!(!page.contains("/assets/logo"));
     let (status, _, _) = fetch(app.router.clone(), "/assets/logo").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn every_answer_carries_a_request_id_that_error_pages_show(app: TestApp) {
+    let token = app.user("sam@stadsledning.se", Role::Samordnare, &[]).await;
+    let missing = app.get("/omgangar/finns-inte", &token).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let id = missing.headers["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 16);
+    assert!(
+        missing.text.contains(&format!(
+            "Felkod {id}: ange den om du kontaktar den som driver Uppfölj."
+        )),
+        "{}",
+        missing.text
+    );
+    let other = app.get("/", &token).await;
+    assert_ne!(
+        other.headers["x-request-id"].to_str().unwrap(),
+        id,
+        "one id per request"
+    );
+    let health = app.get("/healthz", &token).await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert_eq!(health.json()["status"], "ok");
 }

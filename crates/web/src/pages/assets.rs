@@ -2,22 +2,53 @@
 //! crate's, which the HTML files carry inside) and the answer form's small script; and the
 //! health check a load balancer asks.
 
-use axum::Router;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
 
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/healthz", get(health))
         .route("/halsa", get(health))
         .route("/assets/uppfolj.css", get(stylesheet))
         .route("/assets/uppfolj.js", get(script))
 }
 
-async fn health() -> &'static str {
-    "ok"
+/// For load balancers and monitoring: 200 when the database answers and its schema is this
+/// program's, 503 otherwise, with what was found as JSON.
+async fn health(State(state): State<AppState>) -> Response {
+    match state.store.schema_versions().await {
+        Ok((applied, known)) if applied == known => (
+            StatusCode::OK,
+            Json(json!({ "status": "ok", "database": "ok", "schema": applied })),
+        )
+            .into_response(),
+        Ok((applied, known)) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "status": "fel",
+                "database": "ok",
+                "schema": applied,
+                "detail": format!(
+                    "databasens schema är version {applied}, programmets {known}; kör uppfolj init med rätt version"
+                ),
+            })),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("health check: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "fel", "database": "svarar inte" })),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn stylesheet() -> impl IntoResponse {
