@@ -33,10 +33,11 @@ pub use theme::{Accent, Logo, Theme, ThemeError};
 pub fn router(state: AppState) -> Router {
     api::router()
         .merge(pages::router())
-        .route("/assets/tema.css", axum::routing::get(theme::stylesheet))
-        .route("/assets/logo", axum::routing::get(theme::logo))
         .fallback(unknown_path)
-        .layer(middleware::from_fn_with_state(state.clone(), theme::scope))
+        .layer(middleware::from_fn_with_state(
+            state.config.theme.clone(),
+            theme::scope,
+        ))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(request_id))
         .with_state(state)

@@ -5,11 +5,8 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-
-use crate::state::AppState;
+use axum::response::Response;
 
 /// The city's look; the default is Uppfölj's own.
 #[derive(Clone, Debug, Default)]
@@ -118,10 +115,8 @@ tokio::task_local! {
 }
 
 /// Runs the request with the server's theme in reach of the templates.
-pub async fn scope(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    CURRENT
-        .scope(state.config.theme.clone(), next.run(request))
-        .await
+pub async fn scope(State(theme): State<Arc<Theme>>, request: Request, next: Next) -> Response {
+    CURRENT.scope(theme, next.run(request)).await
 }
 
 /// The city's name, for the page header.
@@ -134,24 +129,18 @@ pub fn has_logo() -> bool {
     CURRENT.try_with(|t| t.logo.is_some()).unwrap_or(false)
 }
 
-/// The theme's stylesheet, loaded after Uppfölj's own: the accent colour, if any.
-pub async fn stylesheet(State(state): State<AppState>) -> Response {
-    let css = match &state.config.theme.accent {
-        Some(Accent(colour)) => format!(":root {{ --accent: {colour}; }}\n"),
-        None => "/* Uppföljs egna färger. */\n".to_owned(),
-    };
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response()
-}
+impl Theme {
+    /// The theme's stylesheet, loaded after Uppfölj's own: the accent colour, if any.
+    pub fn stylesheet(&self) -> String {
+        match &self.accent {
+            Some(Accent(colour)) => format!(":root {{ --accent: {colour}; }}\n"),
+            None => "/* Uppföljs egna färger. */\n".to_owned(),
+        }
+    }
 
-/// The city's logo, or 404 without one.
-pub async fn logo(State(state): State<AppState>) -> Response {
-    match &state.config.theme.logo {
-        Some(logo) => (
-            [(header::CONTENT_TYPE, logo.media_type)],
-            logo.bytes.to_vec(),
-        )
-            .into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
+    /// The logo's bytes and media type.
+    pub fn logo(&self) -> Option<(&[u8], &'static str)> {
+        self.logo.as_ref().map(|l| (&l.bytes[..], l.media_type))
     }
 }
 

@@ -35,7 +35,7 @@ use uppfolj_model::{
     AnswerOption, CommentRule, Document, DocumentKind, Key, Period, Question, Section,
 };
 
-use super::{Problem, QuestionSet, Scales, fallback_key, unique};
+use super::set::{Problem, QuestionSet, Scales, fallback_key, unique};
 
 /// Reads a LimeSurvey survey structure file (.lss) into a steering document and its scales, or
 /// returns every problem found, each placed by the survey's element (question code, qid, type)
@@ -485,7 +485,7 @@ impl Survey {
                 period,
                 sections,
             },
-            scales: scales.list,
+            scales: scales.into_scales(),
         })
     }
 

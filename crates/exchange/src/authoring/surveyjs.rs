@@ -15,7 +15,7 @@ use uppfolj_model::{
     ScaleKind, Section,
 };
 
-use super::{Problem, QuestionSet, Scales, UniqueKeys};
+use super::set::{Problem, QuestionSet, Scales, UniqueKeys};
 
 /// The document as SurveyJS JSON: one page per top-level section.
 pub fn write(set: &QuestionSet) -> String {

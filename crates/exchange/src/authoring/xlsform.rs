@@ -19,7 +19,7 @@ use uppfolj_model::{
     ScaleKind, Section,
 };
 
-use super::{Problem, QuestionSet, Scales, UniqueKeys};
+use super::set::{Problem, QuestionSet, Scales, UniqueKeys};
 
 /// The label of the comment row that follows each question.
 const COMMENT_LABEL: &str = "Kommentar";

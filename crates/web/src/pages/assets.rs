@@ -17,6 +17,8 @@ pub fn router() -> Router<AppState> {
         .route("/halsa", get(health))
         .route("/assets/uppfolj.css", get(stylesheet))
         .route("/assets/uppfolj.js", get(script))
+        .route("/assets/tema.css", get(theme_stylesheet))
+        .route("/assets/logo", get(logo))
 }
 
 /// For load balancers and monitoring: 200 when the database answers and its schema is this
@@ -67,4 +69,22 @@ async fn script() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         SCRIPT,
     )
+}
+
+/// The city's colours, loaded after Uppfölj's stylesheet.
+async fn theme_stylesheet(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        state.config.theme.stylesheet(),
+    )
+}
+
+/// The city's logo, or 404 without one.
+async fn logo(State(state): State<AppState>) -> Response {
+    match state.config.theme.logo() {
+        Some((bytes, media_type)) => {
+            ([(header::CONTENT_TYPE, media_type)], bytes.to_vec()).into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
