@@ -8,8 +8,7 @@ use std::collections::HashMap;
 use uppfolj_model::{Actor, AnswerInput, QuestionRef, QuestionStatus, form};
 use uppfolj_store::{SaveError, SavedAnswer};
 
-use crate::lookup::{key, require_coordinator, stored_round};
-use crate::reports::round_documents;
+use crate::lookup::{key, require_coordinator};
 use crate::responses::{load, may_answer};
 use crate::{AnswerConflict, App, LookupError, ResponseError};
 
@@ -42,9 +41,16 @@ pub async fn status_after(
     saved: &SavedAnswer,
 ) -> Result<QuestionStatus, ResponseError> {
     let definitions = app.store.definitions().await?;
-    let round = stored_round(&definitions, &key(round, "omgången")?)?;
+    let round = key(round, "omgången")?;
+    let index = definitions
+        .rounds
+        .iter()
+        .position(|r| r.key == round)
+        .ok_or_else(|| LookupError::NotFound(format!("omgången «{round}»")))?;
     let reference = &saved.answer.question;
-    let documents = round_documents(&definitions, &round);
+    // The documents as the round asked them, derived once per loaded set of definitions: this
+    // runs after every save the form's script makes.
+    let documents = app.round_documents(&definitions, index);
     let question = documents
         .iter()
         .find(|d| d.key == reference.document)

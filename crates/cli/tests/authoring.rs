@@ -2,30 +2,13 @@
 //! through the real binary on both backends: each Göteborg document comes back exactly as it
 //! went out, a question set made elsewhere is added, and a bad file stores nothing.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use crate::common;
 
+use std::path::Path;
+
+use common::{goteborg_dir, ok, uppfolj};
 use uppfolj_store::Backend;
 use uppfolj_store::testing::TestDb;
-
-fn goteborg_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/goteborg")
-}
-
-fn uppfolj(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_uppfolj"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("UPPFOLJ_LOG", "warn")
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(output: Output) -> String {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "failed: {stderr}");
-    String::from_utf8(output.stdout).unwrap()
-}
 
 /// The definitions as TOML files, relative path → text.
 fn toml_export(url: &str, dir: &Path) -> Vec<(String, String)> {

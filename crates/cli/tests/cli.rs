@@ -3,31 +3,12 @@
 use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
-use common::{Server, api};
+use common::{Server, api, goteborg_dir, ok, uppfolj};
 use uppfolj_store::Backend;
 use uppfolj_store::testing::TestDb;
-
-fn goteborg_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/goteborg")
-}
-
-fn uppfolj(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_uppfolj"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("UPPFOLJ_LOG", "warn")
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(output: Output) -> String {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "failed: {stderr}");
-    String::from_utf8(output.stdout).unwrap()
-}
 
 /// Every file below `dir`, relative path → text, in a stable order.
 fn tree(dir: &Path) -> Vec<(String, String)> {

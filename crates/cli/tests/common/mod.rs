@@ -4,8 +4,31 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
+
+/// The Göteborg definition files, the data set the tests import.
+pub fn goteborg_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/goteborg")
+}
+
+/// Runs the binary with `args` against the database at `url`.
+pub fn uppfolj(url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_uppfolj"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("UPPFOLJ_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+/// What a successful run printed; a failed one fails the test with its standard error.
+pub fn ok(output: Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "failed: {stderr}");
+    String::from_utf8(output.stdout).unwrap()
+}
 
 /// A reply: status code, headers (lowercased names) and body.
 pub struct Reply {
