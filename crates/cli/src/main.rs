@@ -2,6 +2,8 @@
 //! line, opens the store once and hands each command to the file of its group.
 
 mod common;
+mod config;
+mod database;
 mod exports;
 mod generate;
 mod goteborg;
@@ -35,47 +37,42 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(name = "uppfolj", version)]
 struct Cli {
-    /// Databas: sqlite://FIL eller postgres://ANVÄNDARE@VÄRD/DATABAS.
-    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    /// Inställningsfil (TOML) med samma namn som nedan, t.ex. bind = "0.0.0.0:8080"; miljövariabler
+    /// (UPPFOLJ_NAMN) och flaggor går före filen. Se uppfolj.example.toml.
+    #[arg(long, env = "UPPFOLJ_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Databas: sqlite://FIL eller postgres://ANVÄNDARE@VÄRD/DATABAS (även DATABASE_URL).
+    #[arg(long, global = true)]
     database_url: Option<String>,
-    /// Mapp för Uppföljs egna filer; SQLite-databasen hamnar här om inget annat anges.
-    #[arg(
-        long,
-        env = "UPPFOLJ_DATA_DIR",
-        default_value = "uppfolj-data",
-        global = true
-    )]
-    data_dir: PathBuf,
+    /// Mapp för Uppföljs egna filer; SQLite-databasen hamnar här om inget annat anges
+    /// (standard: uppfolj-data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
     /// Adressen som användarna når Uppfölj på, för länkar (standard: http://ADRESS från --bind).
-    #[arg(long, env = "UPPFOLJ_PUBLIC_URL", global = true)]
+    #[arg(long, global = true)]
     public_url: Option<String>,
     /// Skicka kakor utan Secure-flaggan: bara för vanlig HTTP i ett betrott nät.
-    #[arg(long, env = "UPPFOLJ_INSECURE_COOKIES", global = true)]
+    #[arg(long, global = true)]
     insecure_cookies: bool,
     /// E-postserver för påminnelser och meddelanden, t.ex. smtp://smtp.stad.se:25,
     /// smtp://namn:lösenord@smtp.stad.se:587?tls=required eller smtps://…; utan den skickas ingen e-post.
-    #[arg(long, env = "UPPFOLJ_SMTP_URL", global = true)]
+    #[arg(long, global = true)]
     smtp_url: Option<String>,
     /// Proxyer (lastbalanserare) vars Forwarded- och X-Forwarded-For-huvuden anger klientens
     /// adress, kommaseparerade; från andra adresser litar Uppfölj inte på dem.
-    #[arg(
-        long,
-        env = "UPPFOLJ_TRUSTED_PROXIES",
-        value_delimiter = ',',
-        global = true
-    )]
+    #[arg(long, value_delimiter = ',', global = true)]
     trusted_proxy: Vec<std::net::IpAddr>,
     /// Avsändare för e-posten (standard: «STAD – Uppfölj <uppfolj@localhost>» med --city-name).
-    #[arg(long, env = "UPPFOLJ_MAIL_FROM", global = true)]
+    #[arg(long, global = true)]
     mail_from: Option<String>,
     /// Stadens eller kommunens namn, som sidhuvudet visar bredvid Uppfölj (demon: Göteborgs Stad).
-    #[arg(long, env = "UPPFOLJ_CITY_NAME", global = true)]
+    #[arg(long, global = true)]
     city_name: Option<String>,
     /// Logotyp i sidhuvudet: en SVG-, PNG- eller JPEG-fil på högst 512 kB.
-    #[arg(long, env = "UPPFOLJ_LOGO", global = true)]
+    #[arg(long, global = true)]
     logo: Option<PathBuf>,
     /// Accentfärg för länkar och knappar, #rrggbb; måste ha minst 4,5:1 kontrast mot vitt.
-    #[arg(long, env = "UPPFOLJ_ACCENT_COLOUR", global = true)]
+    #[arg(long, global = true)]
     accent_colour: Option<String>,
     #[command(subcommand)]
     command: Command,
@@ -116,20 +113,75 @@ enum Command {
     /// Hanterar API-token för skript (Authorization: Bearer …).
     #[command(subcommand)]
     Token(tokens::Token),
+    /// Skriver ut inställningarna som gäller (fil, miljö och flaggor sammanvägda), med
+    /// hemligheter dolda och varifrån varje värde kommer.
+    Config,
+    /// Tar en säkerhetskopia av hela databasen till en ny SQLite-fil medan servern kör
+    /// (inloggningar och sessioner tas inte med). Fungerar från SQLite och PostgreSQL.
+    Backup {
+        /// Filen att skriva; den får inte finnas.
+        file: PathBuf,
+    },
+    /// Återställer en säkerhetskopia (från backup) till databasen, som måste vara tom.
+    Restore {
+        /// Säkerhetskopian; den ändras inte.
+        file: PathBuf,
+    },
+    /// Kopierar allt till en annan, tom databas, t.ex. från SQLite till PostgreSQL, och
+    /// kontrollerar att varje tabell fick lika många rader.
+    MigrateTo {
+        /// Måldatabasen: postgres://… eller sqlite://FIL.
+        url: String,
+    },
+}
+
+impl Cli {
+    /// The settings given as flags, for the top layer; a subcommand's `--bind` is one of them.
+    fn flags(&self) -> config::Flags {
+        let bind = match &self.command {
+            Command::Serve(serve) => serve.bind,
+            Command::Demo(demo) => demo.bind,
+            Command::Healthcheck(check) => check.bind,
+            _ => None,
+        };
+        config::Flags {
+            database_url: self.database_url.clone(),
+            data_dir: self.data_dir.clone(),
+            bind,
+            public_url: self.public_url.clone(),
+            insecure_cookies: self.insecure_cookies.then_some(true),
+            smtp_url: self.smtp_url.clone(),
+            mail_from: self.mail_from.clone(),
+            trusted_proxies: (!self.trusted_proxy.is_empty()).then(|| self.trusted_proxy.clone()),
+            city_name: self.city_name.clone(),
+            logo: self.logo.clone(),
+            accent_colour: self.accent_colour.clone(),
+        }
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let filter = tracing_subscriber::EnvFilter::try_from_env("UPPFOLJ_LOG")
+    let loaded = match config::load(cli.config.as_deref(), cli.flags()) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("fel: inställningarna: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&loaded.settings.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     // One JSON object per line for log collectors; text for people otherwise.
-    if std::env::var("UPPFOLJ_LOG_FORMAT").is_ok_and(|f| f == "json") {
+    if loaded.settings.log_format == config::LogFormat::Json {
         logs.json().init();
     } else {
         logs.init();
+    }
+    for unknown in &loaded.unknown {
+        tracing::warn!(setting = %unknown, "okänd inställning, hoppas över");
     }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -138,7 +190,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, loaded)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("fel: {error}");
@@ -151,29 +203,41 @@ fn main() -> ExitCode {
 }
 
 /// Opens the store every command works on, once, and runs the command against it.
-async fn run(cli: Cli) -> Result<()> {
-    let theme = theme(&cli)?;
-    let mail_from = cli.mail_from.clone().unwrap_or_else(|| match &theme.city {
-        Some(city) => format!("{city} – Uppfölj <uppfolj@localhost>"),
-        None => "Uppfölj <uppfolj@localhost>".to_owned(),
-    });
+async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
+    if let Command::Config = cli.command {
+        print!("{}", loaded.describe()?);
+        return Ok(());
+    }
+    let settings = loaded.settings;
+    let theme = theme(&settings, matches!(cli.command, Command::Demo(_)))?;
+    let mail_from = settings
+        .mail_from
+        .clone()
+        .unwrap_or_else(|| match &theme.city {
+            Some(city) => format!("{city} – Uppfölj <uppfolj@localhost>"),
+            None => "Uppfölj <uppfolj@localhost>".to_owned(),
+        });
     let web = serve::Web {
-        mailer: cli
+        mailer: settings
             .smtp_url
             .as_deref()
             .map(|url| Mailer::new(url, &mail_from))
             .transpose()?,
-        public_url: cli.public_url,
-        insecure_cookies: cli.insecure_cookies,
-        trusted_proxies: cli.trusted_proxy,
+        public_url: settings.public_url.clone(),
+        insecure_cookies: settings.insecure_cookies,
+        trusted_proxies: settings.trusted_proxies.clone(),
         theme: std::sync::Arc::new(theme),
+        bind: settings.bind,
     };
-    if let Command::Healthcheck(check) = cli.command {
-        return serve::healthcheck(check);
+    if let Command::Healthcheck(_) = cli.command {
+        return serve::healthcheck(settings.bind);
     }
     let (url, scratch) = match &cli.command {
-        Command::Demo(_) => serve::demo_database(cli.database_url)?,
-        _ => (database_url(cli.database_url, &cli.data_dir), None),
+        Command::Demo(_) => serve::demo_database(settings.database_url)?,
+        _ => (
+            database_url(settings.database_url, &settings.data_dir),
+            None,
+        ),
     };
     let store = Store::open(&url).await?;
     match cli.command {
@@ -182,23 +246,27 @@ async fn run(cli: Cli) -> Result<()> {
             println!("Databasen {} är klar att använda.", mask(&url));
             Ok(())
         }
-        Command::Demo(demo) => serve::demo(store, &url, scratch, &web, demo).await,
+        Command::Demo(_) => serve::demo(store, &url, scratch, &web).await,
         Command::Generate(generate) => generate::run(&store, generate).await,
-        Command::Serve(serve) => serve::serve(store, &web, serve.bind, || {}).await,
-        Command::Healthcheck(_) => unreachable!("answered before the database is opened"),
+        Command::Serve(_) => serve::serve(store, &web, || {}).await,
+        Command::Healthcheck(_) | Command::Config => {
+            unreachable!("answered before the database is opened")
+        }
         Command::Import(import) => imports::run(&store, import).await,
         Command::Export(export) => exports::run(&store, export).await,
         Command::Report(report) => reports::run(&store, report).await,
         Command::Round(round) => rounds::run(&store, web.settings(), round).await,
         Command::User(user) => users::run(&store, user, web.public_url.as_deref()).await,
         Command::Token(token) => tokens::run(&store, token).await,
+        Command::Backup { file } => database::backup(&store, &file).await,
+        Command::Restore { file } => database::restore(&store, &url, &file).await,
+        Command::MigrateTo { url: target } => database::migrate_to(&store, &target).await,
     }
 }
 
-/// The city's look from the flags; the demo is Göteborg's unless told otherwise.
-fn theme(cli: &Cli) -> Result<Theme> {
-    let demo = matches!(cli.command, Command::Demo(_));
-    let logo = match &cli.logo {
+/// The city's look from the settings; the demo is Göteborg's unless told otherwise.
+fn theme(settings: &config::Settings, demo: bool) -> Result<Theme> {
+    let logo = match &settings.logo {
         Some(path) => {
             let bytes = std::fs::read(path)
                 .with_context(|| format!("kan inte läsa logotypen {}", path.display()))?;
@@ -207,12 +275,12 @@ fn theme(cli: &Cli) -> Result<Theme> {
         None => None,
     };
     Ok(Theme {
-        city: cli
+        city: settings
             .city_name
             .clone()
             .or_else(|| demo.then(|| "Göteborgs Stad".to_owned())),
         logo,
-        accent: cli
+        accent: settings
             .accent_colour
             .as_deref()
             .map(Accent::parse)

@@ -19,32 +19,32 @@ use crate::goteborg;
 /// The flags of `serve`.
 #[derive(Args)]
 pub struct Serve {
-    /// Adress att lyssna på.
-    #[arg(long, env = "UPPFOLJ_BIND", default_value = "127.0.0.1:8080")]
-    pub bind: SocketAddr,
+    /// Adress att lyssna på (standard: 127.0.0.1:8080).
+    #[arg(long)]
+    pub bind: Option<SocketAddr>,
 }
 
 /// The flags of `demo`.
 #[derive(Args)]
 pub struct Demo {
-    /// Adress att lyssna på.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub bind: SocketAddr,
+    /// Adress att lyssna på (standard: 127.0.0.1:8080).
+    #[arg(long)]
+    pub bind: Option<SocketAddr>,
 }
 
 /// `healthcheck`: where the server to ask listens.
 #[derive(clap::Args)]
 pub struct Healthcheck {
     /// Adressen servern lyssnar på (som serve --bind); 0.0.0.0 frågas på 127.0.0.1.
-    #[arg(long, env = "UPPFOLJ_BIND", default_value = "127.0.0.1:8080")]
-    pub bind: SocketAddr,
+    #[arg(long)]
+    pub bind: Option<SocketAddr>,
 }
 
 /// Asks the running server's `/healthz`, as a container's health check does: success when it
 /// answers 200 within five seconds, an error naming what it answered otherwise.
-pub fn healthcheck(check: Healthcheck) -> Result<()> {
+pub fn healthcheck(bind: SocketAddr) -> Result<()> {
     use std::io::Read;
-    let mut address = check.bind;
+    let mut address = bind;
     if address.ip().is_unspecified() {
         address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
@@ -78,6 +78,8 @@ pub struct Web {
     pub trusted_proxies: Vec<IpAddr>,
     pub mailer: Option<Mailer>,
     pub theme: std::sync::Arc<uppfolj_web::Theme>,
+    /// Where `serve` and `demo` listen.
+    pub bind: SocketAddr,
 }
 
 impl Web {
@@ -95,12 +97,8 @@ impl Web {
 }
 
 /// Serves until stopped; `announce` runs once the address is known, after the line with it.
-pub async fn serve(
-    store: Store,
-    web: &Web,
-    bind: SocketAddr,
-    announce: impl FnOnce(),
-) -> Result<()> {
+pub async fn serve(store: Store, web: &Web, announce: impl FnOnce()) -> Result<()> {
+    let bind = web.bind;
     let app = Application::bind(store.clone(), bind)
         .await
         .with_context(|| format!("kan inte lyssna på {bind}"))?;
@@ -167,13 +165,7 @@ pub fn demo_database(given: Option<String>) -> Result<(String, Option<PathBuf>)>
 
 /// Loads Göteborg's data into `store` (at `url`), opens its round, adds the demo accounts and
 /// Intraservice's answers, and serves until stopped; then removes the `scratch` folder.
-pub async fn demo(
-    store: Store,
-    url: &str,
-    scratch: Option<PathBuf>,
-    web: &Web,
-    demo: Demo,
-) -> Result<()> {
+pub async fn demo(store: Store, url: &str, scratch: Option<PathBuf>, web: &Web) -> Result<()> {
     let definitions = goteborg::definitions().map_err(|problems| diagnostics_error(&problems))?;
     let summary = store.apply_definitions(&definitions).await?;
     for round in &definitions.rounds {
@@ -189,7 +181,7 @@ pub async fn demo(
     );
     let accounts = demo_accounts(&store).await?;
     demo_answers(&store).await?;
-    let served = serve(store, web, demo.bind, || {
+    let served = serve(store, web, || {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "Logga in som (lösenord «{DEMO_PASSWORD}»):");
         for (email, what) in &accounts {

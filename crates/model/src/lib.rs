@@ -6,11 +6,12 @@
 //!
 //! Imports point one way: a module names only modules listed before it in `problem`, `key`,
 //! `text`, `scale`, `organisation`, `document`, `thresholds`, `round`, `numbering`, `response`,
-//! `compilation`, `form`, `definitions`, `access` (`throttle` stands apart). A type two modules
+//! `compilation`, `form`, `definitions`, `access` (`throttle` and `audit` stand apart). A type two modules
 //! share lives in the lower one, which is why `Asked` is in `document` and `StatusThresholds` in
 //! `thresholds`.
 
 pub mod access;
+pub mod audit;
 pub mod compilation;
 pub mod definitions;
 pub mod document;
@@ -27,6 +28,7 @@ pub mod thresholds;
 pub mod throttle;
 
 pub use access::{Actor, Email, Role};
+pub use audit::{AuditAction, AuditEntry};
 pub use compilation::{
     AnswersByQuestion, Audience, Compilation, CompilationInput, EarlierRound, Given, ResponseData,
     compile,

@@ -14,6 +14,7 @@
 //! every file.
 
 mod accounts;
+mod audit;
 mod backend;
 mod catalogue;
 mod definitions;
@@ -28,10 +29,12 @@ mod saving;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod transfer;
 mod workflow;
 mod writer;
 
 pub use accounts::{Account, AccountChangeError, SessionRecord, TokenRecord, UserRecord};
+pub use audit::AuditFilter;
 pub use backend::Backend;
 pub use definitions::ApplySummary;
 pub use documents::{Direction, DocumentFields, DocumentVersions, QuestionEdit, RoundUse};
@@ -40,4 +43,5 @@ pub use organisations::{OrganisationEdit, OrganisationError, VersionedOrganisati
 pub use responses::{HistoryPage, HistoryWindow, ResponseSummary};
 pub use saving::SavedAnswer;
 pub use store::{Store, mask};
+pub use transfer::CopySummary;
 pub use workflow::{ResponseEvent, ResponseStatus};

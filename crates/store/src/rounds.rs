@@ -187,7 +187,7 @@ pub(crate) async fn load_asked(
 ) -> Result<Asked, StoreError> {
     let sections = sqlx::query_as::<_, (String, String)>(
         "SELECT d.key, s.key FROM round_sections rs JOIN sections s ON s.id = rs.section_id \
-         JOIN documents d ON d.id = s.document_id WHERE rs.round_id = $1 ORDER BY rs.position",
+         JOIN documents d ON d.id = s.document_id WHERE rs.round_id = $1 ORDER BY rs.position, rs.section_id",
     )
     .bind(round_id)
     .fetch_all(&mut *conn)
@@ -197,7 +197,7 @@ pub(crate) async fn load_asked(
     .collect::<Result<Vec<_>, StoreError>>()?;
     let questions = sqlx::query_as::<_, (String, String)>(
         "SELECT d.key, q.key FROM round_questions rq JOIN questions q ON q.id = rq.question_id \
-         JOIN documents d ON d.id = q.document_id WHERE rq.round_id = $1 ORDER BY rq.position",
+         JOIN documents d ON d.id = q.document_id WHERE rq.round_id = $1 ORDER BY rq.position, rq.question_id",
     )
     .bind(round_id)
     .fetch_all(&mut *conn)

@@ -7,6 +7,9 @@ use crate::backend::Backend;
 use crate::error::StoreError;
 use crate::store::Store;
 
+/// The tables a copy writes, in order, for the test that they are all the schema has.
+pub use crate::transfer::TABLES;
+
 /// Where tests find PostgreSQL; `UPPFOLJ_TEST_POSTGRES` overrides it.
 pub fn postgres_url() -> String {
     std::env::var("UPPFOLJ_TEST_POSTGRES")

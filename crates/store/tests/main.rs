@@ -20,3 +20,4 @@ macro_rules! on_both_backends {
 mod documents;
 mod organisations;
 mod store;
+mod transfer;
