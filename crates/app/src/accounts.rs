@@ -1,11 +1,11 @@
 //! Creating accounts and first-login links, and delivering them by e-mail.
 
 use time::{Duration, OffsetDateTime};
-use uppfolj_model::{Email, Key, Role};
+use uppfolj_model::{AuditAction, Email, Key, Role};
 use uppfolj_store::{Store, StoreError};
 
 use crate::application::App;
-use crate::{mail, secrets};
+use crate::{audit, mail, secrets};
 
 /// How long a first-login link works.
 pub const LOGIN_LINK_VALIDITY: Duration = Duration::days(7);
@@ -21,9 +21,11 @@ pub enum AccountError {
     Store(#[from] StoreError),
 }
 
-/// Creates a user; without a password, returns a one-time link for setting one.
+/// Creates a user for `by` (who is recorded in the audit log); without a password, returns a
+/// one-time link for setting one.
 pub async fn create_user(
     app: &App,
+    by: &str,
     email: &Email,
     role: Role,
     organisations: &[Key],
@@ -31,6 +33,7 @@ pub async fn create_user(
 ) -> Result<Option<String>, AccountError> {
     add_user(
         &app.store,
+        by,
         &app.settings.public_url,
         email,
         role,
@@ -43,6 +46,7 @@ pub async fn create_user(
 /// The same, for callers without a running server (the command line).
 pub async fn add_user(
     store: &Store,
+    by: &str,
     public_url: &str,
     email: &Email,
     role: Role,
@@ -61,6 +65,19 @@ pub async fn add_user(
     let user_id = store
         .create_user(email, role, organisations, hash.as_deref())
         .await?;
+    let after = serde_json::json!({
+        "email": email.as_str(), "role": role.as_str(), "organisations": organisations,
+    });
+    let subject = format!("användare/{email}");
+    audit::record(
+        store,
+        by,
+        AuditAction::UserCreated,
+        &subject,
+        None,
+        Some(&after),
+    )
+    .await;
     if hash.is_some() {
         return Ok(None);
     }

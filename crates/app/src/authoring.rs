@@ -6,11 +6,11 @@ use std::path::Path;
 
 use uppfolj_exchange::Diagnostic;
 use uppfolj_exchange::authoring::{self, QuestionSet, surveyjs, xlsform};
-use uppfolj_model::{Actor, Key};
+use uppfolj_model::{Actor, AuditAction, Key};
 use uppfolj_store::StoreError;
 
-use crate::App;
 use crate::lookup::key;
+use crate::{App, audit};
 
 /// Why an authoring file was not stored.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +55,10 @@ pub async fn import(
     app.store
         .apply_definitions_unless_changed(&checked, seen)
         .await?;
+    let subject = format!("styrdokument/{}", imported.document);
+    let after = serde_json::json!({ "file": file, "questions": imported.questions });
+    let (email, action) = (actor.email.as_str(), AuditAction::DefinitionsImported);
+    audit::record(&app.store, email, action, &subject, None, Some(&after)).await;
     Ok(imported)
 }
 

@@ -10,6 +10,7 @@
 
 pub mod accounts;
 mod application;
+pub mod audit;
 pub mod authoring;
 mod error;
 pub mod login;

@@ -6,9 +6,11 @@ use std::collections::HashSet;
 use time::Date;
 use uppfolj_model::compilation::StatusThresholds;
 use uppfolj_model::{
-    Actor, Definitions, Extension, Key, ObjectRef, QuestionRef, ResponseState, Round, RoundState,
+    Actor, AuditAction, Definitions, Extension, Key, ObjectRef, QuestionRef, ResponseState, Round,
+    RoundState,
 };
 
+use crate::audit;
 use crate::lookup::{key, stored_round};
 use crate::responses::progress;
 use crate::{App, RoundError, RoundField};
@@ -77,6 +79,17 @@ pub async fn create(app: &App, actor: &Actor, input: NewRoundInput) -> Result<Ro
         extensions: vec![],
     };
     store_round(app, &definitions, round.clone(), None).await?;
+    let subject = format!("omgång/{}", round.key);
+    let action = AuditAction::RoundCreated;
+    audit::record(
+        &app.store,
+        actor.email.as_str(),
+        action,
+        &subject,
+        None,
+        Some(&round),
+    )
+    .await;
     Ok(round)
 }
 
@@ -138,6 +151,27 @@ pub async fn edit(
         return Err(RoundError::PastDates { past });
     }
     store_round(app, &definitions, round.clone(), Some(seen)).await?;
+    let settings = |r: &Round| {
+        serde_json::json!({
+            "name": r.name, "opens": r.opens.to_string(), "closes": r.closes.to_string(),
+            "extensions": r.extensions.iter()
+                .map(|e| (e.organisation.to_string(), e.closes.to_string()))
+                .collect::<Vec<_>>(),
+        })
+    };
+    let (earlier, now) = (settings(&before), settings(&round));
+    let subject = format!("omgång/{}", round.key);
+    let email = actor.email.as_str();
+    let action = AuditAction::RoundChanged;
+    audit::record(
+        &app.store,
+        email,
+        action,
+        &subject,
+        Some(&earlier),
+        Some(&now),
+    )
+    .await;
     Ok(round)
 }
 
@@ -156,7 +190,20 @@ pub async fn change_state(
             "status ska vara draft, open, closed eller published",
         )
     })?;
+    let before = app.store.round(&round).await?.state;
     app.store.set_round_state(&round, next).await?;
+    let subject = format!("omgång/{round}");
+    let email = actor.email.as_str();
+    let action = AuditAction::RoundStateChanged;
+    audit::record(
+        &app.store,
+        email,
+        action,
+        &subject,
+        Some(&before),
+        Some(&next),
+    )
+    .await;
     Ok(app.store.round(&round).await?)
 }
 
@@ -236,8 +283,21 @@ pub async fn set_thresholds(
     let round_key = key(round, "omgången")?;
     let definitions = app.store.definitions().await?;
     let mut round = stored_round(&definitions, &round_key)?;
+    let before = round.thresholds;
     round.thresholds = thresholds(green, yellow, submitted)?;
     store_round(app, &definitions, round.clone(), None).await?;
+    let subject = format!("omgång/{round_key}");
+    let (email, after) = (actor.email.as_str(), round.thresholds);
+    let action = AuditAction::ThresholdsChanged;
+    audit::record(
+        &app.store,
+        email,
+        action,
+        &subject,
+        Some(&before),
+        Some(&after),
+    )
+    .await;
     Ok(round)
 }
 
@@ -273,10 +333,25 @@ pub async fn assign(
             })
         })
         .collect();
+    let before = round.targets.clone();
     round
         .assign(&questions, &definitions.organisations, chosen)
         .map_err(RoundError::Unasked)?;
-    store_round(app, &definitions, round, Some(seen)).await
+    let after = round.targets.clone();
+    store_round(app, &definitions, round, Some(seen)).await?;
+    let subject = format!("omgång/{round_key}");
+    let email = actor.email.as_str();
+    let action = AuditAction::TargetingChanged;
+    audit::record(
+        &app.store,
+        email,
+        action,
+        &subject,
+        Some(&before),
+        Some(&after),
+    )
+    .await;
+    Ok(())
 }
 
 /// Checks a round against everything stored and stores it; problems are refused naming the first

@@ -5,9 +5,10 @@
 
 use std::collections::HashMap;
 
-use uppfolj_model::{Actor, AnswerInput, QuestionRef, QuestionStatus, form};
+use uppfolj_model::{Actor, AnswerInput, AuditAction, QuestionRef, QuestionStatus, form};
 use uppfolj_store::{SaveError, SavedAnswer};
 
+use crate::audit;
 use crate::lookup::{key, require_coordinator};
 use crate::responses::{load, may_answer};
 use crate::{AnswerConflict, App, LookupError, ResponseError};
@@ -171,7 +172,12 @@ pub async fn withhold(
         )
         .await
     {
-        Ok(saved) => Ok(saved),
+        Ok(saved) => {
+            let subject = format!("omgång/{round}/{organisation}/{question}");
+            let (email, action) = (actor.email.as_str(), AuditAction::WithheldMarked);
+            audit::record(&app.store, email, action, &subject, None, Some(&withheld)).await;
+            Ok(saved)
+        }
         Err(error) => Err(refused(app, error, question).await),
     }
 }

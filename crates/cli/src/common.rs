@@ -13,11 +13,14 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The address the command line acts under, in the audit log too.
+pub const OPERATOR: &str = "kommandoraden@uppfolj.invalid";
+
 /// Who the command line acts as where a use case asks: whoever runs it holds the database, so
 /// they have a coordinator's rights.
 pub fn operator() -> Actor {
     Actor {
-        email: Email::parse("kommandoraden@uppfolj.invalid").expect("a valid address"),
+        email: Email::parse(OPERATOR).expect("a valid address"),
         role: Role::Samordnare,
         organisations: vec![],
     }

@@ -28,8 +28,7 @@ pub async fn restore(store: &Store, url: &str, file: &Path) -> Result<()> {
     }
     let scratch = tempfile::tempdir().context("kan inte skapa en tillfällig mapp")?;
     let working: PathBuf = scratch.path().join("kopia.db");
-    std::fs::copy(file, &working)
-        .with_context(|| format!("kan inte läsa {}", file.display()))?;
+    std::fs::copy(file, &working).with_context(|| format!("kan inte läsa {}", file.display()))?;
     let source = Store::open(&format!("sqlite://{}", working.display()))
         .await
         .with_context(|| format!("{} är inte en säkerhetskopia av Uppfölj", file.display()))?;

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
+use uppfolj_app::audit;
 use uppfolj_exchange::{authoring, definitions, report};
-use uppfolj_model::{Definitions, RoundState};
+use uppfolj_model::{AuditAction, Definitions, RoundState};
 use uppfolj_store::Store;
 
-use crate::common::{count, diagnostics_error};
+use crate::common::{OPERATOR, count, diagnostics_error};
 
 /// The `import` commands.
 #[derive(Subcommand)]
@@ -95,6 +96,13 @@ async fn import_definitions(store: &Store, paths: &[PathBuf]) -> Result<()> {
         return Err(diagnostics_error(&problems));
     }
     let s = store.apply_definitions(&checked).await?;
+    let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let after = serde_json::json!({
+        "files": files, "documents": s.documents, "questions": s.questions,
+        "organisations": s.organisations, "rounds": s.rounds,
+    });
+    let action = AuditAction::DefinitionsImported;
+    audit::record(store, OPERATOR, action, "definitioner", None, Some(&after)).await;
     println!(
         "Inläst: {}, {}, {} med {}, {}.",
         count(s.scales, "svarsskala", "svarsskalor"),

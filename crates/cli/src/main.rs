@@ -1,6 +1,7 @@
 //! `uppfolj`: the web server and the command line in one binary. This file parses the command
 //! line, opens the store once and hands each command to the file of its group.
 
+mod audit;
 mod common;
 mod config;
 mod database;
@@ -116,6 +117,8 @@ enum Command {
     /// Skriver ut inställningarna som gäller (fil, miljö och flaggor sammanvägda), med
     /// hemligheter dolda och varifrån varje värde kommer.
     Config,
+    /// Visar loggen över administrativa händelser och inloggningar, nyast först.
+    Audit(audit::Audit),
     /// Tar en säkerhetskopia av hela databasen till en ny SQLite-fil medan servern kör
     /// (inloggningar och sessioner tas inte med). Fungerar från SQLite och PostgreSQL.
     Backup {
@@ -258,6 +261,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
         Command::Round(round) => rounds::run(&store, web.settings(), round).await,
         Command::User(user) => users::run(&store, user, web.public_url.as_deref()).await,
         Command::Token(token) => tokens::run(&store, token).await,
+        Command::Audit(filters) => audit::run(&store, filters).await,
         Command::Backup { file } => database::backup(&store, &file).await,
         Command::Restore { file } => database::restore(&store, &url, &file).await,
         Command::MigrateTo { url: target } => database::migrate_to(&store, &target).await,

@@ -5,12 +5,12 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use uppfolj_app::secrets;
-use uppfolj_model::Email;
+use uppfolj_app::{audit, secrets};
 use uppfolj_model::text::swedish_time;
+use uppfolj_model::{AuditAction, Email};
 use uppfolj_store::Store;
 
-use crate::common::print_table;
+use crate::common::{OPERATOR, print_table};
 
 /// The `token` commands.
 #[derive(Subcommand)]
@@ -46,6 +46,10 @@ pub async fn run(store: &Store, command: Token) -> Result<()> {
             store
                 .create_token(record.id, &name, &secrets::secret_hash(&token))
                 .await?;
+            let subject = format!("användare/{}", record.actor.email);
+            let after = serde_json::json!({ "name": name });
+            let action = AuditAction::TokenCreated;
+            audit::record(store, OPERATOR, action, &subject, None, Some(&after)).await;
             println!("{token}");
         }
         Token::List => {
@@ -72,6 +76,16 @@ pub async fn run(store: &Store, command: Token) -> Result<()> {
             if !store.revoke_token(id, None).await? {
                 anyhow::bail!("token {id} finns inte eller är redan återkallad");
             }
+            let subject = format!("token/{id}");
+            audit::record(
+                store,
+                OPERATOR,
+                AuditAction::TokenRevoked,
+                &subject,
+                None,
+                None,
+            )
+            .await;
             println!("Token {id} är återkallad.");
         }
     }

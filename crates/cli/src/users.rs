@@ -3,11 +3,11 @@
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use uppfolj_app::accounts;
-use uppfolj_model::{Email, Role};
+use uppfolj_app::{accounts, audit};
+use uppfolj_model::{AuditAction, Email, Role};
 use uppfolj_store::Store;
 
-use crate::common::{organisation_key, print_table};
+use crate::common::{OPERATOR, organisation_key, print_table};
 
 /// The `user` commands.
 #[derive(Subcommand)]
@@ -87,6 +87,20 @@ pub async fn run(store: &Store, command: User, public_url: Option<&str>) -> Resu
 async fn set_active(store: &Store, email: &str, active: bool) -> Result<()> {
     let email = Email::parse(email).map_err(anyhow::Error::msg)?;
     store.set_account_active(&email, active).await?;
+    let action = if active {
+        AuditAction::UserActivated
+    } else {
+        AuditAction::UserDeactivated
+    };
+    audit::record(
+        store,
+        OPERATOR,
+        action,
+        &format!("användare/{email}"),
+        None,
+        None,
+    )
+    .await;
     if active {
         println!("{email} är aktiv igen.");
     } else {
@@ -121,8 +135,16 @@ async fn add(
         None
     };
     let public_url = public_url.unwrap_or("http://127.0.0.1:8080");
-    let link =
-        accounts::add_user(store, public_url, &email, role, &keys, password.as_deref()).await?;
+    let link = accounts::add_user(
+        store,
+        OPERATOR,
+        public_url,
+        &email,
+        role,
+        &keys,
+        password.as_deref(),
+    )
+    .await?;
     match link {
         Some(link) => println!(
             "Användaren {email} är skapad. Länk för första inloggningen (giltig 7 dagar):\n{link}"

@@ -17,7 +17,7 @@ use uppfolj_store::{Backend, Store};
 const PASSWORD: &str = "ett långt lösenord";
 
 /// The Göteborg set with round 2025 open, a respondent for Intraservice and their API token.
-async fn prepared(backend: Backend) -> (TestDb, String) {
+pub(crate) async fn prepared(backend: Backend) -> (TestDb, String) {
     let db = TestDb::new(backend).await;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/goteborg");
     let defs = definitions::parse(definitions::read_files(&[dir]).unwrap())
@@ -57,7 +57,7 @@ fn answer_path(question: &str) -> String {
     format!("/api/v1/rounds/2025/responses/intraservice/answers/{question}")
 }
 
-fn save(
+pub(crate) fn save(
     address: &str,
     token: &str,
     question: &str,
@@ -79,7 +79,7 @@ fn save(
     )
 }
 
-fn login(address: &str, email: &str) -> String {
+pub(crate) fn login(address: &str, email: &str) -> String {
     let form = http(address, "GET", "/logga-in", &[], None).unwrap();
     let token = form
         .header("set-cookie")

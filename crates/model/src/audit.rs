@@ -177,8 +177,18 @@ pub struct AuditEntry {
     pub action: AuditAction,
     /// What was acted on, e.g. `organisation/intraservice` or `round/2025`.
     pub subject: String,
+    #[serde(serialize_with = "as_json")]
     pub before: Option<String>,
+    #[serde(serialize_with = "as_json")]
     pub after: Option<String>,
+}
+
+/// Writes stored JSON text as the JSON it holds, so that exports nest it instead of quoting it.
+fn as_json<S: serde::Serializer>(text: &Option<String>, serializer: S) -> Result<S::Ok, S::Error> {
+    let value = text
+        .as_deref()
+        .map(|t| serde_json::from_str(t).unwrap_or_else(|_| serde_json::Value::from(t)));
+    value.serialize(serializer)
 }
 
 #[cfg(test)]

@@ -47,7 +47,15 @@ impl Store {
 
     /// Entries matching `filter`, newest first.
     pub async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
-        type Row = (i64, String, String, String, String, Option<String>, Option<String>);
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        );
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, at, actor, action, subject, before, after FROM audit_log \
              WHERE ($1 = '' OR action = $1) \

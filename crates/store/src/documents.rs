@@ -17,7 +17,7 @@ use crate::rows::{comment_rule, round_state, stored_key, text_list};
 use crate::store::{Store, bump_definitions};
 
 /// A document's own fields, as a coordinator edits them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct DocumentFields {
     pub title: String,
     pub report_heading: Option<String>,

@@ -89,13 +89,20 @@ impl Store {
         let path = file
             .to_str()
             .ok_or_else(|| StoreError::Rule(format!("{} är inte UTF-8", file.display())))?;
-        match self.backend {
+        // The copy is made in a scratch file first, transient rows removed, and then written out
+        // whole by `VACUUM INTO`: one self-contained file, with no write-ahead log beside it.
+        let scratch = tempfile::tempdir().map_err(|e| {
+            StoreError::Rule(format!("kan inte skapa en tillfällig mapp för kopian: {e}"))
+        })?;
+        let scratch_file = scratch.path().join("kopia.db");
+        let scratch_url = format!("sqlite://{}", scratch_file.display());
+        let (copy, summary) = match self.backend {
             Backend::Sqlite => {
                 sqlx::query("VACUUM INTO $1")
-                    .bind(path)
+                    .bind(scratch_file.to_string_lossy().as_ref())
                     .execute(&self.pool)
                     .await?;
-                let copy = Store::connect(&format!("sqlite://{path}")).await?;
+                let copy = Store::connect(&scratch_url).await?;
                 let mut tx = copy.write_transaction().await?;
                 for table in TRANSIENT {
                     sqlx::query(&format!("DELETE FROM {table}"))
@@ -104,19 +111,21 @@ impl Store {
                 }
                 tx.commit().await?;
                 let summary = copy.count_rows().await?;
-                copy.close().await;
-                Ok(summary)
+                (copy, summary)
             }
             Backend::Postgres => {
-                let copy = Store::open(&format!("sqlite://{path}")).await?;
-                let summary = self.copy_into(&copy).await;
-                copy.close().await;
-                if summary.is_err() {
-                    let _ = std::fs::remove_file(file);
-                }
-                summary
+                let copy = Store::open(&scratch_url).await?;
+                let summary = self.copy_into(&copy).await?;
+                (copy, summary)
             }
-        }
+        };
+        let written = sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&copy.pool)
+            .await;
+        copy.close().await;
+        written?;
+        Ok(summary)
     }
 
     /// Copies every row (but the transient ones) into `target`, which must hold no data, in one

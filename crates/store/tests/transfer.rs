@@ -91,10 +91,18 @@ async fn a_copy_between_any_two_backends_keeps_every_row_and_id() {
             target.store.definitions().await.unwrap(),
             source.store.definitions().await.unwrap(),
         );
-        assert!(copied == original, "{from:?} → {to:?}: the definitions differ");
+        assert!(
+            copied == original,
+            "{from:?} → {to:?}: the definitions differ"
+        );
         let answers = |store: &Store| {
             let store = store.clone();
-            async move { store.answers(&key("2025"), &key("intraservice")).await.unwrap() }
+            async move {
+                store
+                    .answers(&key("2025"), &key("intraservice"))
+                    .await
+                    .unwrap()
+            }
         };
         assert_eq!(answers(&target.store).await, answers(&source.store).await);
         // New rows get ids past the copied ones.
@@ -109,7 +117,16 @@ async fn a_copy_between_any_two_backends_keeps_every_row_and_id() {
             })
             .await
             .unwrap();
-        assert_eq!(target.store.definitions().await.unwrap().organisations.len(), 42);
+        assert_eq!(
+            target
+                .store
+                .definitions()
+                .await
+                .unwrap()
+                .organisations
+                .len(),
+            42
+        );
     }
 }
 
@@ -120,7 +137,10 @@ async fn a_target_with_data_is_refused_and_left_as_it_was() {
         let target = filled(backend).await;
         let before = target.store.count_rows().await.unwrap();
         let error = source.store.copy_into(&target.store).await.unwrap_err();
-        assert!(matches!(error, StoreError::Rule(ref m) if m.contains("inte tom")), "{error}");
+        assert!(
+            matches!(error, StoreError::Rule(ref m) if m.contains("inte tom")),
+            "{error}"
+        );
         assert_eq!(target.store.count_rows().await.unwrap(), before);
     }
 }
@@ -133,7 +153,9 @@ async fn a_backup_is_a_sqlite_file_from_either_backend() {
         let file = dir.path().join("kopia.db");
         let summary = source.store.backup(&file).await.unwrap();
         assert_eq!(summary, source.store.count_rows().await.unwrap());
-        let copy = Store::open(&format!("sqlite://{}", file.display())).await.unwrap();
+        let copy = Store::open(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
         assert_eq!(copy.count_rows().await.unwrap(), summary);
         let again = source.store.backup(&file).await.unwrap_err();
         assert!(again.to_string().contains("finns redan"), "{again}");

@@ -5,8 +5,9 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use time::{Duration, OffsetDateTime};
-use uppfolj_model::Actor;
+use uppfolj_model::{Actor, AuditAction};
 
+use uppfolj_app::audit::{self, Erased};
 use uppfolj_app::secrets;
 
 use crate::error::Failure;
@@ -29,6 +30,21 @@ pub struct Caller {
     pub actor: Actor,
     /// Present when the caller came with a session cookie rather than a token.
     pub session: Option<Session>,
+}
+
+impl Caller {
+    /// Records an administrative action by this caller in the audit log.
+    pub async fn audit(
+        &self,
+        state: &AppState,
+        action: AuditAction,
+        subject: &str,
+        before: Option<&dyn Erased>,
+        after: Option<&dyn Erased>,
+    ) {
+        let email = self.actor.email.as_str();
+        audit::record(&state.store, email, action, subject, before, after).await;
+    }
 }
 
 /// A browser session: its stored hash and its CSRF token.

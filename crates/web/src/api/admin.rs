@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use uppfolj_model::{Email, Key, Role};
+use uppfolj_model::{AuditAction, Email, Key, Role};
 
 use super::json::ApiJson;
 use super::types::{
@@ -89,6 +89,7 @@ pub async fn create_user(
         .collect::<Result<Vec<_>, _>>()?;
     let login_link = accounts::create_user(
         &state.app,
+        caller.actor.email.as_str(),
         &email,
         role,
         &organisations,
@@ -147,6 +148,12 @@ pub async fn create_token(
         .store
         .create_token(caller.user_id, name, &secrets::secret_hash(&token))
         .await?;
+    let subject = format!("token/{id}");
+    let after = serde_json::json!({ "name": name });
+    let action = AuditAction::TokenCreated;
+    caller
+        .audit(&state, action, &subject, None, Some(&after))
+        .await;
     Ok((StatusCode::CREATED, Json(CreatedToken { id, token })))
 }
 
@@ -164,6 +171,10 @@ pub async fn revoke_token(
         .map_err(|_| Failure::not_found(format!("token {id} finns inte")))?;
     let owner = (!caller.actor.may_manage()).then_some(caller.user_id);
     if state.store.revoke_token(id, owner).await? {
+        let subject = format!("token/{id}");
+        caller
+            .audit(&state, AuditAction::TokenRevoked, &subject, None, None)
+            .await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(Failure::not_found(format!(

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use uppfolj_app::login as throttle;
 use uppfolj_app::secrets;
+use uppfolj_model::AuditAction;
 use uppfolj_model::text::swedish_time;
 use uppfolj_store::TokenRecord;
 
@@ -227,6 +228,9 @@ async fn change_password(
                 .store
                 .change_password(caller.user_id, &hash, &session.token_hash)
                 .await?;
+            let subject = format!("användare/{}", caller.actor.email);
+            let action = AuditAction::PasswordChanged;
+            caller.audit(&state, action, &subject, None, None).await;
             Ok(Redirect::to("/konto?klart=losenord").into_response())
         }
         _ => {
@@ -263,10 +267,16 @@ async fn create_token(
         return account_page(&state, &caller, outcome, StatusCode::BAD_REQUEST).await;
     }
     let token = secrets::new_secret("upf_");
-    state
+    let id = state
         .store
         .create_token(caller.user_id, name, &secrets::secret_hash(&token))
         .await?;
+    let subject = format!("token/{id}");
+    let after = serde_json::json!({ "name": name });
+    let action = AuditAction::TokenCreated;
+    caller
+        .audit(&state, action, &subject, None, Some(&after))
+        .await;
     let outcome = Outcome {
         new_token: Some((name.to_owned(), token)),
         ..Outcome::default()
@@ -290,6 +300,10 @@ async fn revoke_token(
     {
         return Err(missing());
     }
+    let subject = format!("token/{number}");
+    caller
+        .audit(&state, AuditAction::TokenRevoked, &subject, None, None)
+        .await;
     Ok(Redirect::to("/konto?klart=aterkallad").into_response())
 }
 

@@ -1,5 +1,5 @@
 //! Server-rendered pages: logging in and out, the rounds, a response's form, submission, review
-//! and history, reports and compilations, organisations, users and each user's own account.
+//! and history, reports and compilations, organisations, users, the audit log and each user's own account.
 //! Every form posts without JavaScript. This file only mounts the pages; what they share is in
 //! `addresses` here and in the crate's `layout` and `forms`.
 
@@ -9,6 +9,7 @@ mod answer_form;
 mod answer_save;
 mod assets;
 mod assignment;
+mod audit;
 mod compilation;
 mod documents;
 mod history;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(organisations::router())
         .merge(users::router())
         .merge(account::router())
+        .merge(audit::router())
         .merge(documents::router())
         .merge(assets::router())
 }

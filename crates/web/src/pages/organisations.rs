@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use uppfolj_app::lookup::require_coordinator;
 use uppfolj_model::text::swedish_cmp;
-use uppfolj_model::{Key, Organisation, OrganisationKind};
+use uppfolj_model::{AuditAction, Key, Organisation, OrganisationKind};
 use uppfolj_store::{OrganisationEdit, OrganisationError, VersionedOrganisation};
 
 use crate::auth::Caller;
@@ -207,6 +207,9 @@ async fn create(
         };
         match state.store.create_organisation(&organisation).await {
             Ok(()) => {
+                let subject = format!("organisation/{key}");
+                let action = AuditAction::OrganisationCreated;
+                caller.audit(&state, action, &subject, None, Some(&organisation)).await;
                 return Ok(Redirect::to(&format!("/organisationer?ny={key}")).into_response());
             }
             Err(OrganisationError::KeyTaken(_)) => errors.add(
@@ -320,6 +323,18 @@ async fn save(
             .await
         {
             Ok(_) => {
+                let before = &current.organisation;
+                let after = Organisation {
+                    name: edit.name,
+                    short_name: edit.short_name,
+                    kind: edit.kind,
+                    ..before.clone()
+                };
+                let subject = format!("organisation/{organisation}");
+                let action = AuditAction::OrganisationChanged;
+                caller
+                    .audit(&state, action, &subject, Some(before), Some(&after))
+                    .await;
                 return Ok(
                     Redirect::to(&format!("/organisationer?sparad={organisation}")).into_response(),
                 );
@@ -380,6 +395,13 @@ async fn set_active(
         .store
         .set_organisation_active(&organisation, active)
         .await?;
+    let action = if active {
+        AuditAction::OrganisationActivated
+    } else {
+        AuditAction::OrganisationDeactivated
+    };
+    let subject = format!("organisation/{organisation}");
+    caller.audit(&state, action, &subject, None, None).await;
     Ok(Redirect::to(&format!("/organisationer/{organisation}")).into_response())
 }
 

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use time::OffsetDateTime;
-use uppfolj_model::Email;
+use uppfolj_model::{AuditAction, Email};
 
 use crate::auth::{self, Caller, SESSION_COOKIE};
 use crate::forms::{Confirmation, Form, check_csrf};
@@ -17,7 +17,7 @@ use crate::layout::Nav;
 use crate::layout::capitalised;
 use crate::{AppState, WebError};
 use uppfolj_app::login::{self as throttle, Locked};
-use uppfolj_app::secrets;
+use uppfolj_app::{audit, secrets};
 
 /// The cookie that carries the login form's CSRF token before there is a session.
 const FORM_COOKIE: &str = "uppfolj_form";
@@ -265,6 +265,15 @@ async fn login(
     let verified = secrets::verify_password_pooled(form.password.clone(), stored).await;
     let locked = throttle::settle(&state.store, reservation, verified, now).await?;
     let Some(user) = user.filter(|_| verified) else {
+        audit::record(
+            &state.store,
+            &form.email,
+            AuditAction::LoginFailed,
+            &format!("adress/{address}"),
+            None,
+            None,
+        )
+        .await;
         let message = if locked {
             format!(
                 "Fel e-postadress eller lösenord. Kontot är nu låst i {} minuter.",
@@ -281,6 +290,15 @@ async fn login(
             cookie,
         ));
     };
+    audit::record(
+        &state.store,
+        user.actor.email.as_str(),
+        AuditAction::Login,
+        &format!("adress/{address}"),
+        None,
+        None,
+    )
+    .await;
     start_session(&state, user.id, carried).await
 }
 
@@ -343,6 +361,17 @@ async fn logout(
     check_csrf(&caller, &form.csrf)?;
     if let Some(session) = &caller.session {
         state.store.delete_session(&session.token_hash).await?;
+        let email = caller.actor.email.as_str();
+        let subject = format!("användare/{email}");
+        audit::record(
+            &state.store,
+            email,
+            AuditAction::Logout,
+            &subject,
+            None,
+            None,
+        )
+        .await;
     }
     let mut response = Redirect::to("/logga-in").into_response();
     response.headers_mut().append(

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use uppfolj_app::accounts::{self, AccountError, LOGIN_LINK_VALIDITY, LinkDelivery};
 use uppfolj_app::lookup::require_coordinator;
 use uppfolj_model::text::swedish_cmp;
-use uppfolj_model::{Email, Key, Organisation, Role};
+use uppfolj_model::{AuditAction, Email, Key, Organisation, Role};
 use uppfolj_store::{Account, AccountChangeError, StoreError};
 
 use crate::auth::Caller;
@@ -275,7 +275,16 @@ async fn create(
     };
     let role = read_role(&form.roll, &form.organisation, &mut errors);
     if let (Some(email), Some((role, organisations))) = (&email, &role) {
-        match accounts::create_user(&state.app, email, *role, organisations, None).await {
+        match accounts::create_user(
+            &state.app,
+            caller.actor.email.as_str(),
+            email,
+            *role,
+            organisations,
+            None,
+        )
+        .await
+        {
             Ok(link) => {
                 let link = link.expect("a user without a password gets a login link");
                 let delivery = accounts::deliver_login_link(&state.app, email, link, true).await;
@@ -469,7 +478,19 @@ async fn save(
             .update_account(&email, role, &organisations, form.version)
             .await
         {
-            Ok(_) => return Ok(Redirect::to(&user_path(&email)).into_response()),
+            Ok(_) => {
+                let before = serde_json::json!({
+                    "role": account.actor.role.as_str(),
+                    "organisations": account.actor.organisations,
+                });
+                let after = serde_json::json!({
+                    "role": role.as_str(), "organisations": organisations,
+                });
+                let subject = format!("användare/{email}");
+                let action = AuditAction::UserChanged;
+                caller.audit(&state, action, &subject, Some(&before), Some(&after)).await;
+                return Ok(Redirect::to(&user_path(&email)).into_response());
+            }
             Err(AccountChangeError::Changed(now)) => {
                 let names = names(&state).await?;
                 return Ok(changed(&caller, &now, role, &organisations, &names));
@@ -536,7 +557,16 @@ async fn set_active(
         );
     } else {
         match state.store.set_account_active(&email, active).await {
-            Ok(()) => return Ok(Redirect::to(&user_path(&email)).into_response()),
+            Ok(()) => {
+                let action = if active {
+                    AuditAction::UserActivated
+                } else {
+                    AuditAction::UserDeactivated
+                };
+                let subject = format!("användare/{email}");
+                caller.audit(&state, action, &subject, None, None).await;
+                return Ok(Redirect::to(&user_path(&email)).into_response());
+            }
             Err(AccountChangeError::LastCoordinator(_)) => errors.add(
                 "aktiv",
                 format!("{email} är den sista aktiva samordnaren och kan inte inaktiveras. Gör någon annan till samordnare först."),

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use uppfolj_model::Document;
+use uppfolj_model::{AuditAction, Document};
 use uppfolj_store::{DocumentFields, StoreError};
 
 use super::common::{conflict, coordinator_definitions, find_document, tree_path};
@@ -101,9 +101,23 @@ pub(super) async fn save(
             .edit_document(&document.key, seen, &checked)
             .await
         {
-            Ok(()) => Ok(
-                Redirect::to(&tree_path(&document.key, "uppgifter", "innehall")).into_response(),
-            ),
+            Ok(()) => {
+                let before = DocumentFields {
+                    title: document.title.clone(),
+                    report_heading: document.report_heading.clone(),
+                    kind: document.kind,
+                    period: document.period,
+                };
+                let subject = format!("styrdokument/{}", document.key);
+                let action = AuditAction::DocumentChanged;
+                caller
+                    .audit(&state, action, &subject, Some(&before), Some(&checked))
+                    .await;
+                Ok(
+                    Redirect::to(&tree_path(&document.key, "uppgifter", "innehall"))
+                        .into_response(),
+                )
+            }
             Err(StoreError::Changed) => {
                 let definitions = state.store.definitions().await?;
                 let now = definitions

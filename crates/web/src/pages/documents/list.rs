@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uppfolj_model::text::swedish_cmp;
-use uppfolj_model::{Definitions, Document, DocumentKind, Period};
+use uppfolj_model::{AuditAction, Definitions, Document, DocumentKind, Period};
 use uppfolj_store::{DocumentFields, StoreError};
 
 use super::common::{coordinator_definitions, new_key};
@@ -207,6 +207,11 @@ pub(super) async fn create(
     if let (Some(checked), Some(key), true) = (checked, key, errors.is_empty()) {
         match state.store.create_document(&key, &checked).await {
             Ok(()) => {
+                let subject = format!("styrdokument/{key}");
+                let action = AuditAction::DocumentCreated;
+                caller
+                    .audit(&state, action, &subject, None, Some(&checked))
+                    .await;
                 return Ok(
                     Redirect::to(&format!("/styrdokument/{key}?sparat=skapat")).into_response()
                 );

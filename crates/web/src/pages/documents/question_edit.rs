@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use uppfolj_model::{Definitions, Document, Question, RoundState};
+use uppfolj_model::{AuditAction, Definitions, Document, Question, RoundState};
 use uppfolj_store::{QuestionEdit, RoundUse, StoreError};
 
 use serde::Deserialize;
@@ -149,11 +149,18 @@ pub(super) async fn save(
     );
     let mut errors = FieldErrors::default();
     if let Some(edited) = form.question(stored.key.clone(), &definitions, &mut errors) {
-        return match state
+        let outcome = state
             .store
             .edit_question(&document.key, &edited, seen)
-            .await
-        {
+            .await;
+        if outcome.is_ok() {
+            let subject = format!("styrdokument/{}/{}", document.key, stored.key);
+            let action = AuditAction::QuestionChanged;
+            caller
+                .audit(&state, action, &subject, Some(stored), Some(&edited))
+                .await;
+        }
+        return match outcome {
             Ok(QuestionEdit::InPlace) => Ok(Redirect::to(&tree_path(
                 &document.key,
                 "fraga-andrad",

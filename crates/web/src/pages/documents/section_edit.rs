@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use uppfolj_model::{Document, Section};
+use uppfolj_model::{AuditAction, Document, Section};
 use uppfolj_store::StoreError;
 
 use serde::Deserialize;
@@ -106,11 +106,20 @@ pub(super) async fn save(
         "rubrik",
     );
     if errors.is_empty() {
-        return match state
+        let outcome = state
             .store
             .edit_section(&document.key, &stored.key, seen, label, title)
-            .await
-        {
+            .await;
+        if outcome.is_ok() {
+            let before = serde_json::json!({ "label": stored.label, "title": stored.title });
+            let after = serde_json::json!({ "label": label, "title": title });
+            let subject = format!("styrdokument/{}/{}", document.key, stored.key);
+            let action = AuditAction::SectionChanged;
+            caller
+                .audit(&state, action, &subject, Some(&before), Some(&after))
+                .await;
+        }
+        return match outcome {
             Ok(()) => Ok(Redirect::to(&tree_path(
                 &document.key,
                 "avsnitt-andrat",

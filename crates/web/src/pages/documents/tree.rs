@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uppfolj_model::numbering::section_heading;
-use uppfolj_model::{Definitions, Document, Key, Section};
+use uppfolj_model::{AuditAction, Definitions, Document, Key, Section};
 use uppfolj_store::{Direction, DocumentVersions, StoreError};
 
 use super::common::{
@@ -470,10 +470,21 @@ async fn move_item(
     let definitions = coordinator_definitions(state, caller).await?;
     let document = &find_document(&definitions, document)?.key;
     let key = item.key()?;
-    match item {
-        Item::Section(_) => state.store.move_section(document, &key, direction).await?,
-        Item::Question(_) => state.store.move_question(document, &key, direction).await?,
-    }
+    let action = match item {
+        Item::Section(_) => {
+            state.store.move_section(document, &key, direction).await?;
+            AuditAction::SectionMoved
+        }
+        Item::Question(_) => {
+            state.store.move_question(document, &key, direction).await?;
+            AuditAction::QuestionMoved
+        }
+    };
+    let subject = format!("styrdokument/{document}/{key}");
+    let after = serde_json::json!({ "direction": format!("{direction:?}").to_lowercase() });
+    caller
+        .audit(state, action, &subject, None, Some(&after))
+        .await;
     Ok(Redirect::to(&tree_path(document, "flyttat", &item.anchor(&key))).into_response())
 }
 
@@ -506,6 +517,16 @@ async fn set_retired(
         }
     };
     let anchor = item.anchor(&key);
+    if changed.is_ok() {
+        let action = match (item, retire) {
+            (Item::Section(_), true) => AuditAction::SectionRetired,
+            (Item::Section(_), false) => AuditAction::SectionRestored,
+            (Item::Question(_), true) => AuditAction::QuestionRetired,
+            (Item::Question(_), false) => AuditAction::QuestionRestored,
+        };
+        let subject = format!("styrdokument/{document}/{key}");
+        caller.audit(state, action, &subject, None, None).await;
+    }
     match changed {
         Ok(()) => Ok(Redirect::to(&tree_path(
             document,
@@ -608,6 +629,12 @@ pub(super) async fn add_section(
             .await
         {
             Ok(()) => {
+                let subject = format!("styrdokument/{}/{key}", document.key);
+                let after = serde_json::json!({ "parent": parent, "label": label, "title": title });
+                let action = AuditAction::SectionAdded;
+                caller
+                    .audit(&state, action, &subject, None, Some(&after))
+                    .await;
                 return Ok(Redirect::to(&tree_path(
                     &document.key,
                     "avsnitt",
@@ -684,6 +711,11 @@ pub(super) async fn add_question(
             .await
         {
             Ok(()) => {
+                let subject = format!("styrdokument/{}/{key}", document.key);
+                let action = AuditAction::QuestionAdded;
+                caller
+                    .audit(&state, action, &subject, None, Some(&question))
+                    .await;
                 return Ok(Redirect::to(&tree_path(
                     &document.key,
                     "fraga",
