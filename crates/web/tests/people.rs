@@ -29,6 +29,7 @@ on_both_backends!(
     logging_out_everywhere_ends_every_session_including_this_one,
     respondents_and_readers_are_refused_the_coordinators_pages_and_strangers_must_log_in,
     every_form_refuses_a_post_without_its_csrf_token,
+    changes_are_in_the_log_with_before_and_after_and_refused_ones_are_not,
 );
 
 on_both_backends_with_mail!(
@@ -1376,4 +1377,99 @@ async fn every_form_refuses_a_post_without_its_csrf_token(app: TestApp) {
             .iter()
             .all(|t| !t.revoked)
     );
+}
+
+async fn changes_are_in_the_log_with_before_and_after_and_refused_ones_are_not(app: TestApp) {
+    let (cookie, csrf) = coordinator(&app).await;
+    let version = hidden(
+        &get(&app, &cookie, "/organisationer/intraservice")
+            .await
+            .text,
+        "version",
+    );
+    let edit = |name: &str, version: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("version", version.to_owned()),
+            ("namn", name.to_owned()),
+            ("kortnamn", "Intraservice".to_owned()),
+            ("typ", "nämnd".to_owned()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        encode(&pairs)
+    };
+    let uri = "/organisationer/intraservice";
+    let saved = with_cookie(
+        &app,
+        Method::POST,
+        uri,
+        &cookie,
+        None,
+        Some(&send(edit("Intraservicenämnden", &version))),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let stale = with_cookie(
+        &app,
+        Method::POST,
+        uri,
+        &cookie,
+        None,
+        Some(&send(edit("Gammalt namn", &version))),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+
+    let filter = uppfolj_store::AuditFilter {
+        subject: Some("organisation/intraservice".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    let entries = app.store().audit_log(&filter).await.unwrap();
+    assert_eq!(
+        entries.len(),
+        1,
+        "the refused edit is not logged: {entries:?}"
+    );
+    let entry = &entries[0];
+    assert_eq!(
+        entry.action,
+        uppfolj_model::AuditAction::OrganisationChanged
+    );
+    assert_eq!(entry.actor, "sam@stad.test");
+    assert!(
+        entry
+            .before
+            .as_deref()
+            .unwrap()
+            .contains("\"Nämnden för Intraservice\"")
+    );
+    assert!(
+        entry
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("\"Intraservicenämnden\"")
+    );
+
+    let page = get(
+        &app,
+        &cookie,
+        "/logg?handelse=organisation_changed&vad=intraservice",
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Organisation ändrad"), "{}", page.text);
+    assert!(page.text.contains("organisation/intraservice"));
+    let other = get(&app, &cookie, "/logg?handelse=login_failed").await;
+    assert!(
+        other.text.contains("Inga händelser som passar filtret"),
+        "{}",
+        other.text
+    );
+    let refused = get(&app, &cookie, "/logg?handelse=radera").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.text.contains("«radera»"));
 }
