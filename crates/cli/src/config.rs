@@ -73,7 +73,7 @@ impl Default for Settings {
             city_name: None,
             logo: None,
             accent_colour: None,
-            metrics_allow: vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0u16; 8])],
+            metrics_allow: uppfolj_web::MetricsAccess::default().allow,
             metrics_token: None,
             log: "info,sqlx=warn".to_owned(),
             log_format: LogFormat::Text,

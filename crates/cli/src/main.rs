@@ -231,6 +231,10 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
         trusted_proxies: settings.trusted_proxies.clone(),
         theme: std::sync::Arc::new(theme),
         bind: settings.bind,
+        metrics: uppfolj_web::MetricsAccess {
+            allow: settings.metrics_allow.clone(),
+            token: settings.metrics_token.clone(),
+        },
     };
     if let Command::Healthcheck(_) = cli.command {
         return serve::healthcheck(settings.bind);

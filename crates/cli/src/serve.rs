@@ -11,7 +11,7 @@ use uppfolj_app::mail::Mailer;
 use uppfolj_app::secrets;
 use uppfolj_model::{Document, Email, Key, Role, RoundState};
 use uppfolj_store::{Store, mask};
-use uppfolj_web::{Application, WebConfig};
+use uppfolj_web::{Application, MetricsAccess, WebConfig};
 
 use crate::common::diagnostics_error;
 use crate::goteborg;
@@ -80,6 +80,8 @@ pub struct Web {
     pub theme: std::sync::Arc<uppfolj_web::Theme>,
     /// Where `serve` and `demo` listen.
     pub bind: SocketAddr,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsAccess,
 }
 
 impl Web {
@@ -112,6 +114,7 @@ pub async fn serve(store: Store, web: &Web, announce: impl FnOnce()) -> Result<(
         mailer: web.mailer.clone(),
         trusted_proxies: web.trusted_proxies.clone(),
         theme: web.theme.clone(),
+        metrics: web.metrics.clone(),
     };
     tracing::info!(%addr, "listening");
     println!(

@@ -358,3 +358,112 @@ async fn the_audit_log_records_logins_and_changes_and_refuses_edits_on_sqlite() 
 async fn the_audit_log_records_logins_and_changes_and_refuses_edits_on_postgres() {
     the_audit_log_records_logins_and_changes_and_refuses_edits(Backend::Postgres).await;
 }
+
+/// The samples of `/metrics`, read by a Prometheus text-format parser.
+fn scrape(body: &str) -> prometheus_parse::Scrape {
+    let lines = body.lines().map(|l| Ok(l.to_owned()));
+    prometheus_parse::Scrape::parse(lines).expect("Prometheus' text format")
+}
+
+fn value(scrape: &prometheus_parse::Scrape, metric: &str, label: Option<(&str, &str)>) -> f64 {
+    scrape
+        .samples
+        .iter()
+        .filter(|s| s.metric == metric)
+        .filter(|s| label.is_none_or(|(k, v)| s.labels.get(k) == Some(v)))
+        .map(|s| match s.value {
+            prometheus_parse::Value::Counter(v)
+            | prometheus_parse::Value::Gauge(v)
+            | prometheus_parse::Value::Untyped(v) => v,
+            _ => 0.0,
+        })
+        .sum()
+}
+
+async fn metrics_are_read_by_allowed_addresses_or_with_the_token(backend: Backend) {
+    let (db, token) = prepared(backend).await;
+    let guarded = common::start_with(
+        "serve",
+        Some(&db.url),
+        &[
+            ("UPPFOLJ_METRICS_ALLOW", "10.9.9.9"),
+            ("UPPFOLJ_METRICS_TOKEN", "hemlig-matare"),
+        ],
+    );
+    let saved = save(
+        &guarded.address,
+        &token,
+        "trygghetsprogram/strategi-1-1",
+        "Mätt.",
+        0,
+    );
+    assert_eq!(saved.unwrap().status, 200);
+    let refused = http(&guarded.address, "GET", "/metrics", &[], None).unwrap();
+    assert_eq!(refused.status, 403, "loopback is not on the list here");
+    let wrong = [("Authorization", "Bearer fel")];
+    assert_eq!(
+        http(&guarded.address, "GET", "/metrics", &wrong, None)
+            .unwrap()
+            .status,
+        403
+    );
+    let right = [("Authorization", "Bearer hemlig-matare")];
+    let reply = http(&guarded.address, "GET", "/metrics", &right, None).unwrap();
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let scraped = scrape(&reply.body);
+    let route = "/api/v1/rounds/:round/responses/:organisation/answers/:document/:question";
+    assert_eq!(
+        value(
+            &scraped,
+            "uppfolj_http_requests_total",
+            Some(("route", route))
+        ),
+        1.0
+    );
+    assert_eq!(
+        value(
+            &scraped,
+            "uppfolj_http_requests_total",
+            Some(("status", "403"))
+        ),
+        2.0
+    );
+    assert_eq!(value(&scraped, "uppfolj_answer_saves_total", None), 1.0);
+    let backend_name = format!("{backend:?}").to_lowercase();
+    assert_eq!(
+        value(
+            &scraped,
+            "uppfolj_build_info",
+            Some(("backend", &backend_name))
+        ),
+        1.0
+    );
+    assert!(value(&scraped, "uppfolj_database_connections", None) >= 1.0);
+    assert!(
+        scraped
+            .samples
+            .iter()
+            .any(|s| s.metric == "uppfolj_http_request_duration_seconds"),
+        "latency histograms"
+    );
+    drop(guarded);
+    let open = start("serve", Some(&db.url));
+    let local = http(&open.address, "GET", "/metrics", &[], None).unwrap();
+    assert_eq!(local.status, 200, "the machine itself may read by default");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_are_read_by_allowed_addresses_or_with_the_token_on_sqlite() {
+    metrics_are_read_by_allowed_addresses_or_with_the_token(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_are_read_by_allowed_addresses_or_with_the_token_on_postgres() {
+    metrics_are_read_by_allowed_addresses_or_with_the_token(Backend::Postgres).await;
+}

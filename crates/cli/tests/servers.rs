@@ -1,5 +1,5 @@
 //! Real server processes: two instances sharing one PostgreSQL database, and a server killed
-//! with SIGKILL in the middle of a stream of saves (on both backends).
+//! with SIGKILL, or stopped with SIGTERM, in the middle of a stream of saves (on both backends).
 
 use crate::common;
 
@@ -190,9 +190,10 @@ async fn two_instances_on_one_postgresql_share_sessions_saves_and_conflicts() {
     }
 }
 
-/// Streams saves from several clients, kills the server with SIGKILL mid-stream, restarts it and
-/// checks that every acknowledged save is there.
-async fn acknowledged_saves_survive_sigkill(backend: Backend) {
+/// Streams saves from several clients, stops the server with `signal` mid-stream, restarts it and
+/// checks that every acknowledged save is there. SIGTERM stops it gracefully: it finishes the
+/// saves under way and exits with success.
+async fn acknowledged_saves_survive(backend: Backend, signal: &str) {
     let (db, token) = prepared(backend).await;
     let mut server = start("serve", Some(&db.url));
     let questions = [
@@ -231,8 +232,15 @@ async fn acknowledged_saves_survive_sigkill(backend: Backend) {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(700));
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    let sent = std::process::Command::new("kill")
+        .args(["-s", signal, &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let exit = server.child.wait().unwrap();
+    if signal == "TERM" {
+        assert!(exit.success(), "a graceful stop exits with success: {exit}");
+    }
     let results: Vec<(String, Vec<i64>)> = clients.into_iter().map(|c| c.join().unwrap()).collect();
     assert!(
         results.iter().all(|(_, acked)| !acked.is_empty()),
@@ -295,12 +303,22 @@ async fn acknowledged_saves_survive_sigkill(backend: Backend) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn acknowledged_saves_survive_sigkill_sqlite() {
-    acknowledged_saves_survive_sigkill(Backend::Sqlite).await
+    acknowledged_saves_survive(Backend::Sqlite, "KILL").await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn acknowledged_saves_survive_sigkill_postgres() {
-    acknowledged_saves_survive_sigkill(Backend::Postgres).await
+    acknowledged_saves_survive(Backend::Postgres, "KILL").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_finishes_the_saves_under_way_and_loses_none_sqlite() {
+    acknowledged_saves_survive(Backend::Sqlite, "TERM").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_finishes_the_saves_under_way_and_loses_none_postgres() {
+    acknowledged_saves_survive(Backend::Postgres, "TERM").await
 }
 
 /// `uppfolj healthcheck` against a server on `address`.

@@ -109,6 +109,7 @@ impl Store {
                     tx.commit()
                         .await
                         .map_err(|e| (0, StoreError::from(e).into()))?;
+                    self.commits.committed(1);
                     return Ok(saved);
                 }
                 Err(Refusal::Refused(i, error)) => return Err((i, error)),

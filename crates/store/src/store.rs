@@ -13,7 +13,7 @@ use uppfolj_model::Definitions;
 
 use crate::backend::Backend;
 use crate::error::StoreError;
-use crate::writer::Writer;
+use crate::writer::{CommitObserver, Writer};
 
 /// The definitions as loaded at a version of the `meta` counter.
 type CachedDefinitions = (i64, Arc<Definitions>);
@@ -29,6 +29,7 @@ pub struct Store {
     pub(crate) cache: Arc<RwLock<Option<CachedDefinitions>>>,
     /// Held while the definitions are reloaded, so that concurrent requests load them once.
     pub(crate) reload: Arc<tokio::sync::Mutex<()>>,
+    pub(crate) commits: CommitObserver,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -84,8 +85,9 @@ impl Store {
                 url: mask(&url),
                 source,
             })?;
+        let commits = CommitObserver::default();
         let writer = match &database_file {
-            Some(path) => Some(Writer::start(path, pool.clone())?),
+            Some(path) => Some(Writer::start(path, pool.clone(), commits.clone())?),
             None => None,
         };
         Ok(Store {
@@ -94,6 +96,7 @@ impl Store {
             writer,
             cache: Arc::default(),
             reload: Arc::default(),
+            commits,
         })
     }
 
@@ -125,6 +128,17 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok((applied.unwrap_or(0), known))
+    }
+
+    /// Calls `observe` after every commit of answers with how many requests' saves it held;
+    /// only the first observer given is kept.
+    pub fn observe_commits(&self, observe: impl Fn(usize) + Send + Sync + 'static) {
+        self.commits.set(observe);
+    }
+
+    /// The connections the pool holds, and how many of them are idle.
+    pub fn connections(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
     }
 
     /// Which database this store talks to.

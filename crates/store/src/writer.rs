@@ -18,8 +18,8 @@
 //! starts the WAL from the beginning.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -36,6 +36,31 @@ const MAX_BATCH: usize = 256;
 /// How often the WAL is checkpointed: often enough to keep it to a few megabytes under load.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
+/// Told how many requests' saves each commit of answers held, for metrics: many on SQLite's
+/// group commit, one per commit on PostgreSQL.
+#[derive(Clone, Default)]
+pub(crate) struct CommitObserver(Arc<OnceLock<Box<dyn Fn(usize) + Send + Sync>>>);
+
+impl CommitObserver {
+    /// Sets what is told; only the first is kept.
+    pub fn set(&self, observe: impl Fn(usize) + Send + Sync + 'static) {
+        let _ = self.0.set(Box::new(observe));
+    }
+
+    /// Tells of a commit that held `requests` requests' saves.
+    pub fn committed(&self, requests: usize) {
+        if let Some(observe) = self.0.get() {
+            observe(requests);
+        }
+    }
+}
+
+impl std::fmt::Debug for CommitObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CommitObserver")
+    }
+}
+
 /// The queue to the writer thread.
 #[derive(Clone, Debug)]
 pub(crate) struct Writer {
@@ -46,7 +71,11 @@ impl Writer {
     /// Opens the writer's connection to the database file at `path` and starts the writer
     /// thread, and its checkpointer on the current runtime; both end when the last `Writer` is
     /// dropped. The pool's connections must not checkpoint on commit (`wal_autocheckpoint = 0`).
-    pub fn start(path: &Path, pool: AnyPool) -> Result<Writer, StoreError> {
+    pub fn start(
+        path: &Path,
+        pool: AnyPool,
+        commits: CommitObserver,
+    ) -> Result<Writer, StoreError> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -63,7 +92,7 @@ impl Writer {
         std::thread::Builder::new()
             .name("uppfolj-writer".into())
             .spawn(move || {
-                write_batches(conn, &caught_up, jobs);
+                write_batches(conn, &caught_up, jobs, &commits);
                 drop(running);
             })
             .map_err(StoreError::WriterThread)?;
@@ -88,10 +117,15 @@ impl Writer {
 type Queued = (SaveJob, oneshot::Sender<JobOutcome>);
 
 /// Writes batches as jobs come, and finishes the checkpointer's passes between them.
-fn write_batches(mut conn: Connection, caught_up: &AtomicBool, mut jobs: mpsc::Receiver<Queued>) {
+fn write_batches(
+    mut conn: Connection,
+    caught_up: &AtomicBool,
+    mut jobs: mpsc::Receiver<Queued>,
+    commits: &CommitObserver,
+) {
     let mut catalogue = Catalogue::default();
     while let Some(first) = jobs.blocking_recv() {
-        write_batch(&mut conn, &mut catalogue, first, &mut jobs);
+        write_batch(&mut conn, &mut catalogue, first, &mut jobs, commits);
         if caught_up.swap(false, Ordering::Relaxed)
             && let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
         {
@@ -124,12 +158,13 @@ async fn checkpoint(pool: AnyPool, caught_up: Arc<AtomicBool>, mut stopped: ones
 }
 
 /// Runs `first` and, in the same transaction, every job queued while the transaction runs (up
-/// to `MAX_BATCH`), one after the other, then commits and answers.
+/// to `MAX_BATCH`), one after the other, then commits, tells `commits`, and answers.
 fn write_batch(
     conn: &mut Connection,
     catalogue: &mut Catalogue,
     first: Queued,
     jobs: &mut mpsc::Receiver<Queued>,
+    commits: &CommitObserver,
 ) {
     let begin = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -166,6 +201,9 @@ fn write_batch(
     }
     match tx.commit() {
         Ok(()) => {
+            if !done.is_empty() {
+                commits.committed(done.len());
+            }
             for (reply, saved) in done {
                 let _ = reply.send(Ok(saved));
             }

@@ -10,6 +10,7 @@ mod auth;
 mod error;
 mod forms;
 mod layout;
+mod metrics;
 mod pages;
 mod state;
 mod theme;
@@ -26,6 +27,7 @@ use uppfolj_store::Store;
 
 pub use api::ApiDoc;
 pub use error::{Failure, WebError};
+pub use metrics::MetricsAccess;
 pub use state::{AppState, WebConfig};
 pub use theme::{Accent, Logo, Theme, ThemeError};
 
@@ -33,7 +35,12 @@ pub use theme::{Accent, Logo, Theme, ThemeError};
 pub fn router(state: AppState) -> Router {
     api::router()
         .merge(pages::router())
+        .route("/metrics", axum::routing::get(metrics::show))
         .fallback(unknown_path)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(middleware::from_fn_with_state(
             state.config.theme.clone(),
             theme::scope,

@@ -1,7 +1,11 @@
 //! What every handler reaches: the application's use cases, its store, and the web's settings.
 
+use std::sync::Arc;
+
 use uppfolj_app::App;
 use uppfolj_store::Store;
+
+use crate::metrics::{Metrics, MetricsAccess};
 
 /// Settings the web layer needs beyond the database.
 #[derive(Clone, Debug)]
@@ -18,6 +22,8 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The city's name, logo and colour on every page.
     pub theme: std::sync::Arc<crate::theme::Theme>,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsAccess,
 }
 
 /// The state a router serves from.
@@ -26,6 +32,7 @@ pub struct AppState {
     pub app: App,
     pub store: Store,
     pub config: WebConfig,
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -37,6 +44,7 @@ impl AppState {
         };
         AppState {
             app: App::new(store.clone(), settings),
+            metrics: Metrics::new(&store),
             store,
             config,
         }

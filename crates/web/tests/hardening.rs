@@ -223,6 +223,7 @@ fn second_instance(app: &TestApp, trusted_proxies: Vec<std::net::IpAddr>) -> axu
         mailer: None,
         trusted_proxies,
         theme: Default::default(),
+        metrics: Default::default(),
     };
     uppfolj_web::router(AppState::new(app.store().clone(), config))
 }

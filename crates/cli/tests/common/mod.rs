@@ -119,10 +119,16 @@ impl Drop for Server {
 
 /// Starts `uppfolj <command> --bind 127.0.0.1:0` and waits for the line with its address.
 pub fn start(command: &str, url: Option<&str>) -> Server {
+    start_with(command, url, &[])
+}
+
+/// The same, with more environment variables.
+pub fn start_with(command: &str, url: Option<&str>, env: &[(&str, &str)]) -> Server {
     let mut process = Command::new(env!("CARGO_BIN_EXE_uppfolj"));
     process
         .args([command, "--bind", "127.0.0.1:0"])
         .env("UPPFOLJ_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped());
     match url {
         Some(url) => process.env("DATABASE_URL", url),

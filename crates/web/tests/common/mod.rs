@@ -69,6 +69,7 @@ impl TestApp {
             mailer,
             trusted_proxies: vec![],
             theme: Default::default(),
+            metrics: Default::default(),
         };
         let router = router(AppState::new(db.store.clone(), config));
         TestApp { db, router }
