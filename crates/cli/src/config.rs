@@ -298,6 +298,21 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_names_every_setting_and_nothing_else() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../uppfolj.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        for key in KNOWN {
+            assert!(text.contains(&format!("{key} =")), "{key} is not explained");
+        }
+        let loaded = load(Some(&path), Flags::default()).unwrap();
+        assert!(
+            !loaded.unknown.iter().any(|u| u.contains("example")),
+            "{:?}",
+            loaded.unknown
+        );
+    }
+
+    #[test]
     fn lists_and_yes_or_no_are_read_from_text_as_from_the_environment() {
         let figment = Figment::from(Serialized::defaults(Settings::default())).merge(
             Serialized::defaults(toml::toml! {

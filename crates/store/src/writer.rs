@@ -39,7 +39,10 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// Told how many requests' saves each commit of answers held, for metrics: many on SQLite's
 /// group commit, one per commit on PostgreSQL.
 #[derive(Clone, Default)]
-pub(crate) struct CommitObserver(Arc<OnceLock<Box<dyn Fn(usize) + Send + Sync>>>);
+pub(crate) struct CommitObserver(Arc<OnceLock<Observe>>);
+
+/// What a [`CommitObserver`] calls.
+type Observe = Box<dyn Fn(usize) + Send + Sync>;
 
 impl CommitObserver {
     /// Sets what is told; only the first is kept.
