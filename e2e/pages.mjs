@@ -137,6 +137,7 @@ export const PAGES = [
     status: 400,
     h1: 'Ny användare',
   },
+  { name: 'audit-log', role: 'samordnare', path: '/logg', h1: 'Logg över administrativa händelser' },
   { name: 'account', role: 'uppgiftslamnare', path: '/konto', h1: 'Mitt konto' },
   { name: 'documents', role: 'samordnare', path: '/styrdokument', h1: 'Styrdokument' },
   {
