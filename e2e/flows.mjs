@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 
-import { ACCOUNTS, PASSWORD } from './lib/server.mjs';
+import { ACCOUNTS, PASSWORD, SSO_LABEL } from './lib/server.mjs';
 import { focused, heading, logInByKeyboard, submitWith, tabTo, where } from './lib/browser.mjs';
 import { follow, linkProblem, pageLinks } from './lib/links.mjs';
 
@@ -163,13 +163,39 @@ export const FLOWS = [
     },
   },
   {
+    name: "logs in with the city's identity provider, and out of Uppfölj and the provider",
+    async run(page) {
+      await page.goto('/logga-in');
+      await tabTo(page, `a "Logga in med ${SSO_LABEL}"`);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/interaction\//);
+      // The provider's own login form (e2e/oidc/provider.mjs): the demo coordinator's account,
+      // matched to Uppfölj's by its verified e-mail address.
+      await page.fill('input[name="login"]', 'sam');
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await page.waitForURL((url) => url.pathname === '/');
+      assert.equal(await heading(page), 'Uppföljningsomgångar');
+      assert.match(await text(page, 'header'), new RegExp(ACCOUNTS.samordnare));
+      await page.getByRole('button', { name: 'Logga ut' }).focus();
+      assert.equal(await submitWith(page, 'Enter'), 303);
+      assert.equal(where(page), '/logga-in?utloggad=1');
+      assert.match(await text(page, '[role="status"]'), /Du är utloggad ur Uppfölj/);
+      await page.getByRole('link', { name: `Logga ut från ${SSO_LABEL} också` }).click();
+      await page.getByRole('button', { name: 'Logga ut' }).click();
+      await page.waitForURL((url) => url.pathname === '/logga-in');
+      // Logged out at the provider too: the button asks for the login again.
+      await page.getByRole('link', { name: `Logga in med ${SSO_LABEL}` }).click();
+      await page.waitForURL(/\/interaction\//);
+    },
+  },
+  {
     name: 'logs out',
     async run(page) {
       await logInByKeyboard(page, 'samordnare');
       const session = await page.context().cookies();
       await page.getByRole('button', { name: 'Logga ut' }).focus();
       assert.equal(await submitWith(page, 'Enter'), 303);
-      assert.equal(where(page), '/logga-in');
+      assert.equal(where(page), '/logga-in?utloggad=1');
       assert.equal(await heading(page), 'Logga in');
       // The session is ended on the server too: its old cookie leads back to the login.
       await page.context().addCookies(session);

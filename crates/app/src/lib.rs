@@ -17,12 +17,14 @@ pub mod login;
 pub mod lookup;
 pub mod mail;
 mod memo;
+pub mod oidc;
 pub mod reports;
 pub mod responses;
 pub mod rounds;
 pub mod saving;
 pub mod secrets;
 mod smtp;
+pub mod sso;
 
 pub use application::{App, Settings};
 pub use error::{AnswerConflict, LookupError, ResponseError, RoundError, RoundField};

@@ -45,6 +45,25 @@ pub struct Settings {
     pub metrics_allow: Vec<IpAddr>,
     /// A bearer token that lets any address read `/metrics`.
     pub metrics_token: Option<String>,
+    /// The identity provider's issuer URL; single sign-on is on when it and the client are set.
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<String>,
+    /// Whom the login button names: «Logga in med …».
+    pub oidc_label: String,
+    /// Offer only single sign-on, not the password form.
+    #[serde(deserialize_with = "boolish")]
+    pub oidc_only: bool,
+    /// Match a first login to an account by its verified e-mail address.
+    #[serde(deserialize_with = "boolish")]
+    pub oidc_match_email: bool,
+    /// A claim that gives the role at every login (else roles are kept in Uppfölj).
+    pub oidc_role_claim: Option<String>,
+    /// A claim that lists the organisations' keys, with the role.
+    pub oidc_organisations_claim: Option<String>,
+    /// Create an account at the first login when the claims give a role.
+    #[serde(deserialize_with = "boolish")]
+    pub oidc_create_users: bool,
     /// The log filter, in `tracing`'s syntax.
     pub log: String,
     /// `text` for people, `json` for log collectors.
@@ -75,6 +94,15 @@ impl Default for Settings {
             accent_colour: None,
             metrics_allow: uppfolj_web::MetricsAccess::default().allow,
             metrics_token: None,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_label: "stadens konto".to_owned(),
+            oidc_only: false,
+            oidc_match_email: true,
+            oidc_role_claim: None,
+            oidc_organisations_claim: None,
+            oidc_create_users: false,
             log: "info,sqlx=warn".to_owned(),
             log_format: LogFormat::Text,
         }
@@ -164,6 +192,34 @@ pub fn load(file: Option<&Path>, flags: Flags) -> Result<Loaded> {
     })
 }
 
+impl Settings {
+    /// Single sign-on as set: off without an issuer; with one, the client id and secret must be
+    /// set too.
+    pub fn single_sign_on(&self) -> Result<Option<uppfolj_app::sso::SsoSettings>> {
+        let Some(issuer) = &self.oidc_issuer else {
+            return Ok(None);
+        };
+        let (Some(client_id), Some(client_secret)) =
+            (&self.oidc_client_id, &self.oidc_client_secret)
+        else {
+            anyhow::bail!(
+                "oidc_issuer är satt men inte både oidc_client_id och oidc_client_secret"
+            );
+        };
+        Ok(Some(uppfolj_app::sso::SsoSettings {
+            issuer: issuer.clone(),
+            client_id: client_id.clone(),
+            client_secret: client_secret.clone(),
+            label: self.oidc_label.clone(),
+            only: self.oidc_only,
+            match_email: self.oidc_match_email,
+            role_claim: self.oidc_role_claim.clone(),
+            organisations_claim: self.oidc_organisations_claim.clone(),
+            create_users: self.oidc_create_users,
+        }))
+    }
+}
+
 impl Loaded {
     /// The effective settings as TOML a file could hold, secrets masked, each line followed by
     /// where its value came from.
@@ -172,6 +228,7 @@ impl Loaded {
         shown.database_url = shown.database_url.as_deref().map(mask);
         shown.smtp_url = shown.smtp_url.as_deref().map(mask);
         shown.metrics_token = shown.metrics_token.map(|_| "***".to_owned());
+        shown.oidc_client_secret = shown.oidc_client_secret.map(|_| "***".to_owned());
         let table = toml::Table::try_from(&shown)?;
         let mut out = String::new();
         for key in KNOWN {
@@ -207,7 +264,7 @@ impl Loaded {
 }
 
 /// The settings' names, in the order of [`Settings`].
-const KNOWN: [&str; 15] = [
+const KNOWN: [&str; 24] = [
     "database_url",
     "data_dir",
     "bind",
@@ -221,6 +278,15 @@ const KNOWN: [&str; 15] = [
     "accent_colour",
     "metrics_allow",
     "metrics_token",
+    "oidc_issuer",
+    "oidc_client_id",
+    "oidc_client_secret",
+    "oidc_label",
+    "oidc_only",
+    "oidc_match_email",
+    "oidc_role_claim",
+    "oidc_organisations_claim",
+    "oidc_create_users",
     "log",
     "log_format",
 ];
@@ -288,6 +354,11 @@ mod tests {
             logo: Some("logo.svg".into()),
             accent_colour: Some("#0b5394".into()),
             metrics_token: Some("t".into()),
+            oidc_issuer: Some("https://login.stad.se".into()),
+            oidc_client_id: Some("uppfolj".into()),
+            oidc_client_secret: Some("s".into()),
+            oidc_role_claim: Some("roll".into()),
+            oidc_organisations_claim: Some("organisationer".into()),
             ..Settings::default()
         };
         let table = toml::Table::try_from(every).unwrap();

@@ -235,6 +235,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             allow: settings.metrics_allow.clone(),
             token: settings.metrics_token.clone(),
         },
+        sso: settings.single_sign_on()?,
     };
     if let Command::Healthcheck(_) = cli.command {
         return serve::healthcheck(settings.bind);

@@ -82,6 +82,8 @@ pub struct Web {
     pub bind: SocketAddr,
     /// Who may read `/metrics`.
     pub metrics: MetricsAccess,
+    /// Single sign-on, when set up.
+    pub sso: Option<uppfolj_app::sso::SsoSettings>,
 }
 
 impl Web {
@@ -115,6 +117,7 @@ pub async fn serve(store: Store, web: &Web, announce: impl FnOnce()) -> Result<(
         trusted_proxies: web.trusted_proxies.clone(),
         theme: web.theme.clone(),
         metrics: web.metrics.clone(),
+        sso: web.sso.clone(),
     };
     tracing::info!(%addr, "listening");
     println!(

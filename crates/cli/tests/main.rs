@@ -10,3 +10,4 @@ mod operations;
 mod real_reports;
 mod reports;
 mod servers;
+mod sso;

@@ -26,6 +26,7 @@ mod responses;
 mod rounds;
 mod rows;
 mod saving;
+mod single_sign_on;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -42,6 +43,7 @@ pub use error::{SaveError, StoreError, WorkflowError};
 pub use organisations::{OrganisationEdit, OrganisationError, VersionedOrganisation};
 pub use responses::{HistoryPage, HistoryWindow, ResponseSummary};
 pub use saving::SavedAnswer;
+pub use single_sign_on::PendingLogin;
 pub use store::{Store, mask};
 pub use transfer::CopySummary;
 pub use workflow::{ResponseEvent, ResponseStatus};

@@ -14,7 +14,7 @@ use crate::store::Store;
 
 /// Every table, parents before the tables that refer to them. A new migration's table must be
 /// added here: a test compares this list with the schema.
-pub const TABLES: [&str; 25] = [
+pub const TABLES: [&str; 26] = [
     "meta",
     "scales",
     "organisations",
@@ -40,11 +40,12 @@ pub const TABLES: [&str; 25] = [
     "response_events",
     "reminders",
     "audit_log",
+    "oidc_logins",
 ];
 
 /// Tables a copy leaves out: who is logged in and who failed to, which matter only to the
 /// running server; everybody logs in again after a restore or a move.
-const TRANSIENT: [&str; 2] = ["sessions", "login_attempts"];
+const TRANSIENT: [&str; 3] = ["sessions", "login_attempts", "oidc_logins"];
 
 /// How many rows of each table a copy wrote, in [`TABLES`]' order.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,6 +9,7 @@ mod api;
 mod auth;
 mod error;
 mod forms;
+mod instruments;
 mod layout;
 mod metrics;
 mod pages;
@@ -27,7 +28,7 @@ use uppfolj_store::Store;
 
 pub use api::ApiDoc;
 pub use error::{Failure, WebError};
-pub use metrics::MetricsAccess;
+pub use instruments::MetricsAccess;
 pub use state::{AppState, WebConfig};
 pub use theme::{Accent, Logo, Theme, ThemeError};
 

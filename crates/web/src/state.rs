@@ -3,9 +3,11 @@
 use std::sync::Arc;
 
 use uppfolj_app::App;
+use uppfolj_app::oidc::Provider;
+use uppfolj_app::sso::SsoSettings;
 use uppfolj_store::Store;
 
-use crate::metrics::{Metrics, MetricsAccess};
+use crate::instruments::{Metrics, MetricsAccess};
 
 /// Settings the web layer needs beyond the database.
 #[derive(Clone, Debug)]
@@ -24,6 +26,8 @@ pub struct WebConfig {
     pub theme: std::sync::Arc<crate::theme::Theme>,
     /// Who may read `/metrics`.
     pub metrics: MetricsAccess,
+    /// Single sign-on with the city's identity provider, when set up.
+    pub sso: Option<SsoSettings>,
 }
 
 /// The state a router serves from.
@@ -33,6 +37,8 @@ pub struct AppState {
     pub store: Store,
     pub config: WebConfig,
     pub metrics: Arc<Metrics>,
+    /// The identity provider, when single sign-on is set up.
+    pub sso: Option<Arc<Provider>>,
 }
 
 impl AppState {
@@ -42,9 +48,15 @@ impl AppState {
             public_url: config.public_url.clone(),
             mailer: config.mailer.clone(),
         };
+        let sso = config.sso.clone().map(|sso| {
+            let provider = Provider::new(sso, &config.public_url)
+                .expect("an HTTP client for the identity provider");
+            Arc::new(provider)
+        });
         AppState {
             app: App::new(store.clone(), settings),
             metrics: Metrics::new(&store),
+            sso,
             store,
             config,
         }

@@ -224,6 +224,7 @@ fn second_instance(app: &TestApp, trusted_proxies: Vec<std::net::IpAddr>) -> axu
         trusted_proxies,
         theme: Default::default(),
         metrics: Default::default(),
+        sso: None,
     };
     uppfolj_web::router(AppState::new(app.store().clone(), config))
 }

@@ -712,6 +712,7 @@ async fn the_citys_name_logo_and_colour_are_on_every_page_public_ones_too(app: T
         trusted_proxies: vec![],
         theme: std::sync::Arc::new(theme),
         metrics: Default::default(),
+        sso: None,
     };
     let themed = uppfolj_web::router(uppfolj_web::AppState::new(app.store().clone(), config));
     for path in ["/logga-in", "/publicerat"] {

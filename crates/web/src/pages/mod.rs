@@ -20,6 +20,7 @@ mod round_admin;
 mod round_edit;
 mod rounds;
 mod session;
+mod sso;
 mod submit;
 mod users;
 
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(rounds::router())
         .merge(session::router())
+        .merge(sso::router())
         .merge(answer_form::router())
         .merge(answer_save::router())
         .merge(submit::router())

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Extension;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -41,6 +41,32 @@ struct LoginPage {
     error: Option<String>,
     /// A form posted after the session had ended, carried through the login.
     carried: Option<Carried>,
+    /// With single sign-on: whom the button names («Logga in med …»).
+    sso: Option<String>,
+    /// Whether the password form is offered (not when single sign-on is the only way).
+    passwords: bool,
+    /// Said after logging out.
+    notice: Option<String>,
+    /// Where to log out of the identity provider too, after logging out of Uppfölj.
+    end_session: Option<String>,
+}
+
+impl LoginPage {
+    /// The page as single sign-on is set up, with no one's input yet.
+    fn new(state: &AppState, csrf: String) -> LoginPage {
+        let settings = state.sso.as_ref().map(|p| &p.settings);
+        LoginPage {
+            nav: None,
+            csrf,
+            email: String::new(),
+            error: None,
+            carried: None,
+            sso: settings.map(|s| s.label.clone()),
+            passwords: !settings.is_some_and(|s| s.only),
+            notice: None,
+            end_session: None,
+        }
+    }
 }
 
 /// A form that was posted after its session had ended: where it went and its fields (all but
@@ -93,14 +119,12 @@ pub(crate) fn login_to_continue(state: &AppState, carried: Carried) -> Response 
     let (csrf, cookie) = form_token(state);
     render(
         LoginPage {
-            nav: None,
-            csrf,
-            email: String::new(),
             error: Some(
                 "Du har loggats ut, och det du skrev är inte sparat än. Logga in igen så kan du spara det."
                     .into(),
             ),
             carried: Some(carried),
+            ..LoginPage::new(state, csrf)
         },
         StatusCode::UNAUTHORIZED,
         vec![cookie],
@@ -162,19 +186,24 @@ fn form_token_ok(headers: &HeaderMap, given: &str) -> bool {
         .is_some_and(|expected| !given.is_empty() && expected == given)
 }
 
-async fn login_form(State(state): State<AppState>) -> Response {
+/// `?utloggad=1`: the login page says the person has logged out, and links to the identity
+/// provider's end of session when there is one.
+#[derive(Deserialize)]
+struct LoginQuery {
+    utloggad: Option<String>,
+}
+
+async fn login_form(State(state): State<AppState>, Query(query): Query<LoginQuery>) -> Response {
     let (csrf, cookie) = form_token(&state);
-    render(
-        LoginPage {
-            nav: None,
-            csrf,
-            email: String::new(),
-            error: None,
-            carried: None,
-        },
-        StatusCode::OK,
-        vec![cookie],
-    )
+    let mut page = LoginPage::new(&state, csrf);
+    if query.utloggad.is_some() {
+        page.notice = Some("Du är utloggad ur Uppfölj.".into());
+        if let Some(provider) = &state.sso {
+            let back = format!("{}/logga-in", state.config.public_url.trim_end_matches('/'));
+            page.end_session = provider.end_session_url(&back).await;
+        }
+    }
+    render(page, StatusCode::OK, vec![cookie])
 }
 
 #[derive(Deserialize)]
@@ -206,11 +235,10 @@ async fn login(
         |error: String, status: StatusCode, email: String, csrf: String, cookie: HeaderValue| {
             render(
                 LoginPage {
-                    nav: None,
-                    csrf,
                     email,
                     error: Some(error),
                     carried: carried.clone(),
+                    ..LoginPage::new(&state, csrf)
                 },
                 status,
                 vec![cookie],
@@ -218,6 +246,16 @@ async fn login(
         };
     if !form_token_ok(&headers, &form.csrf) {
         let message = "Formuläret hade gått ut. Försök igen.".to_owned();
+        return Ok(refuse(
+            message,
+            StatusCode::FORBIDDEN,
+            form.email,
+            csrf,
+            cookie,
+        ));
+    }
+    if state.sso.as_ref().is_some_and(|p| p.settings.only) {
+        let message = "Lösenord används inte här. Logga in med knappen ovanför.".to_owned();
         return Ok(refuse(
             message,
             StatusCode::FORBIDDEN,
@@ -303,7 +341,7 @@ async fn login(
 }
 
 /// The client's address for throttling (see [`auth::client_address`]).
-fn client_address(
+pub(super) fn client_address(
     state: &AppState,
     peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: &HeaderMap,
@@ -318,7 +356,7 @@ fn client_address(
 
 /// Starts a session and goes to the start page, or, when the login carried a form, shows that
 /// form to send again.
-async fn start_session(
+pub(super) async fn start_session(
     state: &AppState,
     user_id: i64,
     carried: Option<Carried>,
@@ -373,7 +411,13 @@ async fn logout(
         )
         .await;
     }
-    let mut response = Redirect::to("/logga-in").into_response();
+    // With single sign-on, the login page offers to end the provider's session too.
+    let to = if state.sso.is_some() {
+        "/logga-in?utloggad=1"
+    } else {
+        "/logga-in"
+    };
+    let mut response = Redirect::to(to).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
         cookie_header(&state, SESSION_COOKIE, "", 0),

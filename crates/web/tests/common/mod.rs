@@ -70,6 +70,7 @@ impl TestApp {
             trusted_proxies: vec![],
             theme: Default::default(),
             metrics: Default::default(),
+            sso: None,
         };
         let router = router(AppState::new(db.store.clone(), config));
         TestApp { db, router }

@@ -1,0 +1,270 @@
+//! Single sign-on with the city's identity provider (OpenID Connect): which Uppfölj account a
+//! verified identity logs in as, and, when configured, its role and organisations from the
+//! provider's claims. The protocol itself — discovery, the authorization code flow with PKCE,
+//! state and nonce, the id token's checks — is in `oidc`.
+
+use serde_json::{Map, Value};
+use uppfolj_model::{AuditAction, Email, Key, Role};
+use uppfolj_store::{AccountChangeError, StoreError, UserRecord};
+
+use crate::accounts::check_role;
+use crate::{App, audit};
+
+/// How single sign-on is set up; absent when it is not.
+#[derive(Clone, Debug)]
+pub struct SsoSettings {
+    /// The provider's issuer URL, where its discovery document is.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Says whom to log in with: «Logga in med LABEL».
+    pub label: String,
+    /// Offer only single sign-on, not the password form.
+    pub only: bool,
+    /// Match a first login to an existing account by its verified e-mail address.
+    pub match_email: bool,
+    /// A claim whose value is the role (samordnare, uppgiftslamnare, lasare); when set, the role
+    /// is taken from the provider at every login instead of kept in Uppfölj.
+    pub role_claim: Option<String>,
+    /// A claim whose value lists the organisations' keys, taken with the role.
+    pub organisations_claim: Option<String>,
+    /// Create an account at the first login when the claims give a role.
+    pub create_users: bool,
+}
+
+/// An identity the provider vouched for in a verified id token.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    /// The provider's stable id for the person.
+    pub subject: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    /// Every claim of the id token, for the role and organisation mapping.
+    pub claims: Map<String, Value>,
+}
+
+/// Why a verified identity does not get in. Each says what the person can do.
+#[derive(Debug, thiserror::Error)]
+pub enum Unknown {
+    #[error(
+        "Du har inget konto i Uppfölj. Be stadens samordnare för uppföljningen att lägga till dig{}.",
+        .0.as_deref().map(|e| format!(" med adressen {e}")).unwrap_or_default()
+    )]
+    NoAccount(Option<String>),
+    #[error("Ditt konto i Uppfölj är inaktiverat. Be en samordnare att aktivera det igen.")]
+    Inactive,
+    #[error("Inloggningstjänsten gav inte någon roll i Uppfölj som går att använda: {0}")]
+    Role(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The account a verified identity logs in as: the one tied to its subject; else, at a first
+/// login, the one with its verified address (when allowed), which is then tied to the subject;
+/// else a new one when the claims give a role and creating is allowed. With a role claim set,
+/// the account's role and organisations follow the claims.
+pub async fn account_for(
+    app: &App,
+    settings: &SsoSettings,
+    identity: &Identity,
+) -> Result<UserRecord, Unknown> {
+    let store = &app.store;
+    let verified_email = identity
+        .email
+        .as_deref()
+        .filter(|_| identity.email_verified)
+        .and_then(|e| Email::parse(e).ok());
+    let mut user = store.user_by_sso_subject(&identity.subject).await?;
+    if user.is_none()
+        && settings.match_email
+        && let Some(email) = &verified_email
+        && let Some(found) = store.user_by_email(email).await?
+    {
+        store.set_sso_subject(email, &identity.subject).await?;
+        user = Some(found);
+    }
+    let mapped = mapped_role(settings, &identity.claims)?;
+    let user = match (user, mapped.clone(), &verified_email) {
+        (Some(user), _, _) => user,
+        (None, Some((role, organisations)), Some(email)) if settings.create_users => {
+            store.create_user(email, role, &organisations, None).await?;
+            store.set_sso_subject(email, &identity.subject).await?;
+            let after = serde_json::json!({
+                "email": email.as_str(), "role": role.as_str(),
+                "organisations": organisations, "subject": identity.subject,
+            });
+            let subject = format!("användare/{email}");
+            let action = AuditAction::UserCreated;
+            audit::record(
+                store,
+                "inloggningstjänsten",
+                action,
+                &subject,
+                None,
+                Some(&after),
+            )
+            .await;
+            return found(store.user_by_email(email).await?, identity);
+        }
+        _ => return Err(Unknown::NoAccount(identity.email.clone())),
+    };
+    if !user.active {
+        return Err(Unknown::Inactive);
+    }
+    if let Some((role, organisations)) = mapped {
+        follow_claims(app, &user, role, &organisations).await?;
+        return found(store.user_by_email(&user.actor.email).await?, identity);
+    }
+    Ok(user)
+}
+
+fn found(user: Option<UserRecord>, identity: &Identity) -> Result<UserRecord, Unknown> {
+    user.ok_or_else(|| Unknown::NoAccount(identity.email.clone()))
+}
+
+/// Gives an account the role and organisations the claims say, when they differ.
+async fn follow_claims(
+    app: &App,
+    user: &UserRecord,
+    role: Role,
+    organisations: &[Key],
+) -> Result<(), Unknown> {
+    if user.actor.role == role && user.actor.organisations == organisations {
+        return Ok(());
+    }
+    let email = &user.actor.email;
+    let account = app
+        .store
+        .account(email)
+        .await?
+        .ok_or_else(|| Unknown::NoAccount(Some(email.to_string())))?;
+    match app
+        .store
+        .update_account(email, role, organisations, account.version)
+        .await
+    {
+        Ok(_) => {
+            let before = serde_json::json!({
+                "role": user.actor.role.as_str(), "organisations": user.actor.organisations,
+            });
+            let after =
+                serde_json::json!({ "role": role.as_str(), "organisations": organisations });
+            let subject = format!("användare/{email}");
+            let action = AuditAction::UserChanged;
+            audit::record(
+                &app.store,
+                "inloggningstjänsten",
+                action,
+                &subject,
+                Some(&before),
+                Some(&after),
+            )
+            .await;
+            Ok(())
+        }
+        Err(AccountChangeError::Store(e)) => Err(e.into()),
+        Err(other) => Err(Unknown::Role(other.to_string())),
+    }
+}
+
+/// The role and organisations the claims give, when a role claim is set and present.
+pub fn mapped_role(
+    settings: &SsoSettings,
+    claims: &Map<String, Value>,
+) -> Result<Option<(Role, Vec<Key>)>, Unknown> {
+    let Some(name) = &settings.role_claim else {
+        return Ok(None);
+    };
+    let Some(value) = claims.get(name) else {
+        return Ok(None);
+    };
+    let text = value.as_str().unwrap_or_default();
+    let role = Role::parse(text).ok_or_else(|| {
+        Unknown::Role(format!(
+            "anspråket {name} är «{text}», men ska vara samordnare, uppgiftslamnare eller lasare"
+        ))
+    })?;
+    let organisations: Vec<Key> = match settings
+        .organisations_claim
+        .as_ref()
+        .and_then(|name| claims.get(name))
+    {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(|k| Key::parse(k).ok())
+            .collect(),
+        Some(Value::String(one)) => Key::parse(one).ok().into_iter().collect(),
+        _ => vec![],
+    };
+    let organisations = if role == Role::Uppgiftslamnare {
+        organisations
+    } else {
+        vec![]
+    };
+    check_role(role, &organisations).map_err(|e| Unknown::Role(e.to_string()))?;
+    Ok(Some((role, organisations)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> SsoSettings {
+        SsoSettings {
+            issuer: "http://127.0.0.1:1".into(),
+            client_id: "uppfolj".into(),
+            client_secret: "s".into(),
+            label: "stadens konto".into(),
+            only: false,
+            match_email: true,
+            role_claim: Some("uppfolj_role".into()),
+            organisations_claim: Some("uppfolj_organisations".into()),
+            create_users: false,
+        }
+    }
+
+    fn claims(json: serde_json::Value) -> Map<String, Value> {
+        json.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn roles_and_organisations_come_from_the_claims_when_asked() {
+        let given = claims(serde_json::json!({
+            "uppfolj_role": "uppgiftslamnare", "uppfolj_organisations": ["intraservice", "INTE EN NYCKEL"],
+        }));
+        let (role, organisations) = mapped_role(&settings(), &given).unwrap().unwrap();
+        assert_eq!(role, Role::Uppgiftslamnare);
+        assert_eq!(organisations, [Key::parse("intraservice").unwrap()]);
+        let coordinator = claims(serde_json::json!({
+            "uppfolj_role": "samordnare", "uppfolj_organisations": ["intraservice"],
+        }));
+        assert_eq!(
+            mapped_role(&settings(), &coordinator).unwrap(),
+            Some((Role::Samordnare, vec![])),
+            "a coordinator reaches every organisation and is given none"
+        );
+        let kept = SsoSettings {
+            role_claim: None,
+            ..settings()
+        };
+        assert_eq!(
+            mapped_role(&kept, &given).unwrap(),
+            None,
+            "roles kept in Uppfölj"
+        );
+        assert_eq!(mapped_role(&settings(), &Map::new()).unwrap(), None);
+    }
+
+    #[test]
+    fn a_role_the_claims_cannot_give_is_refused_with_its_reason() {
+        let wrong = claims(serde_json::json!({ "uppfolj_role": "chef" }));
+        let error = mapped_role(&settings(), &wrong).unwrap_err().to_string();
+        assert!(error.contains("«chef»"), "{error}");
+        let without = claims(serde_json::json!({ "uppfolj_role": "uppgiftslamnare" }));
+        assert!(
+            mapped_role(&settings(), &without).is_err(),
+            "a respondent needs an organisation"
+        );
+    }
+}
