@@ -23,9 +23,12 @@ pub struct SsoSettings {
     pub only: bool,
     /// Match a first login to an existing account by its verified e-mail address.
     pub match_email: bool,
-    /// A claim whose value is the role (samordnare, uppgiftslamnare, lasare); when set, the role
-    /// is taken from the provider at every login instead of kept in Uppfölj.
+    /// A claim whose value is the role (samordnare, uppgiftslamnare, lasare), or a list of values
+    /// (groups, say) of which `role_map` names roles; when set, the role is taken from the
+    /// provider at every login instead of kept in Uppfölj.
     pub role_claim: Option<String>,
+    /// Values of the role claim (a directory's group ids) and the role each gives.
+    pub role_map: Vec<(String, Role)>,
     /// A claim whose value lists the organisations' keys, taken with the role.
     pub organisations_claim: Option<String>,
     /// Create an account at the first login when the claims give a role.
@@ -178,12 +181,34 @@ pub fn mapped_role(
     let Some(value) = claims.get(name) else {
         return Ok(None);
     };
-    let text = value.as_str().unwrap_or_default();
-    let role = Role::parse(text).ok_or_else(|| {
-        Unknown::Role(format!(
-            "anspråket {name} är «{text}», men ska vara samordnare, uppgiftslamnare eller lasare"
-        ))
-    })?;
+    let values: Vec<&str> = match value {
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        other => other.as_str().into_iter().collect(),
+    };
+    let role_of = |v: &str| {
+        settings
+            .role_map
+            .iter()
+            .find(|(given, _)| given == v)
+            .map(|(_, role)| *role)
+            .or_else(|| Role::parse(v))
+    };
+    // Of several values that give a role, the one that may do the most.
+    let rank = |role: &Role| match role {
+        Role::Samordnare => 0,
+        Role::Uppgiftslamnare => 1,
+        Role::Lasare => 2,
+    };
+    let role = values
+        .iter()
+        .filter_map(|v| role_of(v))
+        .min_by_key(rank)
+        .ok_or_else(|| {
+            Unknown::Role(format!(
+                "anspråket {name} ({}) ger ingen av rollerna samordnare, uppgiftslamnare eller lasare",
+                values.iter().map(|v| format!("«{v}»")).collect::<Vec<_>>().join(", ")
+            ))
+        })?;
     let organisations: Vec<Key> = match settings
         .organisations_claim
         .as_ref()
@@ -219,6 +244,7 @@ mod tests {
             only: false,
             match_email: true,
             role_claim: Some("uppfolj_role".into()),
+            role_map: vec![],
             organisations_claim: Some("uppfolj_organisations".into()),
             create_users: false,
         }
@@ -254,6 +280,31 @@ mod tests {
             "roles kept in Uppfölj"
         );
         assert_eq!(mapped_role(&settings(), &Map::new()).unwrap(), None);
+    }
+
+    #[test]
+    fn groups_give_the_role_the_map_names_and_the_most_able_of_several() {
+        let grouped = SsoSettings {
+            role_claim: Some("groups".into()),
+            role_map: vec![
+                ("7f3a-las".into(), Role::Lasare),
+                ("9c1e-samordnare".into(), Role::Samordnare),
+            ],
+            ..settings()
+        };
+        let given = claims(serde_json::json!({ "groups": ["annan-grupp", "7f3a-las"] }));
+        assert_eq!(
+            mapped_role(&grouped, &given).unwrap(),
+            Some((Role::Lasare, vec![]))
+        );
+        let both = claims(serde_json::json!({ "groups": ["7f3a-las", "9c1e-samordnare"] }));
+        assert_eq!(
+            mapped_role(&grouped, &both).unwrap(),
+            Some((Role::Samordnare, vec![]))
+        );
+        let none = claims(serde_json::json!({ "groups": ["annan-grupp"] }));
+        let error = mapped_role(&grouped, &none).unwrap_err().to_string();
+        assert!(error.contains("«annan-grupp»"), "{error}");
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub struct Settings {
     pub oidc_match_email: bool,
     /// A claim that gives the role at every login (else roles are kept in Uppfölj).
     pub oidc_role_claim: Option<String>,
+    /// Values of the role claim (group ids) and the role each gives.
+    pub oidc_role_map: std::collections::BTreeMap<String, String>,
     /// A claim that lists the organisations' keys, with the role.
     pub oidc_organisations_claim: Option<String>,
     /// Create an account at the first login when the claims give a role.
@@ -101,6 +103,7 @@ impl Default for Settings {
             oidc_only: false,
             oidc_match_email: true,
             oidc_role_claim: None,
+            oidc_role_map: Default::default(),
             oidc_organisations_claim: None,
             oidc_create_users: false,
             log: "info,sqlx=warn".to_owned(),
@@ -214,6 +217,18 @@ impl Settings {
             only: self.oidc_only,
             match_email: self.oidc_match_email,
             role_claim: self.oidc_role_claim.clone(),
+            role_map: self
+                .oidc_role_map
+                .iter()
+                .map(|(value, role)| {
+                    let role = uppfolj_model::Role::parse(role).with_context(|| {
+                        format!(
+                            "oidc_role_map: «{value}» ska ge samordnare, uppgiftslamnare eller lasare, inte «{role}»"
+                        )
+                    })?;
+                    Ok((value.clone(), role))
+                })
+                .collect::<Result<_>>()?,
             organisations_claim: self.oidc_organisations_claim.clone(),
             create_users: self.oidc_create_users,
         }))
@@ -249,13 +264,7 @@ impl Loaded {
                 None => "standard".to_owned(),
             };
             match table.get(key) {
-                Some(value) => {
-                    let line = toml::to_string(&toml::Table::from_iter([(
-                        key.to_owned(),
-                        value.clone(),
-                    )]))?;
-                    out.push_str(&format!("{}  # {origin}\n", line.trim_end()));
-                }
+                Some(value) => out.push_str(&format!("{key} = {value}  # {origin}\n")),
                 None => out.push_str(&format!("# {key} är inte satt\n")),
             }
         }
@@ -264,7 +273,7 @@ impl Loaded {
 }
 
 /// The settings' names, in the order of [`Settings`].
-const KNOWN: [&str; 24] = [
+const KNOWN: [&str; 25] = [
     "database_url",
     "data_dir",
     "bind",
@@ -285,6 +294,7 @@ const KNOWN: [&str; 24] = [
     "oidc_only",
     "oidc_match_email",
     "oidc_role_claim",
+    "oidc_role_map",
     "oidc_organisations_claim",
     "oidc_create_users",
     "log",
@@ -358,6 +368,7 @@ mod tests {
             oidc_client_id: Some("uppfolj".into()),
             oidc_client_secret: Some("s".into()),
             oidc_role_claim: Some("roll".into()),
+            oidc_role_map: [("grupp-1".to_owned(), "lasare".to_owned())].into(),
             oidc_organisations_claim: Some("organisationer".into()),
             ..Settings::default()
         };

@@ -198,9 +198,9 @@ async fn a_backup_taken_during_saves_restores_into_either_backend_from_postgres(
     a_backup_taken_during_saves_restores_into_either_backend(Backend::Postgres).await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn migrate_to_postgres_copies_everything_and_the_exports_match() {
-    let (source, token) = prepared(Backend::Sqlite).await;
+/// Moves a database of `from` into a new one of `to` and compares what they export.
+async fn migrate_to_copies_everything_and_the_exports_match(from: Backend, to: Backend) {
+    let (source, token) = prepared(from).await;
     {
         let server = start("serve", Some(&source.url));
         let saved = save(
@@ -216,7 +216,7 @@ async fn migrate_to_postgres_copies_everything_and_the_exports_match() {
         &source.url,
         &["user", "add", "berit@example.se", "--role", "lasare"],
     ));
-    let target = TestDb::new(Backend::Postgres).await;
+    let target = TestDb::new(to).await;
     let printed = ok(uppfolj(&source.url, &["migrate-to", &target.url]));
     assert!(printed.contains("Radantalen stämmer"), "{printed}");
     let dir = tempfile::tempdir().unwrap();
@@ -248,6 +248,16 @@ async fn migrate_to_postgres_copies_everything_and_the_exports_match() {
     ));
     let again = uppfolj(&source.url, &["migrate-to", &target.url]);
     assert!(String::from_utf8_lossy(&again.stderr).contains("inte tom"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_to_postgres_copies_everything_and_the_exports_match() {
+    migrate_to_copies_everything_and_the_exports_match(Backend::Sqlite, Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_to_sqlite_from_postgres_copies_everything_and_the_exports_match() {
+    migrate_to_copies_everything_and_the_exports_match(Backend::Postgres, Backend::Sqlite).await;
 }
 
 /// Every file under `dir`, with its text.
