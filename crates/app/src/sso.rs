@@ -90,6 +90,10 @@ pub async fn account_for(
     let user = match (user, mapped.clone(), &verified_email) {
         (Some(user), _, _) => user,
         (None, Some((role, organisations)), Some(email)) if settings.create_users => {
+            // An account with the address that is not to be matched by it is not taken over.
+            if store.user_by_email(email).await?.is_some() {
+                return Err(Unknown::NoAccount(Some(email.to_string())));
+            }
             store.create_user(email, role, &organisations, None).await?;
             store.set_sso_subject(email, &identity.subject).await?;
             let after = serde_json::json!({
