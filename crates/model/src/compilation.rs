@@ -155,7 +155,8 @@ impl Tally {
         }
     }
 
-    fn add(&mut self, other: &Tally) {
+    /// Adds `other`'s counts, option by option.
+    pub(crate) fn add(&mut self, other: &Tally) {
         self.assigned += other.assigned;
         self.answered += other.answered;
         self.positive += other.positive;

@@ -11,11 +11,14 @@
 //! `thresholds`.
 
 pub mod access;
+pub mod assessment;
 pub mod audit;
 pub mod compilation;
+pub mod council;
 pub mod definitions;
 pub mod document;
 pub mod form;
+pub mod indicator;
 pub mod key;
 pub mod numbering;
 pub mod organisation;

@@ -34,6 +34,10 @@ pub enum StoreError {
         "någon annan har ändrat inställningarna under tiden; ladda om sidan och gör om ändringen"
     )]
     Changed,
+    /// Someone saved `0` (in words: «bedömningen av …») after the version the save was made
+    /// from; nothing was stored.
+    #[error("{0} har sparats av någon annan under tiden; ladda om sidan och gör om ändringen")]
+    Stale(String),
 }
 
 /// Why an answer was not saved. Each case is something the respondent can act on.

@@ -14,7 +14,7 @@ use crate::store::Store;
 
 /// Every table, parents before the tables that refer to them. A new migration's table must be
 /// added here: a test compares this list with the schema.
-pub const TABLES: [&str; 26] = [
+pub const TABLES: [&str; 31] = [
     "meta",
     "scales",
     "organisations",
@@ -41,6 +41,11 @@ pub const TABLES: [&str; 26] = [
     "reminders",
     "audit_log",
     "oidc_logins",
+    "assessment_settings",
+    "indicators",
+    "indicator_values",
+    "assessments",
+    "narratives",
 ];
 
 /// Tables a copy leaves out: who is logged in and who failed to, which matter only to the

@@ -17,6 +17,7 @@ macro_rules! on_both_backends {
     )*};
 }
 
+mod council;
 mod documents;
 mod organisations;
 mod store;

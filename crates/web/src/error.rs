@@ -212,6 +212,7 @@ impl From<StoreError> for Failure {
             StoreError::NotFound(what) => Failure::not_found(format!("{what} finns inte")),
             StoreError::Rule(message) => Failure::conflict(message, json!({})),
             StoreError::Changed => Failure::conflict(StoreError::Changed.to_string(), json!({})),
+            StoreError::Stale(_) => Failure::conflict(error.to_string(), json!({})),
             other => Failure::internal(&other),
         }
     }
