@@ -7,6 +7,9 @@
 #         answers, one PDF (the whole command: start, open the database, load, typeset, write)
 #   all   `uppfolj report organisations --format pdf`: every organisation of the round, one PDF
 #         each (41 files), typeset on every core
+#   council `uppfolj report council --format pdf` for the trygghetsprogram in round 2025, with
+#         the demo's example indicators (a chart each), assessments and narratives loaded by
+#         `uppfolj demo --load-only` into a database of its own
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,4 +30,9 @@ hyperfine --warmup 3 --runs "$RUNS" --export-markdown "$WORK/one.md" \
 hyperfine --warmup 1 --runs "$RUNS" --export-markdown "$WORK/all.md" \
   -n all "$BIN report organisations --round 2025 --format pdf --out $WORK/alla"
 echo "Wrote $(ls "$WORK/alla" | wc -l) PDFs per run of 'all'."
-cat "$WORK/one.md" "$WORK/all.md"
+
+COUNCIL_URL="sqlite://$WORK/demo.db"
+DATABASE_URL="$COUNCIL_URL" "$BIN" demo --load-only >/dev/null
+hyperfine --warmup 3 --runs "$RUNS" --export-markdown "$WORK/council.md" \
+  -n council "DATABASE_URL=$COUNCIL_URL $BIN report council --round 2025 --document trygghetsprogram --format pdf --out $WORK/rad.pdf"
+cat "$WORK/one.md" "$WORK/all.md" "$WORK/council.md"

@@ -12,6 +12,7 @@ pub mod accounts;
 mod application;
 pub mod audit;
 pub mod authoring;
+pub mod council;
 mod error;
 pub mod login;
 pub mod lookup;

@@ -1,5 +1,5 @@
-//! `import definitions` and `import report`: definition files and earlier reports read into the
-//! database, checked in full before anything is saved.
+//! `import definitions`, `import report` and `import indicator-values`: definition files, earlier
+//! reports and indicator values read into the database, checked in full before anything is saved.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,6 +43,17 @@ pub enum Import {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Läser in indikatorvärden per år till ett styrdokuments indikatorer, ur en CSV-fil
+    /// (kolumnerna indikator, år och värde; semikolon eller komma) eller en JSON-fil som
+    /// Koladas API ger (värdena matchas på indikatorernas Kolada-id och kommun-id). Allt
+    /// kontrolleras innan något sparas; år som inte finns i filen lämnas orörda.
+    IndicatorValues {
+        /// CSV- eller JSON-filen.
+        file: PathBuf,
+        /// Styrdokumentets nyckel.
+        #[arg(long)]
+        document: String,
+    },
 }
 
 /// Runs an `import` command.
@@ -55,6 +66,9 @@ pub async fn run(store: &Store, command: Import) -> Result<()> {
             round,
             dry_run,
         } => import_report(store, &file, &organisation, &round, dry_run).await,
+        Import::IndicatorValues { file, document } => {
+            import_indicator_values(store, &file, &document).await
+        }
     }
 }
 
@@ -206,6 +220,39 @@ async fn import_report(
         plan.organisation,
         plan.round,
         changed
+    );
+    Ok(())
+}
+
+/// Reads a CSV or Kolada JSON file of indicator values and stores them, all or none.
+async fn import_indicator_values(store: &Store, file: &Path, document: &str) -> Result<()> {
+    use uppfolj_exchange::indicator_values::{read_csv, read_kolada};
+    let bytes = std::fs::read(file).with_context(|| format!("kan inte läsa {}", file.display()))?;
+    let document = uppfolj_app::lookup::key(document, "dokumentet")?;
+    let indicators: Vec<_> = store
+        .indicators(&document)
+        .await?
+        .into_iter()
+        .map(|v| v.indicator)
+        .collect();
+    let json = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF)
+        .is_some_and(|b| matches!(b, b'{' | b'['));
+    let read = if json {
+        read_kolada(file, &bytes, &indicators)
+    } else {
+        read_csv(file, &bytes)
+    };
+    let values = read.map_err(|problems| diagnostics_error(&problems))?;
+    let values: Vec<_> = values
+        .into_iter()
+        .map(|v| (v.indicator, v.reading))
+        .collect();
+    let written = uppfolj_app::council::import_values(store, &document, &values).await?;
+    println!(
+        "Läste in {} till «{document}».",
+        count(written, "värde", "värden")
     );
     Ok(())
 }

@@ -254,7 +254,7 @@ async fn run(cli: Cli, loaded: config::Loaded) -> Result<()> {
             println!("Databasen {} är klar att använda.", mask(&url));
             Ok(())
         }
-        Command::Demo(_) => serve::demo(store, &url, scratch, &web).await,
+        Command::Demo(demo) => serve::demo(store, &url, scratch, &web, demo.load_only).await,
         Command::Generate(generate) => generate::run(&store, generate).await,
         Command::Serve(_) => serve::serve(store, &web, || {}).await,
         Command::Healthcheck(_) | Command::Config => {

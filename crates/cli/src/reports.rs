@@ -24,7 +24,8 @@ pub enum Report {
         /// Organisationens nyckel eller namn.
         #[arg(long)]
         organisation: String,
-        /// pdf (tillgänglig PDF/UA), html (en sida som går att skriva ut) eller md (Markdown).
+        /// pdf (tillgänglig PDF/UA), docx (Word), html (en sida som går att skriva ut) eller md
+        /// (Markdown).
         #[arg(long, value_enum, default_value = "pdf")]
         format: ReportFormat,
         /// Filen att skriva.
@@ -37,7 +38,7 @@ pub enum Report {
         /// Omgångens nyckel.
         #[arg(long)]
         round: String,
-        /// pdf, html eller md.
+        /// pdf, docx, html eller md.
         #[arg(long, value_enum, default_value = "pdf")]
         format: ReportFormat,
         /// Mappen att skriva till; skapas om den saknas.
@@ -62,12 +63,53 @@ pub enum Report {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Uppföljningsrapporten till kommunstyrelsen för ett styrdokument i en omgång: omslag,
+    /// sammanfattning av bedömningarna, per målområde texterna, bedömningarna med svaren bakom
+    /// dem och indikatorerna, och varje indikator med diagram.
+    Council {
+        /// Omgångens nyckel.
+        #[arg(long)]
+        round: String,
+        /// Styrdokumentets nyckel.
+        #[arg(long)]
+        document: String,
+        /// pdf (tillgänglig PDF/UA), docx (Word), html (en sida) eller md (Markdown).
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: CouncilFormat,
+        /// Den publicerade versionen: bara inskickade svar; omgången måste vara publicerad.
+        #[arg(long)]
+        public: bool,
+        /// Filen att skriva.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// The formats the council report can be written in.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum CouncilFormat {
+    Pdf,
+    Docx,
+    Html,
+    Md,
+}
+
+impl From<CouncilFormat> for uppfolj_report::CouncilFormat {
+    fn from(format: CouncilFormat) -> uppfolj_report::CouncilFormat {
+        match format {
+            CouncilFormat::Pdf => uppfolj_report::CouncilFormat::Pdf,
+            CouncilFormat::Docx => uppfolj_report::CouncilFormat::Docx,
+            CouncilFormat::Html => uppfolj_report::CouncilFormat::Html,
+            CouncilFormat::Md => uppfolj_report::CouncilFormat::Markdown,
+        }
+    }
 }
 
 /// The formats a report can be written in.
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum ReportFormat {
     Pdf,
+    Docx,
     Html,
     Md,
 }
@@ -77,6 +119,7 @@ impl ReportFormat {
     fn render(self, report: &OrganisationReport) -> Result<Vec<u8>> {
         Ok(match self {
             ReportFormat::Pdf => report.pdf()?,
+            ReportFormat::Docx => uppfolj_report::organisation_docx(report)?,
             ReportFormat::Html => report.html()?.into_bytes(),
             ReportFormat::Md => report.markdown().into_bytes(),
         })
@@ -86,6 +129,7 @@ impl ReportFormat {
     fn extension(self) -> &'static str {
         match self {
             ReportFormat::Pdf => "pdf",
+            ReportFormat::Docx => "docx",
             ReportFormat::Html => "html",
             ReportFormat::Md => "md",
         }
@@ -158,6 +202,24 @@ pub async fn run(store: &Store, command: Report) -> Result<()> {
             let compilation =
                 uppfolj_app::reports::round_compilation(store, &round, audience(public)).await?;
             write_file(&out, format.render(compilation)?)?;
+            println!("Skrev {}.", out.display());
+        }
+        Report::Council {
+            round,
+            document,
+            format,
+            public,
+            out,
+        } => {
+            let round = round_key(&round)?;
+            let document = uppfolj_app::lookup::key(&document, "dokumentet")?;
+            let report =
+                uppfolj_app::council::report(store, &round, &document, audience(public)).await?;
+            let today = time::OffsetDateTime::now_utc().date();
+            write_file(
+                &out,
+                uppfolj_report::council_file(&report, format.into(), today)?,
+            )?;
             println!("Skrev {}.", out.display());
         }
     }

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use uppfolj_app::mail::Mailer;
 use uppfolj_app::secrets;
+use uppfolj_model::assessment::{Assessment, Narrative};
 use uppfolj_model::{Document, Email, Key, Role, RoundState};
 use uppfolj_store::{Store, mask};
 use uppfolj_web::{Application, MetricsAccess, WebConfig};
@@ -30,6 +31,10 @@ pub struct Demo {
     /// Adress att lyssna på (standard: 127.0.0.1:8080).
     #[arg(long)]
     pub bind: Option<SocketAddr>,
+    /// Läser bara in demodata i databasen (DATABASE_URL) och avslutar, utan att starta
+    /// webbservern: för mätningar och prov.
+    #[arg(long)]
+    pub load_only: bool,
 }
 
 /// `healthcheck`: where the server to ask listens.
@@ -169,9 +174,16 @@ pub fn demo_database(given: Option<String>) -> Result<(String, Option<PathBuf>)>
     }
 }
 
-/// Loads Göteborg's data into `store` (at `url`), opens its round, adds the demo accounts and
-/// Intraservice's answers, and serves until stopped; then removes the `scratch` folder.
-pub async fn demo(store: Store, url: &str, scratch: Option<PathBuf>, web: &Web) -> Result<()> {
+/// Loads Göteborg's data into `store` (at `url`), opens its round, adds the demo accounts,
+/// Intraservice's answers and the council report's examples, and (unless `load_only`) serves
+/// until stopped; then removes the `scratch` folder.
+pub async fn demo(
+    store: Store,
+    url: &str,
+    scratch: Option<PathBuf>,
+    web: &Web,
+    load_only: bool,
+) -> Result<()> {
     let definitions = goteborg::definitions().map_err(|problems| diagnostics_error(&problems))?;
     let summary = store.apply_definitions(&definitions).await?;
     for round in &definitions.rounds {
@@ -187,14 +199,19 @@ pub async fn demo(store: Store, url: &str, scratch: Option<PathBuf>, web: &Web) 
     );
     let accounts = demo_accounts(&store).await?;
     demo_answers(&store).await?;
-    let served = serve(store, web, || {
-        let mut out = std::io::stdout();
-        let _ = writeln!(out, "Logga in som (lösenord «{DEMO_PASSWORD}»):");
-        for (email, what) in &accounts {
-            let _ = writeln!(out, "  {email:<40} {what}");
-        }
-    })
-    .await;
+    demo_council(&store).await?;
+    let served = if load_only {
+        Ok(())
+    } else {
+        serve(store, web, || {
+            let mut out = std::io::stdout();
+            let _ = writeln!(out, "Logga in som (lösenord «{DEMO_PASSWORD}»):");
+            for (email, what) in &accounts {
+                let _ = writeln!(out, "  {email:<40} {what}");
+            }
+        })
+        .await
+    };
     if let Some(dir) = scratch {
         let _ = std::fs::remove_dir_all(dir);
     }
@@ -256,6 +273,50 @@ async fn demo_answers(store: &Store) -> Result<()> {
         .save_answers(&round, &intraservice, &answers, "rapport 2025 (import)")
         .await
         .map_err(|(i, e)| anyhow::anyhow!("svar {} ur rapporten för Intraservice: {e}", i + 1))?;
+    Ok(())
+}
+
+/// Gives the trygghetsprogram its example indicators, and round 2025 a few assessments and
+/// narratives, unless the document has indicators already.
+async fn demo_council(store: &Store) -> Result<()> {
+    let (round, document) = (Key::parse("2025")?, Key::parse("trygghetsprogram")?);
+    if !store.indicators(&document).await?.is_empty() {
+        return Ok(());
+    }
+    for indicator in goteborg::example_indicators() {
+        store.save_indicator(&document, &indicator, None).await?;
+    }
+    let at = time::OffsetDateTime::now_utc();
+    for (subject, level, motivation) in goteborg::EXAMPLE_ASSESSMENTS {
+        let assessment = Assessment {
+            subject: Key::parse(subject)?,
+            level: Key::parse(level)?,
+            motivation: motivation.into(),
+            assessed_by: "samordnare@demo.uppfolj.se".into(),
+            assessed_at: at,
+            version: 0,
+        };
+        store
+            .save_assessment(&round, &document, &assessment, 0)
+            .await?;
+    }
+    for (section, since_adoption, ahead) in goteborg::EXAMPLE_NARRATIVES {
+        let narrative = Narrative {
+            section: Key::parse(section)?,
+            since_adoption: since_adoption.into(),
+            ahead: ahead.into(),
+            version: 0,
+        };
+        store
+            .save_narrative(
+                &round,
+                &document,
+                &narrative,
+                "samordnare@demo.uppfolj.se",
+                at,
+            )
+            .await?;
+    }
     Ok(())
 }
 

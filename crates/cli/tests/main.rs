@@ -6,6 +6,7 @@ mod authoring;
 mod cli;
 mod common;
 mod compilation;
+mod council;
 mod operations;
 mod real_reports;
 mod reports;

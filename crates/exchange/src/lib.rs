@@ -9,6 +9,7 @@ pub mod compilation;
 pub mod definitions;
 mod delimited;
 mod diagnostic;
+pub mod indicator_values;
 pub mod report;
 pub mod zip;
 

@@ -260,7 +260,10 @@ pub fn suggest(scale: &AssessmentScale, evidence: &Evidence) -> Option<Suggestio
     }
     let unanswered = tally.assigned.saturating_sub(tally.answered);
     if unanswered > 0 {
-        why.push_str(&format!(" {unanswered} av {} har inte svarat.", tally.assigned));
+        why.push_str(&format!(
+            " {unanswered} av {} har inte svarat.",
+            tally.assigned
+        ));
     }
     Some(Suggestion {
         level: scale.levels[at].key.clone(),
@@ -307,7 +310,11 @@ mod tests {
     fn the_positive_share_picks_the_level_in_equal_steps() {
         assert_eq!(suggested(10, 0, 0), "i-enlighet");
         assert_eq!(suggested(8, 2, 0), "i-enlighet");
-        assert_eq!(suggested(3, 1, 0), "mindre-utveckling", "75 % is not above 75 %");
+        assert_eq!(
+            suggested(3, 1, 0),
+            "mindre-utveckling",
+            "75 % is not above 75 %"
+        );
         assert_eq!(suggested(6, 4, 0), "mindre-utveckling");
         assert_eq!(suggested(1, 1, 0), "stort-utvecklingsbehov");
         assert_eq!(suggested(3, 7, 0), "stort-utvecklingsbehov");
@@ -318,7 +325,11 @@ mod tests {
     #[test]
     fn an_answer_turned_from_ja_moves_the_suggestion_one_level_down() {
         assert_eq!(suggested(10, 0, 1), "mindre-utveckling");
-        assert_eq!(suggested(0, 5, 2), "ej-paborjat", "never past the last level");
+        assert_eq!(
+            suggested(0, 5, 2),
+            "ej-paborjat",
+            "never past the last level"
+        );
     }
 
     #[test]
@@ -335,8 +346,16 @@ mod tests {
         );
         assert!(s.motivation.contains("6 av 8"), "{}", s.motivation);
         assert!(s.motivation.contains("75 %"), "{}", s.motivation);
-        assert!(s.motivation.contains("1 har gått från ja"), "{}", s.motivation);
-        assert!(s.motivation.contains("3 av 15 har inte svarat"), "{}", s.motivation);
+        assert!(
+            s.motivation.contains("1 har gått från ja"),
+            "{}",
+            s.motivation
+        );
+        assert!(
+            s.motivation.contains("3 av 15 har inte svarat"),
+            "{}",
+            s.motivation
+        );
     }
 
     #[test]

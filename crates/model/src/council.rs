@@ -138,8 +138,9 @@ pub fn council_report(input: &CouncilInput<'_>) -> CouncilReport {
         .iter()
         .map(|t| (&t.question, t.changes.iter().filter(|c| c.worse).count()))
         .collect();
-    let labels: HashMap<QuestionRef, String> =
-        question_labels(&number_round(&refs, |_| true)).into_iter().collect();
+    let labels: HashMap<QuestionRef, String> = question_labels(&number_round(&refs, |_| true))
+        .into_iter()
+        .collect();
     let assessed = |list: &[Assessment], key: &Key| {
         list.iter().find(|a| &a.subject == key).map(|a| Assessed {
             label: input

@@ -163,7 +163,10 @@ impl Indicator {
     pub fn validate(&self, at: &Path) -> Vec<Problem> {
         let mut problems = Vec::new();
         if self.name.trim().is_empty() {
-            problems.push(Problem::new(at.field("name"), "indikatorn måste ha ett namn"));
+            problems.push(Problem::new(
+                at.field("name"),
+                "indikatorn måste ha ett namn",
+            ));
         }
         for (field, reading) in [("baseline", self.baseline), ("target", self.target)] {
             if let Some(reading) = reading {
@@ -209,24 +212,33 @@ impl Indicator {
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 fn reading_problem(at: Path, reading: Reading) -> Option<Problem> {
-    if !YEARS.contains(&reading.year) {
-        return Some(Problem::new(
-            at,
-            format!("året {} är inte ett årtal mellan 1900 och 2200", reading.year),
-        ));
+    reading.problem().map(|message| Problem::new(at, message))
+}
+
+impl Reading {
+    /// What is wrong with the year or the value, if anything.
+    pub fn problem(&self) -> Option<String> {
+        if !YEARS.contains(&self.year) {
+            return Some(format!(
+                "året {} är inte ett årtal mellan 1900 och 2200",
+                self.year
+            ));
+        }
+        if !self.value.is_finite() || self.value.abs() > MAX_VALUE {
+            return Some(format!("värdet för {} är inte ett rimligt tal", self.year));
+        }
+        None
     }
-    if !reading.value.is_finite() || reading.value.abs() > MAX_VALUE {
-        return Some(Problem::new(
-            at,
-            format!("värdet för {} är inte ett rimligt tal", reading.year),
-        ));
-    }
-    None
 }
 
 impl fmt::Display for Reading {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", crate::scale::format_number(self.value), self.year)
+        write!(
+            f,
+            "{} ({})",
+            crate::scale::format_number(self.value),
+            self.year
+        )
     }
 }
 
@@ -282,7 +294,11 @@ pub(crate) mod tests {
         let exactly = with(indicator(Direction::Higher), &[(2024, 60.0)]);
         assert_eq!(exactly.status(), IndicatorStatus::OnTrack);
         let behind = with(indicator(Direction::Higher), &[(2023, 70.0), (2024, 55.0)]);
-        assert_eq!(behind.status(), IndicatorStatus::OffTrack, "the latest counts");
+        assert_eq!(
+            behind.status(),
+            IndicatorStatus::OffTrack,
+            "the latest counts"
+        );
         let reached = with(indicator(Direction::Higher), &[(2023, 75.0)]);
         assert_eq!(reached.status(), IndicatorStatus::OnTrack);
     }
@@ -312,10 +328,7 @@ pub(crate) mod tests {
             IndicatorStatus::OnTrack
         );
         // Past the target year only the target counts.
-        assert_eq!(
-            with(i, &[(2028, 11.0)]).status(),
-            IndicatorStatus::OffTrack
-        );
+        assert_eq!(with(i, &[(2028, 11.0)]).status(), IndicatorStatus::OffTrack);
     }
 
     #[test]

@@ -1,18 +1,28 @@
 //! Reports rendered from the model: an organisation's answers in a round in the house style of
 //! the seed report — every steering document a numbered heading, every section shown, and per
 //! section with questions a two-column table *Uppföljningsfrågor | Svarsalternativ med kommentar*
-//! — and the city-wide compilation of a round.
+//! — the city-wide compilation of a round, and the council report of a steering document.
 //!
 //! Everything here is a pure function of model values; the caller loads them.
 
 mod compilation;
 mod compilation_html;
+mod council;
+mod docx;
+pub mod narrative;
 mod organisation;
+mod words;
 
 pub use compilation::{
     PUBLISHED_NOTE, compilation_json, compilation_markdown, compilation_pdf, percent,
 };
 pub use compilation_html::{CompilationView, compilation_document, compilation_html};
+pub use council::{
+    CouncilFormat, council_document, council_file, council_html, council_markdown, council_pdf,
+    indicator_chart,
+};
+pub use docx::{council_docx, organisation_docx};
+pub use words::{chart_description, counts_line, level_words, reading_text, subject_word};
 
 /// The one stylesheet of Uppfölj's HTML: served with the pages, and inside the HTML files made
 /// for reading on their own.
@@ -85,4 +95,6 @@ pub enum ReportError {
     Render(#[from] askama::Error),
     #[error(transparent)]
     Pdf(#[from] uppfolj_pdf::PdfError),
+    #[error("Word-filen kunde inte skrivas: {0}")]
+    Docx(String),
 }

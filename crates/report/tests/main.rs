@@ -2,4 +2,5 @@
 //! workspace links (and stores) one large executable here instead of one per file.
 
 mod characters;
+mod docx;
 mod pdf;

@@ -5,9 +5,9 @@
 
 use sqlx::{Any, Transaction};
 use time::OffsetDateTime;
+use uppfolj_model::Key;
 use uppfolj_model::assessment::{AssessAt, Assessment, AssessmentSettings, Narrative};
 use uppfolj_model::indicator::{Direction, Indicator, KoladaRef, Reading};
-use uppfolj_model::Key;
 
 use crate::error::StoreError;
 use crate::rows::{format_time, parse_time, stored_key};
@@ -173,9 +173,9 @@ impl Store {
                             section: section.as_deref().map(stored_key).transpose()?,
                             baseline: reading(baseline_year, baseline_value)?,
                             target: reading(target_year, target_value)?,
-                            kolada: kpi.zip(municipality).map(|(kpi, municipality)| {
-                                KoladaRef { kpi, municipality }
-                            }),
+                            kolada: kpi
+                                .zip(municipality)
+                                .map(|(kpi, municipality)| KoladaRef { kpi, municipality }),
                             example: example != 0,
                             values: readings,
                         },
@@ -197,25 +197,27 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut tx = self.write_transaction().await?;
         let document_id = document_id(&mut tx, document).await?;
-        let existing: Option<(i64, i64)> =
-            sqlx::query_as("SELECT id, version FROM indicators WHERE document_id = $1 AND key = $2")
-                .bind(document_id)
-                .bind(indicator.key.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
+        let existing: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT id, version FROM indicators WHERE document_id = $1 AND key = $2",
+        )
+        .bind(document_id)
+        .bind(indicator.key.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
         let fields = "name = $3, source = $4, unit = $5, direction = $6, section_key = $7, \
                       baseline_year = $8, baseline_value = $9, target_year = $10, \
                       target_value = $11, kolada_kpi = $12, kolada_municipality = $13, \
                       example = $14";
         let statement = match (existing, version) {
-            (None, None) => format!(
+            (None, None) => {
                 "INSERT INTO indicators (document_id, key, name, source, unit, direction, \
                  section_key, baseline_year, baseline_value, target_year, target_value, \
                  kolada_kpi, kolada_municipality, example, position, version) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
                  (SELECT COALESCE(MAX(position), 0) + 1 FROM indicators WHERE document_id = $1), \
                  1) RETURNING id, version"
-            ),
+                    .to_owned()
+            }
             (Some((_, current)), Some(expected)) if current == expected => format!(
                 "UPDATE indicators SET {fields}, version = version + 1 \
                  WHERE document_id = $1 AND key = $2 AND version = $15 RETURNING id, version"
@@ -227,10 +229,16 @@ impl Store {
                 )));
             }
             (None, Some(_)) => {
-                return Err(StoreError::NotFound(format!("indikatorn «{}»", indicator.key)));
+                return Err(StoreError::NotFound(format!(
+                    "indikatorn «{}»",
+                    indicator.key
+                )));
             }
             (Some(_), Some(_)) => {
-                return Err(StoreError::Stale(format!("indikatorn «{}»", indicator.name)));
+                return Err(StoreError::Stale(format!(
+                    "indikatorn «{}»",
+                    indicator.name
+                )));
             }
         };
         let split = |r: Option<Reading>| (r.map(|r| i64::from(r.year)), r.map(|r| r.value));

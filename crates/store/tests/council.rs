@@ -53,13 +53,23 @@ async fn an_assessment_saved_from_a_stale_version_is_refused_and_changes_nothing
         .unwrap();
     assert_eq!(first.version, 1);
     let second = store
-        .save_assessment(&round, &document, &assessment("mindre-utveckling", "Nja."), 1)
+        .save_assessment(
+            &round,
+            &document,
+            &assessment("mindre-utveckling", "Nja."),
+            1,
+        )
         .await
         .unwrap();
     assert_eq!(second.version, 2);
     for stale in [0, 1, 5] {
         let refused = store
-            .save_assessment(&round, &document, &assessment("ej-paborjat", "Sent."), stale)
+            .save_assessment(
+                &round,
+                &document,
+                &assessment("ej-paborjat", "Sent."),
+                stale,
+            )
             .await;
         assert!(
             matches!(refused, Err(StoreError::Stale(ref what)) if what.contains("strategi-1-1")),
@@ -73,7 +83,11 @@ async fn an_assessment_saved_from_a_stale_version_is_refused_and_changes_nothing
     assert_eq!(stored[0].version, 2);
     assert_eq!(stored[0].assessed_at, second.assessed_at);
     assert!(
-        store.assessments(&key("2024"), &document).await.unwrap().is_empty(),
+        store
+            .assessments(&key("2024"), &document)
+            .await
+            .unwrap()
+            .is_empty(),
         "assessments belong to their round"
     );
 }
@@ -147,7 +161,10 @@ async fn an_indicator_keeps_its_values_and_an_edit_needs_its_version(store: &Sto
     goteborg(store).await;
     let document = key(DOCUMENT);
     assert_eq!(
-        store.save_indicator(&document, &indicator(), None).await.unwrap(),
+        store
+            .save_indicator(&document, &indicator(), None)
+            .await
+            .unwrap(),
         1
     );
     let mut plain = indicator();
@@ -169,7 +186,10 @@ async fn an_indicator_keeps_its_values_and_an_edit_needs_its_version(store: &Sto
     edited.name = "Utsatta för brott".into();
     edited.values.pop();
     assert_eq!(
-        store.save_indicator(&document, &edited, Some(1)).await.unwrap(),
+        store
+            .save_indicator(&document, &edited, Some(1))
+            .await
+            .unwrap(),
         2
     );
     let stale = store.save_indicator(&document, &indicator(), Some(1)).await;
@@ -184,7 +204,10 @@ async fn imported_values_replace_only_their_years_and_an_unknown_indicator_store
 ) {
     goteborg(store).await;
     let document = key(DOCUMENT);
-    store.save_indicator(&document, &indicator(), None).await.unwrap();
+    store
+        .save_indicator(&document, &indicator(), None)
+        .await
+        .unwrap();
     let reading = |year, value| Reading { year, value };
     let written = store
         .set_indicator_values(
@@ -213,7 +236,11 @@ async fn imported_values_replace_only_their_years_and_an_unknown_indicator_store
     let stored = store.indicators(&document).await.unwrap();
     assert_eq!(
         stored[0].indicator.values,
-        [reading(2022, 24.0), reading(2023, 22.0), reading(2024, 21.0)]
+        [
+            reading(2022, 24.0),
+            reading(2023, 22.0),
+            reading(2024, 21.0)
+        ]
     );
 }
 
@@ -236,5 +263,8 @@ async fn assessment_settings_default_to_strategies_on_the_standard_scale(store: 
         .set_assessment_settings(&document, &by_section)
         .await
         .unwrap();
-    assert_eq!(store.assessment_settings(&document).await.unwrap(), by_section);
+    assert_eq!(
+        store.assessment_settings(&document).await.unwrap(),
+        by_section
+    );
 }

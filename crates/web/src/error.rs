@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 use uppfolj_app::accounts::AccountError;
+use uppfolj_app::council::CouncilError;
 use uppfolj_app::{LookupError, ResponseError, RoundError};
 use uppfolj_store::{AccountChangeError, OrganisationError, SaveError, StoreError, WorkflowError};
 
@@ -331,6 +332,22 @@ impl From<RoundError> for Failure {
             }
             RoundError::Store(e) => e.into(),
         }
+    }
+}
+
+impl From<CouncilError> for Failure {
+    fn from(error: CouncilError) -> Failure {
+        match error {
+            CouncilError::Lookup(e) => e.into(),
+            CouncilError::Invalid { field, message } => Failure::bad_request(field, message),
+            CouncilError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<CouncilError> for WebError {
+    fn from(error: CouncilError) -> WebError {
+        WebError::Refused(error.into())
     }
 }
 

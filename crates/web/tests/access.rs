@@ -194,6 +194,26 @@ async fn every_get_route_answers_each_role_in_each_round_state_as_the_table_says
     let draft = json!({"answers": [{"question": "trygghetsprogram/strategi-1-1", "answer": "ja", "comment": "Utkast", "version": 0}]});
     let uri = "/api/v1/rounds/2025/responses/socialnamnden-centrum/answers";
     ok(app.call(Method::PUT, uri, &sam, Some(draft)).await).await;
+    // An indicator, for its edit page.
+    let indicator = uppfolj_model::indicator::Indicator {
+        key: uppfolj_model::Key::parse("andel-trygga").unwrap(),
+        name: "Andel trygga".into(),
+        source: "Enkät".into(),
+        unit: "%".into(),
+        direction: uppfolj_model::indicator::Direction::Higher,
+        section: None,
+        baseline: None,
+        target: None,
+        kolada: None,
+        example: false,
+        values: Vec::new(),
+    };
+    let document = uppfolj_model::Key::parse("trygghetsprogram").unwrap();
+    app.db
+        .store
+        .save_indicator(&document, &indicator, None)
+        .await
+        .unwrap();
     // A draft round beside it: next year's.
     let next = json!({"key": "2026", "name": "Uppföljning 2026", "year": 2026, "opens": "2027-11-15", "closes": "2028-01-31", "copy_from": "2025"});
     ok(app

@@ -6,6 +6,7 @@ mod common;
 mod access;
 mod answer_form;
 mod api;
+mod council;
 mod coverage;
 mod documents;
 mod hardening;

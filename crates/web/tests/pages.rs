@@ -565,7 +565,7 @@ async fn the_organisation_report_is_served_to_those_who_may_read_it(app: TestApp
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.get("/omgangar/2025/svar/intraservice/rapport.docx", &anna)
+        app.get("/omgangar/2025/svar/intraservice/rapport.exe", &anna)
             .await
             .status,
         StatusCode::NOT_FOUND

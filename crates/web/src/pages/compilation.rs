@@ -198,6 +198,8 @@ async fn pdf_download(c: Compilation, round: &Key) -> Result<Response, WebError>
 struct PublishedPage {
     nav: Option<Nav>,
     rounds: Vec<Round>,
+    /// Per round, its documents' council reports: key and title.
+    reports: Vec<Vec<(String, String)>>,
 }
 
 async fn published(State(state): State<AppState>) -> Result<Html<String>, WebError> {
@@ -209,10 +211,24 @@ async fn published(State(state): State<AppState>) -> Result<Html<String>, WebErr
         .cloned()
         .collect();
     rounds.sort_by_key(|r| std::cmp::Reverse(r.year));
+    let reports = rounds
+        .iter()
+        .map(|r| {
+            r.documents
+                .iter()
+                .filter_map(|key| definitions.documents.iter().find(|d| &d.key == key))
+                .map(|d| (d.key.to_string(), d.title.clone()))
+                .collect()
+        })
+        .collect();
     Ok(Html(
-        PublishedPage { nav: None, rounds }
-            .render()
-            .map_err(|e| WebError::Render(e.to_string()))?,
+        PublishedPage {
+            nav: None,
+            rounds,
+            reports,
+        }
+        .render()
+        .map_err(|e| WebError::Render(e.to_string()))?,
     ))
 }
 

@@ -11,8 +11,10 @@ mod assets;
 mod assignment;
 mod audit;
 mod compilation;
+mod council;
 mod documents;
 mod history;
+mod indicators;
 mod organisations;
 mod reports;
 mod review;
@@ -43,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .merge(history::router())
         .merge(reports::router())
         .merge(compilation::router())
+        .merge(council::router())
+        .merge(indicators::router())
         .merge(organisations::router())
         .merge(users::router())
         .merge(account::router())

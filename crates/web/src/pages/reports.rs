@@ -78,6 +78,15 @@ async fn report(
             )
                 .into_response())
         }
+        "rapport.docx" => {
+            let docx = uppfolj_report::organisation_docx(&report)
+                .map_err(|e| WebError::Render(e.to_string()).into_response())?;
+            Ok(crate::layout::download(
+                docx,
+                uppfolj_report::CouncilFormat::Docx.media_type(),
+                &format!("rapport-{round}-{organisation}.docx"),
+            ))
+        }
         "rapport.md" => {
             let disposition = format!("attachment; filename=\"rapport-{round}-{organisation}.md\"");
             Ok((

@@ -295,6 +295,8 @@ struct ManagePage<'a> {
     mail_error: Option<String>,
     /// The round's name or dates were just changed.
     edited: bool,
+    /// The round's documents, key and title, each with its council report.
+    documents: Vec<(String, String)>,
 }
 
 impl ManagePage<'_> {
@@ -372,6 +374,12 @@ async fn manage_page(
             notice: outcome.notice,
             mail_error: outcome.mail_error,
             edited: outcome.edited,
+            documents: round
+                .documents
+                .iter()
+                .filter_map(|key| definitions.documents.iter().find(|d| &d.key == key))
+                .map(|d| (d.key.to_string(), d.title.clone()))
+                .collect(),
         },
         status,
     ))
