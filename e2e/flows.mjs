@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 
 import { ACCOUNTS, PASSWORD, SSO_LABEL } from './lib/server.mjs';
 import { focused, heading, logInByKeyboard, submitWith, tabTo, where } from './lib/browser.mjs';
+import { axeViolations, overflowAt360 } from './lib/checks.mjs';
 import { follow, linkProblem, pageLinks } from './lib/links.mjs';
 
 const ROUND = '/omgangar/2025';
@@ -334,7 +335,7 @@ export const FLOWS = [
   },
   {
     name: 'a coordinator creates next year\'s round from last year\'s, targets its questions, opens, closes and publishes it',
-    async run(page) {
+    async run(page, { javaScript }) {
       // A key of its own for each run of the flow (JavaScript on and off share the server).
       const key = `2026-${Date.now() % 100000}`;
       await logInByKeyboard(page, 'samordnare');
@@ -410,6 +411,79 @@ export const FLOWS = [
         if (problem) broken.push(`${link.url}: ${problem}`);
       }
       assert.deepEqual(broken, [], 'the published page has no broken link');
+      // The council report of a document is public beside it: charts with their words, axe clean.
+      await page.goto(`/publicerat/${key}/rapport/trygghetsprogram`);
+      assert.match(await heading(page), /^Uppföljning Göteborgs Stads trygghetsskapande/);
+      assert.ok(await page.locator('figure.chart svg[role=img]').count() >= 3, 'one chart per indicator');
+      assert.match(await page.locator('figure.chart svg desc').first().textContent(), /Värden per år – 2022: 55 %/);
+      if (javaScript) {
+        // axe runs as a script in the page: checked once, with JavaScript on (the HTML is the same).
+        assert.deepEqual(await axeViolations(page, 'council-public'), []);
+        assert.equal(await overflowAt360(page), 0, 'the public report fits 360 px');
+      }
+    },
+  },
+  {
+    name: 'a coordinator assesses a strategy beside its answers and the suggestion, and writes a goal area\'s text',
+    async run(page, { javaScript }) {
+      await logInByKeyboard(page, 'samordnare');
+      await page.goto(`${ROUND}/hantera`);
+      await page.getByRole('link', { name: /trygghetsskapande och brottsförebyggande program/ }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`**${ROUND}/rapport/trygghetsprogram`);
+      assert.match(await text(page, 'main'), /Förslag utifrån svaren \(inte sparat\)/);
+      // Strategy 2:2: pick a level by keyboard, write why, save with Enter on the button.
+      const form = page.locator('form:has(input[name=amne][value="strategi-2-2"])');
+      await form.locator('#niva-strategi-2-2-stort-utvecklingsbehov').focus();
+      await page.keyboard.press('Space');
+      const why = `Samverkan saknas i flera stadsområden (JavaScript ${javaScript ? 'på' : 'av'}).`;
+      await form.locator('textarea').fill(why);
+      await form.getByRole('button').focus();
+      assert.equal(await submitWith(page), 303, 'the assessment is saved');
+      assert.equal(where(page), `${ROUND}/rapport/trygghetsprogram?sparad=bedomning`);
+      assert.match(await text(page, '[role=status]'), /Bedömningen är sparad/);
+      assert.equal(await form.locator('textarea').inputValue(), why);
+      assert.ok(await form.locator('#niva-strategi-2-2-stort-utvecklingsbehov').isChecked());
+      assert.match(await text(page, 'form:has(input[name=amne][value="strategi-2-2"]) .save-state'), /^Sparad av samordnare@/);
+      // The goal area's text, saved the same way.
+      const area = page.locator('form:has(input[name=omrade][value="malomrade-2"])');
+      await area.locator('textarea[name=sedan]').fill(`Fler forum sedan 2022.\n\n- Centralt\n- Lokalt (${javaScript ? 'på' : 'av'})`);
+      await area.getByRole('button').focus();
+      assert.equal(await submitWith(page), 303, 'the text is saved');
+      assert.match(await text(page, '[role=status]'), /Texten är sparad/);
+      // The Word file carries it.
+      const word = await page.request.get(`${ROUND}/rapport/trygghetsprogram/fil/rapport.docx`);
+      assert.equal(word.status(), 200);
+      assert.match(word.headers()['content-disposition'], /attachment; filename="uppfoljningsrapport-trygghetsprogram-2025\.docx"/);
+    },
+  },
+  {
+    name: 'a coordinator adds an indicator with its values and is told what is wrong with a bad one',
+    async run(page, { javaScript }) {
+      await logInByKeyboard(page, 'samordnare');
+      await page.goto('/styrdokument/trygghetsprogram');
+      await page.getByRole('link', { name: 'Indikatorer', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL('**/styrdokument/trygghetsprogram/indikatorer');
+      const name = `Andel nöjda med belysningen (JavaScript ${javaScript ? 'på' : 'av'})`;
+      await page.fill('#namn', name);
+      await page.fill('#enhet', '%');
+      await page.locator('#riktning').focus();
+      await page.keyboard.press('Space');
+      await page.fill('#utgangsar', '2021');
+      await page.fill('#utgangsvarde', '50');
+      await page.fill('#malar', '2026');
+      await page.fill('#malvarde', '60');
+      await page.fill('#varden', '2022: 51\n2024: tre');
+      await page.getByRole('button', { name: 'Lägg till indikatorn' }).focus();
+      assert.equal(await submitWith(page), 400, 'a value that is not a number is refused');
+      assert.match(await text(page, '.error-summary'), /Rad 2 \(«2024: tre»\) är inte på formen «år: värde»/);
+      assert.equal(await page.locator('#namn').inputValue(), name, 'what was written is kept');
+      await page.fill('#varden', '2022: 51\n2024: 56,5');
+      await page.getByRole('button', { name: 'Lägg till indikatorn' }).focus();
+      assert.equal(await submitWith(page), 303, 'the indicator is added');
+      const row = page.getByRole('row', { name: new RegExp(name.replace(/[()]/g, '\\$&')) });
+      assert.match(await row.innerText(), /56,5 % \(2024\)\s+I fas med målet/);
     },
   },
   {

@@ -178,6 +178,36 @@ export const PAGES = [
     status: 400,
     h1: 'Ändra fråga 1.1.1 a',
   },
+  {
+    name: 'council',
+    role: 'samordnare',
+    path: `${ROUND}/rapport/trygghetsprogram`,
+    h1: 'Uppföljning Göteborgs Stads trygghetsskapande och brottsförebyggande program 2022-2026',
+  },
+  {
+    name: 'council-error',
+    role: 'samordnare',
+    async open(page) {
+      await page.goto(`${ROUND}/rapport/trygghetsprogram`);
+      await page.fill('#motivering-strategi-2-2', 'x'.repeat(20_001));
+      await page.locator('form:has(input[name=amne][value="strategi-2-2"]) button').focus();
+      return submitWith(page);
+    },
+    status: 400,
+    h1: 'Uppföljning Göteborgs Stads trygghetsskapande och brottsförebyggande program 2022-2026',
+  },
+  {
+    name: 'indicators',
+    role: 'samordnare',
+    path: `${DOCUMENT}/indikatorer`,
+    h1: 'Indikatorer för Göteborgs Stads trygghetsskapande och brottsförebyggande program 2022–2026',
+  },
+  {
+    name: 'indicator-edit',
+    role: 'samordnare',
+    path: `${DOCUMENT}/indikatorer/trygga-kvall`,
+    h1: 'Ändra indikatorn Andel invånare som känner sig trygga utomhus i sitt bostadsområde sent en kväll',
+  },
   { name: 'published', role: null, path: '/publicerat', h1: 'Publicerade sammanställningar' },
   { name: 'not-found', role: 'samordnare', path: '/finns-inte', status: 404, h1: 'Sidan finns inte' },
   {

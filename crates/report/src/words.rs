@@ -28,6 +28,7 @@ pub fn counts_line(tally: &Tally) -> String {
     let options: Vec<String> = tally
         .options
         .iter()
+        .filter(|o| o.count > 0)
         .map(|o| format!("{} {}", o.label, o.count))
         .collect();
     let given = if options.is_empty() {

@@ -9,6 +9,7 @@ use uppfolj_model::Key;
 use uppfolj_model::assessment::{AssessAt, Assessment, AssessmentSettings, Narrative};
 use uppfolj_model::indicator::{Direction, Indicator, KoladaRef, Reading};
 
+use crate::documents::document_id;
 use crate::error::StoreError;
 use crate::rows::{format_time, parse_time, stored_key};
 use crate::store::Store;
@@ -49,14 +50,6 @@ fn reading(year_value: Option<i64>, value: Option<f64>) -> Result<Option<Reading
         (Some(year), Some(value)) => Some(Reading { year, value }),
         _ => None,
     })
-}
-
-async fn document_id(tx: &mut Transaction<'static, Any>, key: &Key) -> Result<i64, StoreError> {
-    sqlx::query_scalar("SELECT id FROM documents WHERE key = $1")
-        .bind(key.as_str())
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("dokumentet «{key}»")))
 }
 
 async fn round_and_document(

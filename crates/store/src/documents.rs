@@ -477,7 +477,11 @@ struct QuestionRow {
     retired: i64,
 }
 
-async fn document_id(tx: &mut Transaction<'static, Any>, key: &Key) -> Result<i64, StoreError> {
+/// The id of the document `key` inside a transaction; a missing one is [`StoreError::NotFound`].
+pub(crate) async fn document_id(
+    tx: &mut Transaction<'static, Any>,
+    key: &Key,
+) -> Result<i64, StoreError> {
     sqlx::query_scalar("SELECT id FROM documents WHERE key = $1")
         .bind(key.as_str())
         .fetch_optional(&mut **tx)

@@ -271,6 +271,29 @@ async fn show(
     ))
 }
 
+/// The working page again with a refused field's message at the field `id`; 400.
+async fn refused(
+    state: &AppState,
+    caller: &Caller,
+    round: &Key,
+    document: &Key,
+    id: String,
+    message: &str,
+) -> Result<Response, WebError> {
+    let (report, published) = load(state, round, document).await?;
+    let mut errors = FieldErrors::default();
+    errors.refuse(id, message);
+    Ok(work_page(
+        caller,
+        &report,
+        round,
+        published,
+        None,
+        errors,
+        StatusCode::BAD_REQUEST,
+    ))
+}
+
 /// The assessment form as posted.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -363,22 +386,11 @@ async fn assess(
             .response())
         }
         Err(CouncilError::Invalid { field, message }) => {
-            let (report, published) = load(&state, &round_key, &document_key).await?;
-            let mut errors = FieldErrors::default();
             let id = match field {
                 "level" => format!("niva-{}", form.amne),
                 _ => format!("motivering-{}", form.amne),
             };
-            errors.refuse(id, message);
-            Ok(work_page(
-                &caller,
-                &report,
-                &round_key,
-                published,
-                None,
-                errors,
-                StatusCode::BAD_REQUEST,
-            ))
+            refused(&state, &caller, &round_key, &document_key, id, &message).await
         }
         Err(other) => Err(other.into()),
     }
@@ -462,19 +474,9 @@ async fn narrate(
             .response())
         }
         Err(CouncilError::Invalid { field, message }) => {
-            let (report, published) = load(&state, &round_key, &document_key).await?;
-            let mut errors = FieldErrors::default();
             let name = if field == "ahead" { "framat" } else { "sedan" };
-            errors.refuse(format!("{name}-{}", form.omrade), message);
-            Ok(work_page(
-                &caller,
-                &report,
-                &round_key,
-                published,
-                None,
-                errors,
-                StatusCode::BAD_REQUEST,
-            ))
+            let id = format!("{name}-{}", form.omrade);
+            refused(&state, &caller, &round_key, &document_key, id, &message).await
         }
         Err(other) => Err(other.into()),
     }
