@@ -271,6 +271,17 @@ async fn a_refused_assessment_names_its_field_and_stores_nothing(app: TestApp) {
     .await;
     assert_eq!(control.status, StatusCode::BAD_REQUEST);
     assert!(control.text.contains("href=\"#motivering-strategi-1-1\""));
+    assert!(
+        control
+            .text
+            .contains("name=\"motivering\" rows=\"4\">a\u{7}b</textarea>")
+            || control.text.contains(">a\u{7}b</textarea>"),
+        "what was written is kept in its form"
+    );
+    assert!(
+        unknown_level.text.contains(">x</textarea>"),
+        "the motivation of a refused level is kept"
+    );
     let forged = post(
         &app,
         &cookie,

@@ -109,18 +109,77 @@ struct WorkPage<'a> {
     errors: FieldErrors,
 }
 
-/// The coordinators' page from the report; `kept` is what a refused form held, shown again.
+/// What a refused form held, shown again in its form so that nothing written is lost.
+enum Kept {
+    Assessment {
+        subject: String,
+        level: String,
+        motivation: String,
+    },
+    Narrative {
+        section: String,
+        since_adoption: String,
+        ahead: String,
+    },
+}
+
+impl Kept {
+    /// Puts what was written back into its form on the page.
+    fn restore(self, areas: &mut [AreaForm]) {
+        match self {
+            Kept::Assessment {
+                subject,
+                level,
+                motivation,
+            } => {
+                for s in areas.iter_mut().flat_map(|a| a.subjects.iter_mut()) {
+                    if s.key == subject {
+                        s.motivation = motivation.clone();
+                        for choice in &mut s.choices {
+                            choice.checked = choice.key == level;
+                        }
+                    }
+                }
+            }
+            Kept::Narrative {
+                section,
+                since_adoption,
+                ahead,
+            } => {
+                for a in areas.iter_mut().filter(|a| a.key == section) {
+                    a.since_adoption = since_adoption.clone();
+                    a.ahead = ahead.clone();
+                }
+            }
+        }
+    }
+}
+
+/// What the working page says beyond the report: a notice after a save, or a refusal's
+/// messages with what the refused form held.
+#[derive(Default)]
+struct Shown {
+    notice: Option<String>,
+    errors: FieldErrors,
+    kept: Option<Kept>,
+}
+
+/// The coordinators' page from the report.
 fn work_page(
     caller: &Caller,
     report: &CouncilReport,
     round: &Key,
     published: bool,
-    notice: Option<String>,
-    errors: FieldErrors,
+    shown: Shown,
     status: StatusCode,
 ) -> Response {
+    let Shown {
+        notice,
+        errors,
+        kept,
+    } = shown;
     let scale = &report.scale;
-    let areas = report
+    let mut areas: Vec<AreaForm> = report
         .goal_areas
         .iter()
         .map(|area| AreaForm {
@@ -208,6 +267,9 @@ fn work_page(
                 .collect(),
         })
         .collect();
+    if let Some(kept) = kept {
+        kept.restore(&mut areas);
+    }
     page(
         WorkPage {
             nav: caller.nav(),
@@ -265,20 +327,22 @@ async fn show(
         &report,
         &round,
         published,
-        notice,
-        FieldErrors::default(),
+        Shown {
+            notice,
+            ..Shown::default()
+        },
         StatusCode::OK,
     ))
 }
 
-/// The working page again with a refused field's message at the field `id`; 400.
+/// The working page again with a refused field's message at the field `id` and what was
+/// written kept in its form; 400.
 async fn refused(
     state: &AppState,
     caller: &Caller,
-    round: &Key,
-    document: &Key,
-    id: String,
-    message: &str,
+    (round, document): (&Key, &Key),
+    (id, message): (String, &str),
+    kept: Kept,
 ) -> Result<Response, WebError> {
     let (report, published) = load(state, round, document).await?;
     let mut errors = FieldErrors::default();
@@ -288,8 +352,11 @@ async fn refused(
         &report,
         round,
         published,
-        None,
-        errors,
+        Shown {
+            notice: None,
+            errors,
+            kept: Some(kept),
+        },
         StatusCode::BAD_REQUEST,
     ))
 }
@@ -390,7 +457,13 @@ async fn assess(
                 "level" => format!("niva-{}", form.amne),
                 _ => format!("motivering-{}", form.amne),
             };
-            refused(&state, &caller, &round_key, &document_key, id, &message).await
+            let kept = Kept::Assessment {
+                subject: form.amne,
+                level: form.niva,
+                motivation: form.motivering,
+            };
+            let keys = (&round_key, &document_key);
+            refused(&state, &caller, keys, (id, &message), kept).await
         }
         Err(other) => Err(other.into()),
     }
@@ -476,7 +549,13 @@ async fn narrate(
         Err(CouncilError::Invalid { field, message }) => {
             let name = if field == "ahead" { "framat" } else { "sedan" };
             let id = format!("{name}-{}", form.omrade);
-            refused(&state, &caller, &round_key, &document_key, id, &message).await
+            let kept = Kept::Narrative {
+                section: form.omrade,
+                since_adoption: form.sedan,
+                ahead: form.framat,
+            };
+            let keys = (&round_key, &document_key);
+            refused(&state, &caller, keys, (id, &message), kept).await
         }
         Err(other) => Err(other.into()),
     }
