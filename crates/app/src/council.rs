@@ -3,7 +3,9 @@
 //! checked here against the document and its scale, and refused when made from a stale version.
 
 use time::OffsetDateTime;
-use uppfolj_model::assessment::{AssessAt, Assessment, AssessmentScale, MAX_TEXT_CHARS, Narrative};
+use uppfolj_model::assessment::{
+    AssessAt, Assessment, AssessmentScale, AssessmentSettings, MAX_TEXT_CHARS, Narrative,
+};
 use uppfolj_model::council::{CouncilInput, CouncilReport, council_report};
 use uppfolj_model::indicator::{Indicator, Reading};
 use uppfolj_model::text::control_character;
@@ -238,6 +240,65 @@ pub async fn save_narrative(
             actor.email.as_str(),
             OffsetDateTime::now_utc(),
         )
+        .await?)
+}
+
+/// How `document` is assessed, with the scales it may be assessed on: the standard and every
+/// choice scale (key and name).
+pub async fn assessment_settings(
+    app: &App,
+    actor: &Actor,
+    document: &str,
+) -> Result<(AssessmentSettings, Vec<(Key, String)>), CouncilError> {
+    require_coordinator(actor)?;
+    let document = key(document, "dokumentet")?;
+    let definitions = app.store.definitions().await?;
+    if !definitions.documents.iter().any(|d| d.key == document) {
+        return Err(LookupError::NotFound(format!("dokumentet «{document}»")).into());
+    }
+    let standard = AssessmentScale::standard();
+    let mut scales = vec![(standard.key.clone(), standard.name)];
+    scales.extend(
+        definitions
+            .scales
+            .iter()
+            .filter(|s| s.key != standard.key)
+            .filter_map(AssessmentScale::from_answer_scale)
+            .map(|s| (s.key, s.name)),
+    );
+    Ok((app.store.assessment_settings(&document).await?, scales))
+}
+
+/// Sets whether `document` is assessed per strategy or per goal area, and on which scale. Earlier
+/// assessments stay stored under what they assessed; the report shows those that match.
+pub async fn set_assessment_settings(
+    app: &App,
+    actor: &Actor,
+    document: &str,
+    at: &str,
+    scale: &str,
+) -> Result<(), CouncilError> {
+    let (_, scales) = assessment_settings(app, actor, document).await?;
+    let at = AssessAt::parse(at).ok_or_else(|| {
+        invalid(
+            "at",
+            "välj om dokumentet bedöms per strategi eller per målområde",
+        )
+    })?;
+    let scale = scales
+        .into_iter()
+        .map(|(key, _)| key)
+        .find(|k| k.as_str() == scale)
+        .ok_or_else(|| {
+            invalid(
+                "scale",
+                format!("«{scale}» är inte en svarsskala med alternativ"),
+            )
+        })?;
+    let document = key(document, "dokumentet")?;
+    Ok(app
+        .store
+        .set_assessment_settings(&document, &AssessmentSettings { at, scale })
         .await?)
 }
 

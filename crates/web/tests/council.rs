@@ -443,6 +443,42 @@ async fn the_indicator_form_adds_and_edits_and_refuses_bad_values(app: TestApp) 
     let stored = app.store().indicators(&document).await.unwrap();
     assert_eq!(stored[0].indicator.name, "Andel trygga kvällstid");
     assert_eq!(stored[0].indicator.values.len(), 1);
+
+    // Assessed per goal area: the report's subjects become the goal areas.
+    let settings = "/styrdokument/trygghetsprogram/bedomning";
+    let refused = post(
+        &app,
+        &cookie,
+        settings,
+        &[
+            ("csrf", &csrf),
+            ("niva", "section"),
+            ("skala", "finns-inte"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.text.contains("href=\"#skala\""), "{}", refused.text);
+    let saved = post(
+        &app,
+        &cookie,
+        settings,
+        &[("csrf", &csrf), ("niva", "section"), ("skala", "bedomning")],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = get(&app, &cookie, PAGE).await;
+    assert!(
+        page.text.contains("name=\"amne\" value=\"malomrade-1\""),
+        "a form per goal area"
+    );
+    assert!(!page.text.contains("name=\"amne\" value=\"strategi-1-1\""));
+    let md = get(&app, &cookie, &format!("{PAGE}/fil/rapport.md")).await;
+    assert!(
+        md.text.contains("| Nr | Målområde | Bedömning |"),
+        "{}",
+        md.text
+    );
 }
 
 async fn only_coordinators_reach_the_working_page_and_the_public_only_a_published_report(

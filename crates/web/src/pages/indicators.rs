@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use uppfolj_app::council::{CouncilError, indicators, save_indicator};
+use uppfolj_app::council::{
+    CouncilError, assessment_settings, indicators, save_indicator, set_assessment_settings,
+};
 use uppfolj_exchange::indicator_values::parse_number;
 use uppfolj_model::indicator::{Direction, Indicator, KoladaRef, Reading};
 use uppfolj_model::numbering::section_heading;
@@ -33,6 +35,62 @@ pub fn router() -> Router<AppState> {
             "/styrdokument/{document}/indikatorer/{indicator}",
             get(edit).post(save),
         )
+        .route(
+            "/styrdokument/{document}/bedomning",
+            axum::routing::post(settle),
+        )
+}
+
+/// The assessment settings form as posted.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct SettingsForm {
+    csrf: String,
+    niva: String,
+    skala: String,
+}
+
+/// Stores how the document is assessed in its council report.
+async fn settle(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(document): Path<String>,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&caller, &form.csrf)?;
+    match set_assessment_settings(
+        &state.app,
+        &caller.actor,
+        &document,
+        &form.niva,
+        &form.skala,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/styrdokument/{document}/indikatorer?bedomning=sparad#bedomning"
+        ))
+        .into_response()),
+        Err(CouncilError::Invalid { field, message }) => {
+            let mut errors = FieldErrors::default();
+            errors.refuse(if field == "scale" { "skala" } else { "niva" }, message);
+            let form = IndicatorForm {
+                riktning: Direction::Higher.as_str().into(),
+                ..IndicatorForm::default()
+            };
+            list_page(
+                &state,
+                &caller,
+                &document,
+                form,
+                errors,
+                None,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The indicator form as posted and as shown again: every field as text.
@@ -229,6 +287,11 @@ struct ListPage<'a> {
     form: IndicatorForm,
     errors: FieldErrors,
     notice: Option<String>,
+    /// Whether the document is assessed per goal area rather than per strategy.
+    by_section: bool,
+    /// The scales it may be assessed on (key, name), and the one it is.
+    scales: Vec<(String, String)>,
+    scale: String,
 }
 
 #[derive(Template)]
@@ -266,9 +329,16 @@ async fn list_page(
     notice: Option<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
+    let (settings, scales) = assessment_settings(&state.app, &caller.actor, document).await?;
     let (document, stored) = indicators(&state.app, &caller.actor, document).await?;
     Ok(page(
         ListPage {
+            by_section: settings.at == uppfolj_model::assessment::AssessAt::Section,
+            scales: scales
+                .into_iter()
+                .map(|(key, name)| (key.to_string(), name))
+                .collect(),
+            scale: settings.scale.to_string(),
             nav: caller.nav(),
             csrf: caller.csrf(),
             sections: sections(&document),
@@ -295,6 +365,7 @@ async fn list_page(
 #[serde(default)]
 struct Notice {
     sparad: Option<String>,
+    bedomning: Option<String>,
 }
 
 async fn list(
