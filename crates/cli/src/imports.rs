@@ -250,6 +250,10 @@ async fn import_indicator_values(store: &Store, file: &Path, document: &str) -> 
         .map(|v| (v.indicator, v.reading))
         .collect();
     let written = uppfolj_app::council::import_values(store, &document, &values).await?;
+    let after = serde_json::json!({ "file": file.display().to_string(), "values": written });
+    let subject = format!("indikatorer/{document}");
+    let action = AuditAction::IndicatorValuesImported;
+    audit::record(store, OPERATOR, action, &subject, None, Some(&after)).await;
     println!(
         "Läste in {} till «{document}».",
         count(written, "värde", "värden")

@@ -214,6 +214,11 @@ async fn the_council_report_shows_every_part_in_every_format(backend: Backend) {
         values(&db.store, "trygga-kvall").await,
         [(2022, 61.5), (2023, 64.25)]
     );
+    let log = ok(uppfolj(&db.url, &["audit", "--json"]));
+    assert!(
+        log.contains("indicator_values_imported") && log.contains("indikatorer/trygghetsprogram"),
+        "the import is in the audit log: {log}"
+    );
 
     // A CSV as Swedish Excel saves it; a bad one is refused whole, naming line and column.
     let csv = dir.path().join("värden.csv");

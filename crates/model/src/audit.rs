@@ -41,11 +41,16 @@ pub enum AuditAction {
     ThresholdsChanged,
     TargetingChanged,
     WithheldMarked,
+    AssessmentSaved,
+    NarrativeSaved,
+    AssessmentSettingsChanged,
+    IndicatorSaved,
+    IndicatorValuesImported,
 }
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 38] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -79,6 +84,11 @@ impl AuditAction {
         AuditAction::ThresholdsChanged,
         AuditAction::TargetingChanged,
         AuditAction::WithheldMarked,
+        AuditAction::AssessmentSaved,
+        AuditAction::NarrativeSaved,
+        AuditAction::AssessmentSettingsChanged,
+        AuditAction::IndicatorSaved,
+        AuditAction::IndicatorValuesImported,
     ];
 
     /// The stable code stored in the log and used in filters and exports.
@@ -117,6 +127,11 @@ impl AuditAction {
             AuditAction::ThresholdsChanged => "thresholds_changed",
             AuditAction::TargetingChanged => "targeting_changed",
             AuditAction::WithheldMarked => "withheld_marked",
+            AuditAction::AssessmentSaved => "assessment_saved",
+            AuditAction::NarrativeSaved => "narrative_saved",
+            AuditAction::AssessmentSettingsChanged => "assessment_settings_changed",
+            AuditAction::IndicatorSaved => "indicator_saved",
+            AuditAction::IndicatorValuesImported => "indicator_values_imported",
         }
     }
 
@@ -156,6 +171,11 @@ impl AuditAction {
             AuditAction::ThresholdsChanged => "Statusgränser ändrade",
             AuditAction::TargetingChanged => "Frågans mottagare ändrade",
             AuditAction::WithheldMarked => "Sekretessmarkering ändrad",
+            AuditAction::AssessmentSaved => "Bedömning sparad",
+            AuditAction::NarrativeSaved => "Rapporttext sparad",
+            AuditAction::AssessmentSettingsChanged => "Bedömningsinställningar ändrade",
+            AuditAction::IndicatorSaved => "Indikator sparad",
+            AuditAction::IndicatorValuesImported => "Indikatorvärden inlästa",
         }
     }
 

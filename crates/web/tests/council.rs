@@ -105,6 +105,13 @@ async fn the_page_suggests_from_the_answers_and_stores_only_what_is_saved(app: T
     assert_eq!(stored[0].assessed_by, "sam@stadsledning.se");
     let page = get(&app, &cookie, &format!("{PAGE}?sparad=bedomning")).await;
     assert!(page.text.contains("Bedömningen är sparad."));
+    let log = get(&app, &cookie, "/logg?handelse=assessment_saved").await;
+    assert!(
+        log.text
+            .contains("bedomning/2025/trygghetsprogram/strategi-1-1"),
+        "the save is in the audit log: {}",
+        log.text
+    );
     assert!(page.text.contains("Sparad av sam@stadsledning.se"));
     assert!(
         page.text.contains("value=\"mindre-utveckling\" checked"),
