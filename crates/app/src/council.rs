@@ -148,6 +148,7 @@ pub async fn save_assessment(
     input: AssessmentInput,
 ) -> Result<Assessment, CouncilError> {
     require_coordinator(actor)?;
+    known_version(input.version)?;
     let (round, document) = (key(round, "omgången")?, key(document, "dokumentet")?);
     let definitions = app.store.definitions().await?;
     let (round, document) = asked(&definitions, &round, &document)?;
@@ -209,6 +210,7 @@ pub async fn save_narrative(
     input: NarrativeInput,
 ) -> Result<i64, CouncilError> {
     require_coordinator(actor)?;
+    known_version(input.version)?;
     let (round, document) = (key(round, "omgången")?, key(document, "dokumentet")?);
     let definitions = app.store.definitions().await?;
     let (round, document) = asked(&definitions, &round, &document)?;
@@ -330,6 +332,10 @@ pub async fn save_indicator(
     version: Option<i64>,
 ) -> Result<i64, CouncilError> {
     let (found, _) = indicators(app, actor, document).await?;
+    if let Some(version) = version {
+        known_version(version)?;
+    }
+    indicator_lines(indicator)?;
     if let Some(problem) = indicator.validate(&Path::root()).into_iter().next() {
         let field = match problem.path.to_string().split(['.', '[']).next() {
             Some("name") => "name",
@@ -368,4 +374,56 @@ pub async fn import_values(
         }
     }
     Ok(store.set_indicator_values(document, values).await?)
+}
+
+/// Checks the version a save was made from: 0 (nothing stored yet) or a stored one. A negative
+/// number cannot be one, and the store would count past the largest.
+fn known_version(version: i64) -> Result<(), CouncilError> {
+    if (0..i64::MAX).contains(&version) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "version",
+            format!("«{version}» är ingen version: skicka den du läste, 0 för en ny"),
+        ))
+    }
+}
+
+/// The longest indicator name, source, unit or Kolada id accepted: a line, not a text.
+const MAX_LINE_CHARS: usize = 500;
+
+/// Checks an indicator's one-line fields: not too long, and no control character, which no
+/// editor shows, a report's table cannot hold and PostgreSQL refuses (NUL).
+fn indicator_lines(indicator: &Indicator) -> Result<(), CouncilError> {
+    let kolada = indicator.kolada.as_ref();
+    let lines = [
+        ("name", "namnet", indicator.name.as_str()),
+        ("source", "källan", indicator.source.as_str()),
+        ("unit", "enheten", indicator.unit.as_str()),
+        (
+            "kolada",
+            "Koladas nyckeltal",
+            kolada.map_or("", |k| k.kpi.as_str()),
+        ),
+        (
+            "kolada",
+            "Koladas kommun-id",
+            kolada.map_or("", |k| k.municipality.as_str()),
+        ),
+    ];
+    for (field, what, line) in lines {
+        if line.chars().count() > MAX_LINE_CHARS {
+            return Err(invalid(
+                field,
+                format!("{what} får vara högst {MAX_LINE_CHARS} tecken"),
+            ));
+        }
+        if let Some((at, c)) = line.chars().enumerate().find(|(_, c)| c.is_control()) {
+            return Err(invalid(
+                field,
+                uppfolj_model::text::control_character_message(what, (at + 1, c)),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@ mod access;
 mod answer_form;
 mod api;
 mod council;
+mod council_api;
 mod coverage;
 mod documents;
 mod hardening;

@@ -2,6 +2,7 @@
 //! OpenAPI 3.1 description generated from these handlers.
 
 mod admin;
+mod council;
 mod json;
 mod responses;
 mod rounds;
@@ -81,17 +82,43 @@ pub fn router() -> Router<AppState> {
             "/api/v1/rounds/{round}/responses/{organisation}/history",
             get(responses::history),
         )
+        .route(
+            "/api/v1/rounds/{round}/council/{document}",
+            get(council::report),
+        )
+        .route(
+            "/api/v1/rounds/{round}/council/{document}/assessments/{subject}",
+            put(council::assess),
+        )
+        .route(
+            "/api/v1/rounds/{round}/council/{document}/narratives/{section}",
+            put(council::narrate),
+        )
+        .route(
+            "/api/v1/documents/{document}/indicators",
+            get(council::indicators),
+        )
+        .route(
+            "/api/v1/documents/{document}/indicators/{indicator}",
+            put(council::save_indicator),
+        )
+        .route(
+            "/api/v1/documents/{document}/assessment-settings",
+            get(council::assessment_settings).put(council::set_assessment_settings),
+        )
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Uppfölj API", description = "Uppföljning av styrdokument: omgångar, svar och arbetsflöde."),
+    info(title = "Uppfölj API", description = "Uppföljning av styrdokument: omgångar, svar, arbetsflöde och uppföljningsrapporten."),
     paths(
         admin::me, admin::logout_everywhere, admin::organisations, admin::users, admin::create_user,
         admin::tokens, admin::create_token, admin::revoke_token,
         rounds::list, rounds::create, rounds::detail, rounds::change, rounds::change_state, rounds::set_thresholds, rounds::set_target, rounds::remove_target,
         responses::progress, responses::response, responses::save, responses::withhold, responses::save_batch, responses::submit,
         responses::send_back, responses::accept, responses::reopen, responses::history,
+        council::report, council::assess, council::narrate, council::indicators, council::save_indicator,
+        council::assessment_settings, council::set_assessment_settings,
     ),
     modifiers(&BearerAuth),
     security(("token" = []), ("session" = []))

@@ -407,6 +407,8 @@ fn refused(error: CouncilError, errors: &mut FieldErrors) -> Result<(), WebError
         CouncilError::Invalid { field, message } => {
             let id = match field {
                 "name" => "namn",
+                "source" => "kalla",
+                "unit" => "enhet",
                 "baseline" => "utgangsvarde",
                 "target" => "malvarde",
                 "kolada" => "kolada_kpi",
