@@ -30,10 +30,9 @@ use docx_rust::styles::{
 use time::Date;
 use uppfolj_model::assessment::AssessAt;
 use uppfolj_model::council::{Assessed, CouncilReport, GoalArea, IndicatorRow, Subject};
-use uppfolj_model::scale::format_number;
 
 use crate::narrative::{self, Block};
-use crate::words::{counts_line, level_words, reading_text, subject_word};
+use crate::words::{counts_line, level_words, reading_text, subject_word, value_text};
 use crate::{OrganisationReport, ReportError, ReportLine, ReportQuestion};
 
 /// The council report as a Word document: a cover, the summary table of every assessment, per
@@ -112,7 +111,7 @@ pub fn council_docx(report: &CouncilReport, printed: Date) -> Result<Vec<u8>, Re
                             cell(vec![para(None, vec![plain(&r.year.to_string())])]),
                             cell(vec![para(
                                 None,
-                                vec![plain(&value(r.value, &indicator.unit))],
+                                vec![plain(&value_text(r.value, &indicator.unit))],
                             )]),
                         ]
                     })
@@ -256,14 +255,6 @@ fn indicator_table(doc: &mut Builder, rows: &[IndicatorRow]) {
 }
 
 /// A value with its unit, with a decimal comma: «24,5 %».
-fn value(value: f64, unit: &str) -> String {
-    let number = format_number(value);
-    match unit.trim() {
-        "" => number,
-        unit => format!("{number} {unit}"),
-    }
-}
-
 /// A question's row: the question, its audience and guidance; the answer and the comment.
 fn question_row(q: &ReportQuestion) -> Vec<TableCell<'static>> {
     let mut first = vec![bold(&q.text)];
@@ -796,11 +787,5 @@ mod tests {
     #[test]
     fn control_characters_do_not_reach_the_xml() {
         assert_eq!(text("a\u{7}b\tc").text, "a b c");
-    }
-
-    #[test]
-    fn values_have_a_decimal_comma_and_their_unit() {
-        assert_eq!(value(24.5, "%"), "24,5 %");
-        assert_eq!(value(3.0, ""), "3");
     }
 }

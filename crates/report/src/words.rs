@@ -50,11 +50,11 @@ pub fn reading_text(reading: Option<Reading>, unit: &str) -> String {
     }
 }
 
+/// A value with its unit, as every format of the council report prints it: «24,5 %», «3».
 pub(crate) fn value_text(value: f64, unit: &str) -> String {
-    if unit.is_empty() {
-        format_number(value)
-    } else {
-        format!("{} {unit}", format_number(value))
+    match unit.trim() {
+        "" => format_number(value),
+        unit => format!("{} {unit}", format_number(value)),
     }
 }
 
@@ -88,4 +88,15 @@ pub fn chart_description(indicator: &Indicator) -> String {
         indicator.status().label()
     );
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_have_a_decimal_comma_and_their_unit() {
+        assert_eq!(value_text(24.5, "%"), "24,5 %");
+        assert_eq!(value_text(3.0, " "), "3");
+    }
 }
