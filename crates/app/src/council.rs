@@ -335,10 +335,11 @@ pub async fn save_indicator(
     if let Some(version) = version {
         known_version(version)?;
     }
-    indicator_lines(indicator)?;
     if let Some(problem) = indicator.validate(&Path::root()).into_iter().next() {
         let field = match problem.path.to_string().split(['.', '[']).next() {
             Some("name") => "name",
+            Some("source") => "source",
+            Some("unit") => "unit",
             Some("baseline") => "baseline",
             Some("target") => "target",
             Some("values") => "values",
@@ -387,43 +388,4 @@ fn known_version(version: i64) -> Result<(), CouncilError> {
             format!("«{version}» är ingen version: skicka den du läste, 0 för en ny"),
         ))
     }
-}
-
-/// The longest indicator name, source, unit or Kolada id accepted: a line, not a text.
-const MAX_LINE_CHARS: usize = 500;
-
-/// Checks an indicator's one-line fields: not too long, and no control character, which no
-/// editor shows, a report's table cannot hold and PostgreSQL refuses (NUL).
-fn indicator_lines(indicator: &Indicator) -> Result<(), CouncilError> {
-    let kolada = indicator.kolada.as_ref();
-    let lines = [
-        ("name", "namnet", indicator.name.as_str()),
-        ("source", "källan", indicator.source.as_str()),
-        ("unit", "enheten", indicator.unit.as_str()),
-        (
-            "kolada",
-            "Koladas nyckeltal",
-            kolada.map_or("", |k| k.kpi.as_str()),
-        ),
-        (
-            "kolada",
-            "Koladas kommun-id",
-            kolada.map_or("", |k| k.municipality.as_str()),
-        ),
-    ];
-    for (field, what, line) in lines {
-        if line.chars().count() > MAX_LINE_CHARS {
-            return Err(invalid(
-                field,
-                format!("{what} får vara högst {MAX_LINE_CHARS} tecken"),
-            ));
-        }
-        if let Some((at, c)) = line.chars().enumerate().find(|(_, c)| c.is_control()) {
-            return Err(invalid(
-                field,
-                uppfolj_model::text::control_character_message(what, (at + 1, c)),
-            ));
-        }
-    }
-    Ok(())
 }

@@ -168,6 +168,26 @@ impl Indicator {
                 "indikatorn måste ha ett namn",
             ));
         }
+        let kolada = self.kolada.as_ref();
+        for (field, what, line) in [
+            ("name", "namnet", self.name.as_str()),
+            ("source", "källan", self.source.as_str()),
+            ("unit", "enheten", self.unit.as_str()),
+            (
+                "kolada",
+                "Koladas nyckeltal",
+                kolada.map_or("", |k| k.kpi.as_str()),
+            ),
+            (
+                "kolada",
+                "Koladas kommun-id",
+                kolada.map_or("", |k| k.municipality.as_str()),
+            ),
+        ] {
+            if let Some(message) = line_problem(what, line) {
+                problems.push(Problem::new(at.field(field), message));
+            }
+        }
         for (field, reading) in [("baseline", self.baseline), ("target", self.target)] {
             if let Some(reading) = reading {
                 problems.extend(reading_problem(at.field(field), reading));
@@ -205,6 +225,21 @@ impl Indicator {
         }
         problems
     }
+}
+
+/// The longest indicator name, source, unit or Kolada id accepted: a line, not a text.
+pub const MAX_LINE_CHARS: usize = 500;
+
+/// What is wrong with one of an indicator's one-line fields: too long, or holding a control
+/// character, which no editor shows, a report's table cannot hold and PostgreSQL refuses (NUL).
+pub fn line_problem(what: &str, line: &str) -> Option<String> {
+    if line.chars().count() > MAX_LINE_CHARS {
+        return Some(format!("{what} får vara högst {MAX_LINE_CHARS} tecken"));
+    }
+    line.chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control())
+        .map(|(at, c)| crate::text::control_character_message(what, (at + 1, c)))
 }
 
 /// The years a value may be given for: wide enough for any follow-up, narrow enough to catch a
@@ -273,6 +308,25 @@ pub(crate) mod tests {
             i.set_value(Reading { year, value });
         }
         i
+    }
+
+    #[test]
+    fn a_control_character_or_an_overlong_line_is_refused_at_its_field() {
+        let mut i = indicator(Direction::Higher);
+        i.source = "Trygghets\u{0}undersökningen".into();
+        i.unit = "%".repeat(MAX_LINE_CHARS + 1);
+        let found: Vec<String> = i
+            .validate(&Path::root())
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "source: källan innehåller ett styrtecken (U+0000) vid tecken 10; ta bort det",
+                "unit: enheten får vara högst 500 tecken",
+            ]
+        );
     }
 
     #[test]
