@@ -4,11 +4,11 @@
 
 use time::OffsetDateTime;
 use uppfolj_model::assessment::{
-    AssessAt, Assessment, AssessmentScale, AssessmentSettings, MAX_TEXT_CHARS, Narrative,
+    AssessAt, Assessment, AssessmentScale, AssessmentSettings, Narrative,
 };
 use uppfolj_model::council::{CouncilInput, CouncilReport, council_report};
+use uppfolj_model::council_data::text_problem;
 use uppfolj_model::indicator::{Indicator, Reading};
-use uppfolj_model::text::control_character;
 use uppfolj_model::{Actor, Audience, Definitions, Document, Key, Path, RoundState};
 use uppfolj_store::{Store, StoreError, VersionedIndicator};
 
@@ -123,20 +123,10 @@ pub struct AssessmentInput {
 
 /// Checks a coordinator's text: not too long, no control characters.
 fn text(field: &'static str, what: &str, value: &str) -> Result<String, CouncilError> {
-    if value.chars().count() > MAX_TEXT_CHARS {
-        return Err(invalid(
-            field,
-            format!("{what} får vara högst {MAX_TEXT_CHARS} tecken"),
-        ));
+    match text_problem(what, value) {
+        Some(message) => Err(invalid(field, message)),
+        None => Ok(value.replace("\r\n", "\n").trim().to_owned()),
     }
-    let value = value.replace("\r\n", "\n");
-    if let Some((at, c)) = control_character(&value) {
-        return Err(invalid(
-            field,
-            uppfolj_model::text::control_character_message(what, (at, c)),
-        ));
-    }
-    Ok(value.trim().to_owned())
 }
 
 /// Stores a coordinator's assessment of a strategy or goal area of `document` in `round`.

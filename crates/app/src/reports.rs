@@ -2,6 +2,7 @@
 
 use time::OffsetDateTime;
 use uppfolj_exchange::answers::{self, AnswerRow, Responses};
+use uppfolj_model::assessment::{AssessmentScale, summaries};
 use uppfolj_model::text::swedish_cmp;
 use uppfolj_model::{
     Audience, Compilation, CompilationInput, Definitions, Document, EarlierRound, Key,
@@ -124,7 +125,7 @@ pub async fn round_compilation(
             responses,
         })
         .collect();
-    Ok(compile(&CompilationInput {
+    let mut compilation = compile(&CompilationInput {
         round,
         documents: &refs,
         scales: &definitions.scales,
@@ -133,7 +134,17 @@ pub async fn round_compilation(
         earlier: &rounds,
         audience,
         today: time::OffsetDateTime::now_utc().date(),
-    }))
+    });
+    let settings = store.stored_assessment_settings().await?;
+    for document in &round.documents {
+        let chosen = settings.get(document).cloned().unwrap_or_default();
+        let scale = AssessmentScale::chosen(&definitions.scales, chosen.scale.as_str());
+        let assessments = store.assessments(&round.key, document).await?;
+        compilation
+            .assessments
+            .extend(summaries(document, &scale, &assessments));
+    }
+    Ok(compilation)
 }
 
 fn find_round<'a>(definitions: &'a Definitions, round: &Key) -> Result<&'a Round, StoreError> {

@@ -155,7 +155,8 @@ async fn export_definitions(
     };
     let written = match (format, document) {
         (DefinitionsFormat::Toml, _) => {
-            definitions::write_files(out, &definitions::export(&stored))
+            let council = store.council_data(&stored).await?;
+            definitions::write_files(out, &definitions::export(&stored, &council))
                 .with_context(|| format!("kan inte skriva till {}", out.display()))?
                 .len()
         }

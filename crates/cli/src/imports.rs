@@ -8,15 +8,17 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 use uppfolj_app::audit;
 use uppfolj_exchange::{authoring, definitions, report};
+use uppfolj_model::council_data::CouncilData;
 use uppfolj_model::{AuditAction, Definitions, RoundState};
-use uppfolj_store::Store;
+use uppfolj_store::{CouncilSummary, Store};
 
 use crate::common::{OPERATOR, count, diagnostics_error};
 
 /// The `import` commands.
 #[derive(Subcommand)]
 pub enum Import {
-    /// Läser in definitionsfiler (TOML): svarsskalor, organisationer, styrdokument, omgångar;
+    /// Läser in definitionsfiler (TOML): svarsskalor, organisationer, styrdokument (med
+    /// indikatorer och bedömningsinställningar), omgångar (med bedömningar och målområdestexter);
     /// eller ett styrdokuments frågor ur en XLSForm-arbetsbok (.xlsx), en LimeSurvey-enkät
     /// (.lss) eller SurveyJS-JSON, som känns igen på innehållet. Ange filer eller mappar, i
     /// valfri ordning. Allt kontrolleras innan något sparas; vid fel skrivs varje problem ut
@@ -89,14 +91,23 @@ async fn import_definitions(store: &Store, paths: &[PathBuf]) -> Result<()> {
             None => toml.push(path.clone()),
         }
     }
-    let mut checked = if toml.is_empty() {
-        Definitions::default()
+    let (mut checked, council) = if toml.is_empty() {
+        (Definitions::default(), CouncilData::default())
     } else {
         let files = definitions::read_files(&toml).map_err(|p| diagnostics_error(&p))?;
         let parsed = definitions::parse(files).map_err(|p| diagnostics_error(&p))?;
-        parsed
-            .check(stored.clone())
-            .map_err(|p| diagnostics_error(&p))?
+        let settings = store.stored_assessment_settings().await?;
+        let council = parsed.check_council(&stored, &settings);
+        match (parsed.check(stored.clone()), council) {
+            (Ok(checked), Ok(council)) => (checked, council),
+            (checked, council) => {
+                let mut problems = checked.err().unwrap_or_default();
+                problems.extend(council.err().unwrap_or_default());
+                problems
+                    .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+                return Err(diagnostics_error(&problems));
+            }
+        }
     };
     let mut problems = Vec::new();
     for (path, bytes) in &authored {
@@ -109,11 +120,15 @@ async fn import_definitions(store: &Store, paths: &[PathBuf]) -> Result<()> {
     if !problems.is_empty() {
         return Err(diagnostics_error(&problems));
     }
-    let s = store.apply_definitions(&checked).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let (s, c) = store
+        .import_definitions(&checked, &council, OPERATOR, now)
+        .await?;
     let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let after = serde_json::json!({
         "files": files, "documents": s.documents, "questions": s.questions,
         "organisations": s.organisations, "rounds": s.rounds,
+        "indicators": c.indicators, "assessments": c.assessments, "narratives": c.narratives,
     });
     let action = AuditAction::DefinitionsImported;
     audit::record(store, OPERATOR, action, "definitioner", None, Some(&after)).await;
@@ -125,6 +140,14 @@ async fn import_definitions(store: &Store, paths: &[PathBuf]) -> Result<()> {
         count(s.questions, "fråga", "frågor"),
         count(s.rounds, "omgång", "omgångar"),
     );
+    if c != CouncilSummary::default() {
+        println!(
+            "Till rapporten till kommunstyrelsen: {} ändrade, {} och {} ändrade.",
+            count(c.indicators, "indikator", "indikatorer"),
+            count(c.assessments, "bedömning", "bedömningar"),
+            count(c.narratives, "målområdestext", "målområdestexter"),
+        );
+    }
     Ok(())
 }
 

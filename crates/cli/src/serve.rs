@@ -9,7 +9,6 @@ use anyhow::{Context, Result};
 use clap::Args;
 use uppfolj_app::mail::Mailer;
 use uppfolj_app::secrets;
-use uppfolj_model::assessment::{Assessment, Narrative};
 use uppfolj_model::{Document, Email, Key, Role, RoundState};
 use uppfolj_store::{Store, mask};
 use uppfolj_web::{Application, MetricsAccess, WebConfig};
@@ -159,6 +158,9 @@ async fn shutdown_signal() {
 /// The password of every demo account; the demo is for trying, never for real data.
 const DEMO_PASSWORD: &str = "uppfolj-demo";
 
+/// The demo's coordinator, who is also named as the author of its example assessments.
+const DEMO_COORDINATOR: &str = "samordnare@demo.uppfolj.se";
+
 /// Where the demo keeps its data: `DATABASE_URL` if given, else a SQLite file in a scratch
 /// folder, returned too so that [`demo`] removes it when it stops.
 pub fn demo_database(given: Option<String>) -> Result<(String, Option<PathBuf>)> {
@@ -174,8 +176,8 @@ pub fn demo_database(given: Option<String>) -> Result<(String, Option<PathBuf>)>
     }
 }
 
-/// Loads Göteborg's data into `store` (at `url`), opens its round, adds the demo accounts,
-/// Intraservice's answers and the council report's examples, and (unless `load_only`) serves
+/// Loads Göteborg's data (with the council report's examples) into `store` (at `url`), opens
+/// its round, adds the demo accounts and Intraservice's answers, and (unless `load_only`) serves
 /// until stopped; then removes the `scratch` folder.
 pub async fn demo(
     store: Store,
@@ -184,8 +186,12 @@ pub async fn demo(
     web: &Web,
     load_only: bool,
 ) -> Result<()> {
-    let definitions = goteborg::definitions().map_err(|problems| diagnostics_error(&problems))?;
-    let summary = store.apply_definitions(&definitions).await?;
+    let (definitions, council) =
+        goteborg::definitions().map_err(|problems| diagnostics_error(&problems))?;
+    let now = time::OffsetDateTime::now_utc();
+    let (summary, _) = store
+        .import_definitions(&definitions, &council, DEMO_COORDINATOR, now)
+        .await?;
     for round in &definitions.rounds {
         if store.round(&round.key).await?.state == RoundState::Draft {
             store.set_round_state(&round.key, RoundState::Open).await?;
@@ -199,7 +205,6 @@ pub async fn demo(
     );
     let accounts = demo_accounts(&store).await?;
     demo_answers(&store).await?;
-    demo_council(&store).await?;
     let served = if load_only {
         Ok(())
     } else {
@@ -222,12 +227,7 @@ pub async fn demo(
 /// socialnämnd. Accounts that already exist are left as they are.
 async fn demo_accounts(store: &Store) -> Result<Vec<(String, &'static str)>> {
     let accounts: [(&str, Role, &[&str], &str); 4] = [
-        (
-            "samordnare@demo.uppfolj.se",
-            Role::Samordnare,
-            &[],
-            "samordnare",
-        ),
+        (DEMO_COORDINATOR, Role::Samordnare, &[], "samordnare"),
         (
             "intraservice@demo.uppfolj.se",
             Role::Uppgiftslamnare,
@@ -273,50 +273,6 @@ async fn demo_answers(store: &Store) -> Result<()> {
         .save_answers(&round, &intraservice, &answers, "rapport 2025 (import)")
         .await
         .map_err(|(i, e)| anyhow::anyhow!("svar {} ur rapporten för Intraservice: {e}", i + 1))?;
-    Ok(())
-}
-
-/// Gives the trygghetsprogram its example indicators, and round 2025 a few assessments and
-/// narratives, unless the document has indicators already.
-async fn demo_council(store: &Store) -> Result<()> {
-    let (round, document) = (Key::parse("2025")?, Key::parse("trygghetsprogram")?);
-    if !store.indicators(&document).await?.is_empty() {
-        return Ok(());
-    }
-    for indicator in goteborg::example_indicators() {
-        store.save_indicator(&document, &indicator, None).await?;
-    }
-    let at = time::OffsetDateTime::now_utc();
-    for (subject, level, motivation) in goteborg::EXAMPLE_ASSESSMENTS {
-        let assessment = Assessment {
-            subject: Key::parse(subject)?,
-            level: Key::parse(level)?,
-            motivation: motivation.into(),
-            assessed_by: "samordnare@demo.uppfolj.se".into(),
-            assessed_at: at,
-            version: 0,
-        };
-        store
-            .save_assessment(&round, &document, &assessment, 0)
-            .await?;
-    }
-    for (section, since_adoption, ahead) in goteborg::EXAMPLE_NARRATIVES {
-        let narrative = Narrative {
-            section: Key::parse(section)?,
-            since_adoption: since_adoption.into(),
-            ahead: ahead.into(),
-            version: 0,
-        };
-        store
-            .save_narrative(
-                &round,
-                &document,
-                &narrative,
-                "samordnare@demo.uppfolj.se",
-                at,
-            )
-            .await?;
-    }
     Ok(())
 }
 

@@ -43,7 +43,9 @@ async fn definitions_round_trip_sqlite_to_files_to_postgres_to_files() {
     ));
     assert_eq!(
         said.trim(),
-        "Inläst: 5 svarsskalor, 41 organisationer, 3 styrdokument med 35 frågor, 1 omgång."
+        "Inläst: 5 svarsskalor, 41 organisationer, 3 styrdokument med 35 frågor, 1 omgång.\n\
+         Till rapporten till kommunstyrelsen: 3 indikatorer ändrade, 4 bedömningar och 2 \
+         målområdestexter ändrade."
     );
     ok(uppfolj(
         &sqlite.url,

@@ -99,13 +99,21 @@ async fn setup(url: &str, store: &Store) {
             "2025",
         ],
     ));
-    let document = key(DOCUMENT);
+    // The Göteborg files bring the demo's example indicators, assessments and texts; the test's
+    // own replace some of them at their stored versions.
+    let (round, document) = (key("2025"), key(DOCUMENT));
+    let stored = store.indicators(&document).await.unwrap();
     for indicator in indicators() {
+        let version = stored
+            .iter()
+            .find(|v| v.indicator.key == indicator.key)
+            .map(|v| v.version);
         store
-            .save_indicator(&document, &indicator, None)
+            .save_indicator(&document, &indicator, version)
             .await
             .unwrap();
     }
+    let assessed = store.assessments(&round, &document).await.unwrap();
     let at = OffsetDateTime::now_utc();
     for (subject, level, motivation) in [
         (
@@ -127,19 +135,28 @@ async fn setup(url: &str, store: &Store) {
             assessed_at: at,
             version: 0,
         };
+        let version = assessed
+            .iter()
+            .find(|a| a.subject == assessment.subject)
+            .map_or(0, |a| a.version);
         store
-            .save_assessment(&key("2025"), &document, &assessment, 0)
+            .save_assessment(&round, &document, &assessment, version)
             .await
             .unwrap();
     }
+    let written = store.narratives(&round, &document).await.unwrap();
+    let section = key("malomrade-1");
     let narrative = Narrative {
-        section: key("malomrade-1"),
         since_adoption: "Lägesbilderna har blivit fler.\n\n- Alla stadsområden\n- Bolagen".into(),
         ahead: "Metoden ska bli gemensam.".into(),
-        version: 0,
+        version: written
+            .iter()
+            .find(|n| n.section == section)
+            .map_or(0, |n| n.version),
+        section,
     };
     store
-        .save_narrative(&key("2025"), &document, &narrative, "a@b.se", at)
+        .save_narrative(&round, &document, &narrative, "a@b.se", at)
         .await
         .unwrap();
 }
@@ -308,7 +325,11 @@ async fn the_council_report_shows_every_part_in_every_format(backend: Backend) {
         html.contains("class=\"level level-best\">Arbetar i enlighet med strategin</td>"),
         "{html}"
     );
-    assert_eq!(html.matches("<svg").count(), 2, "one chart per indicator");
+    assert_eq!(
+        html.matches("<svg").count(),
+        4,
+        "one chart per indicator: the test's two and the demo's other two"
+    );
     assert!(html.contains("<desc id=\"diagram-trygga-kvall-d\">Andel trygga en kväll. Värden per år – 2022: 61,5 %; 2023: 64,25 %; 2024: 66 %."), "{html}");
 
     // PDF: the same parts, and the charts' words as text, so vector rather than pictures.
@@ -395,4 +416,222 @@ fn libreoffice_html(file: &Path) -> String {
     );
     let name = file.file_stem().unwrap().to_str().unwrap();
     std::fs::read_to_string(out.path().join(format!("{name}.html"))).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn definition_files_on_sqlite() {
+    definition_files_carry_indicators_assessments_and_texts(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn definition_files_on_postgres() {
+    definition_files_carry_indicators_assessments_and_texts(Backend::Postgres).await;
+}
+
+/// Where `needle` stands in `text`, as `line:column` (1-based), for checking where an error
+/// points.
+fn line_of(text: &str, needle: &str) -> usize {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in the file"));
+    text[..at].lines().count() + usize::from(text[..at].ends_with('\n'))
+}
+
+/// Indicators with their values sit in the document's file, assessments and goal-area texts in
+/// the round's: imported with the definitions (the same files twice change nothing), exported
+/// back so that a fresh database gets the same, a bad reference refused at its line with
+/// nothing stored; and the compilation's JSON lists the assessments as its schema says.
+async fn definition_files_carry_indicators_assessments_and_texts(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let (round, document) = (key("2025"), key(DOCUMENT));
+    let goteborg = goteborg_dir();
+    let said = ok(uppfolj(
+        &db.url,
+        &["import", "definitions", goteborg.to_str().unwrap()],
+    ));
+    assert!(
+        said.contains("3 indikatorer ändrade, 4 bedömningar och 2 målområdestexter ändrade"),
+        "{said}"
+    );
+    let indicators = db.store.indicators(&document).await.unwrap();
+    let keys: Vec<&str> = indicators
+        .iter()
+        .map(|v| v.indicator.key.as_str())
+        .collect();
+    assert_eq!(keys, ["lokal-lagesbild", "trygga-kvall", "vald-per-100000"]);
+    let violence = &indicators[2].indicator;
+    assert_eq!(violence.direction, Direction::Lower);
+    assert_eq!(violence.section, Some(key("malomrade-4")));
+    assert_eq!(
+        (violence.baseline, violence.target),
+        (
+            Some(Reading {
+                year: 2021,
+                value: 1480.0
+            }),
+            Some(Reading {
+                year: 2026,
+                value: 1300.0
+            })
+        )
+    );
+    assert_eq!(
+        values(&db.store, "vald-per-100000").await,
+        [(2022, 1455.0), (2023, 1470.0), (2024, 1490.0)]
+    );
+    assert!(violence.example);
+    let assessments = db.store.assessments(&round, &document).await.unwrap();
+    assert_eq!(assessments.len(), 4);
+    assert_eq!(assessments[0].subject, key("strategi-1-1"));
+    assert_eq!(assessments[0].level, key("i-enlighet"));
+    assert_eq!(
+        assessments[0].assessed_by, "kommandoraden@uppfolj.invalid",
+        "without a name in the file the importer assessed"
+    );
+    let narratives = db.store.narratives(&round, &document).await.unwrap();
+    assert!(
+        narratives[0].ahead.starts_with("- Gemensam metod"),
+        "{narratives:?}"
+    );
+
+    // The same files again: nothing changes, not even a version an open form carries.
+    let again = ok(uppfolj(
+        &db.url,
+        &["import", "definitions", goteborg.to_str().unwrap()],
+    ));
+    assert!(!again.contains("kommunstyrelsen"), "{again}");
+    assert_eq!(db.store.indicators(&document).await.unwrap(), indicators);
+    assert_eq!(
+        db.store.assessments(&round, &document).await.unwrap(),
+        assessments
+    );
+
+    // Export: the files hold it all, and a fresh database reads them back the same.
+    let dir = tempfile::tempdir().unwrap();
+    let exported = dir.path().join("export");
+    ok(uppfolj(
+        &db.url,
+        &["export", "definitions", "--out", exported.to_str().unwrap()],
+    ));
+    let document_file =
+        std::fs::read_to_string(exported.join("documents/trygghetsprogram.toml")).unwrap();
+    assert!(document_file.contains("[[document.indicator]]\nkey = \"vald-per-100000\""));
+    assert!(
+        document_file.contains("values = { 2022 = 1455.0, 2023 = 1470.0, 2024 = 1490.0 }"),
+        "{document_file}"
+    );
+    let round_file = std::fs::read_to_string(exported.join("rounds/2025.toml")).unwrap();
+    assert!(
+        round_file.contains(
+            "[[round.assessment]]\ndocument = \"trygghetsprogram\"\nsubject = \"strategi-1-1\""
+        ),
+        "{round_file}"
+    );
+    assert!(round_file.contains("assessed_by = \"kommandoraden@uppfolj.invalid\""));
+    assert!(round_file.contains("[[round.narrative]]"));
+    let fresh = TestDb::new(backend).await;
+    ok(uppfolj(
+        &fresh.url,
+        &["import", "definitions", exported.to_str().unwrap()],
+    ));
+    let strip = |list: Vec<uppfolj_store::VersionedIndicator>| -> Vec<Indicator> {
+        list.into_iter().map(|v| v.indicator).collect()
+    };
+    assert_eq!(
+        strip(fresh.store.indicators(&document).await.unwrap()),
+        strip(indicators.clone())
+    );
+    let moved = fresh.store.assessments(&round, &document).await.unwrap();
+    let what = |list: &[Assessment]| -> Vec<(Key, Key, String, String, i64)> {
+        list.iter()
+            .map(|a| {
+                (
+                    a.subject.clone(),
+                    a.level.clone(),
+                    a.motivation.clone(),
+                    a.assessed_by.clone(),
+                    a.assessed_at.unix_timestamp(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        what(&moved),
+        what(&assessments),
+        "who assessed and when kept"
+    );
+    assert_eq!(
+        fresh.store.narratives(&round, &document).await.unwrap(),
+        narratives
+    );
+
+    // A level off the scale and a strategy the document lacks: refused at their lines, whole.
+    let broken = round_file
+        .replacen("level = \"i-enlighet\"", "level = \"utmarkt\"", 1)
+        .replacen(
+            "subject = \"strategi-2-1\"",
+            "subject = \"strategi-9-9\"",
+            1,
+        );
+    let broken_file = exported.join("rounds/2025.toml");
+    std::fs::write(&broken_file, &broken).unwrap();
+    std::fs::write(
+        exported.join("documents/trygghetsprogram.toml"),
+        document_file.replacen("2023 = 1470.0", "2023 = 1.0", 1),
+    )
+    .unwrap();
+    let refused = uppfolj(
+        &db.url,
+        &["import", "definitions", exported.to_str().unwrap()],
+    );
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    let level_line = line_of(&broken, "level = \"utmarkt\"");
+    let subject_line = line_of(&broken, "subject = \"strategi-9-9\"");
+    assert!(
+        message.contains(&format!("2025.toml:{level_line}:"))
+            && message.contains("«utmarkt» är inte en nivå"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("2025.toml:{subject_line}:"))
+            && message.contains("«strategi-9-9» är inte en strategi"),
+        "{message}"
+    );
+    assert_eq!(
+        values(&db.store, "vald-per-100000").await,
+        [(2022, 1455.0), (2023, 1470.0), (2024, 1490.0)],
+        "nothing of refused files is stored, not even what was right in them"
+    );
+
+    // The compilation's JSON lists the assessments in words, as the schema says.
+    let out = dir.path().join("sammanstallning.json");
+    ok(uppfolj(
+        &db.url,
+        &[
+            "report",
+            "compilation",
+            "--round",
+            "2025",
+            "--format",
+            "json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap();
+    let listed = json["assessments"].as_array().unwrap();
+    assert_eq!(listed.len(), 4);
+    assert_eq!(listed[1]["subject"], "strategi-1-2");
+    assert_eq!(listed[1]["label"], "Mindre utvecklingsarbete kvarstår");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(goteborg.join("../../schemas/compilation.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
 }

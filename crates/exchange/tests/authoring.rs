@@ -6,6 +6,7 @@ use std::path::Path;
 
 use uppfolj_exchange::authoring::{QuestionSet, surveyjs, xlsform};
 use uppfolj_exchange::definitions;
+use uppfolj_model::council_data::CouncilData;
 use uppfolj_model::{CommentRule, Definitions, Key, ScaleKind};
 
 fn goteborg() -> Definitions {
@@ -28,7 +29,7 @@ fn question_sets() -> Vec<QuestionSet> {
 
 /// The set as definition files, which is how equality is judged: what a coordinator would see.
 fn toml(set: &QuestionSet) -> Vec<(std::path::PathBuf, String)> {
-    definitions::export(&set.clone().into_definitions())
+    definitions::export(&set.clone().into_definitions(), &CouncilData::default())
 }
 
 #[test]

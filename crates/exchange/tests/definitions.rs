@@ -1,8 +1,10 @@
 //! Definition files: parsing, cross-file checks with located messages, and stable export.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use uppfolj_exchange::definitions::{self, SourceFile};
+use uppfolj_model::council_data::CouncilData;
 use uppfolj_model::{CommentRule, Definitions};
 
 fn goteborg_dir() -> PathBuf {
@@ -53,12 +55,15 @@ fn files_can_be_given_in_any_order_and_folders_and_files_mixed() {
         dir.join("scales.toml"),
     ]);
     let whole = load(std::slice::from_ref(&dir));
-    assert_eq!(definitions::export(&forward), definitions::export(&whole));
+    assert_eq!(
+        definitions::export(&forward, &CouncilData::default()),
+        definitions::export(&whole, &CouncilData::default())
+    );
 }
 
 #[test]
 fn export_then_parse_then_export_is_identical() {
-    let first = definitions::export(&load(&[goteborg_dir()]));
+    let first = definitions::export(&load(&[goteborg_dir()]), &CouncilData::default());
     let files = first
         .iter()
         .map(|(path, text)| SourceFile {
@@ -70,7 +75,7 @@ fn export_then_parse_then_export_is_identical() {
         .unwrap()
         .check(Definitions::default())
         .unwrap();
-    assert_eq!(definitions::export(&again), first);
+    assert_eq!(definitions::export(&again, &CouncilData::default()), first);
     let names: Vec<String> = first.iter().map(|(p, _)| p.display().to_string()).collect();
     assert_eq!(
         names,
@@ -315,6 +320,17 @@ fn the_examples_in_the_format_documentation_are_valid() {
     );
     let parsed = definitions::parse(blocks).unwrap_or_else(|e| panic!("{e:#?}"));
     // The examples refer to the Göteborg set (organisations, the action plan), as a real file would.
+    let council = parsed
+        .check_council(&load(&[goteborg_dir()]), &HashMap::new())
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(
+        (
+            council.documents[0].indicators.len(),
+            council.rounds[0].assessments.len(),
+            council.rounds[0].narratives.len()
+        ),
+        (1, 1, 1)
+    );
     let defs = parsed
         .check(load(&[goteborg_dir()]))
         .unwrap_or_else(|e| panic!("{e:#?}"));
@@ -350,7 +366,7 @@ fn a_round_sets_its_status_thresholds_and_bad_ones_are_located() {
         .find(|r| r.key.as_str() == "2026")
         .unwrap();
     assert_eq!((ours.thresholds.green, ours.thresholds.yellow), (0.8, 0.6));
-    let exported = definitions::export(&parsed);
+    let exported = definitions::export(&parsed, &CouncilData::default());
     let (_, text) = exported
         .iter()
         .find(|(path, _)| path.ends_with("2026.toml"))
@@ -396,7 +412,7 @@ fn a_rounds_extended_last_days_are_read_exported_and_checked_where_they_stand() 
         .unwrap();
     let intraservice = uppfolj_model::Key::parse("intraservice").unwrap();
     assert_eq!(ours.closes_for(&intraservice).to_string(), "2027-03-12");
-    let exported = definitions::export(&parsed);
+    let exported = definitions::export(&parsed, &CouncilData::default());
     let (_, text) = exported
         .iter()
         .find(|(path, _)| path.ends_with("2026.toml"))
@@ -425,4 +441,90 @@ fn a_rounds_extended_last_days_are_read_exported_and_checked_where_they_stand() 
             && p.contains("organisationen «okand» finns inte")),
         "{found:?}"
     );
+}
+
+/// The council report's parts of a document's and a round's files are read with their values by
+/// year and exported the same way; a year that is no number, a time without a zone and a
+/// goal area the document lacks are each named at their line.
+#[test]
+fn indicators_and_assessments_are_read_exported_and_checked_where_they_stand() {
+    let stored = load(&[goteborg_dir()]);
+    let document =
+        std::fs::read_to_string(goteborg_dir().join("documents/trygghetsprogram.toml")).unwrap();
+    let round = std::fs::read_to_string(goteborg_dir().join("rounds/2025.toml")).unwrap();
+    let parsed = definitions::parse(vec![
+        source("trygghetsprogram.toml", &document),
+        source("2025.toml", &round),
+    ])
+    .unwrap();
+    let council = parsed
+        .check_council(&stored, &HashMap::new())
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+    let values: Vec<(i32, f64)> = council.documents[0].indicators[1]
+        .values
+        .iter()
+        .map(|r| (r.year, r.value))
+        .collect();
+    assert_eq!(values, [(2022, 65.0), (2023, 66.5), (2024, 67.0)]);
+    let exported = definitions::export(&stored, &council);
+    let files: Vec<SourceFile> = exported
+        .iter()
+        .map(|(path, text)| source(&path.display().to_string(), text))
+        .collect();
+    let again = definitions::parse(files).unwrap();
+    assert_eq!(
+        again.check_council(&stored, &HashMap::new()).unwrap(),
+        council,
+        "an export reads back as it was"
+    );
+
+    let broken_document = document
+        .replacen("values = { 2022 = 55.0", "values = { tjugo = 55.0", 1)
+        .replacen("section = \"malomrade-4\"", "section = \"malomrade-9\"", 1);
+    let broken_round = format!(
+        "{round}\n[[round.assessment]]\ndocument = \"trygghetsprogram\"\nsubject = \"strategi-4-4\"\n\
+         level = \"i-enlighet\"\nassessed_at = 2026-11-30\n"
+    );
+    let found = problems_with_council(vec![
+        source("trygghetsprogram.toml", &broken_document),
+        source("2025.toml", &broken_round),
+    ]);
+    let line = |text: &str, needle: &str| text[..text.find(needle).unwrap()].lines().count() + 1;
+    assert_eq!(
+        found,
+        [
+            format!(
+                "trygghetsprogram.toml:{}:10: «tjugo» är inte ett årtal; skriv t.ex. values = {{ 2024 = 12.5 }}",
+                line(&broken_document, "values = { tjugo")
+            ),
+            format!(
+                "2025.toml:{}:15: «2026-11-30» ska vara en tidpunkt med tidszon, t.ex. 2026-11-30T14:05:00Z",
+                line(&broken_round, "assessed_at = 2026-11-30\n")
+            ),
+        ],
+        "shape problems stop before the checks"
+    );
+    let broken_round = broken_round.replace("assessed_at = 2026-11-30\n", "");
+    let broken_document = broken_document.replacen("tjugo", "2022", 1);
+    let found = problems_with_council(vec![
+        source("trygghetsprogram.toml", &broken_document),
+        source("2025.toml", &broken_round),
+    ]);
+    assert_eq!(
+        found,
+        [format!(
+            "trygghetsprogram.toml:{}:11: «malomrade-9» är inte ett avsnitt i dokumentet",
+            line(&broken_document, "section = \"malomrade-9\"")
+        )],
+    );
+}
+
+fn problems_with_council(files: Vec<SourceFile>) -> Vec<String> {
+    match definitions::parse(files) {
+        Err(problems) => problems.iter().map(ToString::to_string).collect(),
+        Ok(parsed) => match parsed.check_council(&load(&[goteborg_dir()]), &HashMap::new()) {
+            Err(problems) => problems.iter().map(ToString::to_string).collect(),
+            Ok(_) => vec![],
+        },
+    }
 }

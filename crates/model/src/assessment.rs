@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::compilation::Tally;
+use crate::compilation::{AssessmentSummary, Tally};
 use crate::{AnswerOption, AnswerScale, Key, ScaleKind};
 
 /// The key of the default scale, and of a stored scale that replaces it.
@@ -177,6 +177,27 @@ pub struct Assessment {
     pub assessed_at: OffsetDateTime,
     /// Starts at 1; a save names the version it replaces, and a stale one is refused.
     pub version: i64,
+}
+
+/// A document's assessments as the round's compilation lists them, in `scale`'s words (by key
+/// for a level the scale no longer has, as the council report prints it).
+pub fn summaries(
+    document: &Key,
+    scale: &AssessmentScale,
+    assessments: &[Assessment],
+) -> Vec<AssessmentSummary> {
+    assessments
+        .iter()
+        .map(|a| AssessmentSummary {
+            document: document.clone(),
+            subject: a.subject.clone(),
+            level: a.level.clone(),
+            label: scale
+                .label(&a.level)
+                .map_or_else(|| a.level.to_string(), str::to_owned),
+            motivation: a.motivation.clone(),
+        })
+        .collect()
 }
 
 /// What a goal area's text in the council report says for a round.

@@ -326,7 +326,22 @@ pub struct Compilation {
     pub organisations: Vec<OrganisationSummary>,
     pub flags: Vec<Flag>,
     pub trend: Vec<QuestionTrend>,
+    /// The central office's assessments of the round's documents, added after compiling (see
+    /// [`crate::assessment::summaries`]): they are stored apart from the answers.
+    pub assessments: Vec<AssessmentSummary>,
     pub audience: Audience,
+}
+
+/// The central office's assessment of a strategy or goal area, as the compilation lists it
+/// beside the counts: the level in words as well as by key.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AssessmentSummary {
+    pub document: Key,
+    /// The question (strategy) or section (goal area) assessed.
+    pub subject: Key,
+    pub level: Key,
+    pub label: String,
+    pub motivation: String,
 }
 
 /// What a compilation is made from.
@@ -582,6 +597,7 @@ fn compile_visible(input: &CompilationInput<'_>) -> Compilation {
         organisations,
         flags,
         trend,
+        assessments: Vec::new(),
         audience: input.audience,
     }
 }

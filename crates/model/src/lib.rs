@@ -15,6 +15,7 @@ pub mod assessment;
 pub mod audit;
 pub mod compilation;
 pub mod council;
+pub mod council_data;
 pub mod definitions;
 pub mod document;
 pub mod form;

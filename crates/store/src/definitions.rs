@@ -4,12 +4,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use sqlx::{Any, AnyConnection, Transaction};
+use time::OffsetDateTime;
+use uppfolj_model::council_data::CouncilData;
 use uppfolj_model::{
     CommentRule, Definitions, Document, DocumentKind, Extension, Key, Organisation, Period,
     Question, QuestionRef, Round, RoundState, Section, Target,
 };
 
 use crate::backend::Backend;
+use crate::council::{CouncilSummary, store_council};
 use crate::error::StoreError;
 use crate::rounds::{load_asked, remember_asked};
 use crate::rows::{
@@ -41,6 +44,24 @@ impl Store {
         bump_definitions(&mut tx).await?;
         tx.commit().await?;
         Ok(summary)
+    }
+
+    /// Stores definitions and what their files say for the council report in one transaction,
+    /// all or nothing: what `uppfolj import definitions` does. `by` and `at` are who imports
+    /// and when, for assessments and texts whose files do not say.
+    pub async fn import_definitions(
+        &self,
+        definitions: &Definitions,
+        council: &CouncilData,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> Result<(ApplySummary, CouncilSummary), StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let summary = store_definitions(&mut tx, definitions).await?;
+        bump_definitions(&mut tx).await?;
+        let council = store_council(&mut tx, council, by, at).await?;
+        tx.commit().await?;
+        Ok((summary, council))
     }
 
     /// Stores definitions as [`Store::apply_definitions`] does, unless any definition has changed

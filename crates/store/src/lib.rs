@@ -38,7 +38,7 @@ mod writer;
 pub use accounts::{Account, AccountChangeError, SessionRecord, TokenRecord, UserRecord};
 pub use audit::AuditFilter;
 pub use backend::Backend;
-pub use council::VersionedIndicator;
+pub use council::{CouncilSummary, VersionedIndicator};
 pub use definitions::ApplySummary;
 pub use documents::{Direction, DocumentFields, DocumentVersions, QuestionEdit, RoundUse};
 pub use error::{SaveError, StoreError, WorkflowError};

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use uppfolj_exchange::definitions;
+use uppfolj_model::council_data::CouncilData;
 use uppfolj_model::{
     AnswerInput, AnswerValue, Definitions, Key, OrganisationKind, QuestionRef, ResponseState,
     RoundState, Target,
@@ -90,16 +91,19 @@ async fn definitions_round_trip_through_the_database(store: &Store) {
     );
     assert_eq!(summary.questions, 35);
     let loaded = store.definitions().await.unwrap();
-    assert_eq!(definitions::export(&loaded), definitions::export(&defs));
+    assert_eq!(
+        definitions::export(&loaded, &CouncilData::default()),
+        definitions::export(&defs, &CouncilData::default())
+    );
     assert_eq!(loaded.rounds[0].state, RoundState::Draft);
 }
 
 async fn importing_twice_changes_nothing(store: &Store) {
     store.apply_definitions(&goteborg()).await.unwrap();
-    let first = definitions::export(&store.definitions().await.unwrap());
+    let first = definitions::export(&store.definitions().await.unwrap(), &CouncilData::default());
     store.apply_definitions(&goteborg()).await.unwrap();
     let loaded = store.definitions().await.unwrap();
-    assert_eq!(definitions::export(&loaded), first);
+    assert_eq!(definitions::export(&loaded, &CouncilData::default()), first);
     assert_eq!(loaded.organisations.len(), 41);
 }
 
@@ -137,8 +141,8 @@ async fn a_question_left_out_is_retired_and_comes_back(store: &Store) {
 
     store.apply_definitions(&full).await.unwrap();
     assert_eq!(
-        definitions::export(&store.definitions().await.unwrap()),
-        definitions::export(&full)
+        definitions::export(&store.definitions().await.unwrap(), &CouncilData::default()),
+        definitions::export(&full, &CouncilData::default())
     );
 }
 

@@ -13,7 +13,11 @@ mod locate;
 mod read;
 mod write;
 
-use uppfolj_model::{Definitions, ObjectRef, Path};
+use std::collections::HashMap;
+
+use uppfolj_model::assessment::AssessmentSettings;
+use uppfolj_model::council_data::{CouncilData, DataRef};
+use uppfolj_model::{Definitions, Key, ObjectRef, Path};
 
 use crate::Diagnostic;
 
@@ -24,6 +28,7 @@ pub use write::export;
 #[derive(Debug)]
 pub struct Parsed {
     definitions: Definitions,
+    council: CouncilData,
     files: Vec<SourceFile>,
     origins: Origins,
 }
@@ -35,6 +40,8 @@ struct Origins {
     organisations: Vec<(usize, Path)>,
     documents: Vec<(usize, Path)>,
     rounds: Vec<(usize, Path)>,
+    council_documents: Vec<(usize, Path)>,
+    council_rounds: Vec<(usize, Path)>,
 }
 
 impl Origins {
@@ -46,12 +53,20 @@ impl Origins {
             ObjectRef::Round(i) => self.rounds.get(i),
         }
     }
+
+    fn of_data(&self, part: DataRef) -> Option<&(usize, Path)> {
+        match part {
+            DataRef::Document(i) => self.council_documents.get(i),
+            DataRef::Round(i) => self.council_rounds.get(i),
+        }
+    }
 }
 
 /// Parses definition files. Returns every syntax and shape problem of every file.
 pub fn parse(files: Vec<SourceFile>) -> Result<Parsed, Vec<Diagnostic>> {
     let mut parsed = Parsed {
         definitions: Definitions::default(),
+        council: CouncilData::default(),
         files: Vec::new(),
         origins: Origins::default(),
     };
@@ -81,6 +96,15 @@ pub fn parse(files: Vec<SourceFile>) -> Result<Parsed, Vec<Diagnostic>> {
                     defs.rounds.push(round);
                     origins.rounds.push((index, path));
                 }
+                let council = &mut parsed.council;
+                for (path, data) in contents.council_documents {
+                    council.documents.push(data);
+                    origins.council_documents.push((index, path));
+                }
+                for (path, data) in contents.council_rounds {
+                    council.rounds.push(data);
+                    origins.council_rounds.push((index, path));
+                }
             }
             Err(error) => problems.push(locate::toml_error(&file, &error)),
         }
@@ -94,6 +118,37 @@ pub fn parse(files: Vec<SourceFile>) -> Result<Parsed, Vec<Diagnostic>> {
 }
 
 impl Parsed {
+    /// Checks what the files say for the council report — indicators, assessment settings,
+    /// assessments and goal-area texts — against the files' definitions merged with what is
+    /// stored (`existing`, and the stored assessment settings). On success returns it, ready
+    /// to store beside the definitions that [`Parsed::check`] returns.
+    pub fn check_council(
+        &self,
+        existing: &Definitions,
+        settings: &HashMap<Key, AssessmentSettings>,
+    ) -> Result<CouncilData, Vec<Diagnostic>> {
+        let merged = self.definitions.clone().with_fallback(existing.clone());
+        let problems: Vec<Diagnostic> = self
+            .council
+            .validate(&merged, settings)
+            .into_iter()
+            .filter_map(|(part, problem)| {
+                let (file, root) = self.origins.of_data(part)?;
+                let path = Path(root.0.iter().chain(&problem.path.0).cloned().collect());
+                Some(locate::diagnostic(
+                    &self.files[*file],
+                    &path,
+                    problem.message,
+                ))
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(self.council.clone())
+        } else {
+            Err(problems)
+        }
+    }
+
     /// Checks the parsed files together with what is already stored. On success returns the
     /// files' definitions, ready to store; otherwise every problem, located in its file.
     pub fn check(self, existing: Definitions) -> Result<Definitions, Vec<Diagnostic>> {

@@ -3,9 +3,15 @@
 //! Keys and references are read as plain text and parsed here, so that every bad key of a file is
 //! reported at once and at its place, instead of stopping at the first.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
-use time::{Date, Month};
+use time::format_description::well_known::Rfc3339;
+use time::{Date, Month, OffsetDateTime};
 use toml::value::Datetime;
+use uppfolj_model::assessment::{AssessAt, AssessmentSettings, DEFAULT_SCALE};
+use uppfolj_model::council_data::{DocumentData, FiledAssessment, FiledNarrative, RoundData};
+use uppfolj_model::indicator::{Direction, Indicator, KoladaRef, Reading};
 use uppfolj_model::thresholds::StatusThresholds;
 use uppfolj_model::{
     AnswerOption, AnswerScale, CommentRule, Document, DocumentKind, Extension, Key, Organisation,
@@ -72,6 +78,61 @@ struct RawDocument {
     period: RawPeriod,
     #[serde(default)]
     section: Vec<RawSection>,
+    /// How the council report assesses the document.
+    assessment: Option<RawAssessmentSettings>,
+    #[serde(default)]
+    indicator: Vec<RawIndicator>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssessmentSettings {
+    at: AssessAt,
+    scale: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    key: String,
+    name: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    unit: String,
+    direction: Direction,
+    section: Option<String>,
+    baseline: Option<Reading>,
+    target: Option<Reading>,
+    kolada: Option<KoladaRef>,
+    #[serde(default)]
+    example: bool,
+    /// Values by year: `{ 2022 = 55.0, 2023 = 70 }`.
+    #[serde(default)]
+    values: BTreeMap<String, f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssessment {
+    document: String,
+    subject: String,
+    level: String,
+    #[serde(default)]
+    motivation: String,
+    assessed_by: Option<String>,
+    assessed_at: Option<Datetime>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNarrative {
+    document: String,
+    section: String,
+    #[serde(default)]
+    since_adoption: String,
+    #[serde(default)]
+    ahead: String,
 }
 
 #[derive(Deserialize)]
@@ -121,6 +182,12 @@ struct RawRound {
     /// Later last days for some organisations.
     #[serde(default)]
     extension: Vec<RawExtension>,
+    /// The central office's assessments for the council report.
+    #[serde(default)]
+    assessment: Vec<RawAssessment>,
+    /// The goal areas' texts for the council report.
+    #[serde(default)]
+    narrative: Vec<RawNarrative>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +223,8 @@ pub(super) struct Contents {
     pub organisations: Vec<(Path, Organisation)>,
     pub documents: Vec<(Path, Document)>,
     pub rounds: Vec<(Path, Round)>,
+    pub council_documents: Vec<(Path, DocumentData)>,
+    pub council_rounds: Vec<(Path, RoundData)>,
     pub problems: Vec<(Path, String)>,
 }
 
@@ -183,15 +252,27 @@ pub(super) fn file(text: &str) -> Result<Contents, toml::de::Error> {
             contents.organisations.push((at, organisation));
         }
     }
-    if let Some(document) = raw.document {
+    if let Some(mut document) = raw.document {
         let at = Path::root().field("document");
+        let settings = document.assessment.take();
+        let indicators = std::mem::take(&mut document.indicator);
         if let Some(document) = problems.document(document, &at) {
+            let data = problems.document_data(&document.key, settings, indicators, &at);
+            if data.settings.is_some() || !data.indicators.is_empty() {
+                contents.council_documents.push((at.clone(), data));
+            }
             contents.documents.push((at, document));
         }
     }
-    if let Some(round) = raw.round {
+    if let Some(mut round) = raw.round {
         let at = Path::root().field("round");
+        let assessments = std::mem::take(&mut round.assessment);
+        let narratives = std::mem::take(&mut round.narrative);
         if let Some(round) = problems.round(round, &at) {
+            let data = problems.round_data(&round.key, assessments, narratives, &at);
+            if !data.assessments.is_empty() || !data.narratives.is_empty() {
+                contents.council_rounds.push((at.clone(), data));
+            }
             contents.rounds.push((at, round));
         }
     }
@@ -406,6 +487,129 @@ impl Problems {
             asked: None,
             extensions,
         })
+    }
+
+    fn document_data(
+        &mut self,
+        document: &Key,
+        settings: Option<RawAssessmentSettings>,
+        raw: Vec<RawIndicator>,
+        at: &Path,
+    ) -> DocumentData {
+        let settings = settings.and_then(|s| {
+            let scale = match s.scale {
+                Some(scale) => self.key(&scale, at.field("assessment").field("scale"))?,
+                None => Key::parse(DEFAULT_SCALE).expect("a valid key"),
+            };
+            Some(AssessmentSettings { at: s.at, scale })
+        });
+        let mut indicators = Vec::new();
+        for (i, raw) in raw.into_iter().enumerate() {
+            let here = at.item("indicator", i);
+            let key = self.key(&raw.key, here.field("key"));
+            let section = match raw.section.as_deref() {
+                None => Some(None),
+                Some(s) => self.key(s, here.field("section")).map(Some),
+            };
+            let mut values = Vec::new();
+            for (year, value) in raw.values {
+                match year.parse::<i32>() {
+                    Ok(year) => values.push(Reading { year, value }),
+                    Err(_) => self.0.push((
+                        here.field("values"),
+                        format!(
+                            "«{year}» är inte ett årtal; skriv t.ex. values = {{ 2024 = 12.5 }}"
+                        ),
+                    )),
+                }
+            }
+            values.sort_by_key(|r| r.year);
+            if let (Some(key), Some(section)) = (key, section) {
+                indicators.push(Indicator {
+                    key,
+                    name: raw.name,
+                    source: raw.source,
+                    unit: raw.unit,
+                    direction: raw.direction,
+                    section,
+                    baseline: raw.baseline,
+                    target: raw.target,
+                    kolada: raw.kolada,
+                    example: raw.example,
+                    values,
+                });
+            }
+        }
+        DocumentData {
+            document: document.clone(),
+            settings,
+            indicators,
+        }
+    }
+
+    fn round_data(
+        &mut self,
+        round: &Key,
+        assessments: Vec<RawAssessment>,
+        narratives: Vec<RawNarrative>,
+        at: &Path,
+    ) -> RoundData {
+        let mut data = RoundData {
+            round: round.clone(),
+            assessments: Vec::new(),
+            narratives: Vec::new(),
+        };
+        for (i, raw) in assessments.into_iter().enumerate() {
+            let here = at.item("assessment", i);
+            let document = self.key(&raw.document, here.field("document"));
+            let subject = self.key(&raw.subject, here.field("subject"));
+            let level = self.key(&raw.level, here.field("level"));
+            let assessed_at = match &raw.assessed_at {
+                None => Some(None),
+                Some(t) => self.moment(t, here.field("assessed_at")).map(Some),
+            };
+            if let (Some(document), Some(subject), Some(level), Some(assessed_at)) =
+                (document, subject, level, assessed_at)
+            {
+                data.assessments.push(FiledAssessment {
+                    document,
+                    subject,
+                    level,
+                    motivation: raw.motivation,
+                    assessed_by: raw.assessed_by,
+                    assessed_at,
+                });
+            }
+        }
+        for (i, raw) in narratives.into_iter().enumerate() {
+            let here = at.item("narrative", i);
+            let document = self.key(&raw.document, here.field("document"));
+            let section = self.key(&raw.section, here.field("section"));
+            if let (Some(document), Some(section)) = (document, section) {
+                data.narratives.push(FiledNarrative {
+                    document,
+                    section,
+                    since_adoption: raw.since_adoption,
+                    ahead: raw.ahead,
+                });
+            }
+        }
+        data
+    }
+
+    /// A moment with its offset, such as `2026-11-30T14:05:00Z`.
+    fn moment(&mut self, raw: &Datetime, at: Path) -> Option<OffsetDateTime> {
+        let moment = match (raw.offset, raw.time) {
+            (Some(_), Some(_)) => OffsetDateTime::parse(&raw.to_string(), &Rfc3339).ok(),
+            _ => None,
+        };
+        if moment.is_none() {
+            self.0.push((
+                at,
+                format!("«{raw}» ska vara en tidpunkt med tidszon, t.ex. 2026-11-30T14:05:00Z"),
+            ));
+        }
+        moment
     }
 
     fn date(&mut self, raw: &Datetime, at: Path) -> Option<Date> {

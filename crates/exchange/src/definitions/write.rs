@@ -3,15 +3,21 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
+use time::format_description::well_known::Rfc3339;
+use uppfolj_model::assessment::DEFAULT_SCALE;
+use uppfolj_model::council_data::{CouncilData, DocumentData, RoundData};
+use uppfolj_model::indicator::Reading;
 use uppfolj_model::thresholds::StatusThresholds;
 use uppfolj_model::{
     AnswerScale, CommentRule, Definitions, Document, Organisation, Round, ScaleKind, Section,
 };
 
 /// Renders a configuration as definition files: `scales.toml`, `organisations.toml`,
-/// `documents/<key>.toml`, `rounds/<key>.toml`. Retired sections and questions are left out.
-/// The output depends only on the definitions, so exporting twice gives identical files.
-pub fn export(definitions: &Definitions) -> Vec<(PathBuf, String)> {
+/// `documents/<key>.toml` (with the document's indicators and assessment settings),
+/// `rounds/<key>.toml` (with the round's assessments and goal-area texts). Retired sections
+/// and questions are left out. The output depends only on what is given, so exporting twice
+/// gives identical files.
+pub fn export(definitions: &Definitions, council: &CouncilData) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
     if !definitions.scales.is_empty() {
         files.push((
@@ -26,15 +32,23 @@ pub fn export(definitions: &Definitions) -> Vec<(PathBuf, String)> {
         ));
     }
     for d in &definitions.documents {
+        let mut text = document(&d.current());
+        if let Some(data) = council.documents.iter().find(|c| c.document == d.key) {
+            document_data(&mut text, data);
+        }
         files.push((
             PathBuf::from("documents").join(format!("{}.toml", d.key)),
-            document(&d.current()),
+            text,
         ));
     }
     for r in &definitions.rounds {
+        let mut text = round(r);
+        if let Some(data) = council.rounds.iter().find(|c| c.round == r.key) {
+            round_data(&mut text, data);
+        }
         files.push((
             PathBuf::from("rounds").join(format!("{}.toml", r.key)),
-            round(r),
+            text,
         ));
     }
     files
@@ -203,4 +217,96 @@ fn round(round: &Round) -> String {
         }
     }
     out
+}
+
+/// A number as TOML writes it.
+fn number(value: f64) -> String {
+    toml::Value::Float(value).to_string()
+}
+
+fn reading(r: Reading) -> String {
+    format!("{{ year = {}, value = {} }}", r.year, number(r.value))
+}
+
+fn document_data(out: &mut String, data: &DocumentData) {
+    if let Some(settings) = &data.settings {
+        let _ = writeln!(
+            out,
+            "\n[document.assessment]\nat = {}",
+            s(settings.at.as_str())
+        );
+        if settings.scale.as_str() != DEFAULT_SCALE {
+            let _ = writeln!(out, "scale = {}", s(settings.scale.as_str()));
+        }
+    }
+    for indicator in &data.indicators {
+        let _ = writeln!(
+            out,
+            "\n[[document.indicator]]\nkey = {}\nname = {}\nsource = {}\nunit = {}\ndirection = {}",
+            s(indicator.key.as_str()),
+            s(&indicator.name),
+            s(&indicator.source),
+            s(&indicator.unit),
+            s(indicator.direction.as_str()),
+        );
+        if let Some(section) = &indicator.section {
+            let _ = writeln!(out, "section = {}", s(section.as_str()));
+        }
+        for (field, value) in [
+            ("baseline", indicator.baseline),
+            ("target", indicator.target),
+        ] {
+            if let Some(value) = value {
+                let _ = writeln!(out, "{field} = {}", reading(value));
+            }
+        }
+        if let Some(kolada) = &indicator.kolada {
+            let _ = writeln!(
+                out,
+                "kolada = {{ kpi = {}, municipality = {} }}",
+                s(&kolada.kpi),
+                s(&kolada.municipality)
+            );
+        }
+        if indicator.example {
+            out.push_str("example = true\n");
+        }
+        if !indicator.values.is_empty() {
+            let values: Vec<String> = indicator
+                .values
+                .iter()
+                .map(|r| format!("{} = {}", r.year, number(r.value)))
+                .collect();
+            let _ = writeln!(out, "values = {{ {} }}", values.join(", "));
+        }
+    }
+}
+
+fn round_data(out: &mut String, data: &RoundData) {
+    for a in &data.assessments {
+        let _ = writeln!(
+            out,
+            "\n[[round.assessment]]\ndocument = {}\nsubject = {}\nlevel = {}\nmotivation = {}",
+            s(a.document.as_str()),
+            s(a.subject.as_str()),
+            s(a.level.as_str()),
+            s(&a.motivation),
+        );
+        if let Some(by) = &a.assessed_by {
+            let _ = writeln!(out, "assessed_by = {}", s(by));
+        }
+        if let Some(at) = a.assessed_at.and_then(|at| at.format(&Rfc3339).ok()) {
+            let _ = writeln!(out, "assessed_at = {at}");
+        }
+    }
+    for n in &data.narratives {
+        let _ = writeln!(
+            out,
+            "\n[[round.narrative]]\ndocument = {}\nsection = {}\nsince_adoption = {}\nahead = {}",
+            s(n.document.as_str()),
+            s(n.section.as_str()),
+            s(&n.since_adoption),
+            s(&n.ahead),
+        );
+    }
 }
