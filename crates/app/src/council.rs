@@ -2,12 +2,14 @@
 //! coordinators' saves of assessments, narratives, indicators and their values. Every save is
 //! checked here against the document and its scale, and refused when made from a stale version.
 
+use std::sync::Arc;
+
 use time::OffsetDateTime;
 use uppfolj_model::assessment::{
     AssessAt, Assessment, AssessmentScale, AssessmentSettings, Narrative,
 };
 use uppfolj_model::council::{CouncilInput, CouncilReport, council_report};
-use uppfolj_model::council_data::text_problem;
+use uppfolj_model::council_data::{assessable_scale, text_problem};
 use uppfolj_model::indicator::{Indicator, Reading};
 use uppfolj_model::{Actor, Audience, Definitions, Document, Key, Path, RoundState};
 use uppfolj_store::{Store, StoreError, VersionedIndicator};
@@ -242,12 +244,7 @@ pub async fn assessment_settings(
     actor: &Actor,
     document: &str,
 ) -> Result<(AssessmentSettings, Vec<(Key, String)>), CouncilError> {
-    require_coordinator(actor)?;
-    let document = key(document, "dokumentet")?;
-    let definitions = app.store.definitions().await?;
-    if !definitions.documents.iter().any(|d| d.key == document) {
-        return Err(LookupError::NotFound(format!("dokumentet «{document}»")).into());
-    }
+    let (definitions, document) = edited_document(app, actor, document).await?;
     let standard = AssessmentScale::standard();
     let mut scales = vec![(standard.key.clone(), standard.name)];
     scales.extend(
@@ -258,7 +255,26 @@ pub async fn assessment_settings(
             .filter_map(AssessmentScale::from_answer_scale)
             .map(|s| (s.key, s.name)),
     );
-    Ok((app.store.assessment_settings(&document).await?, scales))
+    Ok((app.store.assessment_settings(&document.key).await?, scales))
+}
+
+/// The document a coordinator's page or call edits, as it stands now, with the definitions it
+/// is part of; only coordinators edit documents.
+async fn edited_document(
+    app: &App,
+    actor: &Actor,
+    document: &str,
+) -> Result<(Arc<Definitions>, Document), CouncilError> {
+    require_coordinator(actor)?;
+    let document = key(document, "dokumentet")?;
+    let definitions = app.store.definitions().await?;
+    let found = definitions
+        .documents
+        .iter()
+        .find(|d| d.key == document)
+        .ok_or_else(|| LookupError::NotFound(format!("dokumentet «{document}»")))?
+        .current();
+    Ok((definitions, found))
 }
 
 /// Sets whether `document` is assessed per strategy or per goal area, and on which scale. Earlier
@@ -270,27 +286,25 @@ pub async fn set_assessment_settings(
     at: &str,
     scale: &str,
 ) -> Result<(), CouncilError> {
-    let (_, scales) = assessment_settings(app, actor, document).await?;
+    let (definitions, document) = edited_document(app, actor, document).await?;
     let at = AssessAt::parse(at).ok_or_else(|| {
         invalid(
             "at",
             "välj om dokumentet bedöms per strategi eller per målområde",
         )
     })?;
-    let scale = scales
-        .into_iter()
-        .map(|(key, _)| key)
-        .find(|k| k.as_str() == scale)
+    let scale = Key::parse(scale)
+        .ok()
+        .filter(|k| assessable_scale(&definitions, k))
         .ok_or_else(|| {
             invalid(
                 "scale",
                 format!("«{scale}» är inte en svarsskala med alternativ"),
             )
         })?;
-    let document = key(document, "dokumentet")?;
     Ok(app
         .store
-        .set_assessment_settings(&document, &AssessmentSettings { at, scale })
+        .set_assessment_settings(&document.key, &AssessmentSettings { at, scale })
         .await?)
 }
 
@@ -300,16 +314,9 @@ pub async fn indicators(
     actor: &Actor,
     document: &str,
 ) -> Result<(Document, Vec<VersionedIndicator>), CouncilError> {
-    require_coordinator(actor)?;
-    let document = key(document, "dokumentet")?;
-    let definitions = app.store.definitions().await?;
-    let found = definitions
-        .documents
-        .iter()
-        .find(|d| d.key == document)
-        .ok_or_else(|| LookupError::NotFound(format!("dokumentet «{document}»")))?
-        .current();
-    Ok((found, app.store.indicators(&document).await?))
+    let (_, found) = edited_document(app, actor, document).await?;
+    let stored = app.store.indicators(&found.key).await?;
+    Ok((found, stored))
 }
 
 /// Stores an indicator of `document`: a new one (`version` `None`) or an edit of the one with
@@ -321,7 +328,7 @@ pub async fn save_indicator(
     indicator: &Indicator,
     version: Option<i64>,
 ) -> Result<i64, CouncilError> {
-    let (found, _) = indicators(app, actor, document).await?;
+    let (_, found) = edited_document(app, actor, document).await?;
     if let Some(version) = version {
         known_version(version)?;
     }

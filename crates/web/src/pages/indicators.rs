@@ -82,15 +82,11 @@ async fn settle(
         Err(CouncilError::Invalid { field, message }) => {
             let mut errors = FieldErrors::default();
             errors.refuse(if field == "scale" { "skala" } else { "niva" }, message);
-            let form = IndicatorForm {
-                riktning: Direction::Higher.as_str().into(),
-                ..IndicatorForm::default()
-            };
             list_page(
                 &state,
                 &caller,
                 &document,
-                form,
+                IndicatorForm::blank(),
                 errors,
                 None,
                 StatusCode::BAD_REQUEST,
@@ -125,6 +121,14 @@ struct IndicatorForm {
 
 impl IndicatorForm {
     /// The form filled from a stored indicator.
+    /// The add form before anything is written: higher is better until chosen otherwise.
+    fn blank() -> IndicatorForm {
+        IndicatorForm {
+            riktning: Direction::Higher.as_str().into(),
+            ..IndicatorForm::default()
+        }
+    }
+
     fn of(indicator: &Indicator, version: i64) -> IndicatorForm {
         let year = |r: Option<Reading>| r.map(|r| r.year.to_string()).unwrap_or_default();
         let value = |r: Option<Reading>| r.map(|r| format_number(r.value)).unwrap_or_default();
@@ -385,15 +389,11 @@ async fn list(
     let notice = notice
         .sparad
         .map(|k| format!("Indikatorn «{k}» är sparad."));
-    let form = IndicatorForm {
-        riktning: Direction::Higher.as_str().into(),
-        ..IndicatorForm::default()
-    };
     list_page(
         &state,
         &caller,
         &document,
-        form,
+        IndicatorForm::blank(),
         FieldErrors::default(),
         notice,
         StatusCode::OK,
