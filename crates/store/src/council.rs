@@ -667,7 +667,13 @@ pub(crate) async fn store_council(
                     version: 0,
                 };
                 let version = current.map_or(0, |c| c.version);
-                write_assessment(tx, round_id, document_id, &assessment, version).await?;
+                // Someone saved between the read and the write (PostgreSQL lets them): the
+                // whole import is refused rather than storing one without the other.
+                write_assessment(tx, round_id, document_id, &assessment, version)
+                    .await?
+                    .ok_or_else(|| {
+                        StoreError::Stale(format!("bedömningen av «{}»", assessment.subject))
+                    })?;
                 summary.assessments += 1;
             }
             let narratives = read_narratives(tx, &filed.round, document).await?;
@@ -684,7 +690,9 @@ pub(crate) async fn store_council(
                     ahead: n.ahead.clone(),
                     version: current.map_or(0, |c| c.version),
                 };
-                write_narrative(tx, round_id, document_id, &narrative, by, at).await?;
+                write_narrative(tx, round_id, document_id, &narrative, by, at)
+                    .await?
+                    .ok_or_else(|| StoreError::Stale(format!("texten om «{}»", n.section)))?;
                 summary.narratives += 1;
             }
         }
