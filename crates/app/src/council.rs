@@ -9,7 +9,7 @@ use uppfolj_model::assessment::{
     AssessAt, Assessment, AssessmentScale, AssessmentSettings, Narrative,
 };
 use uppfolj_model::council::{CouncilInput, CouncilReport, council_report};
-use uppfolj_model::council_data::{assessable_scale, text_problem};
+use uppfolj_model::council_data::{assessable_scale, text_problem, tidy_text};
 use uppfolj_model::indicator::{Indicator, Reading};
 use uppfolj_model::{Actor, Audience, Definitions, Document, Key, Path, RoundState};
 use uppfolj_store::{Store, StoreError, VersionedIndicator};
@@ -127,7 +127,7 @@ pub struct AssessmentInput {
 fn text(field: &'static str, what: &str, value: &str) -> Result<String, CouncilError> {
     match text_problem(what, value) {
         Some(message) => Err(invalid(field, message)),
-        None => Ok(value.replace("\r\n", "\n").trim().to_owned()),
+        None => Ok(tidy_text(value)),
     }
 }
 

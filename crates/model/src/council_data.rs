@@ -77,6 +77,12 @@ pub fn text_problem(what: &str, text: &str) -> Option<String> {
     control_character(&text.replace("\r\n", "\n")).map(|at| control_character_message(what, at))
 }
 
+/// A motivation or goal-area text as it is stored: Unix line ends (a form or a file saved on
+/// Windows sends others) and no blank lines around it, so that an unchanged text compares equal.
+pub fn tidy_text(text: &str) -> String {
+    text.replace("\r\n", "\n").trim().to_owned()
+}
+
 /// Whether `scale` may be a document's assessment scale: the standard, or a choice scale.
 pub fn assessable_scale(definitions: &Definitions, scale: &Key) -> bool {
     scale.as_str() == DEFAULT_SCALE

@@ -10,7 +10,9 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime};
 use toml::value::Datetime;
 use uppfolj_model::assessment::{AssessAt, AssessmentSettings, DEFAULT_SCALE};
-use uppfolj_model::council_data::{DocumentData, FiledAssessment, FiledNarrative, RoundData};
+use uppfolj_model::council_data::{
+    DocumentData, FiledAssessment, FiledNarrative, RoundData, tidy_text,
+};
 use uppfolj_model::indicator::{Direction, Indicator, KoladaRef, Reading};
 use uppfolj_model::thresholds::StatusThresholds;
 use uppfolj_model::{
@@ -575,7 +577,7 @@ impl Problems {
                     document,
                     subject,
                     level,
-                    motivation: raw.motivation,
+                    motivation: tidy_text(&raw.motivation),
                     assessed_by: raw.assessed_by,
                     assessed_at,
                 });
@@ -589,8 +591,8 @@ impl Problems {
                 data.narratives.push(FiledNarrative {
                     document,
                     section,
-                    since_adoption: raw.since_adoption,
-                    ahead: raw.ahead,
+                    since_adoption: tidy_text(&raw.since_adoption),
+                    ahead: tidy_text(&raw.ahead),
                 });
             }
         }
