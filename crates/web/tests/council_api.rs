@@ -158,6 +158,17 @@ async fn an_assessment_saved_from_a_stale_version_is_409_and_changes_nothing(app
         stale.headers[header::CONTENT_TYPE],
         "application/problem+json"
     );
+    let problem = stale.json();
+    assert_eq!(problem["subject"], "strategi-2-2");
+    assert_eq!(
+        (
+            &problem["current"]["motivation"],
+            &problem["current"]["version"]
+        ),
+        (&json!("Först."), &json!(1)),
+        "the stored assessment beside the one sent: {problem}"
+    );
+    assert_eq!(problem["yours"]["motivation"], "Sent.");
     let stored = stored_assessments(&app).await;
     let stored = stored
         .iter()
@@ -274,6 +285,9 @@ async fn a_narrative_is_saved_from_its_version_and_a_stale_one_is_409(app: TestA
     )
     .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+    let problem = stale.json();
+    assert_eq!(problem["current"]["since_adoption"], "Mer kunskap.");
+    assert_eq!(problem["yours"]["since_adoption"], "Annat.");
     let report = app.get(REPORT, &sam).await.json();
     let area = report["goal_areas"]
         .as_array()

@@ -5,17 +5,19 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde_json::json;
-use uppfolj_app::council::{self, AssessmentInput, NarrativeInput};
+use serde_json::{Value, json};
+use uppfolj_app::council::{self, AssessmentInput, CouncilError, NarrativeInput};
 use uppfolj_app::lookup::{key, require_coordinator};
+use uppfolj_model::council::CouncilReport;
 use uppfolj_model::indicator::{Direction, Indicator, KoladaRef, Reading};
 use uppfolj_model::{Audience, AuditAction, Key};
+use uppfolj_store::StoreError;
 
 use super::json::ApiJson;
 use super::types::{
     AssessmentInputJson, AssessmentJson, AssessmentSettingsJson, AssessmentSettingsView,
-    CouncilReportJson, IndicatorInputJson, IndicatorJson, NarrativeInputJson, Problem,
-    ScaleChoiceJson, VersionJson, VersionedIndicatorJson,
+    CouncilReportJson, IndicatorInputJson, IndicatorJson, NarrativeInputJson, NarrativeJson,
+    Problem, ScaleChoiceJson, VersionJson, VersionedIndicatorJson,
 };
 use crate::AppState;
 use crate::auth::Caller;
@@ -55,13 +57,25 @@ pub async fn assess(
     ApiJson(body): ApiJson<AssessmentInputJson>,
 ) -> Result<Json<AssessmentJson>, Failure> {
     let input = AssessmentInput {
-        subject,
+        subject: subject.clone(),
         level: body.level,
         motivation: body.motivation,
         version: body.version,
     };
+    let yours =
+        json!({ "level": input.level, "motivation": input.motivation, "version": input.version });
     let saved =
-        council::save_assessment(&state.app, &caller.actor, &round, &document, input).await?;
+        match council::save_assessment(&state.app, &caller.actor, &round, &document, input).await {
+            Err(CouncilError::Store(StoreError::Stale(what))) => {
+                let report = stored_report(&state, &round, &document).await?;
+                let current = Key::parse(&subject)
+                    .ok()
+                    .and_then(|s| report.subject(&s).and_then(|s| s.assessment.as_ref()))
+                    .map(|a| AssessmentJson::from(&a.assessment));
+                return Err(conflict(what, &subject, json!(current), yours));
+            }
+            other => other?,
+        };
     let subject = format!("bedomning/{round}/{document}/{}", saved.subject);
     let action = AuditAction::AssessmentSaved;
     caller
@@ -92,7 +106,23 @@ pub async fn narrate(
         version: body.version,
     };
     let version =
-        council::save_narrative(&state.app, &caller.actor, &round, &document, input).await?;
+        match council::save_narrative(&state.app, &caller.actor, &round, &document, input).await {
+            Err(CouncilError::Store(StoreError::Stale(what))) => {
+                let report = stored_report(&state, &round, &document).await?;
+                let current = report
+                    .goal_areas
+                    .iter()
+                    .find(|g| g.key.as_str() == section)
+                    .map(|g| NarrativeJson::from(&g.narrative));
+                let yours = json!({
+                    "since_adoption": body.since_adoption,
+                    "ahead": body.ahead,
+                    "version": body.version,
+                });
+                return Err(conflict(what, &section, json!(current), yours));
+            }
+            other => other?,
+        };
     let subject = format!("text/{round}/{document}/{section}");
     let after = json!({
         "since_adoption": body.since_adoption,
@@ -104,6 +134,25 @@ pub async fn narrate(
         .audit(&state, action, &subject, None, Some(&after))
         .await;
     Ok(Json(VersionJson { version }))
+}
+
+/// The report as stored now, to show beside a save that came too late.
+async fn stored_report(
+    state: &AppState,
+    round: &str,
+    document: &str,
+) -> Result<CouncilReport, Failure> {
+    let (round, document) = (key(round, "omgången")?, key(document, "dokumentet")?);
+    Ok(council::report(&state.store, &round, &document, Audience::Coordinators).await?)
+}
+
+/// A save made from a stale version: what is stored now (`current`, null when nothing is)
+/// beside what was sent (`yours`), as the answers API shows them.
+fn conflict(what: String, subject: &str, current: Value, yours: Value) -> Failure {
+    Failure::conflict(
+        StoreError::Stale(what).to_string(),
+        json!({ "subject": subject, "current": current, "yours": yours }),
+    )
 }
 
 /// A document's indicators in their order, each with its values, status and version.

@@ -1,7 +1,7 @@
 //! The JSON the API speaks. Field names are English; texts are the stored Swedish texts.
 
 use serde::{Deserialize, Serialize};
-use uppfolj_model::assessment::{Assessment, Tone};
+use uppfolj_model::assessment::{Assessment, Narrative, Tone};
 use uppfolj_model::council::{Assessed, CouncilReport, IndicatorRow, Subject};
 use uppfolj_model::indicator::{Indicator, IndicatorStatus, Reading};
 use uppfolj_model::{Actor, Answer, AnswerScale, Key, Organisation, Round, ScaleKind};
@@ -534,6 +534,16 @@ pub struct NarrativeJson {
     pub version: i64,
 }
 
+impl From<&Narrative> for NarrativeJson {
+    fn from(n: &Narrative) -> NarrativeJson {
+        NarrativeJson {
+            since_adoption: n.since_adoption.clone(),
+            ahead: n.ahead.clone(),
+            version: n.version,
+        }
+    }
+}
+
 /// A strategy or goal area with the answers behind it; assessed with
 /// `PUT …/assessments/{key}` from its assessment's version (0 when there is none).
 #[derive(Serialize, ToSchema)]
@@ -695,11 +705,7 @@ impl CouncilReportJson {
                     key: g.key.to_string(),
                     number: g.number.clone(),
                     title: g.heading.clone(),
-                    narrative: NarrativeJson {
-                        since_adoption: g.narrative.since_adoption.clone(),
-                        ahead: g.narrative.ahead.clone(),
-                        version: g.narrative.version,
-                    },
+                    narrative: NarrativeJson::from(&g.narrative),
                     subjects: g.subjects.iter().map(subject).collect(),
                     indicators: rows(&g.indicators),
                 })
