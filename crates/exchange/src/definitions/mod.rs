@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use uppfolj_model::assessment::AssessmentSettings;
 use uppfolj_model::council_data::{CouncilData, DataRef};
-use uppfolj_model::{Definitions, Key, ObjectRef, Path};
+use uppfolj_model::{Definitions, Key, ObjectRef, Path, Problem};
 
 use crate::Diagnostic;
 
@@ -118,6 +118,12 @@ pub fn parse(files: Vec<SourceFile>) -> Result<Parsed, Vec<Diagnostic>> {
 }
 
 impl Parsed {
+    /// A problem of an object that stands at `root` in file `file`, at its line and column.
+    fn located(&self, (file, root): &(usize, Path), problem: Problem) -> Diagnostic {
+        let path = Path(root.0.iter().chain(&problem.path.0).cloned().collect());
+        locate::diagnostic(&self.files[*file], &path, problem.message)
+    }
+
     /// Checks what the files say for the council report — indicators, assessment settings,
     /// assessments and goal-area texts — against the files' definitions merged with what is
     /// stored (`existing`, and the stored assessment settings). On success returns it, ready
@@ -132,15 +138,7 @@ impl Parsed {
             .council
             .validate(&merged, settings)
             .into_iter()
-            .filter_map(|(part, problem)| {
-                let (file, root) = self.origins.of_data(part)?;
-                let path = Path(root.0.iter().chain(&problem.path.0).cloned().collect());
-                Some(locate::diagnostic(
-                    &self.files[*file],
-                    &path,
-                    problem.message,
-                ))
-            })
+            .filter_map(|(part, problem)| Some(self.located(self.origins.of_data(part)?, problem)))
             .collect();
         if problems.is_empty() {
             Ok(self.council.clone())
@@ -157,10 +155,7 @@ impl Parsed {
             .validate()
             .into_iter()
             .map(|(object, problem)| match self.origins.of(object) {
-                Some((file, root)) => {
-                    let path = Path(root.0.iter().chain(&problem.path.0).cloned().collect());
-                    locate::diagnostic(&self.files[*file], &path, problem.message)
-                }
+                Some(origin) => self.located(origin, problem),
                 None => Diagnostic::whole("(databasen)".into(), problem.to_string()),
             })
             .collect();
