@@ -29,9 +29,13 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 /// At most this many passwords are hashed or checked at once, half the cores (one at least):
 /// argon2 takes tens of milliseconds of a core and 19 MiB, and must leave the cores that serve
 /// every other request room to do so.
-static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+static HASHING: LazyLock<tokio::sync::Semaphore> =
+    LazyLock::new(|| tokio::sync::Semaphore::new(*HASHING_AT_ONCE));
+
+/// How many permits [`HASHING`] has.
+static HASHING_AT_ONCE: LazyLock<usize> = LazyLock::new(|| {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    tokio::sync::Semaphore::new((cores / 2).max(1))
+    (cores / 2).max(1)
 });
 
 /// Runs argon2 work on the blocking pool, a bounded number at a time.
@@ -84,6 +88,13 @@ pub fn new_secret(prefix: &str) -> String {
     format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// Whether a secret given equals the one expected, in time that does not depend on where they
+/// differ, so that nobody can find a secret by timing guesses.
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    let (a, b) = (given.as_bytes(), expected.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// What is stored for a secret: its SHA-256, so a leaked database gives no usable tokens.
 pub fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
@@ -103,30 +114,41 @@ mod tests {
         assert!(hash_password("kort").is_err());
     }
 
-    /// On a runtime with one thread, anything that hashed on it would hold up every other task
-    /// for the whole hash (26 ms here); checks on the pool hold up nothing.
+    /// Argon2 work never runs on the thread that serves requests, and no more of it runs at once
+    /// than the pool allows, so the cores left over always have room for every other request.
+    /// Asserted on threads and counts, not on timings, so that a loaded machine cannot fail it.
     #[tokio::test(flavor = "current_thread")]
     async fn checking_passwords_leaves_the_async_workers_free() {
-        let hash = hash_password("korrekt häst batteri").unwrap();
-        let mut checks = tokio::task::JoinSet::new();
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let server = std::thread::current().id();
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let mut work = tokio::task::JoinSet::new();
         for _ in 0..8 {
-            checks.spawn(verify_password_pooled("fel".into(), Some(hash.clone())));
+            let (running, most) = (running.clone(), most.clone());
+            work.spawn(on_hashing_pool(move || {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                running.fetch_sub(1, Ordering::SeqCst);
+                std::thread::current().id()
+            }));
         }
-        let mut waits = Vec::new();
-        while waits.len() < 40 {
-            let started = std::time::Instant::now();
-            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-            waits.push(started.elapsed());
+        while let Some(worker) = work.join_next().await {
+            assert_ne!(
+                worker.unwrap(),
+                server,
+                "argon2 work ran on the server's thread"
+            );
         }
-        while let Some(checked) = checks.join_next().await {
-            assert!(!checked.unwrap());
-        }
-        waits.sort();
-        assert!(
-            waits[39] < std::time::Duration::from_millis(15),
-            "a 1 ms sleep took {:?} while passwords were checked",
-            waits[39]
-        );
+        assert!(most.load(Ordering::SeqCst) <= *HASHING_AT_ONCE);
+        assert_eq!(HASHING.available_permits(), *HASHING_AT_ONCE);
+
+        let hash = hash_password("korrekt häst batteri").unwrap();
+        assert!(verify_password_pooled("korrekt häst batteri".into(), Some(hash.clone())).await);
+        assert!(!verify_password_pooled("fel lösenord här".into(), Some(hash)).await);
+        assert!(!verify_password_pooled("fel lösenord här".into(), None).await);
     }
 
     #[test]
@@ -136,5 +158,13 @@ mod tests {
         assert_ne!(a, new_secret("upf_"));
         assert_eq!(secret_hash(&a), secret_hash(&a));
         assert_eq!(secret_hash(&a).len(), 64);
+    }
+
+    #[test]
+    fn secrets_are_the_same_only_when_every_byte_is() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "ab"));
+        assert!(!same_secret("", "a"));
     }
 }

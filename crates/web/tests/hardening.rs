@@ -532,8 +532,11 @@ async fn health_answers_quickly_while_many_clients_hash(app: TestApp) {
     while clients.join_next().await.is_some() {}
     times.sort();
     let p99 = times[98];
+    // Were the hashes done on the threads that serve requests, a health check would queue behind
+    // the 32 clients' hashes (26 ms each here), hundreds of milliseconds; the bound leaves room
+    // for a machine busy with the other tests.
     assert!(
-        p99 < Duration::from_millis(20),
+        p99 < Duration::from_millis(100),
         "health p99 {p99:?} while 32 clients hash"
     );
 }
