@@ -3,7 +3,7 @@
 //! responses, running rounds, making reports and compilations, accounts, logins and e-mail.
 //!
 //! Each use case is a function in the file named for what it concerns (`responses::submit`,
-//! `rounds::create`, `accounts::create_user`, `login::reserve`), takes the [`App`] and the
+//! `rounds::create`, `accounts::create_user`, `login::with_password`), takes the [`App`] and the
 //! person asking (`uppfolj_model::Actor`), and returns a domain error (`ResponseError`,
 //! `RoundError`, …), never an HTTP status: the web layer turns each into problem details for the
 //! API and a Swedish page or form error for people, once.

@@ -183,20 +183,26 @@ impl Store {
         Ok(users)
     }
 
-    /// Sets a user's password hash and ends every session of theirs.
-    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
+    /// Sets a user's password hash and ends every session of theirs. Returns the user's address,
+    /// for the audit log.
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+    ) -> Result<String, StoreError> {
         let mut tx = self.write_transaction().await?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(password_hash)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        let email: String =
+            sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING email")
+                .bind(password_hash)
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(email)
     }
 
     /// Starts a session that ends at `expires_at` at the latest.

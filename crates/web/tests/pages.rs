@@ -7,7 +7,8 @@ use crate::common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
-use uppfolj_model::Role;
+use uppfolj_model::{AuditAction, Role};
+use uppfolj_store::AuditFilter;
 
 use common::{TestApp, cookie, hidden, login, session, with_cookie};
 
@@ -401,6 +402,27 @@ async fn a_first_login_link_sets_the_password_once(app: TestApp) {
         .await;
     assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.text);
     assert!(cookie(&set, "uppfolj_session").is_some());
+    // The audit log has the password set and the login through the link, by the new user.
+    let filter = AuditFilter {
+        limit: 100,
+        ..AuditFilter::default()
+    };
+    let log = app.store().audit_log(&filter).await.unwrap();
+    let by_new: Vec<(AuditAction, &str)> = log
+        .iter()
+        .filter(|e| e.actor == "ny@intraservice.se")
+        .map(|e| (e.action, e.subject.as_str()))
+        .collect();
+    assert!(
+        by_new.contains(&(AuditAction::PasswordChanged, "användare/ny@intraservice.se")),
+        "{by_new:?}"
+    );
+    assert!(
+        by_new
+            .iter()
+            .any(|(a, s)| *a == AuditAction::Login && s.ends_with("(engångslänk)")),
+        "{by_new:?}"
+    );
     let again = app
         .send(post(format!(
             "password=ett+annat+l%C3%B6sen&repeat=ett+annat+l%C3%B6sen&csrf={token}"

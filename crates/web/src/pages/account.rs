@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use time::OffsetDateTime;
-use uppfolj_app::login as throttle;
+use uppfolj_app::login::{self, PasswordField};
 use uppfolj_app::secrets;
 use uppfolj_model::AuditAction;
 use uppfolj_model::text::swedish_time;
@@ -175,72 +175,44 @@ async fn change_password(
             "Logga in i webbläsaren för att byta lösenord.".into(),
         ));
     };
-    let (current, new, repeat) = (&form.nuvarande, &form.nytt, &form.upprepa);
-    let mut errors = FieldErrors::default();
-    let mut status = StatusCode::BAD_REQUEST;
-    let account_key = throttle::account_key(caller.actor.email.as_str());
+    let passwords = [
+        form.nuvarande.as_str(),
+        form.nytt.as_str(),
+        form.upprepa.as_str(),
+    ];
     let now = OffsetDateTime::now_utc();
-    let stored = state
-        .store
-        .user_by_email(&caller.actor.email)
-        .await?
-        .and_then(|u| u.password_hash);
-    if current.is_empty() {
-        errors.add("nuvarande", "Skriv ditt nuvarande lösenord.");
-    } else {
-        // The current password is guessed like a login's, and counts against the account.
-        match throttle::reserve_one(&state.store, &account_key, throttle::ACCOUNT_LIMIT, now)
-            .await?
-        {
-            Err(until) => {
-                let minutes = ((until - now).whole_seconds() + 59).max(60) / 60;
-                errors.add(
-                    "nuvarande",
-                    format!("Kontot är låst efter för många misslyckade försök. Försök igen om {minutes} minuter."),
-                );
-                status = StatusCode::TOO_MANY_REQUESTS;
-            }
-            Ok(()) => {
-                let verified = secrets::verify_password_pooled(current.to_owned(), stored).await;
-                throttle::settle_one(&state.store, &account_key, verified, true, now).await?;
-                if !verified {
-                    errors.add("nuvarande", "Det nuvarande lösenordet stämmer inte.");
-                }
-            }
-        }
-    }
-    let hash = match secrets::hash_password_pooled(new.to_owned()).await {
-        Ok(hash) => Some(hash),
-        Err(message) => {
-            errors.refuse("nytt", &message);
-            None
-        }
+    let (store, actor) = (&state.store, &caller.actor);
+    let changed = login::change_password(
+        store,
+        actor,
+        caller.user_id,
+        &session.token_hash,
+        passwords,
+        now,
+    );
+    let refused = match changed.await? {
+        Ok(()) => return Ok(Redirect::to("/konto?klart=losenord").into_response()),
+        Err(refused) => refused,
     };
-    if new != repeat {
-        errors.add(
-            "upprepa",
-            "Lösenorden är inte lika. Skriv samma nya lösenord två gånger.",
-        );
+    let mut errors = FieldErrors::default();
+    for (field, problem) in &refused.problems {
+        let field = match field {
+            PasswordField::Current => "nuvarande",
+            PasswordField::New => "nytt",
+            PasswordField::Repeat => "upprepa",
+        };
+        errors.refuse(field, problem);
     }
-    match hash {
-        Some(hash) if errors.is_empty() => {
-            state
-                .store
-                .change_password(caller.user_id, &hash, &session.token_hash)
-                .await?;
-            let subject = format!("användare/{}", caller.actor.email);
-            let action = AuditAction::PasswordChanged;
-            caller.audit(&state, action, &subject, None, None).await;
-            Ok(Redirect::to("/konto?klart=losenord").into_response())
-        }
-        _ => {
-            let outcome = Outcome {
-                errors,
-                ..Outcome::default()
-            };
-            account_page(&state, &caller, outcome, status).await
-        }
-    }
+    let status = if refused.locked {
+        StatusCode::TOO_MANY_REQUESTS
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let outcome = Outcome {
+        errors,
+        ..Outcome::default()
+    };
+    account_page(&state, &caller, outcome, status).await
 }
 
 /// The longest name a token may have, as in the API.

@@ -9,14 +9,14 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use time::OffsetDateTime;
-use uppfolj_model::{AuditAction, Email};
+use uppfolj_model::AuditAction;
 
 use crate::auth::{self, Caller, SESSION_COOKIE};
 use crate::forms::{Confirmation, Form, check_csrf};
 use crate::layout::Nav;
 use crate::layout::capitalised;
 use crate::{AppState, WebError};
-use uppfolj_app::login::{self as throttle, Locked};
+use uppfolj_app::login::{self, FirstLogin, Locked, PasswordLogin};
 use uppfolj_app::{audit, secrets};
 
 /// The cookie that carries the login form's CSRF token before there is a session.
@@ -266,78 +266,35 @@ async fn login(
     }
     let now = OffsetDateTime::now_utc();
     let address = client_address(&state, address, &headers);
-    // The attempt is counted before the password is checked, so that many at once cannot all
-    // be checked while the first are hashing.
-    let reservation = match throttle::reserve(&state.store, &form.email, &address, now).await? {
-        Ok(reservation) => reservation,
-        Err(locked) => {
+    let attempt = login::with_password(&state.store, &form.email, form.password, &address, now);
+    let (message, status) = match attempt.await? {
+        PasswordLogin::Accepted(user) => {
+            return start_session(&state, user.id, carried.clone()).await;
+        }
+        PasswordLogin::Locked(locked) => {
             let (what, until) = match locked {
                 Locked::Account(until) => ("Kontot", until),
                 Locked::Address(until) => ("Inloggningen från din adress", until),
             };
-            let minutes = ((until - now).whole_seconds() + 59) / 60;
+            let minutes = (((until - now).whole_seconds() + 59) / 60).max(1);
+            let unit = if minutes == 1 { "minut" } else { "minuter" };
             let message = format!(
-                "{what} är låst efter för många misslyckade försök. Försök igen om {} {}.",
-                minutes.max(1),
-                if minutes <= 1 { "minut" } else { "minuter" }
+                "{what} är låst efter för många misslyckade försök. Försök igen om {minutes} {unit}."
             );
-            return Ok(refuse(
-                message,
-                StatusCode::TOO_MANY_REQUESTS,
-                form.email,
-                csrf,
-                cookie,
-            ));
+            (message, StatusCode::TOO_MANY_REQUESTS)
         }
-    };
-    let user = match Email::parse(&form.email) {
-        Ok(email) => state.store.user_by_email(&email).await?,
-        Err(_) => None,
-    };
-    // An unknown or inactive user's attempt is checked against no one's hash, so that it takes
-    // as long as anyone's.
-    let stored = user
-        .as_ref()
-        .filter(|u| u.active)
-        .and_then(|u| u.password_hash.clone());
-    let verified = secrets::verify_password_pooled(form.password.clone(), stored).await;
-    let locked = throttle::settle(&state.store, reservation, verified, now).await?;
-    let Some(user) = user.filter(|_| verified) else {
-        audit::record(
-            &state.store,
-            &form.email,
-            AuditAction::LoginFailed,
-            &format!("adress/{address}"),
-            None,
-            None,
-        )
-        .await;
-        let message = if locked {
-            format!(
-                "Fel e-postadress eller lösenord. Kontot är nu låst i {} minuter.",
-                throttle::ACCOUNT_LIMIT.window.whole_minutes()
-            )
-        } else {
-            "Fel e-postadress eller lösenord.".to_owned()
-        };
-        return Ok(refuse(
-            message,
+        PasswordLogin::Refused { locked: true } => {
+            let minutes = login::ACCOUNT_LIMIT.window.whole_minutes();
+            let message =
+                format!("Fel e-postadress eller lösenord. Kontot är nu låst i {minutes} minuter.");
+            (message, StatusCode::UNAUTHORIZED)
+        }
+        PasswordLogin::Refused { locked: false } => (
+            "Fel e-postadress eller lösenord.".to_owned(),
             StatusCode::UNAUTHORIZED,
-            form.email,
-            csrf,
-            cookie,
-        ));
+        ),
     };
-    audit::record(
-        &state.store,
-        user.actor.email.as_str(),
-        AuditAction::Login,
-        &format!("adress/{address}"),
-        None,
-        None,
-    )
-    .await;
-    start_session(&state, user.id, carried).await
+    Ok(refuse(message, status, form.email, csrf, cookie))
 }
 
 /// The client's address for throttling (see [`auth::client_address`]).
@@ -480,41 +437,18 @@ async fn first_login(
     }
     let now = OffsetDateTime::now_utc();
     let address = client_address(&state, peer, &headers);
-    // Guessing links is throttled like guessing passwords, and a link is checked before the
-    // new password is hashed.
-    let key = throttle::address_key(&address);
-    match throttle::reserve_one(&state.store, &key, throttle::ADDRESS_LIMIT, now).await? {
-        Ok(()) => {}
-        Err(_) => {
-            return Ok(again(
-                "För många försök från din adress. Försök igen om en stund.",
-                StatusCode::TOO_MANY_REQUESTS,
-            ));
+    match login::first_login(&state.store, &token, form.password, &address, now).await? {
+        FirstLogin::Done(user_id) => start_session(&state, user_id, None).await,
+        FirstLogin::Throttled => Ok(again(
+            "För många försök från din adress. Försök igen om en stund.",
+            StatusCode::TOO_MANY_REQUESTS,
+        )),
+        FirstLogin::LinkInvalid => Ok(again(
+            "Länken är redan använd eller har gått ut. Be en samordnare om en ny.",
+            StatusCode::GONE,
+        )),
+        FirstLogin::PasswordRefused(reason) => {
+            Ok(again(&capitalised(&reason), StatusCode::BAD_REQUEST))
         }
-    };
-    let token_hash = secrets::secret_hash(&token);
-    let valid = state
-        .store
-        .login_link_user(&token_hash, now)
-        .await?
-        .is_some();
-    throttle::settle_one(&state.store, &key, valid, false, now).await?;
-    if !valid {
-        return Ok(again(
-            "Länken är redan använd eller har gått ut. Be en samordnare om en ny.",
-            StatusCode::GONE,
-        ));
     }
-    let hash = match secrets::hash_password_pooled(form.password.clone()).await {
-        Ok(hash) => hash,
-        Err(message) => return Ok(again(&capitalised(&message), StatusCode::BAD_REQUEST)),
-    };
-    let Some(user_id) = state.store.use_login_link(&token_hash, now).await? else {
-        return Ok(again(
-            "Länken är redan använd eller har gått ut. Be en samordnare om en ny.",
-            StatusCode::GONE,
-        ));
-    };
-    state.store.set_password(user_id, &hash).await?;
-    start_session(&state, user_id, None).await
 }
