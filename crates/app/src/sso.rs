@@ -1,14 +1,187 @@
 //! Single sign-on with the city's identity provider (OpenID Connect): which Uppfölj account a
 //! verified identity logs in as, and, when configured, its role and organisations from the
-//! provider's claims. The protocol itself — discovery, the authorization code flow with PKCE,
-//! state and nonce, the id token's checks — is in `oidc`.
+//! provider's claims. [`begin`] and [`finish`] are the two halves of a login, each one use case;
+//! the protocol itself — discovery, the authorization code flow with PKCE, state and nonce, the
+//! id token's checks — is in `oidc`.
 
 use serde_json::{Map, Value};
+use time::{Duration, OffsetDateTime};
 use uppfolj_model::{AuditAction, Email, Key, Role};
 use uppfolj_store::{AccountChangeError, StoreError, UserRecord};
 
 use crate::accounts::check_role;
-use crate::{App, audit};
+use crate::oidc::{Provider, Refused};
+use crate::{App, audit, secrets};
+
+/// How long someone may take at the provider before the login under way is forgotten.
+pub const PENDING: Duration = Duration::minutes(10);
+
+/// Where to send the browser, and the state to give it (as a cookie) so that only it can
+/// finish the login.
+pub struct Begun {
+    pub url: String,
+    pub state: String,
+}
+
+/// Starts a login at the provider: a fresh state, nonce and PKCE challenge, the state kept (as
+/// a hash) with what finishing needs until [`PENDING`] has passed.
+pub async fn begin(
+    app: &App,
+    provider: &Provider,
+    now: OffsetDateTime,
+) -> Result<Result<Begun, Refused>, StoreError> {
+    let started = match provider.start().await {
+        Ok(started) => started,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let state_hash = secrets::secret_hash(&started.state);
+    app.store
+        .begin_sso_login(&state_hash, &started.pending, now + PENDING)
+        .await?;
+    Ok(Ok(Begun {
+        url: started.url,
+        state: started.state,
+    }))
+}
+
+/// What the provider sent back through the browser, beside the state the browser was given.
+pub struct Reply<'a> {
+    pub code: Option<&'a str>,
+    pub state: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub error_description: Option<&'a str>,
+    /// The state [`begin`] gave this browser, from its cookie.
+    pub browser_state: Option<&'a str>,
+}
+
+/// Why a reply lets nobody in. Each says, in Swedish, what the person can do.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    #[error("Inloggningstjänsten avbröt inloggningen: {0}")]
+    Provider(String),
+    #[error("Svaret från inloggningstjänsten saknade kod eller tillstånd. Börja om.")]
+    Incomplete,
+    #[error(
+        "Inloggningen startades inte i den här webbläsaren, eller har redan avslutats. Börja om från inloggningssidan."
+    )]
+    OtherBrowser,
+    #[error(
+        "Inloggningen har redan använts eller tagit för lång tid. Börja om från inloggningssidan."
+    )]
+    StateUsed,
+    #[error("{0} Börja om från inloggningssidan.")]
+    Token(Refused),
+    #[error(transparent)]
+    Account(Unknown),
+}
+
+impl Refusal {
+    /// A short code for logs and the audit trail.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Provider(_) => "provider_error",
+            Refusal::Incomplete => "incomplete",
+            Refusal::OtherBrowser => "state_mismatch",
+            Refusal::StateUsed => "state_used",
+            Refusal::Token(refused) => refused.code(),
+            Refusal::Account(_) => "no_account",
+        }
+    }
+}
+
+/// Finishes a login from the provider's reply: the state must be the one given to this browser
+/// (so that nobody can log someone else in by sending them a link with their own reply) and
+/// unused, the id token must pass every check, and the identity must have an account. Every
+/// refusal is logged and in the audit log, as is the login.
+pub async fn finish(
+    app: &App,
+    provider: &Provider,
+    reply: Reply<'_>,
+    address: &str,
+    now: OffsetDateTime,
+) -> Result<Result<UserRecord, Refusal>, StoreError> {
+    let mut who = "inloggningstjänsten".to_owned();
+    let outcome = checked(app, provider, &reply, &mut who, now).await;
+    let refusal = match outcome {
+        Ok(user) => {
+            let email = user.actor.email.as_str();
+            let subject = format!("adress/{address} (inloggningstjänst)");
+            audit::record(&app.store, email, AuditAction::Login, &subject, None, None).await;
+            return Ok(Ok(user));
+        }
+        Err(Failed::Store(error)) => return Err(error),
+        Err(Failed::Refused(refusal)) => refusal,
+    };
+    let code = refusal.code();
+    tracing::warn!(reason = code, detail = ?refusal, "single sign-on refused");
+    let subject = format!("adress/{address} ({code})");
+    let action = AuditAction::LoginFailed;
+    audit::record(&app.store, &who, action, &subject, None, None).await;
+    Ok(Err(refusal))
+}
+
+/// How [`finish`]'s checks can end short of a login.
+enum Failed {
+    Refused(Refusal),
+    Store(StoreError),
+}
+
+impl From<Refusal> for Failed {
+    fn from(refusal: Refusal) -> Self {
+        Failed::Refused(refusal)
+    }
+}
+
+impl From<StoreError> for Failed {
+    fn from(error: StoreError) -> Self {
+        Failed::Store(error)
+    }
+}
+
+impl From<Unknown> for Failed {
+    fn from(unknown: Unknown) -> Self {
+        match unknown {
+            Unknown::Store(error) => Failed::Store(error),
+            other => Failed::Refused(Refusal::Account(other)),
+        }
+    }
+}
+
+/// [`finish`]'s checks in order; `who` becomes the identity once the provider has vouched for it.
+async fn checked(
+    app: &App,
+    provider: &Provider,
+    reply: &Reply<'_>,
+    who: &mut String,
+    now: OffsetDateTime,
+) -> Result<UserRecord, Failed> {
+    if let Some(error) = reply.error {
+        let detail = reply.error_description.unwrap_or(error);
+        return Err(Refusal::Provider(detail.to_owned()).into());
+    }
+    let (Some(code), Some(given)) = (reply.code, reply.state) else {
+        return Err(Refusal::Incomplete.into());
+    };
+    if !reply
+        .browser_state
+        .is_some_and(|ours| secrets::same_secret(ours, given))
+    {
+        return Err(Refusal::OtherBrowser.into());
+    }
+    let state_hash = secrets::secret_hash(given);
+    let Some(pending) = app.store.take_sso_login(&state_hash, now).await? else {
+        return Err(Refusal::StateUsed.into());
+    };
+    let identity = provider
+        .finish(code, &pending)
+        .await
+        .map_err(Refusal::Token)?;
+    *who = identity
+        .email
+        .clone()
+        .unwrap_or_else(|| format!("subjekt {}", identity.subject));
+    Ok(account_for(app, &provider.settings, &identity).await?)
+}
 
 /// How single sign-on is set up; absent when it is not.
 #[derive(Clone, Debug)]
@@ -66,7 +239,7 @@ pub enum Unknown {
 /// login, the one with its verified address (when allowed), which is then tied to the subject;
 /// else a new one when the claims give a role and creating is allowed. With a role claim set,
 /// the account's role and organisations follow the claims.
-pub async fn account_for(
+async fn account_for(
     app: &App,
     settings: &SsoSettings,
     identity: &Identity,
