@@ -6,7 +6,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::{client_address, constant_time_eq};
+use uppfolj_app::secrets::same_secret;
+
+use crate::auth::client_address;
 use crate::state::AppState;
 
 /// Counts every request by the route that answered it (its pattern, so that ids do not make
@@ -45,7 +47,8 @@ pub(crate) async fn show(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    let by_token = matches!((bearer, &access.token), (Some(given), Some(token)) if constant_time_eq(given.as_bytes(), token.as_bytes()));
+    let by_token =
+        matches!((bearer, &access.token), (Some(given), Some(token)) if same_secret(given, token));
     let by_address = client.is_some_and(|c| access.allow.contains(&c));
     if !(by_token || by_address) {
         return (
