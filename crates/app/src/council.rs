@@ -1,6 +1,7 @@
 //! The council report's use cases: assembling a document's report for a round, and the
 //! coordinators' saves of assessments, narratives, indicators and their values. Every save is
-//! checked here against the document and its scale, and refused when made from a stale version.
+//! checked here against the document and its scale, refused when made from a stale version, and
+//! recorded in the audit log, whichever way it came.
 
 use std::sync::Arc;
 
@@ -11,12 +12,12 @@ use uppfolj_model::assessment::{
 use uppfolj_model::council::{CouncilInput, CouncilReport, council_report};
 use uppfolj_model::council_data::{assessable_scale, text_problem, tidy_text};
 use uppfolj_model::indicator::{Indicator, Reading};
-use uppfolj_model::{Actor, Audience, Definitions, Document, Key, Path, RoundState};
+use uppfolj_model::{Actor, Audience, AuditAction, Definitions, Document, Key, Path, RoundState};
 use uppfolj_store::{Store, StoreError, VersionedIndicator};
 
 use crate::lookup::{key, require_coordinator, stored_round};
 use crate::reports::{round_compilation, round_documents};
-use crate::{App, LookupError};
+use crate::{App, LookupError, audit};
 
 /// Why a council report could not be made or a save was refused.
 #[derive(Debug, thiserror::Error)]
@@ -179,10 +180,22 @@ pub async fn save_assessment(
         assessed_at: OffsetDateTime::now_utc(),
         version: input.version,
     };
-    Ok(app
+    let saved = app
         .store
         .save_assessment(&round.key, &document.key, &assessment, input.version)
-        .await?)
+        .await?;
+    let subject = format!("bedomning/{}/{}/{}", round.key, document.key, saved.subject);
+    let action = AuditAction::AssessmentSaved;
+    audit::record(
+        &app.store,
+        actor.email.as_str(),
+        action,
+        &subject,
+        None,
+        Some(&saved),
+    )
+    .await;
+    Ok(saved)
 }
 
 /// A goal area's narrative as a form or the API sends it.
@@ -225,7 +238,7 @@ pub async fn save_narrative(
         ahead: text("ahead", "texten om frågor framåt", &input.ahead)?,
         version: input.version,
     };
-    Ok(app
+    let version = app
         .store
         .save_narrative(
             &round.key,
@@ -234,7 +247,24 @@ pub async fn save_narrative(
             actor.email.as_str(),
             OffsetDateTime::now_utc(),
         )
-        .await?)
+        .await?;
+    let subject = format!("text/{}/{}/{}", round.key, document.key, narrative.section);
+    let after = serde_json::json!({
+        "since_adoption": narrative.since_adoption,
+        "ahead": narrative.ahead,
+        "version": version,
+    });
+    let action = AuditAction::NarrativeSaved;
+    audit::record(
+        &app.store,
+        actor.email.as_str(),
+        action,
+        &subject,
+        None,
+        Some(&after),
+    )
+    .await;
+    Ok(version)
 }
 
 /// How `document` is assessed, with the scales it may be assessed on: the standard and every
@@ -302,10 +332,23 @@ pub async fn set_assessment_settings(
                 format!("«{scale}» är inte en svarsskala med alternativ"),
             )
         })?;
-    Ok(app
-        .store
-        .set_assessment_settings(&document.key, &AssessmentSettings { at, scale })
-        .await?)
+    let settings = AssessmentSettings { at, scale };
+    app.store
+        .set_assessment_settings(&document.key, &settings)
+        .await?;
+    let subject = format!("styrdokument/{}/bedomning", document.key);
+    let after = serde_json::json!({ "at": settings.at.as_str(), "scale": settings.scale });
+    let action = AuditAction::AssessmentSettingsChanged;
+    audit::record(
+        &app.store,
+        actor.email.as_str(),
+        action,
+        &subject,
+        None,
+        Some(&after),
+    )
+    .await;
+    Ok(())
 }
 
 /// The indicators of a document, for its page and its form.
@@ -353,10 +396,22 @@ pub async fn save_indicator(
             format!("«{section}» är inte ett avsnitt i dokumentet"),
         ));
     }
-    Ok(app
+    let stored = app
         .store
         .save_indicator(&found.key, indicator, version)
-        .await?)
+        .await?;
+    let subject = format!("indikator/{}/{}", found.key, indicator.key);
+    let action = AuditAction::IndicatorSaved;
+    audit::record(
+        &app.store,
+        actor.email.as_str(),
+        action,
+        &subject,
+        None,
+        Some(indicator),
+    )
+    .await;
+    Ok(stored)
 }
 
 /// Sets yearly values of a document's indicators, as read from an imported file; every value is

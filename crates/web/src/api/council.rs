@@ -10,7 +10,7 @@ use uppfolj_app::council::{self, AssessmentInput, CouncilError, NarrativeInput};
 use uppfolj_app::lookup::{key, require_coordinator};
 use uppfolj_model::council::CouncilReport;
 use uppfolj_model::indicator::{Direction, Indicator, KoladaRef, Reading};
-use uppfolj_model::{Audience, AuditAction, Key};
+use uppfolj_model::{Audience, Key};
 use uppfolj_store::StoreError;
 
 use super::json::ApiJson;
@@ -76,11 +76,6 @@ pub async fn assess(
             }
             other => other?,
         };
-    let subject = format!("bedomning/{round}/{document}/{}", saved.subject);
-    let action = AuditAction::AssessmentSaved;
-    caller
-        .audit(&state, action, &subject, None, Some(&saved))
-        .await;
     Ok(Json(AssessmentJson::from(&saved)))
 }
 
@@ -123,16 +118,6 @@ pub async fn narrate(
             }
             other => other?,
         };
-    let subject = format!("text/{round}/{document}/{section}");
-    let after = json!({
-        "since_adoption": body.since_adoption,
-        "ahead": body.ahead,
-        "version": version,
-    });
-    let action = AuditAction::NarrativeSaved;
-    caller
-        .audit(&state, action, &subject, None, Some(&after))
-        .await;
     Ok(Json(VersionJson { version }))
 }
 
@@ -197,11 +182,6 @@ pub async fn save_indicator(
     let indicator = indicator_of(&indicator, body)?;
     let stored =
         council::save_indicator(&state.app, &caller.actor, &document, &indicator, version).await?;
-    let subject = format!("indikator/{document}/{}", indicator.key);
-    let action = AuditAction::IndicatorSaved;
-    caller
-        .audit(&state, action, &subject, None, Some(&indicator))
-        .await;
     let status = match version {
         None => StatusCode::CREATED,
         Some(_) => StatusCode::OK,
@@ -289,11 +269,5 @@ pub async fn set_assessment_settings(
 ) -> Result<Json<AssessmentSettingsJson>, Failure> {
     council::set_assessment_settings(&state.app, &caller.actor, &document, &body.at, &body.scale)
         .await?;
-    let subject = format!("styrdokument/{document}/bedomning");
-    let after = json!({ "at": body.at, "scale": body.scale });
-    let action = AuditAction::AssessmentSettingsChanged;
-    caller
-        .audit(&state, action, &subject, None, Some(&after))
-        .await;
     Ok(Json(body))
 }

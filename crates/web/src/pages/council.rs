@@ -19,7 +19,7 @@ use uppfolj_app::council::{
 };
 use uppfolj_app::lookup::{key, require_coordinator};
 use uppfolj_model::council::CouncilReport;
-use uppfolj_model::{Audience, AuditAction, Key};
+use uppfolj_model::{Audience, Key};
 use uppfolj_report::{CouncilFormat, council_file, council_html};
 use uppfolj_store::StoreError;
 
@@ -389,18 +389,11 @@ async fn assess(
     };
     let base = format!("/omgangar/{round_key}/rapport/{document_key}");
     match save_assessment(&state.app, &caller.actor, &round, &document, input).await {
-        Ok(saved) => {
-            let subject = format!("bedomning/{round_key}/{document_key}/{}", saved.subject);
-            let action = AuditAction::AssessmentSaved;
-            caller
-                .audit(&state, action, &subject, None, Some(&saved))
-                .await;
-            Ok(Redirect::to(&format!(
-                "{base}?sparad=bedomning#bedomning-{}",
-                saved.subject
-            ))
-            .into_response())
-        }
+        Ok(saved) => Ok(Redirect::to(&format!(
+            "{base}?sparad=bedomning#bedomning-{}",
+            saved.subject
+        ))
+        .into_response()),
         Err(CouncilError::Store(StoreError::Stale(_))) => {
             let (report, _) = load(&state, &round_key, &document_key).await?;
             let subject = Key::parse(&form.amne).ok();
@@ -504,17 +497,7 @@ async fn narrate(
         version: form.version,
     };
     match save_narrative(&state.app, &caller.actor, &round, &document, input).await {
-        Ok(version) => {
-            let subject = format!("text/{round_key}/{document_key}/{}", form.omrade);
-            let after = serde_json::json!({
-                "since_adoption": form.sedan,
-                "ahead": form.framat,
-                "version": version,
-            });
-            let action = AuditAction::NarrativeSaved;
-            caller
-                .audit(&state, action, &subject, None, Some(&after))
-                .await;
+        Ok(_) => {
             Ok(Redirect::to(&format!("{base}?sparad=text#omrade-{}", form.omrade)).into_response())
         }
         Err(CouncilError::Store(StoreError::Stale(_))) => {

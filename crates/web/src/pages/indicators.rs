@@ -16,7 +16,7 @@ use uppfolj_exchange::indicator_values::parse_number;
 use uppfolj_model::indicator::{Direction, Indicator, KoladaRef, Reading};
 use uppfolj_model::numbering::section_heading;
 use uppfolj_model::scale::format_number;
-use uppfolj_model::{AuditAction, Document, Key, Section};
+use uppfolj_model::{Document, Key, Section};
 use uppfolj_store::StoreError;
 
 use crate::auth::Caller;
@@ -67,18 +67,10 @@ async fn settle(
     )
     .await
     {
-        Ok(()) => {
-            let subject = format!("styrdokument/{document}/bedomning");
-            let after = serde_json::json!({ "at": form.niva, "scale": form.skala });
-            let action = AuditAction::AssessmentSettingsChanged;
-            caller
-                .audit(&state, action, &subject, None, Some(&after))
-                .await;
-            Ok(Redirect::to(&format!(
-                "/styrdokument/{document}/indikatorer?bedomning=sparad#bedomning"
-            ))
-            .into_response())
-        }
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/styrdokument/{document}/indikatorer?bedomning=sparad#bedomning"
+        ))
+        .into_response()),
         Err(CouncilError::Invalid { field, message }) => {
             let mut errors = FieldErrors::default();
             errors.refuse(if field == "scale" { "skala" } else { "niva" }, message);
@@ -444,11 +436,6 @@ async fn create(
     if let Some(indicator) = form.read(None, &mut errors) {
         match save_indicator(&state.app, &caller.actor, &document, &indicator, None).await {
             Ok(_) => {
-                let subject = format!("indikator/{document}/{}", indicator.key);
-                let action = AuditAction::IndicatorSaved;
-                caller
-                    .audit(&state, action, &subject, None, Some(&indicator))
-                    .await;
                 return Ok(Redirect::to(&format!(
                     "/styrdokument/{document}/indikatorer?sparad={}",
                     indicator.key
@@ -535,11 +522,6 @@ async fn save(
     if let Some(read) = form.read(Some(key.clone()), &mut errors) {
         match save_indicator(&state.app, &caller.actor, &document, &read, form.version).await {
             Ok(_) => {
-                let subject = format!("indikator/{document}/{key}");
-                let action = AuditAction::IndicatorSaved;
-                caller
-                    .audit(&state, action, &subject, None, Some(&read))
-                    .await;
                 return Ok(Redirect::to(&format!(
                     "/styrdokument/{document}/indikatorer?sparad={key}"
                 ))
