@@ -1,4 +1,4 @@
-//! Creating accounts and first-login links, and delivering them by e-mail.
+//! Creating accounts and first-login links, and delivering them by e-mail; API tokens.
 
 use time::{Duration, OffsetDateTime};
 use uppfolj_model::{AuditAction, Email, Key, Role};
@@ -156,4 +156,66 @@ pub async fn login_link(
         "{}/forsta-inloggning/{token}",
         public_url.trim_end_matches('/')
     ))
+}
+
+/// The longest name an API token may have.
+pub const MAX_TOKEN_NAME: usize = 100;
+
+/// Why a token could not be made or revoked.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error(
+        "ge token ett namn på 1–{MAX_TOKEN_NAME} tecken utan styrtecken, till exempel skriptets namn"
+    )]
+    Name,
+    #[error("token {0} finns inte eller är redan återkallad")]
+    NotFound(i64),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A token just made: its number, and its secret, which is shown this once and stored only as
+/// a hash.
+pub struct IssuedToken {
+    pub id: i64,
+    pub secret: String,
+}
+
+/// Makes an API token named `name` for user `user_id`, for `by` (recorded in the audit log).
+pub async fn create_token(
+    store: &Store,
+    by: &str,
+    user_id: i64,
+    name: &str,
+) -> Result<IssuedToken, TokenError> {
+    let name = name.trim();
+    let length = name.chars().count();
+    if !(1..=MAX_TOKEN_NAME).contains(&length) || name.chars().any(char::is_control) {
+        return Err(TokenError::Name);
+    }
+    let secret = secrets::new_secret("upf_");
+    let id = store
+        .create_token(user_id, name, &secrets::secret_hash(&secret))
+        .await?;
+    let subject = format!("token/{id}");
+    let after = serde_json::json!({ "name": name });
+    let action = AuditAction::TokenCreated;
+    audit::record(store, by, action, &subject, None, Some(&after)).await;
+    Ok(IssuedToken { id, secret })
+}
+
+/// Revokes token `id`: of `owner` only, or anyone's when `owner` is `None` (a coordinator, the
+/// command line); `by` is recorded in the audit log.
+pub async fn revoke_token(
+    store: &Store,
+    by: &str,
+    id: i64,
+    owner: Option<i64>,
+) -> Result<(), TokenError> {
+    if !store.revoke_token(id, owner).await? {
+        return Err(TokenError::NotFound(id));
+    }
+    let subject = format!("token/{id}");
+    audit::record(store, by, AuditAction::TokenRevoked, &subject, None, None).await;
+    Ok(())
 }

@@ -5,9 +5,9 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use uppfolj_app::{audit, secrets};
+use uppfolj_app::accounts;
+use uppfolj_model::Email;
 use uppfolj_model::text::swedish_time;
-use uppfolj_model::{AuditAction, Email};
 use uppfolj_store::Store;
 
 use crate::common::{OPERATOR, print_table};
@@ -42,15 +42,8 @@ pub async fn run(store: &Store, command: Token) -> Result<()> {
                 .user_by_email(&email)
                 .await?
                 .with_context(|| format!("användaren {email} finns inte"))?;
-            let token = secrets::new_secret("upf_");
-            store
-                .create_token(record.id, &name, &secrets::secret_hash(&token))
-                .await?;
-            let subject = format!("användare/{}", record.actor.email);
-            let after = serde_json::json!({ "name": name });
-            let action = AuditAction::TokenCreated;
-            audit::record(store, OPERATOR, action, &subject, None, Some(&after)).await;
-            println!("{token}");
+            let token = accounts::create_token(store, OPERATOR, record.id, &name).await?;
+            println!("{}", token.secret);
         }
         Token::List => {
             let rows = store.tokens(None).await?.into_iter().map(|token| {
@@ -73,19 +66,7 @@ pub async fn run(store: &Store, command: Token) -> Result<()> {
             print_table(&["Id", "Användare", "Namn", "Skapad", "Status"], rows);
         }
         Token::Revoke { id } => {
-            if !store.revoke_token(id, None).await? {
-                anyhow::bail!("token {id} finns inte eller är redan återkallad");
-            }
-            let subject = format!("token/{id}");
-            audit::record(
-                store,
-                OPERATOR,
-                AuditAction::TokenRevoked,
-                &subject,
-                None,
-                None,
-            )
-            .await;
+            accounts::revoke_token(store, OPERATOR, id, None).await?;
             println!("Token {id} är återkallad.");
         }
     }

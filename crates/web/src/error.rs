@@ -5,7 +5,7 @@ use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
-use uppfolj_app::accounts::AccountError;
+use uppfolj_app::accounts::{AccountError, TokenError};
 use uppfolj_app::council::CouncilError;
 use uppfolj_app::{LookupError, ResponseError, RoundError};
 use uppfolj_store::{AccountChangeError, OrganisationError, SaveError, StoreError, WorkflowError};
@@ -357,6 +357,16 @@ impl From<AccountError> for Failure {
             AccountError::Password(message) => Failure::bad_request("password", message),
             AccountError::Role(message) => Failure::bad_request("organisations", message),
             AccountError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<TokenError> for Failure {
+    fn from(error: TokenError) -> Failure {
+        match error {
+            TokenError::Name => Failure::bad_request("name", error.to_string()),
+            TokenError::NotFound(_) => Failure::not_found(error.to_string()),
+            TokenError::Store(e) => e.into(),
         }
     }
 }

@@ -970,6 +970,26 @@ async fn tokens_are_listed_and_revoked(app: TestApp) {
         app.get("/api/v1/me", &token).await.status,
         StatusCode::UNAUTHORIZED
     );
+    // A name with a control character (which PostgreSQL would not store), or none, is refused at
+    // its field and makes no token; a revoked token cannot be revoked again.
+    for name in ["skript\u{0}", "   ", &"x".repeat(101)] {
+        let refused = app
+            .call(
+                Method::POST,
+                "/api/v1/tokens",
+                &anna,
+                Some(json!({ "name": name })),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.text);
+        assert_eq!(refused.json()["field"], "name");
+    }
+    let listed = app.get("/api/v1/tokens", &anna).await.json();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    let again = app
+        .call(Method::DELETE, &format!("/api/v1/tokens/{id}"), &anna, None)
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

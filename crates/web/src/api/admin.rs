@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use uppfolj_model::{AuditAction, Email, Key, Role};
+use uppfolj_model::{Email, Key, Role};
 
 use super::json::ApiJson;
 use super::types::{
@@ -12,9 +12,8 @@ use super::types::{
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::Failure;
-use uppfolj_app::accounts;
+use uppfolj_app::accounts::{self, IssuedToken};
 use uppfolj_app::lookup::require_coordinator;
-use uppfolj_app::secrets;
 
 /// The caller: address, role and organisations.
 #[utoipa::path(get, path = "/api/v1/me", tag = "konto",
@@ -136,25 +135,13 @@ pub async fn create_token(
     caller: Caller,
     ApiJson(body): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), Failure> {
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(Failure::bad_request(
-            "name",
-            "ge token ett namn på 1–100 tecken",
-        ));
-    }
-    let token = secrets::new_secret("upf_");
-    let id = state
-        .store
-        .create_token(caller.user_id, name, &secrets::secret_hash(&token))
-        .await?;
-    let subject = format!("token/{id}");
-    let after = serde_json::json!({ "name": name });
-    let action = AuditAction::TokenCreated;
-    caller
-        .audit(&state, action, &subject, None, Some(&after))
-        .await;
-    Ok((StatusCode::CREATED, Json(CreatedToken { id, token })))
+    let by = caller.actor.email.as_str();
+    let IssuedToken { id, secret } =
+        accounts::create_token(&state.store, by, caller.user_id, &body.name).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken { id, token: secret }),
+    ))
 }
 
 /// Revokes an API token: the caller's own, or anyone's for a coordinator.
@@ -170,15 +157,7 @@ pub async fn revoke_token(
         .parse()
         .map_err(|_| Failure::not_found(format!("token {id} finns inte")))?;
     let owner = (!caller.actor.may_manage()).then_some(caller.user_id);
-    if state.store.revoke_token(id, owner).await? {
-        let subject = format!("token/{id}");
-        caller
-            .audit(&state, AuditAction::TokenRevoked, &subject, None, None)
-            .await;
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(Failure::not_found(format!(
-            "token {id} finns inte eller är redan återkallad"
-        )))
-    }
+    let by = caller.actor.email.as_str();
+    accounts::revoke_token(&state.store, by, id, owner).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -12,9 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use time::OffsetDateTime;
+use uppfolj_app::accounts::{self, IssuedToken, TokenError};
 use uppfolj_app::login::{self, PasswordField};
-use uppfolj_app::secrets;
-use uppfolj_model::AuditAction;
 use uppfolj_model::text::swedish_time;
 use uppfolj_store::TokenRecord;
 
@@ -215,45 +214,33 @@ async fn change_password(
     account_page(&state, &caller, outcome, status).await
 }
 
-/// The longest name a token may have, as in the API.
-const MAX_TOKEN_NAME: usize = 100;
-
 async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&caller, &form.csrf)?;
-    let name = form.namn.trim();
-    if name.is_empty() || name.chars().count() > MAX_TOKEN_NAME {
-        let mut errors = FieldErrors::default();
-        errors.add(
-            "namn",
-            format!("Ge token ett namn på 1–{MAX_TOKEN_NAME} tecken, till exempel skriptets namn."),
-        );
-        let outcome = Outcome {
-            errors,
-            token_name: name.to_owned(),
-            ..Outcome::default()
-        };
-        return account_page(&state, &caller, outcome, StatusCode::BAD_REQUEST).await;
+    let by = caller.actor.email.as_str();
+    match accounts::create_token(&state.store, by, caller.user_id, &form.namn).await {
+        Ok(IssuedToken { secret, .. }) => {
+            let outcome = Outcome {
+                new_token: Some((form.namn.trim().to_owned(), secret)),
+                ..Outcome::default()
+            };
+            account_page(&state, &caller, outcome, StatusCode::CREATED).await
+        }
+        Err(TokenError::Store(error)) => Err(error.into()),
+        Err(refused) => {
+            let mut errors = FieldErrors::default();
+            errors.refuse("namn", refused.to_string());
+            let outcome = Outcome {
+                errors,
+                token_name: form.namn.trim().to_owned(),
+                ..Outcome::default()
+            };
+            account_page(&state, &caller, outcome, StatusCode::BAD_REQUEST).await
+        }
     }
-    let token = secrets::new_secret("upf_");
-    let id = state
-        .store
-        .create_token(caller.user_id, name, &secrets::secret_hash(&token))
-        .await?;
-    let subject = format!("token/{id}");
-    let after = serde_json::json!({ "name": name });
-    let action = AuditAction::TokenCreated;
-    caller
-        .audit(&state, action, &subject, None, Some(&after))
-        .await;
-    let outcome = Outcome {
-        new_token: Some((name.to_owned(), token)),
-        ..Outcome::default()
-    };
-    account_page(&state, &caller, outcome, StatusCode::CREATED).await
 }
 
 async fn revoke_token(
@@ -265,18 +252,12 @@ async fn revoke_token(
     check_csrf(&caller, &form.csrf)?;
     let missing = || WebError::NotFound(format!("API-token {id}"));
     let number: i64 = id.parse().map_err(|_| missing())?;
-    if !state
-        .store
-        .revoke_token(number, Some(caller.user_id))
-        .await?
-    {
-        return Err(missing());
+    let by = caller.actor.email.as_str();
+    match accounts::revoke_token(&state.store, by, number, Some(caller.user_id)).await {
+        Ok(()) => Ok(Redirect::to("/konto?klart=aterkallad").into_response()),
+        Err(TokenError::Store(error)) => Err(error.into()),
+        Err(_) => Err(missing()),
     }
-    let subject = format!("token/{number}");
-    caller
-        .audit(&state, AuditAction::TokenRevoked, &subject, None, None)
-        .await;
-    Ok(Redirect::to("/konto?klart=aterkallad").into_response())
 }
 
 async fn logout_everywhere(
