@@ -475,6 +475,7 @@ async fn a_login_takes_as_long_whether_the_address_has_an_account_or_not(app: Te
     // Each pair is timed back to back, so that what else the machine does weighs on both; the
     // median of the pairs' differences is then the difference an attacker could measure.
     let mut differences = Vec::new();
+    let mut with_account = Vec::new();
     for i in 0..SAMPLES {
         let mut pair = [Duration::ZERO; 2];
         // A fresh address and account each time, so that no limit is reached.
@@ -488,14 +489,19 @@ async fn a_login_takes_as_long_whether_the_address_has_an_account_or_not(app: Te
             pair[slot] = started.elapsed();
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         }
+        with_account.push(pair[0].as_secs_f64());
         differences.push(pair[0].as_secs_f64() - pair[1].as_secs_f64());
     }
     differences.sort_by(f64::total_cmp);
-    let median = differences[SAMPLES / 2];
+    with_account.sort_by(f64::total_cmp);
+    let (median, login) = (differences[SAMPLES / 2], with_account[SAMPLES / 2]);
+    // Were the password of an unknown address not checked, the difference would be the whole
+    // hash, nearly all of a login; half of one leaves room for a machine busy with other tests.
     assert!(
-        median.abs() < 0.005,
-        "with an account a login takes {:.1} ms longer (median of {SAMPLES} pairs)",
-        median * 1000.0
+        median.abs() < login / 2.0,
+        "with an account a login takes {:.1} ms longer (median of {SAMPLES} pairs), of {:.1} ms",
+        median * 1000.0,
+        login * 1000.0
     );
 }
 
