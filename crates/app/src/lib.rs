@@ -19,6 +19,7 @@ pub mod lookup;
 pub mod mail;
 mod memo;
 pub mod oidc;
+pub mod organisations;
 pub mod reports;
 pub mod responses;
 pub mod rounds;

@@ -7,6 +7,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 use uppfolj_app::accounts::{AccountError, TokenError};
 use uppfolj_app::council::CouncilError;
+use uppfolj_app::organisations::OrganisationChangeError;
 use uppfolj_app::{LookupError, ResponseError, RoundError};
 use uppfolj_store::{AccountChangeError, OrganisationError, SaveError, StoreError, WorkflowError};
 
@@ -226,6 +227,15 @@ impl From<OrganisationError> for Failure {
             OrganisationError::KeyTaken(_) => Failure::bad_request("key", error.to_string()),
             OrganisationError::NameTaken(_) => Failure::bad_request("name", error.to_string()),
             OrganisationError::Changed(_) => Failure::conflict(error.to_string(), json!({})),
+        }
+    }
+}
+
+impl From<OrganisationChangeError> for Failure {
+    fn from(error: OrganisationChangeError) -> Failure {
+        match error {
+            OrganisationChangeError::Lookup(e) => e.into(),
+            OrganisationChangeError::Refused(e) => e.into(),
         }
     }
 }

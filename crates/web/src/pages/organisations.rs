@@ -12,8 +12,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use uppfolj_app::lookup::require_coordinator;
+use uppfolj_app::organisations::{self, OrganisationChangeError::Refused};
 use uppfolj_model::text::swedish_cmp;
-use uppfolj_model::{AuditAction, Key, Organisation, OrganisationKind};
+use uppfolj_model::{Key, Organisation, OrganisationKind};
 use uppfolj_store::{OrganisationEdit, OrganisationError, VersionedOrganisation};
 
 use crate::auth::Caller;
@@ -205,14 +206,11 @@ async fn create(
             kind: edit.kind,
             active: true,
         };
-        match state.store.create_organisation(&organisation).await {
+        match organisations::create(&state.app, &caller.actor, &organisation).await {
             Ok(()) => {
-                let subject = format!("organisation/{key}");
-                let action = AuditAction::OrganisationCreated;
-                caller.audit(&state, action, &subject, None, Some(&organisation)).await;
                 return Ok(Redirect::to(&format!("/organisationer?ny={key}")).into_response());
             }
-            Err(OrganisationError::KeyTaken(_)) => errors.add(
+            Err(Refused(OrganisationError::KeyTaken(_))) => errors.add(
                 "nyckel",
                 if values.key.is_empty() {
                     format!("Nyckeln «{key}», som görs av namnet, används redan av en annan organisation. Skriv en egen nyckel.")
@@ -220,7 +218,7 @@ async fn create(
                     format!("Nyckeln «{key}» används redan av en annan organisation. Skriv en annan nyckel.")
                 },
             ),
-            Err(OrganisationError::NameTaken(name)) => errors.add(
+            Err(Refused(OrganisationError::NameTaken(name))) => errors.add(
                 "namn",
                 format!("Det finns redan en organisation som heter «{name}»."),
             ),
@@ -317,33 +315,20 @@ async fn save(
     let organisation = &current.organisation.key;
     let mut errors = FieldErrors::default();
     if let Some(edit) = read_edit(&form.namn, &form.kortnamn, &form.typ, &mut errors) {
-        match state
-            .store
-            .update_organisation(organisation, &edit, form.version)
-            .await
-        {
-            Ok(_) => {
-                let before = &current.organisation;
-                let after = Organisation {
-                    name: edit.name,
-                    short_name: edit.short_name,
-                    kind: edit.kind,
-                    ..before.clone()
-                };
-                let subject = format!("organisation/{organisation}");
-                let action = AuditAction::OrganisationChanged;
-                caller
-                    .audit(&state, action, &subject, Some(before), Some(&after))
-                    .await;
+        let before = &current.organisation;
+        match organisations::update(&state.app, &caller.actor, before, &edit, form.version).await {
+            Ok(()) => {
                 return Ok(
                     Redirect::to(&format!("/organisationer?sparad={organisation}")).into_response(),
                 );
             }
-            Err(OrganisationError::NameTaken(name)) => errors.add(
+            Err(Refused(OrganisationError::NameTaken(name))) => errors.add(
                 "namn",
                 format!("Det finns redan en organisation som heter «{name}»."),
             ),
-            Err(OrganisationError::Changed(now)) => return Ok(changed(&caller, &now, &edit)),
+            Err(Refused(OrganisationError::Changed(now))) => {
+                return Ok(changed(&caller, &now, &edit));
+            }
             Err(other) => return Err(Failure::from(other).into()),
         }
     }
@@ -391,17 +376,9 @@ async fn set_active(
     check_csrf(&caller, &form.csrf)?;
     require_coordinator(&caller.actor)?;
     let organisation = stored(&state, &key).await?.organisation.key;
-    state
-        .store
-        .set_organisation_active(&organisation, active)
-        .await?;
-    let action = if active {
-        AuditAction::OrganisationActivated
-    } else {
-        AuditAction::OrganisationDeactivated
-    };
-    let subject = format!("organisation/{organisation}");
-    caller.audit(&state, action, &subject, None, None).await;
+    organisations::set_active(&state.app, &caller.actor, &organisation, active)
+        .await
+        .map_err(Failure::from)?;
     Ok(Redirect::to(&format!("/organisationer/{organisation}")).into_response())
 }
 
