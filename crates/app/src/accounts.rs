@@ -1,8 +1,8 @@
 //! Creating accounts and first-login links, and delivering them by e-mail; API tokens.
 
 use time::{Duration, OffsetDateTime};
-use uppfolj_model::{AuditAction, Email, Key, Role};
-use uppfolj_store::{Store, StoreError};
+use uppfolj_model::{Actor, AuditAction, Email, Key, Role};
+use uppfolj_store::{AccountChangeError, Store, StoreError};
 
 use crate::application::App;
 use crate::{audit, mail, secrets};
@@ -82,6 +82,57 @@ pub async fn add_user(
         return Ok(None);
     }
     Ok(Some(login_link(store, public_url, user_id).await?))
+}
+
+/// Gives the account `before` (as read at `version`) a role and organisations, for `by`
+/// (recorded in the audit log). Refused when the account has changed since, or when it is the
+/// last active coordinator's and would no longer be one.
+pub async fn change_role(
+    store: &Store,
+    by: &str,
+    before: &Actor,
+    role: Role,
+    organisations: &[Key],
+    version: i64,
+) -> Result<(), AccountChangeError> {
+    store
+        .update_account(&before.email, role, organisations, version)
+        .await?;
+    let before_json = serde_json::json!({
+        "role": before.role.as_str(), "organisations": before.organisations,
+    });
+    let after = serde_json::json!({ "role": role.as_str(), "organisations": organisations });
+    let subject = format!("användare/{}", before.email);
+    let action = AuditAction::UserChanged;
+    audit::record(
+        store,
+        by,
+        action,
+        &subject,
+        Some(&before_json),
+        Some(&after),
+    )
+    .await;
+    Ok(())
+}
+
+/// Deactivates an account (its sessions end and its tokens stop working) or activates it again,
+/// for `by` (recorded in the audit log). The last active coordinator stays.
+pub async fn set_active(
+    store: &Store,
+    by: &str,
+    email: &Email,
+    active: bool,
+) -> Result<(), AccountChangeError> {
+    store.set_account_active(email, active).await?;
+    let action = if active {
+        AuditAction::UserActivated
+    } else {
+        AuditAction::UserDeactivated
+    };
+    let subject = format!("användare/{email}");
+    audit::record(store, by, action, &subject, None, None).await;
+    Ok(())
 }
 
 /// The rule for a role's organisations, the same when a user is created and when changed: a

@@ -9,7 +9,7 @@ use time::{Duration, OffsetDateTime};
 use uppfolj_model::{AuditAction, Email, Key, Role};
 use uppfolj_store::{AccountChangeError, StoreError, UserRecord};
 
-use crate::accounts::check_role;
+use crate::accounts::{self, check_role};
 use crate::oidc::{Provider, Refused};
 use crate::{App, audit, secrets};
 
@@ -318,30 +318,18 @@ async fn follow_claims(
         .account(email)
         .await?
         .ok_or_else(|| Unknown::NoAccount(Some(email.to_string())))?;
-    match app
-        .store
-        .update_account(email, role, organisations, account.version)
-        .await
+    let by = "inloggningstjänsten";
+    match accounts::change_role(
+        &app.store,
+        by,
+        &user.actor,
+        role,
+        organisations,
+        account.version,
+    )
+    .await
     {
-        Ok(_) => {
-            let before = serde_json::json!({
-                "role": user.actor.role.as_str(), "organisations": user.actor.organisations,
-            });
-            let after =
-                serde_json::json!({ "role": role.as_str(), "organisations": organisations });
-            let subject = format!("användare/{email}");
-            let action = AuditAction::UserChanged;
-            audit::record(
-                &app.store,
-                "inloggningstjänsten",
-                action,
-                &subject,
-                Some(&before),
-                Some(&after),
-            )
-            .await;
-            Ok(())
-        }
+        Ok(()) => Ok(()),
         Err(AccountChangeError::Store(e)) => Err(e.into()),
         Err(other) => Err(Unknown::Role(other.to_string())),
     }

@@ -3,8 +3,8 @@
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use uppfolj_app::{accounts, audit};
-use uppfolj_model::{AuditAction, Email, Role};
+use uppfolj_app::accounts;
+use uppfolj_model::{Email, Role};
 use uppfolj_store::Store;
 
 use crate::common::{OPERATOR, organisation_key, print_table};
@@ -86,21 +86,7 @@ pub async fn run(store: &Store, command: User, public_url: Option<&str>) -> Resu
 /// Makes the user active or inactive, and says so.
 async fn set_active(store: &Store, email: &str, active: bool) -> Result<()> {
     let email = Email::parse(email).map_err(anyhow::Error::msg)?;
-    store.set_account_active(&email, active).await?;
-    let action = if active {
-        AuditAction::UserActivated
-    } else {
-        AuditAction::UserDeactivated
-    };
-    audit::record(
-        store,
-        OPERATOR,
-        action,
-        &format!("användare/{email}"),
-        None,
-        None,
-    )
-    .await;
+    accounts::set_active(store, OPERATOR, &email, active).await?;
     if active {
         println!("{email} är aktiv igen.");
     } else {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use uppfolj_app::accounts::{self, AccountError, LOGIN_LINK_VALIDITY, LinkDelivery};
 use uppfolj_app::lookup::require_coordinator;
 use uppfolj_model::text::swedish_cmp;
-use uppfolj_model::{AuditAction, Email, Key, Organisation, Role};
+use uppfolj_model::{Email, Key, Organisation, Role};
 use uppfolj_store::{Account, AccountChangeError, StoreError};
 
 use crate::auth::Caller;
@@ -473,24 +473,17 @@ async fn save(
     let email = account.actor.email.clone();
     let mut errors = FieldErrors::default();
     if let Some((role, organisations)) = read_role(&form.roll, &form.organisation, &mut errors) {
-        match state
-            .store
-            .update_account(&email, role, &organisations, form.version)
-            .await
-        {
-            Ok(_) => {
-                let before = serde_json::json!({
-                    "role": account.actor.role.as_str(),
-                    "organisations": account.actor.organisations,
-                });
-                let after = serde_json::json!({
-                    "role": role.as_str(), "organisations": organisations,
-                });
-                let subject = format!("användare/{email}");
-                let action = AuditAction::UserChanged;
-                caller.audit(&state, action, &subject, Some(&before), Some(&after)).await;
-                return Ok(Redirect::to(&user_path(&email)).into_response());
-            }
+        let by = caller.actor.email.as_str();
+        let changed_role = accounts::change_role(
+            &state.store,
+            by,
+            &account.actor,
+            role,
+            &organisations,
+            form.version,
+        );
+        match changed_role.await {
+            Ok(()) => return Ok(Redirect::to(&user_path(&email)).into_response()),
             Err(AccountChangeError::Changed(now)) => {
                 let names = names(&state).await?;
                 return Ok(changed(&caller, &now, role, &organisations, &names));
@@ -556,17 +549,9 @@ async fn set_active(
             "Du kan inte inaktivera dig själv. Be en annan samordnare om det.",
         );
     } else {
-        match state.store.set_account_active(&email, active).await {
-            Ok(()) => {
-                let action = if active {
-                    AuditAction::UserActivated
-                } else {
-                    AuditAction::UserDeactivated
-                };
-                let subject = format!("användare/{email}");
-                caller.audit(&state, action, &subject, None, None).await;
-                return Ok(Redirect::to(&user_path(&email)).into_response());
-            }
+        let by = caller.actor.email.as_str();
+        match accounts::set_active(&state.store, by, &email, active).await {
+            Ok(()) => return Ok(Redirect::to(&user_path(&email)).into_response()),
             Err(AccountChangeError::LastCoordinator(_)) => errors.add(
                 "aktiv",
                 format!("{email} är den sista aktiva samordnaren och kan inte inaktiveras. Gör någon annan till samordnare först."),
