@@ -16,9 +16,44 @@ use openidconnect::{
 };
 use serde_json::{Map, Value};
 use tokio::sync::Mutex;
+use uppfolj_model::Role;
 use uppfolj_store::PendingLogin;
 
-use crate::sso::{Identity, SsoSettings};
+/// How single sign-on is set up; absent when it is not.
+#[derive(Clone, Debug)]
+pub struct SsoSettings {
+    /// The provider's issuer URL, where its discovery document is.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Says whom to log in with: «Logga in med LABEL».
+    pub label: String,
+    /// Offer only single sign-on, not the password form.
+    pub only: bool,
+    /// Match a first login to an existing account by its verified e-mail address.
+    pub match_email: bool,
+    /// A claim whose value is the role (samordnare, uppgiftslamnare, lasare), or a list of values
+    /// (groups, say) of which `role_map` names roles; when set, the role is taken from the
+    /// provider at every login instead of kept in Uppfölj.
+    pub role_claim: Option<String>,
+    /// Values of the role claim (a directory's group ids) and the role each gives.
+    pub role_map: Vec<(String, Role)>,
+    /// A claim whose value lists the organisations' keys, taken with the role.
+    pub organisations_claim: Option<String>,
+    /// Create an account at the first login when the claims give a role.
+    pub create_users: bool,
+}
+
+/// An identity the provider vouched for in a verified id token.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    /// The provider's stable id for the person.
+    pub subject: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    /// Every claim of the id token, for the role and organisation mapping.
+    pub claims: Map<String, Value>,
+}
 
 /// The client as discovery makes it: an authorization endpoint, and a token endpoint that the
 /// document may or may not name.

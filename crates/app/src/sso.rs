@@ -10,7 +10,7 @@ use uppfolj_model::{AuditAction, Email, Key, Role};
 use uppfolj_store::{AccountChangeError, StoreError, UserRecord};
 
 use crate::accounts::{self, check_role};
-use crate::oidc::{Provider, Refused};
+use crate::oidc::{Identity, Provider, Refused, SsoSettings};
 use crate::{App, audit, secrets};
 
 /// How long someone may take at the provider before the login under way is forgotten.
@@ -181,42 +181,6 @@ async fn checked(
         .clone()
         .unwrap_or_else(|| format!("subjekt {}", identity.subject));
     Ok(account_for(app, &provider.settings, &identity).await?)
-}
-
-/// How single sign-on is set up; absent when it is not.
-#[derive(Clone, Debug)]
-pub struct SsoSettings {
-    /// The provider's issuer URL, where its discovery document is.
-    pub issuer: String,
-    pub client_id: String,
-    pub client_secret: String,
-    /// Says whom to log in with: «Logga in med LABEL».
-    pub label: String,
-    /// Offer only single sign-on, not the password form.
-    pub only: bool,
-    /// Match a first login to an existing account by its verified e-mail address.
-    pub match_email: bool,
-    /// A claim whose value is the role (samordnare, uppgiftslamnare, lasare), or a list of values
-    /// (groups, say) of which `role_map` names roles; when set, the role is taken from the
-    /// provider at every login instead of kept in Uppfölj.
-    pub role_claim: Option<String>,
-    /// Values of the role claim (a directory's group ids) and the role each gives.
-    pub role_map: Vec<(String, Role)>,
-    /// A claim whose value lists the organisations' keys, taken with the role.
-    pub organisations_claim: Option<String>,
-    /// Create an account at the first login when the claims give a role.
-    pub create_users: bool,
-}
-
-/// An identity the provider vouched for in a verified id token.
-#[derive(Clone, Debug)]
-pub struct Identity {
-    /// The provider's stable id for the person.
-    pub subject: String,
-    pub email: Option<String>,
-    pub email_verified: bool,
-    /// Every claim of the id token, for the role and organisation mapping.
-    pub claims: Map<String, Value>,
 }
 
 /// Why a verified identity does not get in. Each says what the person can do.

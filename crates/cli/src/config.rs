@@ -198,7 +198,7 @@ pub fn load(file: Option<&Path>, flags: Flags) -> Result<Loaded> {
 impl Settings {
     /// Single sign-on as set: off without an issuer; with one, the client id and secret must be
     /// set too.
-    pub fn single_sign_on(&self) -> Result<Option<uppfolj_app::sso::SsoSettings>> {
+    pub fn single_sign_on(&self) -> Result<Option<uppfolj_app::oidc::SsoSettings>> {
         let Some(issuer) = &self.oidc_issuer else {
             return Ok(None);
         };
@@ -209,7 +209,7 @@ impl Settings {
                 "oidc_issuer är satt men inte både oidc_client_id och oidc_client_secret"
             );
         };
-        Ok(Some(uppfolj_app::sso::SsoSettings {
+        Ok(Some(uppfolj_app::oidc::SsoSettings {
             issuer: issuer.clone(),
             client_id: client_id.clone(),
             client_secret: client_secret.clone(),

@@ -87,7 +87,7 @@ pub struct Web {
     /// Who may read `/metrics`.
     pub metrics: MetricsAccess,
     /// Single sign-on, when set up.
-    pub sso: Option<uppfolj_app::sso::SsoSettings>,
+    pub sso: Option<uppfolj_app::oidc::SsoSettings>,
 }
 
 impl Web {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use uppfolj_app::App;
 use uppfolj_app::oidc::Provider;
-use uppfolj_app::sso::SsoSettings;
+use uppfolj_app::oidc::SsoSettings;
 use uppfolj_store::Store;
 
 use crate::instruments::{Metrics, MetricsAccess};
