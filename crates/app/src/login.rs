@@ -24,7 +24,7 @@ pub const ADDRESS_LIMIT: Limit = Limit {
 };
 
 /// An attempt that may be checked.
-pub struct Reservation {
+struct Reservation {
     account: String,
     address: String,
     /// Whether the address had room; when it was full, an account without failures of its own
@@ -293,18 +293,18 @@ async fn settle(
 }
 
 /// The throttle key of an account, by its address as typed.
-pub fn account_key(email: &str) -> String {
+fn account_key(email: &str) -> String {
     format!("konto:{}", email.trim().to_lowercase())
 }
 
 /// The throttle key of a client address.
-pub fn address_key(address: &str) -> String {
+fn address_key(address: &str) -> String {
     format!("adress:{address}")
 }
 
 /// Reserves an attempt against one key's limit: a first-login link guessed from an address, a
 /// current password given to change it. Settle it with [`settle_one`].
-pub async fn reserve_one(
+async fn reserve_one(
     store: &Store,
     key: &str,
     limit: Limit,
@@ -315,7 +315,7 @@ pub async fn reserve_one(
 
 /// Settles an attempt reserved with [`reserve_one`]; a success with `forget` clears the key's
 /// failures.
-pub async fn settle_one(
+async fn settle_one(
     store: &Store,
     key: &str,
     success: bool,
